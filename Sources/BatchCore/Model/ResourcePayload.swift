@@ -1,0 +1,183 @@
+/// The body of one resource in a create or update call (`ResourceInputModel` / `ResourceUpdateModel`).
+///
+/// Every property is optional and a `nil` is left out of the JSON, so an update never erases a
+/// field the input did not give. Calendar settings travel inside `options`, as the API requires.
+public struct ResourcePayload: Sendable, Equatable, Codable {
+    /// Set for updates only (the bulk update carries the id in the body).
+    public var id: String?
+    /// Create only; the API ignores it on update.
+    public var locationId: String?
+    public var name: String?
+    public var email: String?
+    public var description: String?
+    public var timezoneId: String?
+    /// A string on input, although the API returns an int.
+    public var groupId: String?
+    public var address: ResourceAddress?
+    public var contact: ResourceContact?
+    public var customFields: ResourceCustomFields?
+    /// An empty list means every service, so `nil` (not given) and `[]` differ.
+    public var serviceIds: [Int]?
+    public var options: ResourceOptions?
+
+    public init(
+        id: String? = nil, locationId: String? = nil, name: String? = nil, email: String? = nil,
+        description: String? = nil, timezoneId: String? = nil, groupId: String? = nil,
+        address: ResourceAddress? = nil, contact: ResourceContact? = nil,
+        customFields: ResourceCustomFields? = nil, serviceIds: [Int]? = nil, options: ResourceOptions? = nil
+    ) {
+        self.id = id
+        self.locationId = locationId
+        self.name = name
+        self.email = email
+        self.description = description
+        self.timezoneId = timezoneId
+        self.groupId = groupId
+        self.address = address
+        self.contact = contact
+        self.customFields = customFields
+        self.serviceIds = serviceIds
+        self.options = options
+    }
+}
+
+/// The `options{}` object of a create or update: calendar settings and display options.
+public struct ResourceOptions: Sendable, Equatable, Codable {
+    public var googleCalendarId: String?
+    public var outlookCalendarId: String?
+    public var calendarAvailability: Int?
+    public var notificationType: Int?
+    public var bookingNotification: Int?
+    public var sortKey: Int?
+    public var ignoreBusinessHours: Bool?
+    public var displayColor: String?
+    public var bioLink: String?
+    public var gender: String?
+    public var hourly: Double?
+    public var effectiveDate: String?
+
+    public init(
+        googleCalendarId: String? = nil, outlookCalendarId: String? = nil, calendarAvailability: Int? = nil,
+        notificationType: Int? = nil, bookingNotification: Int? = nil, sortKey: Int? = nil,
+        ignoreBusinessHours: Bool? = nil, displayColor: String? = nil, bioLink: String? = nil,
+        gender: String? = nil, hourly: Double? = nil, effectiveDate: String? = nil
+    ) {
+        self.googleCalendarId = googleCalendarId
+        self.outlookCalendarId = outlookCalendarId
+        self.calendarAvailability = calendarAvailability
+        self.notificationType = notificationType
+        self.bookingNotification = bookingNotification
+        self.sortKey = sortKey
+        self.ignoreBusinessHours = ignoreBusinessHours
+        self.displayColor = displayColor
+        self.bioLink = bioLink
+        self.gender = gender
+        self.hourly = hourly
+        self.effectiveDate = effectiveDate
+    }
+
+    public var isEmpty: Bool { self == ResourceOptions() }
+}
+
+/// The `address{}` object, shared by input and output.
+public struct ResourceAddress: Sendable, Equatable, Codable {
+    public var addressLine1: String?
+    public var addressLine2: String?
+    public var city: String?
+    public var state: String?
+    public var postalCode: String?
+    public var country: String?
+
+    public init(
+        addressLine1: String? = nil, addressLine2: String? = nil, city: String? = nil,
+        state: String? = nil, postalCode: String? = nil, country: String? = nil
+    ) {
+        self.addressLine1 = addressLine1
+        self.addressLine2 = addressLine2
+        self.city = city
+        self.state = state
+        self.postalCode = postalCode
+        self.country = country
+    }
+
+    public var isEmpty: Bool { self == ResourceAddress() }
+}
+
+/// The `contact{}` object, shared by input and output.
+public struct ResourceContact: Sendable, Equatable, Codable {
+    public var businessPhone: String?
+    public var businessPhoneExt: String?
+    public var mobilePhone: String?
+    public var homePhone: String?
+    public var phoneType: String?
+    public var skypeUsername: String?
+    public var conferenceInfo: String?
+
+    public init(
+        businessPhone: String? = nil, businessPhoneExt: String? = nil, mobilePhone: String? = nil,
+        homePhone: String? = nil, phoneType: String? = nil, skypeUsername: String? = nil,
+        conferenceInfo: String? = nil
+    ) {
+        self.businessPhone = businessPhone
+        self.businessPhoneExt = businessPhoneExt
+        self.mobilePhone = mobilePhone
+        self.homePhone = homePhone
+        self.phoneType = phoneType
+        self.skypeUsername = skypeUsername
+        self.conferenceInfo = conferenceInfo
+    }
+
+    public var isEmpty: Bool { self == ResourceContact() }
+}
+
+/// The `customFields{}` object: `field1` … `field10`.
+public struct ResourceCustomFields: Sendable, Equatable, Codable {
+    public var field1: String?
+    public var field2: String?
+    public var field3: String?
+    public var field4: String?
+    public var field5: String?
+    public var field6: String?
+    public var field7: String?
+    public var field8: String?
+    public var field9: String?
+    public var field10: String?
+
+    public init() {}
+
+    /// Field `n` (1…10); out-of-range indices read as `nil` and write nothing.
+    public subscript(n: Int) -> String? {
+        get {
+            switch n {
+            case 1: field1
+            case 2: field2
+            case 3: field3
+            case 4: field4
+            case 5: field5
+            case 6: field6
+            case 7: field7
+            case 8: field8
+            case 9: field9
+            case 10: field10
+            default: nil
+            }
+        }
+        set {
+            switch n {
+            case 1: field1 = newValue
+            case 2: field2 = newValue
+            case 3: field3 = newValue
+            case 4: field4 = newValue
+            case 5: field5 = newValue
+            case 6: field6 = newValue
+            case 7: field7 = newValue
+            case 8: field8 = newValue
+            case 9: field9 = newValue
+            case 10: field10 = newValue
+            default: break
+            }
+        }
+    }
+
+    public var isEmpty: Bool { self == ResourceCustomFields() }
+}

@@ -1,0 +1,1 @@
+print("resource-batch-bench: under construction")
