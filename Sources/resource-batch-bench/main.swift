@@ -1,1 +1,15 @@
-print("resource-batch-bench: under construction")
+import Foundation
+
+/// `resource-batch-bench SUITE [args]`: throughput and memory benchmarks, run in release mode.
+let arguments = Array(CommandLine.arguments.dropFirst())
+let suites: [(name: String, summary: String, run: ([String]) async -> Int32)] = [
+    ("csv", "csv FILE [--delimiter C] [--print]: read every record with CSVCodec", CSVBench.run),
+    ("emulator", "emulator [--seconds S] [--connections N]: requests per second the emulator serves", EmulatorBench.run),
+]
+
+guard let name = arguments.first, let suite = suites.first(where: { $0.name == name }) else {
+    let usage = suites.map { "  \($0.summary)" }.joined(separator: "\n")
+    FileHandle.standardError.write(Data("usage: resource-batch-bench SUITE [options]\n\(usage)\n".utf8))
+    exit(2)
+}
+exit(await suite.run(Array(arguments.dropFirst())))
