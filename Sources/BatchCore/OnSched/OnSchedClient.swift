@@ -1,0 +1,355 @@
+import Foundation
+
+/// The OnSched Setup API calls resource-batch makes, with rate limiting, token handling and retries.
+///
+/// Every call: waits for the shared `RateLimiter`, adds `Authorization: Bearer …`, sends, and then
+/// - on 401 drops the token, fetches a new one and sends once more; a second 401 is `.unauthorized`;
+/// - on 429 pauses every worker through the rate limiter and retries after `Retry-After`;
+/// - on 408, 500, 502, 503, 504, time-outs and connection failures retries after a jittered backoff
+///   (`RetryPolicy`), **except** for a create (POST) whose failure may have been applied: that one is
+///   thrown with `mayHaveBeenApplied == true` so the import job looks the e-mails up before re-sending
+///   (see `RequestFailure.mayHaveBeenApplied` for the classification);
+/// - turns any other error answer into `OnSchedError.http` with a readable message (`APIErrorBody`).
+///
+/// A value type: copies share the token cache, the rate limiter and the counters.
+public struct OnSchedClient: Sendable {
+    /// The calendar providers of the auth-link calls (path segment `google` / `outlook`).
+    public enum CalendarProvider: String, Sendable, Hashable, CaseIterable {
+        case google
+        case outlook
+    }
+
+    /// Most resources one bulk call may carry (onsched-api.md).
+    public static let maxBulkSize = 100
+
+    public let endpoint: OnSchedEndpoint
+    public let rateLimiter: RateLimiter
+    public let retryPolicy: RetryPolicy
+    private let transport: any HTTPTransport
+    private let tokens: TokenProvider
+    private let clock: any BatchClock
+    private let recorder = ClientStatsRecorder()
+
+    /// - Parameters:
+    ///   - endpoint: where the API and the token endpoint are.
+    ///   - credentials: the OAuth client; the secret only ever goes into the token request body.
+    ///   - transport: one transport for the whole run (`URLSessionTransport`).
+    ///   - rateLimiter: shared by every worker.
+    ///   - retryPolicy: backoff and retry limits.
+    ///   - clock: drives backoff sleeps and token expiry.
+    public init(
+        endpoint: OnSchedEndpoint, credentials: ClientCredentials, transport: any HTTPTransport,
+        rateLimiter: RateLimiter, retryPolicy: RetryPolicy = RetryPolicy(), clock: any BatchClock = SystemClock()
+    ) {
+        self.endpoint = endpoint
+        self.transport = transport
+        self.rateLimiter = rateLimiter
+        self.retryPolicy = retryPolicy
+        self.clock = clock
+        self.tokens = TokenProvider(
+            tokenURL: endpoint.tokenURL, credentials: credentials, transport: transport, clock: clock)
+    }
+
+    /// Requests, retries, 429s and token fetches so far.
+    public var stats: ClientStats {
+        get async {
+            var s = await recorder.current
+            s.tokenFetches = await tokens.fetchCount
+            return s
+        }
+    }
+
+    // MARK: - Calls
+
+    /// Every resource matching the filters, page by page (`offset += count` while `hasMore`).
+    ///
+    /// - Parameters:
+    ///   - locationId: the location (the company's primary one when nil).
+    ///   - email: only resources with this e-mail (as the server filters it).
+    ///   - includeDeleted: sends `deleted=true`.
+    ///   - pageSize: 1…100 (clamped).
+    ///   - onPage: called with each page in order; the next page is fetched after it returns.
+    /// - Throws: `OnSchedError`; `.invalidResponse` when the server says `hasMore` but sends an
+    ///   empty page (which would loop forever).
+    public func listResources(
+        locationId: String? = nil, email: String? = nil, includeDeleted: Bool = false, pageSize: Int = 100,
+        onPage: ([Resource]) async throws -> Void
+    ) async throws {
+        let limit = min(max(pageSize, 1), Self.maxBulkSize)
+        var offset = 0
+        while true {
+            var query: [(name: String, value: String)] = []
+            if let locationId, !locationId.isEmpty { query.append(("locationId", locationId)) }
+            if let email, !email.isEmpty { query.append(("email", email)) }
+            if includeDeleted { query.append(("deleted", "true")) }
+            query.append(("offset", String(offset)))
+            query.append(("limit", String(limit)))
+            let response = try await perform(.get, url: try url(["setup", "v1", "resources"], query: query))
+            let page: ResourceList
+            do {
+                page = try JSONDecoder().decode(ResourceList.self, from: response.body)
+            } catch {
+                throw OnSchedError.invalidResponse("the resource list at offset \(offset) could not be read: \(Self.brief(error))")
+            }
+            try await onPage(page.data)
+            let count = page.count ?? page.data.count
+            guard page.hasMore == true else { return }
+            guard count > 0 else {
+                throw OnSchedError.invalidResponse(
+                    "the resource list says more pages follow offset \(offset) but returned none; stopping to avoid a loop")
+            }
+            offset += count
+        }
+    }
+
+    /// Every resource with this e-mail (compared case-insensitively, whatever the server's
+    /// filter does), to match input rows and to look up a create that may have been applied.
+    public func findResources(email: String, locationId: String? = nil) async throws -> [Resource] {
+        let wanted = email.trimmingCharacters(in: .whitespaces).lowercased()
+        var found: [Resource] = []
+        try await listResources(locationId: locationId, email: email) { page in
+            found += page.filter { $0.email?.trimmingCharacters(in: .whitespaces).lowercased() == wanted }
+        }
+        return found
+    }
+
+    /// One resource by id (`GET /setup/v1/resources/{id}`); a missing one is `.http` with status 404.
+    public func getResource(id: String) async throws -> Resource {
+        let response = try await perform(.get, url: try url(["setup", "v1", "resources", id]))
+        return try decode(Resource.self, response, what: "resource \(id)", applied: false)
+    }
+
+    /// Creates up to 100 resources in one call (`POST /setup/v1/resources/bulk`, a bare JSON array back).
+    ///
+    /// Not idempotent: a failure after the request may have reached the server (time-out, broken
+    /// connection, 5xx) is **not** retried but thrown with `mayHaveBeenApplied == true`, unless
+    /// `retryAmbiguous` is true. Failures proven harmless (no connection, 401, 408, 429) are retried.
+    /// An empty list sends nothing.
+    public func bulkCreate(
+        _ resources: [ResourcePayload], returnURLs: ReturnURLs = .none, retryAmbiguous: Bool = false
+    ) async throws -> [Resource] {
+        guard !resources.isEmpty else { return [] }
+        try Self.checkBulkSize(resources.count)
+        let body = try encodeBulk(resources)
+        let response = try await perform(
+            .post, url: try url(["setup", "v1", "resources", "bulk"], query: returnURLs.queryItems), body: body,
+            retryAmbiguous: retryAmbiguous)
+        return try decodeBulk(response, what: "bulk create", applied: true)
+    }
+
+    /// Updates up to 100 resources in one call (`PUT /setup/v1/resources/bulk`). Each payload needs
+    /// its `id`; `locationId` is removed (the update model has none). Idempotent, so every
+    /// retryable failure is retried. An empty list sends nothing.
+    public func bulkUpdate(_ resources: [ResourcePayload], returnURLs: ReturnURLs = .none) async throws -> [Resource] {
+        guard !resources.isEmpty else { return [] }
+        try Self.checkBulkSize(resources.count)
+        let cleaned = try resources.enumerated().map { index, payload in
+            guard let id = payload.id, !id.isEmpty else {
+                throw OnSchedError.invalidConfiguration("bulk update: resource \(index + 1) of the chunk has no id")
+            }
+            var p = payload
+            p.locationId = nil
+            return p
+        }
+        let body = try encodeBulk(cleaned)
+        let response = try await perform(
+            .put, url: try url(["setup", "v1", "resources", "bulk"], query: returnURLs.queryItems), body: body)
+        return try decodeBulk(response, what: "bulk update", applied: true)
+    }
+
+    /// A fresh calendar authorization link for a resource
+    /// (`GET /setup/v1/resources/{id}/calendar/auth/{google|outlook}/{calendarId}` → `calendarAuthUrl`).
+    public func authLink(
+        resourceId: String, provider: CalendarProvider, calendarId: String, returnURLs: ReturnURLs = .none
+    ) async throws -> String {
+        let response = try await perform(
+            .get,
+            url: try url(
+                ["setup", "v1", "resources", resourceId, "calendar", "auth", provider.rawValue, calendarId],
+                query: returnURLs.queryItems))
+        let answer = try decode(CalendarAuth.self, response, what: "the auth link of \(resourceId)", applied: false)
+        guard let link = answer.calendarAuthUrl, !link.isEmpty else {
+            throw OnSchedError.invalidResponse("the auth-link answer for resource \(resourceId) has no calendarAuthUrl")
+        }
+        return link
+    }
+
+    // MARK: - The request loop
+
+    /// Sends one API request until it succeeds or the policy gives up; returns the 2xx response.
+    func perform(_ method: HTTPMethod, url: URL, body: Data? = nil, retryAmbiguous: Bool = false) async throws
+        -> HTTPResponse
+    {
+        let idempotent = method.isIdempotent || retryAmbiguous
+        var failures = 0
+        var refreshedAfter401 = false
+        while true {
+            let token: String
+            do {
+                token = try await tokens.token()
+            } catch let error as OnSchedError where error.isRetryable {
+                // The token request failed; the API request was not sent, so retrying is always safe.
+                failures += 1
+                guard failures <= retryPolicy.maxRetries else { throw error }
+                await recorder.retry()
+                try await clock.sleep(for: retryPolicy.backoff(attempt: failures))
+                continue
+            }
+            try await rateLimiter.acquire()
+            var headers = ["Authorization": "Bearer \(token)", "Accept": "application/json"]
+            if body != nil { headers["Content-Type"] = "application/json; charset=utf-8" }
+            await recorder.request()
+
+            let failure: RequestFailure
+            var response: HTTPResponse?
+            var transportMessage = ""
+            do {
+                let r = try await transport.send(HTTPRequest(method: method, url: url, headers: headers, body: body))
+                if r.isSuccess { return r }
+                response = r
+                failure = .status(r.status, retryAfter: r.header("Retry-After").flatMap { RetryAfter.parse($0, now: Date()) })
+            } catch let error as TransportError {
+                failure = RequestFailure(error)
+                transportMessage = error.message
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                // An unknown error from a custom transport: assume the request may have been sent.
+                failure = .connectionLost
+                transportMessage = String(describing: error)
+            }
+
+            if case .status(429, let retryAfter) = failure {
+                await recorder.throttled()
+                await rateLimiter.throttled(retryAfter: retryAfter)
+            }
+            switch retryPolicy.decision(attempt: failures + 1, failure: failure, idempotent: idempotent) {
+            case .refreshToken:
+                guard !refreshedAfter401 else {
+                    let message = response.map { APIErrorBody.message(from: $0.body, status: $0.status) } ?? ""
+                    throw OnSchedError(
+                        kind: .unauthorized, status: 401,
+                        message: "the API refused a freshly issued token for \(method.rawValue) \(Self.path(of: url)): \(message)")
+                }
+                refreshedAfter401 = true
+                await tokens.invalidate(token)
+                await recorder.retry()
+            case .retry(let delay):
+                failures += 1
+                await recorder.retry()
+                try await clock.sleep(for: delay)
+            case .giveUp:
+                throw error(for: failure, response: response, transportMessage: transportMessage, method: method, url: url)
+            }
+        }
+    }
+
+    private func error(
+        for failure: RequestFailure, response: HTTPResponse?, transportMessage: String, method: HTTPMethod, url: URL
+    ) -> OnSchedError {
+        let applied = method != .get && failure.mayHaveBeenApplied
+        let what = "\(method.rawValue) \(Self.path(of: url))"
+        switch failure {
+        case .status(let status, _):
+            let message = response.map { APIErrorBody.message(from: $0.body, status: status) } ?? APIErrorBody.statusLine(status)
+            return OnSchedError(kind: .http, status: status, message: message, mayHaveBeenApplied: applied)
+        case .timedOut:
+            return OnSchedError(kind: .transport, message: "\(what) timed out: \(transportMessage)", mayHaveBeenApplied: applied)
+        case .notConnected, .connectionLost:
+            return OnSchedError(kind: .transport, message: "\(what): \(transportMessage)", mayHaveBeenApplied: applied)
+        }
+    }
+
+    // MARK: - Helpers
+
+    /// The API URL for path segments (each percent-encoded) and query items (strictly encoded).
+    func url(_ segments: [String], query: [(name: String, value: String)] = []) throws -> URL {
+        var base = endpoint.apiURL.absoluteString
+        if let q = base.firstIndex(where: { $0 == "?" || $0 == "#" }) { base = String(base[..<q]) }
+        while base.hasSuffix("/") { base.removeLast() }
+        var text = base + "/" + segments.map(PercentEncoding.pathSegment).joined(separator: "/")
+        if !query.isEmpty { text += "?" + PercentEncoding.query(query) }
+        guard let url = URL(string: text) else {
+            throw OnSchedError.invalidConfiguration("cannot build a URL from \(OnSchedEndpoint.redacted(endpoint.apiURL))")
+        }
+        return url
+    }
+
+    private static func path(of url: URL) -> String {
+        URLComponents(url: url, resolvingAgainstBaseURL: true)?.percentEncodedPath ?? url.path
+    }
+
+    private static func checkBulkSize(_ count: Int) throws {
+        guard count <= maxBulkSize else {
+            throw OnSchedError.invalidConfiguration("a bulk call carries at most \(maxBulkSize) resources, not \(count)")
+        }
+    }
+
+    private func encodeBulk(_ resources: [ResourcePayload]) throws -> Data {
+        do {
+            return try JSONEncoder().encode(BulkBody(resources: resources))
+        } catch {
+            throw OnSchedError.invalidConfiguration("the bulk body could not be encoded: \(Self.brief(error))")
+        }
+    }
+
+    private func decodeBulk(_ response: HTTPResponse, what: String, applied: Bool) throws -> [Resource] {
+        if let list = try? JSONDecoder().decode([Resource].self, from: response.body) { return list }
+        // Tolerate an envelope, in case the API ever wraps the array.
+        if let page = try? JSONDecoder().decode(ResourceList.self, from: response.body) { return page.data }
+        throw OnSchedError(
+            kind: .invalidResponse, message: "the answer to the \(what) is not a JSON array of resources",
+            mayHaveBeenApplied: applied)
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ response: HTTPResponse, what: String, applied: Bool) throws -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: response.body)
+        } catch {
+            throw OnSchedError(
+                kind: .invalidResponse, message: "\(what) could not be read: \(Self.brief(error))",
+                mayHaveBeenApplied: applied)
+        }
+    }
+
+    /// A decoding error in one short line.
+    static func brief(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.dataCorrupted(let c): return c.debugDescription
+        case DecodingError.keyNotFound(let key, _): return "missing \(key.stringValue)"
+        case DecodingError.typeMismatch(let type, let c):
+            return "\(c.codingPath.map(\.stringValue).joined(separator: ".")) is not \(type)"
+        case DecodingError.valueNotFound(_, let c): return "\(c.codingPath.map(\.stringValue).joined(separator: ".")) is null"
+        default: return String(describing: error)
+        }
+    }
+}
+
+/// `{"resources": [...]}`, the body of both bulk calls.
+private struct BulkBody: Encodable {
+    var resources: [ResourcePayload]
+}
+
+/// The list envelope `{"object":"list","hasMore":…,"count":…,"total":…,"data":[…]}`.
+private struct ResourceList: Decodable {
+    var hasMore: Bool?
+    var count: Int?
+    var total: Int?
+    var data: [Resource]
+
+    enum CodingKeys: String, CodingKey { case hasMore, count, total, data }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        data = try c.decode([Resource].self, forKey: .data)
+        hasMore = (try? c.decodeIfPresent(LenientBool.self, forKey: .hasMore))??.value
+        count = (try? c.decodeIfPresent(LenientNumber.self, forKey: .count))??.int
+        total = (try? c.decodeIfPresent(LenientNumber.self, forKey: .total))??.int
+    }
+}
+
+/// `{"object":"calendarAuth","calendarId":"…","calendarAuthUrl":"…"}`.
+private struct CalendarAuth: Decodable {
+    var calendarId: String?
+    var calendarAuthUrl: String?
+}

@@ -1,0 +1,87 @@
+/// A failed OnSched call, as the import job and the user need to see it.
+///
+/// An opaque struct with static constructors (like async-http-client's errors) so cases can be
+/// added without breaking `switch`es; match on `kind`. Messages never contain the client secret,
+/// a token or an `Authorization` header.
+public struct OnSchedError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The family of the failure.
+    public enum Kind: String, Sendable, Hashable {
+        /// The API answered with an error status (see `status`).
+        case http
+        /// The credentials were rejected (token endpoint refused them, or a fresh token got a 401).
+        case unauthorized
+        /// No answer: connection refused or broken, time-out.
+        case transport
+        /// A 2xx answer that could not be understood, or a server breaking the protocol.
+        case invalidResponse
+        /// A plain `http://` URL to a non-loopback host, or an unusable URL.
+        case insecureURL
+        /// A setting that cannot work (unknown environment name, …).
+        case invalidConfiguration
+    }
+
+    public let kind: Kind
+    /// The HTTP status for `.http` (and for `.unauthorized` when it came from a status).
+    public let status: Int?
+    /// One readable line.
+    public let message: String
+    /// True when a non-idempotent request (a create) may have been applied although it failed:
+    /// the caller must look it up (by e-mail) before sending it again.
+    public let mayHaveBeenApplied: Bool
+
+    public init(kind: Kind, status: Int? = nil, message: String, mayHaveBeenApplied: Bool = false) {
+        self.kind = kind
+        self.status = status
+        self.message = message
+        self.mayHaveBeenApplied = mayHaveBeenApplied
+    }
+
+    public static func http(status: Int, message: String) -> OnSchedError {
+        OnSchedError(kind: .http, status: status, message: message)
+    }
+    public static func unauthorized(_ message: String) -> OnSchedError {
+        OnSchedError(kind: .unauthorized, message: message)
+    }
+    public static func transport(_ message: String) -> OnSchedError {
+        OnSchedError(kind: .transport, message: message)
+    }
+    public static func invalidResponse(_ message: String) -> OnSchedError {
+        OnSchedError(kind: .invalidResponse, message: message)
+    }
+    public static func insecureURL(_ message: String) -> OnSchedError {
+        OnSchedError(kind: .insecureURL, message: message)
+    }
+    public static func invalidConfiguration(_ message: String) -> OnSchedError {
+        OnSchedError(kind: .invalidConfiguration, message: message)
+    }
+
+    /// The same error, marked as possibly applied (or not).
+    public func markingMayHaveBeenApplied(_ value: Bool = true) -> OnSchedError {
+        OnSchedError(kind: kind, status: status, message: message, mayHaveBeenApplied: value)
+    }
+
+    /// Whether trying again later can succeed: transport failures and 408, 429, 500, 502, 503, 504.
+    /// A retryable error that `mayHaveBeenApplied` must still be looked up before a create is re-sent.
+    public var isRetryable: Bool {
+        switch kind {
+        case .transport: true
+        case .http: status.map { RetryPolicy.retryableStatuses.contains($0) } ?? false
+        case .unauthorized, .invalidResponse, .insecureURL, .invalidConfiguration: false
+        }
+    }
+
+    public var description: String {
+        let text: String
+        switch kind {
+        case .http: text = "HTTP \(status ?? 0): \(message)"
+        case .unauthorized: text = "credentials rejected: \(message)"
+        case .transport: text = "connection failed: \(message)"
+        case .invalidResponse: text = "unexpected answer from OnSched: \(message)"
+        case .insecureURL: text = "refused URL: \(message)"
+        case .invalidConfiguration: text = "invalid configuration: \(message)"
+        }
+        return mayHaveBeenApplied
+            ? text + " (the request may have been applied; look it up before sending it again)"
+            : text
+    }
+}

@@ -1,0 +1,162 @@
+/// A token bucket shared by every worker, so the whole run stays under `rate` requests per second.
+///
+/// - Tokens refill at the current rate up to `burst`. The default burst is **1**: requests are
+///   spaced evenly, never bunched, because OnSched's limits are undocumented and a server that
+///   counts per second would see `1 + rate` requests in a second with a burst of one, `2 × rate`
+///   with a burst of `rate`.
+/// - Waiters are served strictly first come, first served.
+/// - `throttled(retryAfter:)` (a 429) pauses **every** worker until `now + Retry-After` (default
+///   `defaultPause`), leaves one token for the moment the pause ends and halves the rate (never below `minimumRate`). Several
+///   429s arriving during one pause count once for the rate, since they answer the same burst.
+/// - After the pause the rate recovers by `recoveryPerSecond × configured rate` for every quiet
+///   second, never above the configured rate; the next 429 lowers it again.
+///
+/// Every decision reads the injected `BatchClock`, so it is tested with `FakeClock`.
+public actor RateLimiter {
+    /// What the limiter is doing, for progress lines and the summary.
+    public struct Stats: Sendable, Hashable {
+        /// Requests per second allowed now.
+        public var currentRate: Double
+        /// The rate asked for.
+        public var configuredRate: Double
+        /// How many 429s were reported.
+        public var throttledCount: Int
+        /// Tasks waiting in `acquire()`.
+        public var waiting: Int
+        /// Whether every worker is paused by a 429.
+        public var paused: Bool
+    }
+
+    public nonisolated let configuredRate: Double
+    public nonisolated let burst: Double
+    public nonisolated let minimumRate: Double
+    public nonisolated let defaultPause: Double
+    public nonisolated let recoveryPerSecond: Double
+    private let clock: any BatchClock
+
+    private var rate: Double
+    private var tokens: Double
+    private var lastUpdate: Double
+    private var pausedUntil: Double = -.infinity
+    private var throttledCount = 0
+    private var waiters: [(id: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
+    private var nextWaiterID: UInt64 = 0
+    /// Deadline of the pending wake-up task, if one is scheduled.
+    private var timerDeadline: Double?
+
+    /// - Parameters:
+    ///   - rate: requests per second (values ≤ 0 are treated as 0.01).
+    ///   - burst: the bucket size; default 1 (see the type's documentation).
+    ///   - minimumRate: the floor of the lowered rate; default 0.2/s (or `rate` if lower).
+    ///   - defaultPause: the pause after a 429 without `Retry-After`; default 1 s.
+    ///   - recoveryPerSecond: the share of `rate` regained per quiet second; default 0.1.
+    ///   - clock: the clock deciding everything.
+    public init(
+        rate: Double, burst: Double = 1, minimumRate: Double = 0.2, defaultPause: Double = 1,
+        recoveryPerSecond: Double = 0.1, clock: any BatchClock = SystemClock()
+    ) {
+        let r = rate.isFinite && rate > 0 ? rate : 0.01
+        configuredRate = r
+        self.burst = burst.isFinite ? max(1, burst) : 1
+        self.minimumRate = min(r, max(0.001, minimumRate))
+        self.defaultPause = max(0, defaultPause)
+        self.recoveryPerSecond = max(0, recoveryPerSecond)
+        self.clock = clock
+        self.rate = r
+        tokens = self.burst
+        lastUpdate = clock.now
+    }
+
+    /// Waits for a token (in arrival order) and takes it. Throws `CancellationError` if the
+    /// waiting task is cancelled; the token is then not taken.
+    public func acquire() async throws {
+        update()
+        if waiters.isEmpty && tokens >= 1 && clock.now >= pausedUntil {
+            tokens -= 1
+            return
+        }
+        nextWaiterID += 1
+        let id = nextWaiterID
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
+                // Runs on the actor before any suspension, so `cancel(id)` always comes after it.
+                if Task.isCancelled {
+                    c.resume(throwing: CancellationError())
+                } else {
+                    waiters.append((id, c))
+                    pump()
+                }
+            }
+        } onCancel: {
+            Task { await self.cancel(id) }
+        }
+    }
+
+    /// Reports a 429: pauses every worker and lowers the rate. `retryAfter` is in seconds.
+    public func throttled(retryAfter: Double?) {
+        update()
+        let now = clock.now
+        throttledCount += 1
+        let pause = retryAfter.flatMap { $0.isFinite && $0 >= 0 ? $0 : nil } ?? defaultPause
+        if now >= pausedUntil {
+            // A new episode: lower the rate once for it.
+            rate = max(minimumRate, rate * 0.5)
+        }
+        pausedUntil = max(pausedUntil, now + pause)
+        // One token waits for the end of the pause, so the first request goes out right then.
+        tokens = 1
+        lastUpdate = max(lastUpdate, pausedUntil)
+        pump()
+    }
+
+    /// A snapshot for progress and tests.
+    public var stats: Stats {
+        update()
+        return Stats(
+            currentRate: rate, configuredRate: configuredRate, throttledCount: throttledCount,
+            waiting: waiters.count, paused: clock.now < pausedUntil)
+    }
+
+    /// Brings tokens and rate up to the clock's `now`.
+    private func update() {
+        let now = clock.now
+        guard now > lastUpdate else { return }
+        let dt = now - lastUpdate
+        // Tokens accrue at the rate at the start of the interval; the rate then recovers.
+        // (Slightly conservative while recovering, never faster than allowed.)
+        tokens = min(burst, tokens + rate * dt)
+        rate = min(configuredRate, rate + recoveryPerSecond * configuredRate * dt)
+        lastUpdate = now
+    }
+
+    /// Hands tokens to waiters at the head of the queue, and schedules the next wake-up.
+    private func pump() {
+        update()
+        let now = clock.now
+        while !waiters.isEmpty && now >= pausedUntil && tokens >= 1 {
+            tokens -= 1
+            waiters.removeFirst().continuation.resume()
+        }
+        guard !waiters.isEmpty else { return }
+        let ready = max(pausedUntil, lastUpdate + max(0, 1 - tokens) / rate)
+        let wake = max(ready, now)
+        if let pending = timerDeadline, pending <= wake { return }
+        timerDeadline = wake
+        let clock = self.clock
+        Task { [weak self] in
+            try? await clock.sleep(until: wake)
+            await self?.timerFired(wake)
+        }
+    }
+
+    private func timerFired(_ deadline: Double) {
+        if timerDeadline == deadline { timerDeadline = nil }
+        pump()
+    }
+
+    private func cancel(_ id: UInt64) {
+        guard let i = waiters.firstIndex(where: { $0.id == id }) else { return }
+        waiters.remove(at: i).continuation.resume(throwing: CancellationError())
+        pump()
+    }
+}
