@@ -99,11 +99,9 @@ public final class Journal: Sendable {
     /// torn); the run should stop and be resumed.
     public func append(_ entries: [JournalEntry]) throws {
         guard !entries.isEmpty else { return }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
         var bytes = Data()
         for entry in entries {
-            bytes.append(try encoder.encode(entry))
+            bytes.append(try entry.line())
             bytes.append(UInt8(ascii: "\n"))
         }
         try state.withLock { state throws(JournalError) in

@@ -1,6 +1,8 @@
+import Foundation
+
 /// One line of the journal, tagged by `"t"`: `header`, `intent` or `done`.
 ///
-/// Encoded as one flat JSON object: `{"t":"intent","chunk":"3","op":"create","rows":[…],"emails":[…]}`.
+/// Encoded as one flat JSON object: `{"t":"intent","chunk":"3","emails":[…],"op":"create","rows":[…]}`.
 public enum JournalEntry: Sendable, Equatable, Codable {
     case header(JournalHeader)
     case intent(JournalIntent)
@@ -33,5 +35,32 @@ public enum JournalEntry: Sendable, Equatable, Codable {
             try tag.encode("done", forKey: .t)
             try done.encode(to: encoder)
         }
+    }
+
+    /// The entry's tag: `header`, `intent` or `done`.
+    public var tag: String {
+        switch self {
+        case .header: "header"
+        case .intent: "intent"
+        case .done: "done"
+        }
+    }
+
+    /// The journal line for this entry, without its newline: `"t"` first, then the fields in
+    /// sorted order, so journals read and diff the same every time (`Codable` leaves order open).
+    public func line() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let body: Data
+        switch self {
+        case .header(let header): body = try encoder.encode(header)
+        case .intent(let intent): body = try encoder.encode(intent)
+        case .done(let done): body = try encoder.encode(done)
+        }
+        var line = Data(#"{"t":""#.utf8) + Data(tag.utf8) + Data("\"".utf8)
+        let fields = body.dropFirst()  // the body's fields and its closing brace
+        if fields.first != UInt8(ascii: "}") { line.append(UInt8(ascii: ",")) }
+        line.append(contentsOf: fields)
+        return line
     }
 }

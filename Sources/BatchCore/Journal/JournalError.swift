@@ -34,9 +34,12 @@ public enum JournalError: Error, Equatable, Sendable, CustomStringConvertible, L
         case .noJournal(let path):
             "cannot resume: journal \(path) does not exist (pass --journal PATH if it was written elsewhere)"
         case .differentInput(let path, let journal, let input):
-            "journal \(path) was made from a different file (\(journal.path): \(journal.size) bytes, "
-                + "fingerprint \(journal.fingerprint)); \(input.path) has \(input.size) bytes, "
-                + "fingerprint \(input.fingerprint). Resume with the original file, or delete the journal"
+            journal.isResumable
+                ? "journal \(path) was made from a different file (\(journal.path): \(journal.size) bytes, "
+                    + "fingerprint \(journal.fingerprint)); \(input.path) has \(input.size) bytes, "
+                    + "fingerprint \(input.fingerprint). Resume with the original file, or delete the journal"
+                : "journal \(path) was made from a different file (\(journal.path == "-" ? "standard input" : journal.path), "
+                    + "a stream that cannot be checked); it cannot be resumed: delete it to start over"
         case .cannotResumeStream(let input):
             "cannot resume an import from \(input == "-" ? "standard input" : input): a stream cannot be "
                 + "checked against the journal; import from a regular file to use --resume"

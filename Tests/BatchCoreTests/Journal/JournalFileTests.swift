@@ -122,6 +122,18 @@ private func flockFromAnotherProcess(_ file: String) throws -> Int32 {
         #expect(error?.description.contains("journal \(path) was made from a different file (people.csv") == true)
     }
 
+    @Test func aJournalOfStandardInputCannotBeResumedFromAFile() throws {
+        let dir = try S.makeDirectory()
+        defer { S.remove(dir) }
+        let path = dir + "/run.journal"
+        let (journal, _) = try Journal.open(path: path, header: S.header(.standardInput), resume: false)
+        journal.close()
+        let error = #expect(throws: JournalError.self) {
+            _ = try Journal.open(path: path, header: S.header(), resume: true)
+        }
+        #expect(error?.description.contains("was made from a different file (standard input") == true)
+    }
+
     @Test func resumeWithoutAJournalIsRefusedAndCreatesNothing() throws {
         let dir = try S.makeDirectory()
         defer { S.remove(dir) }

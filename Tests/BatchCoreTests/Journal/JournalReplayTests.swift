@@ -13,6 +13,15 @@ private typealias S = JournalTestSupport
         #expect(lines[0].contains(#""version":1"#) && lines[0].contains(#""chunkSize":100"#))
         #expect(lines[1].contains(#""t":"intent""#) && lines[1].contains(#""rows":[1,2]"#))
         #expect(lines[2].contains(#""t":"done""#) && lines[2].contains(#""status":"created""#))
+        #expect(lines.allSatisfy { $0.hasPrefix(#"{"t":""#) })
+        #expect(lines[1] == #"{"t":"intent","chunk":"1","emails":["p1@example.com","p2@example.com"],"op":"create","rows":[1,2]}"#)
+    }
+
+    @Test func codableAndLineAgree() throws {
+        for entry in [JournalEntry.header(S.header()), S.intent([3]), S.done([4, 5])] {
+            #expect(try JSONDecoder().decode(JournalEntry.self, from: entry.line()) == entry)
+            #expect(try JSONDecoder().decode(JournalEntry.self, from: JSONEncoder().encode(entry)) == entry)
+        }
     }
 
     @Test func readsAHandWrittenJournal() throws {

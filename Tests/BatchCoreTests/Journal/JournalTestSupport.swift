@@ -40,7 +40,7 @@ enum JournalTestSupport {
     static func lines(_ entries: [JournalEntry]) throws -> Data {
         var data = Data()
         for entry in entries {
-            data.append(try JSONEncoder().encode(entry))
+            data.append(try entry.line())
             data.append(UInt8(ascii: "\n"))
         }
         return data

@@ -137,7 +137,7 @@ private func plan(_ rows: [PlannedRow], chunkSize: Int, maxOpenBuckets: Int = 16
             let ready = planner.add(r)
             seen += ready.flatMap { $0.rows.map(\.row) }
             #expect(planner.openBuckets <= maxOpenBuckets)
-            #expect(planner.bufferedRows <= maxOpenBuckets * (chunkSize - 1) + 1)
+            #expect(planner.bufferedRows <= maxOpenBuckets * (chunkSize - 1))
             #expect(ready.allSatisfy { $0.rows.count <= chunkSize })
         }
         seen += planner.finish().flatMap { $0.rows.map(\.row) }
