@@ -38,12 +38,17 @@ public struct OpenedInput {
         }
     }
 
+    /// How the errors file repeats this input's layout.
+    public var errorsLayout: ErrorsFileLayout {
+        if let csv = source as? CSVRecordSource {
+            return ErrorsFileLayout(format: csv.format, headers: csv.mapping.headers, delimiter: csv.delimiter, bom: csv.hadBOM)
+        }
+        return ErrorsFileLayout(format: .jsonl, headers: [], delimiter: UInt8(ascii: ","), bom: false)
+    }
+
     /// The errors file for this input, written in its own format.
     public func errorsWriter(path: String) -> ErrorsWriter {
-        if let csv = source as? CSVRecordSource {
-            return ErrorsWriter(path: path, format: csv.format, headers: csv.mapping.headers, delimiter: csv.delimiter, bom: csv.hadBOM)
-        }
-        return ErrorsWriter(path: path, format: .jsonl, headers: [], delimiter: UInt8(ascii: ","), bom: false)
+        ErrorsWriter(path: path, layout: errorsLayout)
     }
 
     /// How far the source has read, for progress.

@@ -7,6 +7,21 @@ import CSVCodec
 /// mark and each record's original bytes; an `error` column already in the input (an errors file
 /// imported again) is replaced rather than repeated. JSONL gets an `"error"` key in front of the
 /// original object.
+/// How an input is laid out, so that its errors file can repeat it.
+public struct ErrorsFileLayout: Sendable {
+    public var format: InputFormat
+    public var headers: [String]
+    public var delimiter: UInt8
+    public var bom: Bool
+
+    public init(format: InputFormat, headers: [String], delimiter: UInt8, bom: Bool) {
+        self.format = format
+        self.headers = headers
+        self.delimiter = delimiter
+        self.bom = bom
+    }
+}
+
 public final class ErrorsWriter {
     public let path: String
     private let format: InputFormat
@@ -16,6 +31,10 @@ public final class ErrorsWriter {
     private var file: OutputFile?
     public private(set) var rowsWritten = 0
     private let errorColumn: Int?
+
+    public convenience init(path: String, layout: ErrorsFileLayout) {
+        self.init(path: path, format: layout.format, headers: layout.headers, delimiter: layout.delimiter, bom: layout.bom)
+    }
 
     public init(path: String, format: InputFormat, headers: [String], delimiter: UInt8, bom: Bool) {
         self.path = path
