@@ -122,10 +122,11 @@ struct HTTPRequestParser {
     }
 
     private func parseHead(_ bytes: ArraySlice<UInt8>) -> Result<Head, Failure> {
+        // Split bytes, not Characters: "\r\n" is one Character in Swift.
         var lines: [Substring] = []
-        let text = String(decoding: bytes, as: UTF8.self)
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            lines.append(line.hasSuffix("\r") ? line.dropLast() : line)
+        for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            let trimmed = line.last == 0x0D ? line.dropLast() : line
+            lines.append(String(decoding: trimmed, as: UTF8.self)[...])
         }
         while let last = lines.last, last.isEmpty { lines.removeLast() }
         guard let requestLine = lines.first else { return .failure(Failure(status: 400, message: "empty request")) }
