@@ -13,7 +13,9 @@ enum ResourceBatchCLI {
     }
 
     static let commands: [Command] = [
+        Command(spec: ImportCommand.spec, run: ImportCommand.run),
         Command(spec: ValidateCommand.spec, run: ValidateCommand.run),
+        Command(spec: EmulatorCommand.spec, run: EmulatorCommand.run),
     ]
 
     static func main(_ arguments: [String]) async -> Int32 {
@@ -69,6 +71,7 @@ enum ResourceBatchCLI {
         case let e as UsageError: return (e.description, 2)
         case let e as InputError: return (e.description, 2)
         case let e as CSVError: return (e.description, 2)
+        case let e as JournalError: return (e.description, 2)
         case let e as any CustomStringConvertible: return (e.description, 3)
         default: return ("\(error)", 3)
         }

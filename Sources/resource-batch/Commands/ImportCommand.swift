@@ -1,0 +1,69 @@
+import BatchCore
+import Foundation
+
+/// `resource-batch import FILE`: create or update every resource in FILE, write a report.
+enum ImportCommand {
+    static let spec = CommandSpec(
+        name: "import", summary: "Create or update every resource in FILE and write a report with each authorization link.",
+        usage: "import FILE [options]", positionals: ["FILE"], minPositionals: 1,
+        options: CommonOptions.input + CommonOptions.validation + APIOptions.location + [
+            .value("match-by", "email|none", "match rows without an id to existing resources by e-mail (default email)"),
+            .value("chunk-size", "N", "resources per bulk call, 1-100 (default 100)"),
+        ] + APIOptions.requests + [
+            .flag("dry-run", "validate and match, but change nothing; statuses become would-create / would-update"),
+            .value("journal", "PATH", "the crash journal (default: the report path + .journal)"),
+            .flag("resume", "finish an interrupted run of the same file, sending nothing twice"),
+        ] + CommonOptions.report,
+        discussion: """
+        Exit codes: 0 every row succeeded, 1 some rows invalid or failed (see the report),
+        2 usage or input error (nothing sent), 3 the run stopped (credentials, API unreachable;
+        --resume continues it), 130 interrupted (--resume continues it).
+        """)
+
+    static func run(_ args: ParsedArguments) async throws -> Int32 {
+        let path = args.positionals[0]
+        let inputOptions = try CommonOptions.inputOptions(args)
+        let validation = try CommonOptions.validationOptions(args)
+        let settings = try CommonOptions.reportSettings(args, input: path, inputFormat: inputOptions.format)
+        let hosting = try CommonOptions.hostingClassifier(args, policy: validation.hostingPolicy)
+        var options = ImportOptions(reportPath: settings.path, errorsPath: settings.errorsPath)
+        options.chunkSize = try args.integer("chunk-size", in: 1...100) ?? 100
+        options.concurrency = try args.integer("concurrency", in: 1...64) ?? 4
+        options.matchBy = ImportOptions.MatchBy(rawValue: try args.choice("match-by", ["email", "none"]) ?? "email")!
+        options.dryRun = args.flag("dry-run")
+        options.resume = args.flag("resume")
+        options.reportFormat = settings.format
+        options.excel = settings.excel
+        if options.dryRun && options.resume { throw UsageError("--dry-run sends nothing, so there is nothing to --resume", command: "import") }
+        if !options.dryRun {
+            if path == "-" && options.resume { throw UsageError("standard input cannot be resumed; import from a file", command: "import") }
+            options.journalPath = args.value("journal") ?? (settings.path == "-" ? ReportPaths.report(forInput: path, format: .csv) : settings.path) + ".journal"
+        }
+        let input = try OpenedInput(path: path, options: inputOptions)
+        CommonOptions.warnUnmapped(input.source, quiet: settings.quiet)
+
+        let connection = try APIOptions.connect(args, concurrency: options.concurrency)
+        defer { connection.close() }
+        if let url = connection.emulator?.baseURL, !settings.quiet {
+            Console.line("resource-batch: using the built-in emulator at \(url.absoluteString) (data in .resource-batch/emulator/)")
+        }
+        let stop = StopSignal()
+        let job = ImportJob(options: options, validation: validation, client: connection.client, stop: stop)
+        let journal = try job.openJournal(inputPath: path)
+        if let replay = journal?.1, options.resume, !settings.quiet {
+            Console.line("resource-batch: resuming: \(replay.finished.count) rows already done, \(replay.uncertainCreates.count) creates to look up first")
+        }
+        let trap = SignalTrap(stop: stop, quiet: settings.quiet)
+        defer { trap.cancel() }
+        let display = ProgressDisplay(quiet: settings.quiet, verb: options.dryRun ? "checked" : "imported")
+        let summary = try await job.run(input: input, hosting: hosting, journal: journal, progress: display.handler)
+        display.finish()
+        if case .jsonl = input.source.format { CommonOptions.warnUnmapped(input.source, quiet: settings.quiet) }
+        SummaryPrinter.print(summary, quiet: settings.quiet)
+        if summary.stoppedBecause != nil, let journalPath = options.journalPath, !settings.quiet {
+            Console.line("  journal: \(journalPath)")
+        }
+        SummaryPrinter.writeJSON(summary, to: settings.summaryJSON)
+        return summary.exitCode
+    }
+}
