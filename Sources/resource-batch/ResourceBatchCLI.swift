@@ -15,6 +15,8 @@ enum ResourceBatchCLI {
     static let commands: [Command] = [
         Command(spec: ImportCommand.spec, run: ImportCommand.run),
         Command(spec: ValidateCommand.spec, run: ValidateCommand.run),
+        Command(spec: ExportCommand.spec, run: ExportCommand.run),
+        Command(spec: AuthLinksCommand.spec, run: AuthLinksCommand.run),
         Command(spec: EmulatorCommand.spec, run: EmulatorCommand.run),
     ]
 

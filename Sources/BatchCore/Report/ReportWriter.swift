@@ -51,7 +51,7 @@ public final class ReportWriter {
         out.append(contentsOf: #"{"row":"#.utf8)
         out.append(contentsOf: String(row.row).utf8)
         out.append(contentsOf: #","line":"#.utf8)
-        out.append(contentsOf: String(row.line).utf8)
+        out.append(contentsOf: (row.line > 0 ? String(row.line) : "null").utf8)
         func str(_ key: String, _ value: String?) {
             out.append(contentsOf: ",\"\(key)\":".utf8)
             if let value { JSONText.appendString(value, to: &out) } else { out.append(contentsOf: "null".utf8) }

@@ -1,0 +1,44 @@
+import BatchCore
+
+/// `resource-batch auth-links`: an emailable spreadsheet of fresh authorization links.
+enum AuthLinksCommand {
+    static let spec = CommandSpec(
+        name: "auth-links", summary: "Write a fresh authorization link for every resource whose calendar is not yet authorized.",
+        usage: "auth-links [--out PATH|-] [options]",
+        options: [
+            .value("out", "PATH", "where to write (default auth-links.csv; - for standard output)"),
+            .value("format", "csv|jsonl", "output format (default: from --out's extension, else csv)"),
+            .flag("all", "include resources whose calendar is already authorized"),
+            .value("google-return-url", "URL", "where people land after authorizing Google (needed for Google links)"),
+            .value("outlook-return-url", "URL", "where people land after authorizing Outlook (needed for Outlook links)"),
+            .value("location-id", "ID", "the location (default: the primary location)"),
+            .flag("excel", "add a UTF-8 byte order mark to CSV so Excel reads it right"),
+        ] + APIOptions.location + APIOptions.requests + [
+            .value("summary-json", "PATH", "also write the summary as JSON"),
+            .flag("quiet", "print no progress and no summary"),
+        ],
+        discussion: "Exit codes: 0 every link issued, 1 some rows failed (see the file), 2 usage error, 3 the run stopped.")
+
+    static func run(_ args: ParsedArguments) async throws -> Int32 {
+        let explicit = try args.choice("format", ["csv", "jsonl"]).flatMap(ReportFormat.init(rawValue:))
+        let format = explicit ?? args.value("out").flatMap(ReportFormat.fromExtension) ?? .csv
+        let out = args.value("out") ?? "auth-links.\(format.rawValue)"
+        let quiet = args.flag("quiet")
+        let validation = try CommonOptions.validationOptions(args)
+        let concurrency = try args.integer("concurrency", in: 1...64) ?? 4
+        let connection = try APIOptions.connect(args, concurrency: concurrency)
+        defer { connection.close() }
+        let stop = StopSignal()
+        let trap = SignalTrap(stop: stop, quiet: quiet)
+        defer { trap.cancel() }
+        let job = AuthLinksJob(outPath: out, format: format, excel: args.flag("excel"), all: args.flag("all"),
+                               returnURLs: validation.returnURLs, locationId: args.value("location-id"),
+                               concurrency: concurrency)
+        let display = ProgressDisplay(quiet: quiet, verb: "listed")
+        let summary = try await job.run(client: connection.client, stop: stop, progress: display.handler)
+        display.finish()
+        SummaryPrinter.print(summary, quiet: quiet)
+        SummaryPrinter.writeJSON(summary, to: args.value("summary-json"))
+        return summary.exitCode
+    }
+}

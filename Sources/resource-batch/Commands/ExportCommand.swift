@@ -1,0 +1,35 @@
+import BatchCore
+
+/// `resource-batch export`: every resource of the tenant to CSV or JSONL.
+enum ExportCommand {
+    static let spec = CommandSpec(
+        name: "export", summary: "Write every resource of the tenant to CSV or JSONL (importable again).",
+        usage: "export [--out PATH|-] [options]",
+        options: [
+            .value("out", "PATH", "where to write (default resources.csv; - for standard output)"),
+            .value("format", "csv|jsonl", "output format (default: from --out's extension, else csv)"),
+            .value("location-id", "ID", "the location to export (default: the primary location)"),
+            .flag("include-deleted", "include deleted resources"),
+            .flag("excel", "add a UTF-8 byte order mark to CSV so Excel reads it right"),
+        ] + APIOptions.location + APIOptions.requests + [
+            .value("summary-json", "PATH", "also write the summary as JSON"),
+            .flag("quiet", "print no progress and no summary"),
+        ])
+
+    static func run(_ args: ParsedArguments) async throws -> Int32 {
+        let explicit = try args.choice("format", ["csv", "jsonl"]).flatMap(ReportFormat.init(rawValue:))
+        let format = explicit ?? args.value("out").flatMap(ReportFormat.fromExtension) ?? .csv
+        let out = args.value("out") ?? "resources.\(format.rawValue)"
+        let quiet = args.flag("quiet")
+        let connection = try APIOptions.connect(args, concurrency: 1)
+        defer { connection.close() }
+        let job = ExportJob(outPath: out, format: format, excel: args.flag("excel"),
+                            locationId: args.value("location-id"), includeDeleted: args.flag("include-deleted"))
+        let display = ProgressDisplay(quiet: quiet, verb: "exported")
+        let summary = try await job.run(client: connection.client, progress: display.handler)
+        display.finish()
+        SummaryPrinter.print(summary, quiet: quiet)
+        SummaryPrinter.writeJSON(summary, to: args.value("summary-json"))
+        return summary.exitCode
+    }
+}
