@@ -506,6 +506,16 @@ public final class CSVReader {
                         if c == d {
                             try endField(o, acc, quoted: false)
                             i += 1
+                            if i < end && p[i] != quote {
+                                // The common case: the next field is unquoted too; start it without
+                                // going round the state switch.
+                                fieldStart = o
+                                fieldOffset = base + i
+                                fieldLine = line
+                                fieldLineStart = lineStart
+                                acc = 0
+                                continue
+                            }
                             st = .fieldStart
                             continue block
                         }
