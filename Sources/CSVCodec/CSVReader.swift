@@ -74,7 +74,7 @@ public final class CSVReader {
     private var fieldOffset = 0
     private var fieldLine = 0
     private var fieldLineStart = 0
-    private var fieldAcc: UInt8 = 0 // OR of the field's bytes: bit 7 clear means ASCII
+    private var fieldAcc: UInt64 = 0 // OR of the field's bytes (8 lanes): no bit 7 set means ASCII
     private var pending: CSVError? = nil // a recoverable error, thrown once the record is consumed
     private var raw: [UInt8] = []
 
@@ -296,6 +296,30 @@ public final class CSVReader {
 
     // MARK: - Parsing
 
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highs: UInt64 = 0x8080_8080_8080_8080
+
+    /// Sets bit 7 of the lowest byte of `v` that is the delimiter, a quote or below 0x0E (CR, LF, NUL and
+    /// some harmless controls, which the byte-wise path then copies); bytes above it may be flagged falsely.
+    @inline(__always)
+    private static func maybeSpecial(_ v: UInt64, delimiterLanes: UInt64) -> UInt64 {
+        let low = (v &- ones &* 0x0E) & ~v
+        let q = v ^ (ones &* 0x22)
+        let isQuote = (q &- ones) & ~q
+        let x = v ^ delimiterLanes
+        let isDelimiter = (x &- ones) & ~x
+        return (low | isQuote | isDelimiter) & highs
+    }
+
+    /// Like ``maybeSpecial(_:delimiterLanes:)`` for a quoted field: a quote or a byte below 0x0E.
+    @inline(__always)
+    private static func maybeSpecialQuoted(_ v: UInt64) -> UInt64 {
+        let low = (v &- ones &* 0x0E) & ~v
+        let q = v ^ (ones &* 0x22)
+        let isQuote = (q &- ones) & ~q
+        return (low | isQuote) & highs
+    }
+
     private func ensureScratch(_ needed: Int) {
         if needed <= scratchCap { return }
         let newCap = max(needed, scratchCap * 2)
@@ -320,11 +344,11 @@ public final class CSVReader {
 
     /// Closes the current field, which ends at scratch index `o`.
     @inline(__always)
-    private func endField(_ o: Int, _ acc: UInt8, quoted: Bool) throws {
+    private func endField(_ o: Int, _ acc: UInt64, quoted: Bool) throws {
         if o - fieldStart > maxFieldBytes {
             throw CSVError(kind: .fieldTooLong(limit: maxFieldBytes), position: fieldPosition())
         }
-        if acc & 0x80 != 0 { checkUTF8(o, quoted: quoted) }
+        if acc & 0x8080_8080_8080_8080 != 0 { checkUTF8(o, quoted: quoted) }
         if fieldCount == endsCap { try growEnds() }
         ends[fieldCount] = o
         fieldCount += 1
@@ -367,10 +391,21 @@ public final class CSVReader {
             pending = nil
             throw error
         }
-        record.storage.removeAll(keepingCapacity: true)
-        record.storage.append(contentsOf: UnsafeBufferPointer(start: scratch, count: o))
-        record.ends.removeAll(keepingCapacity: true)
-        record.ends.append(contentsOf: UnsafeBufferPointer(start: ends, count: fieldCount))
+        // Grow-only storage: a reused record takes one memcpy per array, no reallocation.
+        if record.storage.count < o {
+            record.storage.append(contentsOf: repeatElement(0, count: o - record.storage.count))
+        }
+        if o > 0 {
+            let src = scratch
+            record.storage.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: src, count: o) }
+        }
+        let n = fieldCount
+        if record.ends.count < n {
+            record.ends.append(contentsOf: repeatElement(0, count: n - record.ends.count))
+        }
+        let endsSource = ends
+        record.ends.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: endsSource, count: n) }
+        record.count = n
         record.number = recordCount
         record.line = recordLine
         record.byteOffset = recordOffset
@@ -387,6 +422,7 @@ public final class CSVReader {
         let d = delim
         let quote = Self.quote, cr = Self.cr, lf = Self.lf
         let ut = unquotedSpecial, qt = quotedSpecial
+        let dLanes = UInt64(d) &* Self.ones
         while true {
             if bufStart == bufEnd {
                 try refill()
@@ -397,7 +433,7 @@ public final class CSVReader {
             let base = bufBase
             let blockStart = bufStart
             var i = blockStart
-            ensureScratch(scratchLen + (end - i))
+            ensureScratch(scratchLen + (end - i) + 8) // + 8: whole-word stores may write past the field
             let out = scratch
             var o = scratchLen
             var acc = fieldAcc
@@ -439,18 +475,47 @@ public final class CSVReader {
                         st = .unquoted
                     }
                 case .unquoted:
-                    while i < end {
+                    while true {
+                        // Eight bytes at a time while none may be special (copied even if one is;
+                        // only the bytes before it count).
+                        while i &+ 8 <= end {
+                            let v = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+                            UnsafeMutableRawPointer(out + o).storeBytes(of: v, as: UInt64.self)
+                            let m = Self.maybeSpecial(v, delimiterLanes: dLanes)
+                            if m == 0 {
+                                acc |= v
+                                i &+= 8
+                                o &+= 8
+                                continue
+                            }
+                            let k = m.trailingZeroBitCount &>> 3
+                            acc |= v & ((1 &<< (UInt64(truncatingIfNeeded: k) &<< 3)) &- 1)
+                            i &+= k
+                            o &+= k
+                            break
+                        }
+                        if i >= end { break }
                         let c = p[i]
                         if ut[Int(c)] == 0 {
                             out[o] = c
                             o &+= 1
-                            acc |= c
+                            acc |= UInt64(c)
                             i &+= 1
                             continue
                         }
                         if c == d {
                             try endField(o, acc, quoted: false)
                             i += 1
+                            if i < end && p[i] != quote {
+                                // The common case: the next field is unquoted too; start it without
+                                // going round the state switch.
+                                fieldStart = o
+                                fieldOffset = base + i
+                                fieldLine = line
+                                fieldLineStart = lineStart
+                                acc = 0
+                                continue
+                            }
                             st = .fieldStart
                             continue block
                         }
@@ -467,7 +532,24 @@ public final class CSVReader {
                         i &+= 1
                     }
                 case .quoted:
-                    while i < end {
+                    while true {
+                        while i &+ 8 <= end {
+                            let v = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+                            UnsafeMutableRawPointer(out + o).storeBytes(of: v, as: UInt64.self)
+                            let m = Self.maybeSpecialQuoted(v)
+                            if m == 0 {
+                                acc |= v
+                                i &+= 8
+                                o &+= 8
+                                continue
+                            }
+                            let k = m.trailingZeroBitCount &>> 3
+                            acc |= v & ((1 &<< (UInt64(truncatingIfNeeded: k) &<< 3)) &- 1)
+                            i &+= k
+                            o &+= k
+                            break
+                        }
+                        if i >= end { break }
                         let c = p[i]
                         if qt[Int(c)] != 0 {
                             if c == quote {
@@ -488,7 +570,7 @@ public final class CSVReader {
                         }
                         out[o] = c
                         o &+= 1
-                        acc |= c
+                        acc |= UInt64(c)
                         i &+= 1
                     }
                 case .quoteInQuoted:

@@ -25,7 +25,7 @@ public struct CSVReaderOptions: Sendable {
         encoding: CSVTextEncoding = .utf8,
         maxFieldBytes: Int = 1 << 20,
         maxFieldsPerRecord: Int = 10_000,
-        maxRecordBytes: Int = 1 << 26,
+        maxRecordBytes: Int = 1 << 24,
         keepRawRecord: Bool = false,
         blockSize: Int = 1 << 18
     ) {

@@ -13,9 +13,13 @@ public struct CSVRecord: Sendable {
     /// ``CSVReaderOptions/keepRawRecord``.
     public var rawBytes: [UInt8]?
 
-    /// The UTF-8 bytes of all fields, one after the other.
+    /// The number of fields.
+    public internal(set) var count: Int
+
+    /// The UTF-8 bytes of all fields, one after the other; may be longer than used (it only grows,
+    /// so that a reused record copies without reallocating).
     @usableFromInline internal var storage: [UInt8]
-    /// `ends[i]` is the offset in ``storage`` just past field `i`.
+    /// `ends[i]` is the offset in ``storage`` just past field `i`, for `i < count`; may be longer than ``count``.
     @usableFromInline internal var ends: [Int]
 
     /// An empty record, to be filled by ``CSVReader/readRecord(into:)``.
@@ -24,6 +28,7 @@ public struct CSVRecord: Sendable {
         line = 0
         byteOffset = 0
         rawBytes = nil
+        count = 0
         storage = []
         ends = []
     }
@@ -35,10 +40,8 @@ public struct CSVRecord: Sendable {
             storage.append(contentsOf: field.utf8)
             ends.append(storage.count)
         }
+        count = ends.count
     }
-
-    /// The number of fields.
-    public var count: Int { ends.count }
 
     /// Field `i` (0-based) as a string.
     public subscript(i: Int) -> String {
@@ -49,7 +52,7 @@ public struct CSVRecord: Sendable {
     /// way to inspect or compare a field.
     @inlinable
     public func withFieldBytes<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        precondition(i >= 0 && i < ends.count, "field index \(i) out of range 0..<\(ends.count)")
+        precondition(i >= 0 && i < count, "field index \(i) out of range 0..<\(count)")
         let start = i == 0 ? 0 : ends[i - 1]
         let end = ends[i]
         return try storage.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[start..<end])) }
@@ -62,8 +65,7 @@ public struct CSVRecord: Sendable {
 
     /// Removes all fields, keeping the storage for reuse.
     public mutating func removeAll() {
-        storage.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
+        count = 0
         rawBytes = nil
     }
 }

@@ -18,7 +18,8 @@ public struct CSVWriter {
     private let fd: Int32
     private let options: CSVWriterOptions
     private var buffer: [UInt8]
-    private var wroteBOM = false
+    private var started = false
+    private var atStart = true // nothing written yet, not even a BOM
     /// needsQuotes[b] is true for bytes that force a field into quotes.
     private let needsQuotes: [Bool]
 
@@ -78,12 +79,13 @@ public struct CSVWriter {
         try flushIfFull()
     }
 
-    /// Writes a record as read by ``CSVReader``, field bytes as they are.
-    public mutating func write(record: CSVRecord) throws {
+    /// Writes a record as read by ``CSVReader``, field bytes as they are; `formulaSafeColumns` as in
+    /// ``write(record:formulaSafeColumns:)``.
+    public mutating func write(record: CSVRecord, formulaSafeColumns: Set<Int> = []) throws {
         startOutput()
         for i in 0..<record.count {
             if i > 0 { buffer.append(options.delimiter) }
-            let guardFormula = options.spreadsheetSafe
+            let guardFormula = options.spreadsheetSafe && !formulaSafeColumns.contains(i)
             record.withFieldBytes(i) { appendField($0, guardFormula: guardFormula, alone: record.count == 1) }
         }
         appendLineEnd()
@@ -110,8 +112,8 @@ public struct CSVWriter {
     }
 
     private mutating func startOutput() {
-        if !wroteBOM {
-            wroteBOM = true
+        if !started {
+            started = true
             if options.byteOrderMark { buffer.append(contentsOf: [0xEF, 0xBB, 0xBF]) }
         }
     }
@@ -126,9 +128,14 @@ public struct CSVWriter {
     }
 
     /// Appends one field, quoted when needed. A record's only field is quoted when empty, since an
-    /// empty line would be read back as no record at all.
+    /// empty line would be read back as no record at all; the very first field is quoted when it
+    /// starts with U+FEFF, which would otherwise be read back as a byte order mark.
     private mutating func appendField(_ field: UnsafeBufferPointer<UInt8>, guardFormula: Bool, alone: Bool) {
         var quoted = alone && field.isEmpty
+        if atStart {
+            atStart = false
+            if buffer.isEmpty && field.starts(with: [0xEF, 0xBB, 0xBF]) { quoted = true }
+        }
         for b in field where needsQuotes[Int(b)] {
             quoted = true
             break
