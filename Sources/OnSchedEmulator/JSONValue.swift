@@ -29,9 +29,37 @@ enum JSONValue: Sendable, Equatable, Decodable {
         }
     }
 
-    /// Parses JSON bytes; `nil` when they are not JSON.
+    /// Deepest nesting accepted. Decoding recurses once per level on a connection thread's
+    /// stack, so a hostile `[[[[…` body must be refused before it is decoded.
+    static let maxDepth = 64
+
+    /// Parses JSON bytes; `nil` when they are not JSON or nest deeper than ``maxDepth``.
     static func parse(_ bytes: [UInt8]) -> JSONValue? {
-        try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        guard nestingDepth(bytes) <= maxDepth else { return nil }
+        return try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+    }
+
+    /// The deepest `[`/`{` nesting outside strings (a cheap scan; the decoder validates the rest).
+    static func nestingDepth(_ bytes: [UInt8]) -> Int {
+        var depth = 0
+        var deepest = 0
+        var inString = false
+        var escaped = false
+        for b in bytes {
+            if inString {
+                if escaped { escaped = false } else if b == UInt8(ascii: "\\") { escaped = true } else if b == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            switch b {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                deepest = max(deepest, depth)
+            case UInt8(ascii: "]"), UInt8(ascii: "}"): depth -= 1
+            default: break
+            }
+        }
+        return deepest
     }
 
     /// Convenience for optional strings: `nil` becomes `null`.

@@ -37,7 +37,7 @@ enum ResourceInput {
         let fields = lowered(raw)
 
         if let name = string(fields["name"], "Name", &errors) {
-            if name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            if name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty && mode != .seed {
                 errors.add("Name", "The Name field is required.")
             } else {
                 resource.name = name
@@ -45,7 +45,9 @@ enum ResourceInput {
         }
         if let email = string(fields["email"], "Email", &errors) {
             let trimmed = email.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty {
+            if trimmed.isEmpty && mode == .seed {
+                resource.email = ""
+            } else if trimmed.isEmpty {
                 errors.add("Email", "The Email field is required.")
             } else if !isValidEmail(trimmed) {
                 errors.add("Email", "The Email field is not a valid e-mail address.")

@@ -148,7 +148,7 @@ struct ResourceStore: Sendable {
             let fields = body.objectValue.map(ResourceInput.lowered) ?? [:]
             var id = next
             if let raw = fields["id"], !raw.isNull, let given = ResourceInput.int(raw, "Id", &errors) {
-                id = given
+                if given > 0 { id = given } else { errors.add("Id", "The Id must be a positive integer.") }
             }
             var resource = EmulatedResource(id: id, locationId: Self.primaryLocationId)
             _ = ResourceInput.apply(body, to: &resource, mode: .seed, errors: &errors)
