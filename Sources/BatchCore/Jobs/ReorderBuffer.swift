@@ -46,6 +46,7 @@ public enum ReorderBufferError: Error, Equatable, Sendable, CustomStringConverti
     /// The row was inserted before (it is waiting or was already emitted).
     case duplicate(row: Int)
 
+    /// The message, naming the row.
     public var description: String {
         switch self {
         case .duplicate(let row): "internal error: result for row \(row) arrived twice"

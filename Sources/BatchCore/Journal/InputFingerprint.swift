@@ -18,6 +18,7 @@ public struct InputFingerprint: Sendable, Hashable, Codable {
     /// FNV-1a 64 of the content as 16 lowercase hex digits, or empty when the input is a stream.
     public var fingerprint: String
 
+    /// A fingerprint as recorded (use `compute(path:)` to make one from a file).
     public init(path: String, size: UInt64, fingerprint: String) {
         self.path = path
         self.size = size

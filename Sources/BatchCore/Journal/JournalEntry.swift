@@ -10,6 +10,7 @@ public enum JournalEntry: Sendable, Equatable, Codable {
 
     private enum TagKey: String, CodingKey { case t }
 
+    /// Reads the `"t"` tag, then the fields of that kind of line from the same object.
     public init(from decoder: any Decoder) throws {
         let tag = try decoder.container(keyedBy: TagKey.self).decode(String.self, forKey: .t)
         switch tag {
@@ -22,6 +23,7 @@ public enum JournalEntry: Sendable, Equatable, Codable {
         }
     }
 
+    /// Writes the `"t"` tag and the fields into one object (key order unspecified; see `line()`).
     public func encode(to encoder: any Encoder) throws {
         var tag = encoder.container(keyedBy: TagKey.self)
         switch self {

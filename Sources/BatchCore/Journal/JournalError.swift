@@ -26,6 +26,7 @@ public enum JournalError: Error, Equatable, Sendable, CustomStringConvertible, L
     /// line; stop and resume, which drops it).
     case unusable(path: String)
 
+    /// The message for the user: what is wrong and what to do.
     public var description: String {
         switch self {
         case .exists(let path):
@@ -62,5 +63,6 @@ public enum JournalError: Error, Equatable, Sendable, CustomStringConvertible, L
         }
     }
 
+    /// Same as `description`, for `localizedDescription`.
     public var errorDescription: String? { description }
 }

@@ -5,11 +5,13 @@ public struct JournalHeader: Sendable, Equatable, Codable {
     /// The format version this code writes. A newer version is refused rather than misread.
     public static let currentVersion = 1
 
+    /// Format version of the file (`currentVersion` when written by this code).
     public var version: Int
     /// The input file, with the fingerprint `--resume` compares.
     public var input: InputFingerprint
     /// ISO 8601 time the run started (UTC).
     public var created: String
+    /// The options of the run that created the journal.
     public var options: JournalOptions
 
     /// A header for a new journal, stamped with `created` (now by default).

@@ -15,10 +15,12 @@ import Foundation
 public struct JournalReplay: Sendable {
     /// A row that may or may not have been created.
     public struct UncertainCreate: Sendable, Equatable {
+        /// The row number.
         public var row: Int
         /// The normalized e-mail to look up (`nil` if the row had none, which validation forbids).
         public var email: String?
 
+        /// An uncertain create of `row`.
         public init(row: Int, email: String?) {
             self.row = row
             self.email = email

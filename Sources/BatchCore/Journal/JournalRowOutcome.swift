@@ -9,19 +9,30 @@ public struct JournalRowOutcome: Sendable, Equatable, Codable {
         case created, updated, failed
     }
 
+    /// 1-based record number, header excluded.
     public var row: Int
+    /// `created`, `updated` or `failed`.
     public var status: Status
+    /// The resource id the API returned (or the id updated).
     public var id: String?
+    /// The authorization link to send to the person, when the API gave one.
     public var authUrl: String?
+    /// Whether the calendar is already authorized.
     public var authorized: Bool?
+    /// The API's message for a failed row, or warnings.
     public var message: String?
     /// `google`, `outlook` or `nil`.
     public var provider: String?
+    /// The Google or Outlook address.
     public var calendarId: String?
+    /// As sent.
     public var name: String?
+    /// As sent.
     public var email: String?
+    /// 0, 1 or 2.
     public var calendarAvailability: Int?
 
+    /// An outcome; everything but the row and status is optional.
     public init(
         row: Int, status: Status, id: String? = nil, authUrl: String? = nil, authorized: Bool? = nil,
         message: String? = nil, provider: String? = nil, calendarId: String? = nil, name: String? = nil,

@@ -7,6 +7,7 @@
 /// Pure: the halves keep the parent's `id` and `returnURLs`, and get `part` + `[1]` / `[2]`, so
 /// their `label` (`"7.1"`, `"7.2"`) is unique and deterministic.
 public struct ChunkSplitter: Sendable {
+    /// A splitter; it has no state.
     public init() {}
 
     /// The two halves of `chunk` (the first one gets the extra row when the count is odd), or

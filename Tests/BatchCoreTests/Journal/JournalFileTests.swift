@@ -210,6 +210,44 @@ private func flockFromAnotherProcess(_ file: String) throws -> Int32 {
         #expect(try flockFromAnotherProcess(path + ".lock") == 0)
     }
 
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/flock")))
+    func aLockHeldByAnotherProcessNamesItsPID() throws {
+        let dir = try S.makeDirectory()
+        defer { S.remove(dir) }
+        let path = dir + "/run.journal"
+        // The child takes the lock, writes its PID into the lock file as a run would, tells us
+        // its PID and waits for its standard input to close. No sleeping: every step is a handshake.
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+        child.arguments = ["-n", path + ".lock", "/bin/sh", "-c", "echo $$ > \"$0\"; echo $$; read x", path + ".lock"]
+        let input = Pipe()
+        let output = Pipe()
+        child.standardInput = input
+        child.standardOutput = output
+        try child.run()
+        defer {
+            try? input.fileHandleForWriting.close()
+            child.waitUntilExit()
+        }
+        var said = Data()
+        while !said.contains(UInt8(ascii: "\n")) {
+            let more = output.fileHandleForReading.availableData
+            if more.isEmpty { break }
+            said.append(more)
+        }
+        let pid = try #require(Int32(String(decoding: said, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let error = #expect(throws: JournalError.self) {
+            _ = try Journal.open(path: path, header: S.header(), resume: false)
+        }
+        #expect(error == .locked(path: path, pid: pid))
+        #expect(error?.description.contains("process \(pid)") == true)
+        try input.fileHandleForWriting.close()
+        child.waitUntilExit()
+        // The child is gone, so is its lock.
+        let (journal, _) = try Journal.open(path: path, header: S.header(), resume: false)
+        journal.close()
+    }
+
     @Test func appendAfterCloseIsRefused() throws {
         let dir = try S.makeDirectory()
         defer { S.remove(dir) }
