@@ -81,7 +81,7 @@ func driving<T: Sendable>(
 
 extension HTTPResponse {
     /// A JSON answer from a string.
-    static func json(_ status: Int = 200, _ body: String, headers: [String: String] = [:]) -> HTTPResponse {
+    static func json(_ body: String, status: Int = 200, headers: [String: String] = [:]) -> HTTPResponse {
         var h = headers
         h["Content-Type"] = "application/json"
         return HTTPResponse(status: status, headers: h, body: Data(body.utf8))
