@@ -1,1 +1,4 @@
-print("resource-batch: under construction")
+import Foundation
+
+let code = await ResourceBatchCLI.main(Array(CommandLine.arguments.dropFirst()))
+exit(code)

@@ -3,7 +3,7 @@
 ///
 /// One bulk call has one query string, so every resource of a chunk shares one `ReturnURLs`
 /// (hence `Hashable`: the planner groups by it).
-public struct ReturnURLs: Sendable, Hashable {
+public struct ReturnURLs: Sendable, Hashable, Codable {
     public var google: String?
     public var outlook: String?
 

@@ -1,0 +1,20 @@
+/// One entry of a DNS question section: the name asked about, QTYPE and QCLASS.
+public struct DNSQuestion: Sendable, Equatable {
+    /// The name as dot-separated labels, without a trailing dot (the root is "").
+    public var name: String
+    public var type: DNSRecordType
+    /// QCLASS; 1 is IN.
+    public var recordClass: UInt16
+
+    public init(name: String, type: DNSRecordType, recordClass: UInt16 = DNSResourceRecord.classIN) {
+        self.name = name
+        self.type = type
+        self.recordClass = recordClass
+    }
+
+    /// Whether `other` asks the same thing, comparing names case-insensitively (RFC 4343).
+    public func matches(_ other: DNSQuestion) -> Bool {
+        type == other.type && recordClass == other.recordClass
+            && DNSName.normalized(name) == DNSName.normalized(other.name)
+    }
+}

@@ -1,0 +1,114 @@
+import CSVCodec
+
+/// Reads resources from CSV: the header line decides the mapping, each later record is one row.
+public final class CSVRecordSource: RecordSource {
+    public let format: InputFormat
+    public let mapping: ColumnMapping
+    public var unmappedColumns: [String] { mapping.unmappedColumns }
+    /// The delimiter in use (detected or given), which the errors file repeats.
+    public let delimiter: UInt8
+    /// Whether the input began with a UTF-8 byte order mark, which the errors file repeats.
+    public let hadBOM: Bool
+
+    private let reader: CSVReader
+    private let path: String
+    private let keepRaw: Bool
+    private var record = CSVRecord()
+    private var row = 0
+
+    /// Opens `reader`'s input and reads its header line.
+    /// - Throws: `InputError` for an empty file, an unreadable header or a mapping problem.
+    public init(reader: CSVReader, path: String, options: InputOptions) throws {
+        self.reader = reader
+        self.path = path
+        self.keepRaw = options.keepRaw
+        let header: CSVRecord?
+        do {
+            header = try reader.next()
+        } catch let error as CSVError {
+            throw Self.inputError(error, path: path)
+        }
+        guard let header else { throw InputError.emptyFile(path: path) }
+        mapping = try ColumnMapping(headers: header.fields, overrides: options.overrides)
+        delimiter = reader.delimiter
+        hadBOM = reader.hadBOM
+        format = .csv(delimiter: reader.delimiter)
+    }
+
+    /// Opens `path` (`-` for standard input) as CSV.
+    public convenience init(path: String, options: InputOptions) throws {
+        var ro = CSVReaderOptions()
+        if case let .csv(d)? = options.format, let d { ro.delimiter = d }
+        if let d = options.delimiter { ro.delimiter = d }
+        ro.encoding = options.encoding
+        ro.keepRawRecord = options.keepRaw
+        let reader: CSVReader
+        do {
+            reader = try CSVReader(path: path, options: ro)
+        } catch let error as CSVError {
+            throw InputError.unreadable(path: path, reason: Self.reason(error))
+        }
+        try self.init(reader: reader, path: path, options: options)
+    }
+
+    /// Input bytes consumed so far, for progress.
+    public var bytesRead: Int { record.byteOffset }
+
+    public func next() throws -> SourceRecord? {
+        do {
+            guard try reader.readRecord(into: &record) else { return nil }
+        } catch let error as CSVError {
+            throw Self.inputError(error, path: path)
+        }
+        row += 1
+        var out = SourceRecord(row: row, line: record.line)
+        let fields = mapping.fields
+        let width = min(record.count, fields.count)
+        for i in 0..<width {
+            guard let field = fields[i] else { continue }
+            guard let text = record.withFieldBytes(i, CellText.trimmed) else { continue }
+            if field == .serviceIds {
+                out.input.serviceIds = CellText.list(text)
+            } else {
+                out.input[field] = text
+            }
+        }
+        if record.count > fields.count {
+            var extra = 0
+            for i in fields.count..<record.count where record.withFieldBytes(i, { !$0.isEmpty }) { extra += 1 }
+            if extra > 0 {
+                out.issues.append(RowIssue(.error, field: nil,
+                    "the record has \(record.count) fields but the header has \(fields.count); is a delimiter unquoted?"))
+            }
+        }
+        if keepRaw { out.raw = record.rawBytes }
+        return out
+    }
+
+    static func inputError(_ error: CSVError, path: String) -> InputError {
+        .malformed(path: path, line: error.position.line, column: error.position.column, reason: reason(error))
+    }
+
+    static func reason(_ error: CSVError) -> String {
+        switch error.kind {
+        case let .unterminatedQuote(openedAtLine):
+            return "a quoted field opened on line \(openedAtLine) is never closed"
+        case .quoteInUnquotedField:
+            return "a quote inside an unquoted field (quote the whole field and double the quote: \"\"\"\")"
+        case .textAfterClosingQuote:
+            return "text after a closing quote (a quoted field must end at a delimiter or line end)"
+        case let .recordTooLong(limit):
+            return "a record longer than \(limit) bytes"
+        case .invalidUTF8:
+            return "invalid UTF-8; if the file is Latin-1 or Windows-1252, pass --encoding latin1 or --encoding windows-1252"
+        case .nulByte:
+            return "a NUL byte: this looks like a binary file, not CSV"
+        case let .fieldTooLong(limit):
+            return "a field longer than \(limit) bytes"
+        case let .tooManyFields(limit):
+            return "a record with more than \(limit) fields"
+        case let .io(message):
+            return message
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+
+/// Byte-level helpers that turn a cell into the text a field holds.
+enum CellText {
+    /// The cell without surrounding spaces and tabs, or `nil` when nothing is left (blank = not given).
+    @inline(__always)
+    static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        var start = 0
+        var end = bytes.count
+        while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+        while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+        guard end > start else { return nil }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+    }
+
+    /// The cell without surrounding white space, or `nil` when blank.
+    static func trimmed(_ text: String) -> String? {
+        let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return t.isEmpty ? nil : t
+    }
+
+    /// Splits a `serviceIds` cell on `;` or `,`, dropping blanks.
+    static func list(_ text: String) -> [String] {
+        text.split(whereSeparator: { $0 == ";" || $0 == "," }).compactMap { trimmed(String($0)) }
+    }
+}
+

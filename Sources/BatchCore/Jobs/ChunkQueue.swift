@@ -1,0 +1,62 @@
+/// A bounded, closable queue of chunks between the planner and the workers.
+///
+/// `push` waits while the queue is full, so reading the file never runs ahead of sending by more
+/// than `capacity` chunks: memory is set by concurrency × chunk size, not by the file.
+actor ChunkQueue {
+    private let capacity: Int
+    private var items: [Chunk] = []
+    private var head = 0
+    private var closed = false
+    private var waitingPushers: [CheckedContinuation<Void, Never>] = []
+    private var waitingPoppers: [CheckedContinuation<Chunk?, Never>] = []
+
+    init(capacity: Int) {
+        self.capacity = max(1, capacity)
+    }
+
+    /// Adds a chunk, waiting for room; `false` when the queue was closed (the chunk is not queued).
+    func push(_ chunk: Chunk) async -> Bool {
+        while !closed && items.count - head >= capacity {
+            await withCheckedContinuation { waitingPushers.append($0) }
+        }
+        guard !closed else { return false }
+        if !waitingPoppers.isEmpty {
+            waitingPoppers.removeFirst().resume(returning: chunk)
+            return true
+        }
+        items.append(chunk)
+        return true
+    }
+
+    /// The next chunk, waiting for one; `nil` once the queue is closed and drained.
+    func pop() async -> Chunk? {
+        if head < items.count {
+            let chunk = items[head]
+            head += 1
+            if head > 64 && head * 2 > items.count {
+                items.removeFirst(head)
+                head = 0
+            }
+            if !waitingPushers.isEmpty { waitingPushers.removeFirst().resume() }
+            return chunk
+        }
+        if closed { return nil }
+        return await withCheckedContinuation { waitingPoppers.append($0) }
+    }
+
+    /// No more chunks: workers drain what is queued, then stop. With `discard`, queued chunks are
+    /// dropped too (a stop: they were never sent, and `--resume` sends them).
+    func close(discard: Bool = false) {
+        closed = true
+        if discard {
+            items.removeAll()
+            head = 0
+        }
+        for p in waitingPushers { p.resume() }
+        waitingPushers.removeAll()
+        if head >= items.count {
+            for p in waitingPoppers { p.resume(returning: nil) }
+            waitingPoppers.removeAll()
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+
+/// Opens an input file as a record source and knows how to write its errors file.
+public struct OpenedInput {
+    public let path: String
+    public let source: any RecordSource
+    /// The file's size, for progress; `nil` for standard input.
+    public let size: Int?
+
+    /// Opens `path` in the format `options` give or its extension names (CSV by default for `-`).
+    public init(path: String, options: InputOptions) throws {
+        self.path = path
+        var format = options.format ?? InputFormat.fromExtension(path)
+        if format == nil {
+            if path == "-" { format = .csv(delimiter: nil) } else { throw InputError.unknownFormat(path: path) }
+        }
+        if path != "-" {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+                throw InputError.unreadable(path: path, reason: "no such file")
+            }
+            if isDir.boolValue { throw InputError.unreadable(path: path, reason: "it is a directory") }
+            size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+        } else {
+            size = nil
+        }
+        var opts = options
+        switch format! {
+        case .jsonl:
+            if options.encoding != .utf8 {
+                throw InputError.unsupported("--encoding applies to CSV only: JSON Lines are UTF-8 by definition")
+            }
+            source = try JSONLRecordSource(path: path, options: opts)
+        case let .csv(delimiter):
+            if opts.delimiter == nil { opts.delimiter = delimiter }
+            opts.format = .csv(delimiter: opts.delimiter)
+            source = try CSVRecordSource(path: path, options: opts)
+        }
+    }
+
+    /// How the errors file repeats this input's layout.
+    public var errorsLayout: ErrorsFileLayout {
+        if let csv = source as? CSVRecordSource {
+            return ErrorsFileLayout(format: csv.format, headers: csv.mapping.headers, delimiter: csv.delimiter, bom: csv.hadBOM)
+        }
+        return ErrorsFileLayout(format: .jsonl, headers: [], delimiter: UInt8(ascii: ","), bom: false)
+    }
+
+    /// The errors file for this input, written in its own format.
+    public func errorsWriter(path: String) -> ErrorsWriter {
+        ErrorsWriter(path: path, layout: errorsLayout)
+    }
+
+    /// How far the source has read, for progress.
+    public var bytesRead: Int { (source as? CSVRecordSource)?.bytesRead ?? 0 }
+}

@@ -1,0 +1,27 @@
+/// The tenant's existing resources by e-mail, read once through the paged list, to decide
+/// whether a row without an id creates or updates.
+public struct TenantIndex: Sendable {
+    /// Lowercased e-mail → ids of the resources with it (usually one).
+    private var ids: [String: [String]] = [:]
+    public private(set) var resourceCount = 0
+
+    public init() {}
+
+    public mutating func add(_ resource: Resource) {
+        resourceCount += 1
+        guard let id = resource.id, let email = PlannedRow.normalize(email: resource.email) else { return }
+        ids[email, default: []].append(id)
+    }
+
+    /// The ids of resources with this e-mail (lowercased key).
+    public func ids(forEmail key: String) -> [String] { ids[key] ?? [] }
+
+    /// Reads every resource of the location through the client.
+    public static func load(client: OnSchedClient, locationId: String?) async throws -> TenantIndex {
+        var index = TenantIndex()
+        try await client.listResources(locationId: locationId) { page in
+            for r in page { index.add(r) }
+        }
+        return index
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+
+/// `validate`: every row checked, nothing sent; the same report and errors file as `import`.
+public struct ValidateJob {
+    public var input: OpenedInput
+    public var options: ValidationOptions
+    public var hosting: HostingClassifier?
+    public var reportPath: String
+    public var reportFormat: ReportFormat
+    public var excel: Bool
+    public var errorsPath: String
+    public var progress: ProgressHandler?
+
+    public init(
+        input: OpenedInput, options: ValidationOptions, hosting: HostingClassifier?, reportPath: String,
+        reportFormat: ReportFormat, excel: Bool, errorsPath: String, progress: ProgressHandler? = nil
+    ) {
+        self.input = input
+        self.options = options
+        self.hosting = hosting
+        self.reportPath = reportPath
+        self.reportFormat = reportFormat
+        self.excel = excel
+        self.errorsPath = errorsPath
+        self.progress = progress
+    }
+
+    public func run() async throws -> JobSummary {
+        let clock = ContinuousClock()
+        let started = clock.now
+        var summary = JobSummary(command: "validate")
+        let pipeline = ValidationPipeline(source: input.source, options: options, hosting: hosting)
+        let report = try ReportWriter(path: reportPath, format: reportFormat, excel: excel)
+        let errors = input.errorsWriter(path: errorsPath)
+        var lastProgress = started
+        var counts: [RowStatus: Int] = [:]
+        while let batch = try await pipeline.nextBatch() {
+            for row in batch {
+                let status: RowStatus = row.issues.hasErrors ? .invalid : (row.duplicateOf != nil ? .skipped : .valid)
+                let reportRow = ReportRow(row, status: status)
+                try report.write(reportRow)
+                if status.isFailure { try errors.write(raw: row.record.raw, message: reportRow.message) }
+                summary.count(status)
+                counts[status, default: 0] += 1
+            }
+            if let progress, clock.now - lastProgress > .milliseconds(200) {
+                lastProgress = clock.now
+                progress(JobProgress(rowsDone: summary.rows, counts: counts, bytesRead: input.bytesRead,
+                                     totalBytes: input.size, elapsed: seconds(clock.now - started)))
+            }
+        }
+        try report.close()
+        try errors.close()
+        progress?(JobProgress(rowsDone: summary.rows, counts: counts, bytesRead: input.size ?? 0, totalBytes: input.size,
+                              elapsed: seconds(clock.now - started)))
+        summary.reportPath = reportPath
+        summary.errorsPath = errors.rowsWritten > 0 ? errorsPath : nil
+        summary.elapsedSeconds = seconds(clock.now - started)
+        summary.exitCode = summary.rowsExitCode
+        return summary
+    }
+}
+
+func seconds(_ d: Duration) -> Double {
+    Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+}

@@ -1,0 +1,29 @@
+import Foundation
+
+/// The first line of a journal: which input it belongs to, when and how the run started.
+public struct JournalHeader: Sendable, Equatable, Codable {
+    /// The format version this code writes. A newer version is refused rather than misread.
+    public static let currentVersion = 1
+
+    public var version: Int
+    /// The input file, with the fingerprint `--resume` compares.
+    public var input: InputFingerprint
+    /// ISO 8601 time the run started (UTC).
+    public var created: String
+    public var options: JournalOptions
+
+    /// A header for a new journal, stamped with `created` (now by default).
+    public init(input: InputFingerprint, options: JournalOptions, created: Date = Date()) {
+        self.init(
+            version: JournalHeader.currentVersion, input: input,
+            created: created.formatted(.iso8601), options: options)
+    }
+
+    /// A header with every field given (as read back from a journal).
+    public init(version: Int, input: InputFingerprint, created: String, options: JournalOptions) {
+        self.version = version
+        self.input = input
+        self.created = created
+        self.options = options
+    }
+}

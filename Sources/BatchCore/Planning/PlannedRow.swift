@@ -1,0 +1,38 @@
+import Foundation
+
+/// One valid input row, decided and ready to be sent: the unit the planner groups into chunks.
+public struct PlannedRow: Sendable, Equatable {
+    /// 1-based record number, header excluded: the report's `row` and the journal's key.
+    public var row: Int
+    /// Line of the input where the record starts (for messages).
+    public var line: Int
+    /// Create, or update of a known id.
+    public var operation: RowOperation
+    /// The return URLs this row needs as query parameters; rows with different ones never share a call.
+    public var returnURLs: ReturnURLs
+    /// The body sent for this row.
+    public var payload: ResourcePayload
+    /// The e-mail, trimmed and lowercased (`nil` when absent): what an uncertain create is looked up by.
+    public var email: String?
+
+    /// Makes a row; `email` is normalized (trimmed, lowercased, empty → `nil`) so lookups compare equal.
+    public init(
+        row: Int, line: Int, operation: RowOperation, returnURLs: ReturnURLs, payload: ResourcePayload,
+        email: String?
+    ) {
+        self.row = row
+        self.line = line
+        self.operation = operation
+        self.returnURLs = returnURLs
+        self.payload = payload
+        self.email = PlannedRow.normalize(email: email)
+    }
+
+    /// The lookup form of an e-mail: trimmed and lowercased, `nil` when empty.
+    public static func normalize(email: String?) -> String? {
+        guard let trimmed = email?.trimmingCharacters(in: .whitespacesAndNewlines), !trimmed.isEmpty else {
+            return nil
+        }
+        return trimmed.lowercased()
+    }
+}

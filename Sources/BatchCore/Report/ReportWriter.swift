@@ -1,0 +1,73 @@
+import CSVCodec
+
+/// Writes the report: one line per input row, in input order, CSV (spreadsheet-safe) or JSONL,
+/// to a 0600 file or standard output.
+public final class ReportWriter {
+    public let format: ReportFormat
+    public var path: String { file.path }
+    private let file: OutputFile
+    private var csv: CSVWriter
+    public private(set) var rowsWritten = 0
+
+    /// Creates the report at `path` (`-` for standard output); `excel` adds a UTF-8 BOM to CSV.
+    public init(path: String, format: ReportFormat, excel: Bool = false, columns: [String] = ReportRow.columns) throws {
+        self.format = format
+        file = try OutputFile(path: path)
+        csv = CSVWriter(
+            fileDescriptor: file.fileDescriptor,
+            options: CSVWriterOptions(lineEnding: .crlf, byteOrderMark: excel && format == .csv, spreadsheetSafe: true))
+        if format == .csv { try csv.write(record: columns) }
+    }
+
+    public func write(_ row: ReportRow) throws {
+        rowsWritten += 1
+        switch format {
+        case .csv:
+            try csv.write(record: row.cells, formulaSafeColumns: ReportRow.ownValueColumns)
+        case .jsonl:
+            try file.append { out in Self.appendJSON(row, to: &out) }
+        }
+    }
+
+    /// Writes a CSV record of arbitrary cells (export, auth-links), formula-guarded.
+    public func writeCells(_ cells: [String]) throws {
+        rowsWritten += 1
+        try csv.write(record: cells)
+    }
+
+    /// Writes one JSON object line of arbitrary keys (export in JSONL).
+    public func writeJSONLine(_ bytes: [UInt8]) throws {
+        rowsWritten += 1
+        try file.write(bytes)
+        try file.write([0x0A])
+    }
+
+    public func close() throws {
+        try csv.flush()
+        try file.close()
+    }
+
+    static func appendJSON(_ row: ReportRow, to out: inout [UInt8]) {
+        out.append(contentsOf: #"{"row":"#.utf8)
+        out.append(contentsOf: String(row.row).utf8)
+        out.append(contentsOf: #","line":"#.utf8)
+        out.append(contentsOf: String(row.line).utf8)
+        func str(_ key: String, _ value: String?) {
+            out.append(contentsOf: ",\"\(key)\":".utf8)
+            if let value { JSONText.appendString(value, to: &out) } else { out.append(contentsOf: "null".utf8) }
+        }
+        str("status", row.status.rawValue)
+        str("id", row.id)
+        str("name", row.name)
+        str("email", row.email)
+        str("provider", row.provider?.rawValue)
+        str("calendarId", row.calendarId)
+        out.append(contentsOf: #","calendarAvailability":"#.utf8)
+        out.append(contentsOf: (row.calendarAvailability.map(String.init) ?? "null").utf8)
+        str("authUrl", row.authUrl)
+        out.append(contentsOf: #","authorized":"#.utf8)
+        out.append(contentsOf: (row.authorized.map { $0 ? "true" : "false" } ?? "null").utf8)
+        str("message", row.message)
+        out.append(contentsOf: "}\n".utf8)
+    }
+}

@@ -1,0 +1,568 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A streaming RFC 4180 CSV reader over bytes.
+///
+/// It reads its input in blocks of ``CSVReaderOptions/blockSize`` bytes (never the whole file), runs a
+/// small resumable state machine over each block and copies field bytes into one reused buffer, so
+/// memory stays bounded by the options' limits whatever the input. Fields are UTF-8-validated.
+/// Records of any width are returned as they are; blank lines are skipped (as rust-csv does).
+/// Not thread-safe: one consumer reads records in order.
+public final class CSVReader {
+    private enum State: UInt8 { case recordStart, fieldStart, unquoted, quoted, quoteInQuoted }
+
+    private static let quote: UInt8 = 0x22
+    private static let cr: UInt8 = 0x0D
+    private static let lf: UInt8 = 0x0A
+
+    private var source: any CSVByteSource
+    private let ownedFD: Int32
+    private let encoding: CSVTextEncoding
+    private let maxFieldBytes: Int
+    private let maxFieldsPerRecord: Int
+    private let maxRecordBytes: Int
+    private let keepRaw: Bool
+    private let detectDelimiter: Bool
+
+    // Input buffer: valid bytes are buf[bufStart..<bufEnd]; buf[0] is at input offset bufBase.
+    private var buf: UnsafeMutablePointer<UInt8>
+    private var bufCap: Int
+    private var bufStart = 0
+    private var bufEnd = 0
+    private var bufBase = 0
+    private var eof = false
+    private var rawIn: UnsafeMutablePointer<UInt8>? = nil // undecoded bytes when transcoding
+    private var rawInCap = 0
+
+    // 256-entry tables: non-zero for bytes that end a plain run in an unquoted / quoted field.
+    private let unquotedSpecial: UnsafeMutablePointer<UInt8>
+    private let quotedSpecial: UnsafeMutablePointer<UInt8>
+
+    private var started = false
+    private var failure: CSVError? = nil
+    private var delim: UInt8
+
+    /// True when the input started with a UTF-8 byte order mark (which is skipped).
+    public private(set) var hadBOM = false
+
+    /// The field delimiter: the one given in the options or, once the first record has been read, the detected one.
+    public var delimiter: UInt8 { delim }
+
+    // Line tracking (also inside quoted fields).
+    private var line = 1
+    private var lineStart = 0 // input offset of the first byte of `line`
+    private var skipLF = false // the previous line ended with CR; an LF right after belongs to it
+    private var prevCR = false // the last byte of the previous block was CR
+
+    // The record being parsed.
+    private var state = State.recordStart
+    private var recordCount = 0
+    private var recordLine = 0
+    private var recordOffset = 0
+    private var scratch: UnsafeMutablePointer<UInt8>
+    private var scratchCap: Int
+    private var scratchLen = 0
+    private var ends: UnsafeMutablePointer<Int>
+    private var endsCap: Int
+    private var fieldCount = 0
+    private var fieldStart = 0 // index in scratch
+    private var fieldOffset = 0
+    private var fieldLine = 0
+    private var fieldLineStart = 0
+    private var fieldAcc: UInt8 = 0 // OR of the field's bytes: bit 7 clear means ASCII
+    private var pending: CSVError? = nil // a recoverable error, thrown once the record is consumed
+    private var raw: [UInt8] = []
+
+    private init(anySource: any CSVByteSource, options: CSVReaderOptions, ownedFD: Int32) {
+        source = anySource
+        self.ownedFD = ownedFD
+        encoding = options.encoding
+        maxFieldBytes = max(0, options.maxFieldBytes)
+        maxFieldsPerRecord = max(1, options.maxFieldsPerRecord)
+        maxRecordBytes = max(0, options.maxRecordBytes)
+        keepRaw = options.keepRawRecord
+        detectDelimiter = options.delimiter == nil
+        delim = options.delimiter ?? 0x2C
+        bufCap = max(options.blockSize, 16)
+        buf = .allocate(capacity: bufCap)
+        scratchCap = 1024
+        scratch = .allocate(capacity: scratchCap)
+        endsCap = min(64, maxFieldsPerRecord)
+        ends = .allocate(capacity: endsCap)
+        unquotedSpecial = .allocate(capacity: 256)
+        unquotedSpecial.initialize(repeating: 0, count: 256)
+        quotedSpecial = .allocate(capacity: 256)
+        quotedSpecial.initialize(repeating: 0, count: 256)
+        for b in [Self.quote, Self.cr, Self.lf, 0] {
+            unquotedSpecial[Int(b)] = 1
+            quotedSpecial[Int(b)] = 1
+        }
+        if !detectDelimiter { unquotedSpecial[Int(delim)] = 1 }
+    }
+
+    /// Reads the open file descriptor `fileDescriptor` with read(2), block by block; the caller keeps ownership of it.
+    public convenience init(fileDescriptor: Int32, options: CSVReaderOptions = .init()) {
+        self.init(anySource: FileDescriptorSource(fd: fileDescriptor), options: options, ownedFD: -1)
+    }
+
+    /// Opens and reads the file at `path` ("-" means standard input).
+    /// - Throws: ``CSVError`` of kind ``CSVError/Kind/io(_:)`` naming the path when it cannot be opened.
+    public convenience init(path: String, options: CSVReaderOptions = .init()) throws {
+        if path == "-" {
+            self.init(fileDescriptor: 0, options: options)
+            return
+        }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            let reason = String(cString: strerror(errno))
+            throw CSVError(kind: .io("cannot open \(path): \(reason)"),
+                           position: CSVPosition(record: 0, line: 0, column: 0, byteOffset: 0))
+        }
+        self.init(anySource: FileDescriptorSource(fd: fd), options: options, ownedFD: fd)
+    }
+
+    /// Reads CSV held in memory.
+    public convenience init(bytes: [UInt8], options: CSVReaderOptions = .init()) {
+        self.init(anySource: ByteArraySource(bytes: bytes), options: options, ownedFD: -1)
+    }
+
+    /// Reads from any byte source (pipes, sockets, tests that deliver odd-sized blocks).
+    public convenience init(source: some CSVByteSource, options: CSVReaderOptions = .init()) {
+        self.init(anySource: source, options: options, ownedFD: -1)
+    }
+
+    deinit {
+        buf.deallocate()
+        rawIn?.deallocate()
+        scratch.deallocate()
+        ends.deallocate()
+        unquotedSpecial.deallocate()
+        quotedSpecial.deallocate()
+        if ownedFD >= 0 { close(ownedFD) }
+    }
+
+    /// Returns the next record, or nil at the end of the input.
+    /// - Throws: ``CSVError``; after ``CSVError/Kind/invalidUTF8`` or ``CSVError/Kind/nulByte`` the bad
+    ///   record has been skipped and reading may continue; after any other error every call throws it again.
+    public func next() throws -> CSVRecord? {
+        var record = CSVRecord()
+        return try readRecord(into: &record) ? record : nil
+    }
+
+    /// Reads the next record into `record`, reusing its storage; returns false at the end of the input.
+    /// This is the fast path: once `record` has grown to size, reading allocates nothing.
+    /// - Throws: as ``next()``.
+    public func readRecord(into record: inout CSVRecord) throws -> Bool {
+        if let failure { throw failure }
+        do {
+            if !started { try start() }
+            return try parse(into: &record)
+        } catch let error as CSVError {
+            if !error.isRecoverable { failure = error }
+            throw error
+        } catch {
+            let wrapped = CSVError(kind: .io("cannot read input: \(error)"), position: here(bufStart))
+            failure = wrapped
+            throw wrapped
+        }
+    }
+
+    // MARK: - Positions and errors
+
+    private func here(_ index: Int) -> CSVPosition {
+        let offset = bufBase + index
+        return CSVPosition(record: recordCount, line: line, column: offset - lineStart + 1, byteOffset: offset)
+    }
+
+    private func fieldPosition() -> CSVPosition {
+        CSVPosition(record: recordCount, line: fieldLine, column: fieldOffset - fieldLineStart + 1, byteOffset: fieldOffset)
+    }
+
+    private func note(_ kind: CSVError.Kind, _ position: CSVPosition) {
+        if let p = pending, p.position.byteOffset <= position.byteOffset { return }
+        pending = CSVError(kind: kind, position: position)
+    }
+
+    // MARK: - Input
+
+    /// Reads at most `capacity` decoded bytes into `dst`; 0 at the end of the input.
+    private func readDecoded(into dst: UnsafeMutablePointer<UInt8>, capacity: Int) throws -> Int {
+        if encoding == .utf8 {
+            let n = try source.read(into: UnsafeMutableRawBufferPointer(start: dst, count: capacity))
+            guard n >= 0 && n <= capacity else { throw badSourceCount(n) }
+            return n
+        }
+        let want = max(1, capacity / Transcoder.maxExpansion)
+        if rawInCap < want {
+            rawIn?.deallocate()
+            rawIn = .allocate(capacity: want)
+            rawInCap = want
+        }
+        let n = try source.read(into: UnsafeMutableRawBufferPointer(start: rawIn!, count: want))
+        guard n >= 0 && n <= want else { throw badSourceCount(n) }
+        return Transcoder.transcode(rawIn!, count: n, into: dst, encoding: encoding)
+    }
+
+    private func badSourceCount(_ n: Int) -> CSVError {
+        CSVError(kind: .io("byte source returned \(n) bytes"), position: here(bufStart))
+    }
+
+    /// Discards the consumed block and reads the next one.
+    private func refill() throws {
+        bufBase += bufEnd
+        bufStart = 0
+        bufEnd = 0
+        if eof { return }
+        let n = try readDecoded(into: buf, capacity: bufCap)
+        if n == 0 { eof = true }
+        bufEnd = n
+    }
+
+    /// Reads more input after what is buffered, keeping it (for BOM and delimiter detection);
+    /// returns by how much existing bytes moved towards the start of the buffer.
+    private func fillMore() throws -> Int {
+        var shift = 0
+        if bufCap - bufEnd < Transcoder.maxExpansion {
+            if bufStart > 0 {
+                shift = bufStart
+                (buf).update(from: buf + bufStart, count: bufEnd - bufStart)
+                bufBase += bufStart
+                bufEnd -= bufStart
+                bufStart = 0
+            }
+            if bufCap - bufEnd < Transcoder.maxExpansion {
+                let newCap = bufCap * 2
+                let newBuf = UnsafeMutablePointer<UInt8>.allocate(capacity: newCap)
+                newBuf.initialize(from: buf, count: bufEnd)
+                buf.deallocate()
+                buf = newBuf
+                bufCap = newCap
+            }
+        }
+        let n = try readDecoded(into: buf + bufEnd, capacity: bufCap - bufEnd)
+        if n == 0 { eof = true }
+        bufEnd += n
+        return shift
+    }
+
+    /// Skips a BOM and detects the delimiter from the first record.
+    private func start() throws {
+        started = true
+        if encoding == .utf8 {
+            while bufEnd - bufStart < 3 && !eof { _ = try fillMore() }
+            if bufEnd - bufStart >= 3 && buf[bufStart] == 0xEF && buf[bufStart + 1] == 0xBB && buf[bufStart + 2] == 0xBF {
+                bufStart += 3
+                hadBOM = true
+                lineStart = bufBase + bufStart
+            }
+        }
+        if detectDelimiter {
+            delim = try detect()
+            unquotedSpecial[Int(delim)] = 1
+        }
+    }
+
+    /// Counts `,` `;` and TAB outside quotes in the first line (up to 4 MiB of it); the most frequent wins.
+    private func detect() throws -> UInt8 {
+        var comma = 0, semicolon = 0, tab = 0
+        var inQuotes = false, seenText = false
+        var j = bufStart
+        scan: while true {
+            while j < bufEnd {
+                let c = buf[j]
+                j += 1
+                if c == Self.quote { inQuotes.toggle(); seenText = true; continue }
+                if inQuotes { continue }
+                switch c {
+                case Self.cr, Self.lf: if seenText { break scan }
+                case 0x2C: comma += 1; seenText = true
+                case 0x3B: semicolon += 1; seenText = true
+                case 0x09: tab += 1; seenText = true
+                default: seenText = true
+                }
+            }
+            if eof || bufEnd - bufStart >= 4 << 20 { break }
+            j -= try fillMore()
+        }
+        if semicolon > comma && semicolon >= tab { return 0x3B }
+        if tab > comma && tab > semicolon { return 0x09 }
+        return 0x2C
+    }
+
+    // MARK: - Parsing
+
+    private func ensureScratch(_ needed: Int) {
+        if needed <= scratchCap { return }
+        let newCap = max(needed, scratchCap * 2)
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: newCap)
+        p.initialize(from: scratch, count: scratchLen)
+        scratch.deallocate()
+        scratch = p
+        scratchCap = newCap
+    }
+
+    private func growEnds() throws {
+        if fieldCount >= maxFieldsPerRecord {
+            throw CSVError(kind: .tooManyFields(limit: maxFieldsPerRecord), position: fieldPosition())
+        }
+        let newCap = min(endsCap * 2, maxFieldsPerRecord)
+        let p = UnsafeMutablePointer<Int>.allocate(capacity: newCap)
+        p.initialize(from: ends, count: fieldCount)
+        ends.deallocate()
+        ends = p
+        endsCap = newCap
+    }
+
+    /// Closes the current field, which ends at scratch index `o`.
+    @inline(__always)
+    private func endField(_ o: Int, _ acc: UInt8, quoted: Bool) throws {
+        if o - fieldStart > maxFieldBytes {
+            throw CSVError(kind: .fieldTooLong(limit: maxFieldBytes), position: fieldPosition())
+        }
+        if acc & 0x80 != 0 { checkUTF8(o, quoted: quoted) }
+        if fieldCount == endsCap { try growEnds() }
+        ends[fieldCount] = o
+        fieldCount += 1
+    }
+
+    /// Validates a non-ASCII field and notes the input position of the first bad sequence.
+    @inline(never)
+    private func checkUTF8(_ o: Int, quoted: Bool) {
+        let start = fieldStart
+        guard let k = UTF8Validation.firstInvalid(scratch + start, count: o - start) else { return }
+        // Map field byte k back to the input: a quoted field has an opening quote and doubled quotes.
+        var offset = fieldOffset + (quoted ? 1 : 0)
+        var ln = fieldLine, ls = fieldLineStart
+        var previous: UInt8 = 0
+        for j in 0..<k {
+            let b = scratch[start + j]
+            offset += (quoted && b == Self.quote) ? 2 : 1
+            if b == Self.cr {
+                ln += 1; ls = offset
+            } else if b == Self.lf {
+                if previous != Self.cr { ln += 1 }
+                ls = offset
+            }
+            previous = b
+        }
+        note(.invalidUTF8, CSVPosition(record: recordCount, line: ln, column: offset - ls + 1, byteOffset: offset))
+    }
+
+    /// Hands the completed record (scratch[0..<o]) to the caller, or throws its recoverable error.
+    @inline(__always)
+    private func emit(_ o: Int, into record: inout CSVRecord) throws {
+        scratchLen = 0
+        state = .recordStart
+        if o > maxRecordBytes {
+            throw CSVError(kind: .recordTooLong(limit: maxRecordBytes),
+                           position: CSVPosition(record: recordCount, line: recordLine,
+                                                 column: 1, byteOffset: recordOffset))
+        }
+        if let error = pending {
+            pending = nil
+            throw error
+        }
+        record.storage.removeAll(keepingCapacity: true)
+        record.storage.append(contentsOf: UnsafeBufferPointer(start: scratch, count: o))
+        record.ends.removeAll(keepingCapacity: true)
+        record.ends.append(contentsOf: UnsafeBufferPointer(start: ends, count: fieldCount))
+        record.number = recordCount
+        record.line = recordLine
+        record.byteOffset = recordOffset
+        if keepRaw {
+            if record.rawBytes == nil { record.rawBytes = [] }
+            record.rawBytes!.removeAll(keepingCapacity: true)
+            record.rawBytes!.append(contentsOf: raw)
+        } else {
+            record.rawBytes = nil
+        }
+    }
+
+    private func parse(into record: inout CSVRecord) throws -> Bool {
+        let d = delim
+        let quote = Self.quote, cr = Self.cr, lf = Self.lf
+        let ut = unquotedSpecial, qt = quotedSpecial
+        while true {
+            if bufStart == bufEnd {
+                try refill()
+                if bufStart == bufEnd { return try finishAtEOF(into: &record) }
+            }
+            let p = buf
+            let end = bufEnd
+            let base = bufBase
+            let blockStart = bufStart
+            var i = blockStart
+            ensureScratch(scratchLen + (end - i))
+            let out = scratch
+            var o = scratchLen
+            var acc = fieldAcc
+            var st = state
+            var rawSegment = i
+            block: while i < end {
+                switch st {
+                case .recordStart:
+                    let c = p[i]
+                    if skipLF {
+                        skipLF = false
+                        if c == lf { i += 1; lineStart = base + i; continue block }
+                    }
+                    if c == lf || c == cr { // blank line
+                        i += 1
+                        line += 1
+                        lineStart = base + i
+                        skipLF = c == cr
+                        continue block
+                    }
+                    recordCount += 1
+                    recordLine = line
+                    recordOffset = base + i
+                    rawSegment = i
+                    if keepRaw { raw.removeAll(keepingCapacity: true) }
+                    fieldCount = 0
+                    o = 0
+                    st = .fieldStart
+                case .fieldStart:
+                    fieldStart = o
+                    fieldOffset = base + i
+                    fieldLine = line
+                    fieldLineStart = lineStart
+                    acc = 0
+                    if p[i] == quote {
+                        i += 1
+                        st = .quoted
+                    } else {
+                        st = .unquoted
+                    }
+                case .unquoted:
+                    while i < end {
+                        let c = p[i]
+                        if ut[Int(c)] == 0 {
+                            out[o] = c
+                            o &+= 1
+                            acc |= c
+                            i &+= 1
+                            continue
+                        }
+                        if c == d {
+                            try endField(o, acc, quoted: false)
+                            i += 1
+                            st = .fieldStart
+                            continue block
+                        }
+                        if c == lf || c == cr {
+                            try endField(o, acc, quoted: false)
+                            return try endRecord(at: i, o, p, rawSegment, into: &record)
+                        }
+                        if c == quote {
+                            throw CSVError(kind: .quoteInUnquotedField, position: here(i))
+                        }
+                        note(.nulByte, here(i)) // NUL
+                        out[o] = c
+                        o &+= 1
+                        i &+= 1
+                    }
+                case .quoted:
+                    while i < end {
+                        let c = p[i]
+                        if qt[Int(c)] != 0 {
+                            if c == quote {
+                                i += 1
+                                st = .quoteInQuoted
+                                continue block
+                            }
+                            if c == cr {
+                                line += 1
+                                lineStart = base + i + 1
+                            } else if c == lf {
+                                let afterCR = i > blockStart ? p[i - 1] == cr : prevCR
+                                if !afterCR { line += 1 }
+                                lineStart = base + i + 1
+                            } else {
+                                note(.nulByte, here(i))
+                            }
+                        }
+                        out[o] = c
+                        o &+= 1
+                        acc |= c
+                        i &+= 1
+                    }
+                case .quoteInQuoted:
+                    let c = p[i]
+                    if c == quote {
+                        out[o] = c
+                        o &+= 1
+                        i += 1
+                        st = .quoted
+                    } else if c == d {
+                        try endField(o, acc, quoted: true)
+                        i += 1
+                        st = .fieldStart
+                    } else if c == lf || c == cr {
+                        try endField(o, acc, quoted: true)
+                        return try endRecord(at: i, o, p, rawSegment, into: &record)
+                    } else {
+                        throw CSVError(kind: .textAfterClosingQuote, position: here(i))
+                    }
+                }
+            }
+            // The block is used up in the middle of a record (or between records).
+            bufStart = end
+            prevCR = p[end - 1] == cr
+            state = st
+            scratchLen = o
+            fieldAcc = acc
+            if st != .recordStart {
+                if keepRaw { raw.append(contentsOf: UnsafeBufferPointer(start: p + rawSegment, count: end - rawSegment)) }
+                if st != .fieldStart && o - fieldStart > maxFieldBytes {
+                    throw CSVError(kind: .fieldTooLong(limit: maxFieldBytes), position: fieldPosition())
+                }
+                if o > maxRecordBytes {
+                    throw CSVError(kind: .recordTooLong(limit: maxRecordBytes),
+                                   position: CSVPosition(record: recordCount, line: recordLine,
+                                                         column: 1, byteOffset: recordOffset))
+                }
+            }
+        }
+    }
+
+    /// Ends the record at the line end byte `p[i]` (CR or LF), after its last field was closed.
+    @inline(__always)
+    private func endRecord(at i: Int, _ o: Int, _ p: UnsafeMutablePointer<UInt8>, _ rawSegment: Int,
+                           into record: inout CSVRecord) throws -> Bool {
+        if keepRaw { raw.append(contentsOf: UnsafeBufferPointer(start: p + rawSegment, count: i - rawSegment)) }
+        skipLF = p[i] == Self.cr
+        bufStart = i + 1
+        line += 1
+        lineStart = bufBase + i + 1
+        try emit(o, into: &record)
+        return true
+    }
+
+    private func finishAtEOF(into record: inout CSVRecord) throws -> Bool {
+        let o = scratchLen
+        switch state {
+        case .recordStart:
+            return false
+        case .quoted:
+            state = .recordStart
+            throw CSVError(kind: .unterminatedQuote(openedAtLine: fieldLine), position: fieldPosition())
+        case .fieldStart: // the input ends right after a delimiter: one more, empty, field
+            fieldStart = o
+            fieldOffset = bufBase
+            fieldLine = line
+            fieldLineStart = lineStart
+            try endField(o, 0, quoted: false)
+        case .unquoted:
+            try endField(o, fieldAcc, quoted: false)
+        case .quoteInQuoted:
+            try endField(o, fieldAcc, quoted: true)
+        }
+        try emit(o, into: &record)
+        return true
+    }
+}

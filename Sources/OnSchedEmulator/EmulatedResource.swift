@@ -1,0 +1,135 @@
+/// One resource as the emulator stores it, and its `ResourceViewModel` JSON (onsched-api.md).
+struct EmulatedResource: Sendable, Equatable {
+    static let addressKeys = ["addressLine1", "addressLine2", "city", "state", "postalCode", "country"]
+    static let contactKeys = ["businessPhone", "businessPhoneExt", "homePhone", "mobilePhone", "phoneType", "skypeUsername", "conferenceInfo"]
+    static let customFieldKeys = (1...10).map { "field\($0)" }
+    static let dayKeys = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
+
+    var id: Int
+    var locationId: String
+    var name = ""
+    var email = ""
+    var description = ""
+    var timezoneId = ""
+    var imageUrl = ""
+    var skypeName = ""
+    var groupId: Int?
+    var deletedStatus = false
+    var deletedTime: String?
+
+    // `options` on input
+    var calendarAvailability = 0
+    var notificationType = 0
+    var bookingNotification = 0
+    var sortKey = 0
+    var ignoreBusinessHours = false
+    var displayColor = ""
+    var bioLink = ""
+    var gender = ""
+    var hourly: Double?
+    var effectiveDate: String?
+
+    // calendars (read-only at the top level of the view)
+    var googleCalendarId: String?
+    var googleCalendarAuthorized = false
+    /// The return URL given with the last call that set the Google calendar id (goes into the link).
+    var googleAuthReturnUrl: String?
+    var outlookCalendarId: String?
+    var outlookCalendarAuthorized = false
+    /// The return URL given with the last call that set the Outlook calendar id.
+    var outlookAuthReturnUrl: String?
+
+    var address: [String: JSONValue] = [:]
+    var contact: [String: JSONValue] = [:]
+    var customFields: [String: JSONValue] = [:]
+    var availability: [String: JSONValue] = [:]
+    var serviceIds: [Int] = []
+
+    init(id: Int, locationId: String) {
+        self.id = id
+        self.locationId = locationId
+    }
+
+    /// The link to authorize the Google calendar, while it is set and not yet authorized.
+    var googleCalendarAuthUrl: String? {
+        guard let calendar = googleCalendarId, !googleCalendarAuthorized else { return nil }
+        return CalendarAuthURL.make(.google, resourceId: id, calendarId: calendar, returnUrl: googleAuthReturnUrl ?? "")
+    }
+
+    /// The link to authorize the Outlook calendar, while it is set and not yet authorized.
+    var outlookCalendarAuthUrl: String? {
+        guard let calendar = outlookCalendarId, !outlookCalendarAuthorized else { return nil }
+        return CalendarAuthURL.make(.outlook, resourceId: id, calendarId: calendar, returnUrl: outlookAuthReturnUrl ?? "")
+    }
+
+    /// The `ResourceViewModel` the API answers with.
+    var view: JSONValue {
+        var object: [String: JSONValue] = [
+            "object": .string("resource"),
+            "id": .string(String(id)),
+            "locationId": .string(locationId),
+            "name": .string(name),
+            "email": .string(email),
+            "description": .string(description),
+            "imageUrl": .string(imageUrl),
+            "bioLink": .string(bioLink),
+            "gender": .string(gender),
+            "skypeName": .string(skypeName),
+            "timezoneId": .string(timezoneId),
+            "timezoneIana": .string(timezoneId),
+            "groupId": .int(groupId),
+            "timezoneOffset": .null,
+            "hourly": .double(hourly),
+            "deletedStatus": .bool(deletedStatus),
+            "deletedTime": .string(deletedTime),
+            "effectiveDate": .string(effectiveDate),
+            "ignoreBusinessHours": .bool(ignoreBusinessHours),
+            "sortKey": .int(sortKey),
+            "notificationType": .int(notificationType),
+            "bookingNotification": .int(bookingNotification),
+            "displayColor": .string(displayColor),
+            "calendarAvailability": .int(calendarAvailability),
+            "googleCalendarId": .string(googleCalendarId),
+            "googleCalendarAuthUrl": .string(googleCalendarAuthUrl),
+            "googleCalendarAuthorized": .bool(googleCalendarAuthorized),
+            "outlookCalendarId": .string(outlookCalendarId),
+            "outlookCalendarAuthUrl": .string(outlookCalendarAuthUrl),
+            "outlookCalendarAuthorized": .bool(outlookCalendarAuthorized),
+            "services": .array(serviceIds.map { serviceId in
+                .object(["object": .string("service"), "serviceId": .string(String(serviceId)), "serviceName": .string("Service \(serviceId)")])
+            }),
+        ]
+        object["address"] = Self.section(address, keys: Self.addressKeys)
+        object["contact"] = Self.section(contact, keys: Self.contactKeys)
+        object["customFields"] = Self.section(customFields, keys: Self.customFieldKeys)
+        object["availability"] = .object(availability)
+        object["options"] = .object([
+            "calendarAvailability": .int(calendarAvailability),
+            "notificationType": .int(notificationType),
+            "bookingNotification": .int(bookingNotification),
+            "sortKey": .int(sortKey),
+            "ignoreBusinessHours": .bool(ignoreBusinessHours),
+            "displayColor": .string(displayColor),
+            "bioLink": .string(bioLink),
+            "gender": .string(gender),
+            "hourly": .double(hourly),
+            "effectiveDate": .string(effectiveDate),
+        ])
+        return .object(object)
+    }
+
+    /// What the data file keeps: the view plus what the view does not show (return URLs, service ids).
+    var persisted: JSONValue {
+        guard case .object(var object) = view else { return view }
+        object["googleAuthReturnUrl"] = .string(googleAuthReturnUrl)
+        object["outlookAuthReturnUrl"] = .string(outlookAuthReturnUrl)
+        object["serviceIds"] = .array(serviceIds.map { .int($0) })
+        return .object(object)
+    }
+
+    private static func section(_ values: [String: JSONValue], keys: [String]) -> JSONValue {
+        var object: [String: JSONValue] = [:]
+        for key in keys { object[key] = values[key] ?? .null }
+        return .object(object)
+    }
+}

@@ -1,0 +1,150 @@
+import BatchCore
+import CSVCodec
+import Foundation
+
+/// Option groups that several commands share, and how they turn into library settings.
+enum CommonOptions {
+    static let input: [OptionSpec] = [
+        .value("format", "csv|jsonl", "input format (default: from the file's extension)"),
+        .value("delimiter", "C", "CSV delimiter: , ; tab | (default: detected from the header line)"),
+        .value("encoding", "ENC", "utf-8, latin1 or windows-1252 (default utf-8)"),
+        .value("map", "FILE|'Column=field'", "map a column to a field; FILE is a CSV of column,field", repeatable: true),
+    ]
+
+    static let validation: [OptionSpec] = [
+        .value("google-return-url", "URL", "where people land after authorizing Google (rows may give their own)"),
+        .value("outlook-return-url", "URL", "where people land after authorizing Outlook (rows may give their own)"),
+        .value("hosting-check", "strict|warn|off", "check that calendar ids are hosted by Google / Microsoft (default strict)"),
+        .value("dns-server", "IP[:PORT]", "DNS server for MX lookups (default: /etc/resolv.conf)"),
+        .value("domain-hosting", "FILE", "CSV of domain,provider (google|microsoft|other) answering without DNS"),
+        .value("location-id", "ID", "location of new resources and of lookups (default: the primary location)"),
+    ]
+
+    static let report: [OptionSpec] = [
+        .value("report", "PATH", "the report (default: the input with .report.csv; - for standard output)"),
+        .value("report-format", "csv|jsonl", "report format (default csv, or from --report's extension)"),
+        .flag("excel", "add a UTF-8 byte order mark to CSV so Excel reads it right"),
+        .value("errors", "PATH", "rows that failed, as in the input plus an error column (default: the input with .errors.csv)"),
+        .value("summary-json", "PATH", "also write the summary as JSON"),
+        .flag("quiet", "print no progress and no summary"),
+    ]
+
+    static func inputOptions(_ args: ParsedArguments) throws -> InputOptions {
+        var options = InputOptions()
+        if let format = try args.choice("format", ["csv", "jsonl", "tsv", "ndjson"]) {
+            options.format = (format == "jsonl" || format == "ndjson") ? .jsonl : .csv(delimiter: format == "tsv" ? 9 : nil)
+        }
+        if let d = args.value("delimiter") {
+            switch d {
+            case "tab", "\\t", "\t", "TAB": options.delimiter = 9
+            default:
+                guard d.utf8.count == 1, let b = d.utf8.first, b != 0x22, b != 0x0A, b != 0x0D else {
+                    throw UsageError("--delimiter must be one character such as , ; | or the word tab, not '\(d)'", command: args.command.name)
+                }
+                options.delimiter = b
+            }
+        }
+        if let e = try args.choice("encoding", ["utf-8", "utf8", "latin1", "latin-1", "iso-8859-1", "windows-1252", "cp1252"]) {
+            switch e {
+            case "latin1", "latin-1", "iso-8859-1": options.encoding = .latin1
+            case "windows-1252", "cp1252": options.encoding = .windows1252
+            default: options.encoding = .utf8
+            }
+        }
+        for spec in args.all("map") {
+            if FileManager.default.fileExists(atPath: spec) || !spec.contains("=") {
+                try loadMapFile(spec, into: &options.overrides)
+            } else {
+                try options.overrides.add(inline: spec)
+            }
+        }
+        return options
+    }
+
+    /// Reads a `column,field` CSV (a header line naming those two columns is optional).
+    static func loadMapFile(_ path: String, into overrides: inout MappingOverrides) throws {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw InputError.badMapping(source: "--map \(path)", reason: "no such file (an inline mapping is written 'Column=field')")
+        }
+        let reader: CSVReader
+        do { reader = try CSVReader(path: path) } catch {
+            throw InputError.badMapping(source: path, reason: "\(error)")
+        }
+        do {
+            while let record = try reader.next() {
+                let fields = record.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+                if fields.allSatisfy(\.isEmpty) { continue }
+                if record.number == 1, fields.count >= 2, fields[0].lowercased() == "column", fields[1].lowercased() == "field" { continue }
+                guard fields.count == 2 else {
+                    throw InputError.badMapping(source: "\(path): line \(record.line)", reason: "expected two columns, column,field")
+                }
+                try overrides.add(column: fields[0], field: fields[1], source: "\(path): line \(record.line)")
+            }
+        } catch let error as CSVError {
+            throw InputError.badMapping(source: path, reason: "\(error)")
+        }
+    }
+
+    static func validationOptions(_ args: ParsedArguments) throws -> ValidationOptions {
+        var options = ValidationOptions()
+        options.locationId = args.value("location-id")
+        for (name, keyPath) in [("google-return-url", \ReturnURLs.google), ("outlook-return-url", \ReturnURLs.outlook)] {
+            guard let url = args.value(name) else { continue }
+            if let problem = ResourceValidator.returnURLProblem(url) {
+                throw UsageError("--\(name) '\(url)' \(problem)", command: args.command.name)
+            }
+            options.returnURLs[keyPath: keyPath] = url
+        }
+        if let policy = try args.choice("hosting-check", ["strict", "warn", "off"]) {
+            options.hostingPolicy = HostingPolicy(rawValue: policy)!
+        }
+        return options
+    }
+
+    /// The classifier the options ask for: the `--domain-hosting` table, then DNS.
+    static func hostingClassifier(_ args: ParsedArguments, policy: HostingPolicy) throws -> HostingClassifier? {
+        guard policy != .off else { return nil }
+        var table: DomainHostingTable?
+        if let path = args.value("domain-hosting") {
+            do { table = try DomainHostingTable(contentsOf: path) } catch {
+                throw InputError.badMapping(source: "--domain-hosting", reason: "\(error)")
+            }
+        }
+        var configuration = ResolverConfiguration.system()
+        if let server = args.value("dns-server") {
+            do { configuration.servers = [try DNSServerAddress(parsing: server)] } catch {
+                throw UsageError("--dns-server '\(server)': \(error)", command: args.command.name)
+            }
+        }
+        return HostingClassifier(resolver: DNSClient(configuration: configuration), table: table)
+    }
+
+    struct ReportSettings {
+        var path: String
+        var format: ReportFormat
+        var excel: Bool
+        var errorsPath: String
+        var summaryJSON: String?
+        var quiet: Bool
+    }
+
+    static func reportSettings(_ args: ParsedArguments, input: String, inputFormat: InputFormat?) throws -> ReportSettings {
+        let explicit = try args.choice("report-format", ["csv", "jsonl"]).flatMap(ReportFormat.init(rawValue:))
+        let reportPath = args.value("report")
+        let format = explicit ?? reportPath.flatMap(ReportFormat.fromExtension) ?? .csv
+        let path = reportPath ?? ReportPaths.report(forInput: input, format: format)
+        let inFormat = inputFormat ?? InputFormat.fromExtension(input) ?? .csv(delimiter: nil)
+        let errors = args.value("errors") ?? ReportPaths.errors(forInput: input, format: inFormat)
+        if path != "-", path == input { throw UsageError("--report would overwrite the input \(input)", command: args.command.name) }
+        if errors == input { throw UsageError("--errors would overwrite the input \(input)", command: args.command.name) }
+        return ReportSettings(path: path, format: format, excel: args.flag("excel"), errorsPath: errors,
+                              summaryJSON: args.value("summary-json"), quiet: args.flag("quiet"))
+    }
+
+    /// Names unmapped columns once, as cli.md asks.
+    static func warnUnmapped(_ source: any RecordSource, quiet: Bool) {
+        let unmapped = source.unmappedColumns
+        guard !unmapped.isEmpty, !quiet else { return }
+        Console.warning("ignoring columns that map to no field: \(unmapped.map { "'\($0)'" }.joined(separator: ", ")) (map them with --map 'Column=field')")
+    }
+}

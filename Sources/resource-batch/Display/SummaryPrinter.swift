@@ -1,0 +1,31 @@
+import BatchCore
+import Foundation
+
+/// Prints the end-of-run summary on standard error and writes `--summary-json`.
+enum SummaryPrinter {
+    static func print(_ summary: JobSummary, quiet: Bool) {
+        guard !quiet else { return }
+        var lines: [String] = []
+        let verdict = summary.exitCode == 0 ? Console.paint("done", "32") : Console.paint("finished with problems", "33")
+        let head = summary.stoppedBecause.map { Console.paint("stopped: \($0)", "31") } ?? verdict
+        lines.append("\(summary.command) \(head): \(summary.rows) rows: \(summary.countsLine)")
+        if summary.command != "validate" {
+            lines.append("  requests \(summary.requests), retries \(summary.retries), throttled \(summary.throttled)")
+        }
+        lines.append("  elapsed \(String(format: "%.1f", summary.elapsedSeconds)) s")
+        if let report = summary.reportPath { lines.append("  report: \(report == "-" ? "standard output" : report)") }
+        if let errors = summary.errorsPath { lines.append("  errors: \(errors) (fix these rows and import the file again)") }
+        Console.line(lines.joined(separator: "\n"))
+    }
+
+    static func writeJSON(_ summary: JobSummary, to path: String?) {
+        guard let path else { return }
+        do {
+            let file = try OutputFile(path: path)
+            try file.write(Array(summary.json()) + [0x0A])
+            try file.close()
+        } catch {
+            Console.error("cannot write the summary to \(path): \(error)")
+        }
+    }
+}

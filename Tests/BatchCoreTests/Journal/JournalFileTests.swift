@@ -1,0 +1,222 @@
+import Foundation
+import Testing
+@testable import BatchCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+private typealias S = JournalTestSupport
+
+private func mode(of path: String) -> mode_t {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return 0 }
+    return info.st_mode & 0o777
+}
+
+private func contents(_ path: String) throws -> Data {
+    try Data(contentsOf: URL(fileURLWithPath: path))
+}
+
+private func appendRaw(_ bytes: Data, to path: String) throws {
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    try handle.seekToEnd()
+    try handle.write(contentsOf: bytes)
+    try handle.close()
+}
+
+/// Runs `/usr/bin/flock -n FILE true`: exit 0 when another process could take the lock, 1 when not.
+private func flockFromAnotherProcess(_ file: String) throws -> Int32 {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+    process.arguments = ["-n", file, "true"]
+    try process.run()
+    process.waitUntilExit()
+    return process.terminationStatus
+}
+
+@Suite struct JournalFileTests {
+    @Test func writeThenResumeReplaysTheRun() throws {
+        let dir = try S.makeDirectory()
+        defer { S.remove(dir) }
+        let path = dir + "/run.journal"
+        let (journal, fresh) = try Journal.open(path: path, header: S.header(), resume: false)
+        #expect(fresh.header == S.header())
+        #expect(fresh.finished.isEmpty && fresh.uncertainCreates.isEmpty)
+        try journal.append([S.intent([1, 2])])
+        try journal.append(S.done([1, 2]))
+        try journal.append([S.intent([3, 4], chunk: "2"), S.done([5], status: .updated)])
+        journal.close()
+
+        let (again, replay) = try Journal.open(path: path, header: S.header(), resume: true)
+        defer { again.close() }
+        #expect(replay.header == S.header())
+        #expect(replay.finished.keys.sorted() == [1, 2, 5])
+        #expect(replay.finished[5]?.status == .updated)
+        #expect(replay.uncertainCreates == [.init(row: 3, email: "p3@example.com"), .init(row: 4, email: "p4@example.com")])
+        // A resumed run appends to the same file, without a second header.
+        try again.append(S.done([3, 4]))
+        let lines = String(decoding: try contents(path), as: UTF8.self).split(separator: "\n")
+        #expect(lines.count == 6)
+        #expect(lines.filter { $0.contains(#""t":"header""#) }.count == 1)
+    }
+
+    @Test func theJournalIsPrivate() throws {
+        let dir = try S.makeDirectory()
+        defer { S.remove(dir) }
+        let path = dir + "/run.journal"
+        let (journal, _) = try Journal.open(path: path, header: S.header(), resume: false)
+        defer { journal.close() }
+        #expect(mode(of: path) == 0o600)
+        #expect(mode(of: path + ".lock") == 0o600)
+    }
+
+    @Test func aTornLastLineIsCutOffOnResume() throws {
+        let dir = try S.makeDirectory()
+        defer { S.remove(dir) }
+        let path = dir + "/run.journal"
+        let (journal, _) = try Journal.open(path: path, header: S.header(), resume: false)
+        try journal.append([S.intent([1]), S.done([1])])
+        journal.close()
+        let good = try contents(path)
+        try appendRaw(Data(#"{"t":"intent","chunk":"2","op":"cre"#.utf8), to: path)
+
+        let (resumed, replay) = try Journal.open(path: path, header: S.header(), resume: true)
+        #expect(replay.droppedTornLine)
+        #expect(replay.isFinished(1) && replay.uncertainCreates.isEmpty)
+        #expect(try contents(path) == good)
+        try resumed.append(S.intent([2]))
+        resumed.close()
+
+        let (_, later) = try Journal.open(path: path, header: S.header(), resume: true)
+        #expect(!later.droppedTornLine)
+        #expect(later.uncertainCreates.map(\.row) == [2])
+    }
+
+    @Test func garbageInTheMiddleIsAnErrorNamingTheLine() throws {
+        let dir = try S.makeDirectory()
+        defer { S.remove(dir) }
+        let path = dir + "/run.journal"
+        let (journal, _) = try Journal.open(path: path, header: S.header(), resume: false)
+        journal.close()
+        try appendRaw(Data("not json at all\n".utf8) + (try S.lines([S.done([1])])), to: path)
+        let error = #expect(throws: JournalError.self) {
+            _ = try Journal.open(path: path, header: S.header(), resume: true)
+        }
+        #expect(error?.description.contains("damaged at line 2") == true)
+        // The failed open released its lock.
+        #expect(!FileManager.default.fileExists(atPath: path + ".lock"))
+    }
+
+    @Test func aJournalOfAnotherFileIsRefused() throws {
+        let dir = try S.makeDirectory()
+        defer { S.remove(dir) }
+        let path = dir + "/run.journal"
+        let (journal, _) = try Journal.open(path: path, header: S.header(), resume: false)
+        journal.close()
+        let other = InputFingerprint(path: "people.csv", size: 1234, fingerprint: "ffffffffffffffff")
+        let error = #expect(throws: JournalError.self) {
+            _ = try Journal.open(path: path, header: S.header(other), resume: true)
+        }
+        #expect(error == .differentInput(path: path, journal: S.input, input: other))
+        #expect(error?.description.contains("journal \(path) was made from a different file (people.csv") == true)
+    }
+
+    @Test func aJournalOfStandardInputCannotBeResumedFromAFile() throws {
+        let dir = try S.makeDirectory()
+        defer { S.remove(dir) }
+        let path = dir + "/run.journal"
+        let (journal, _) = try Journal.open(path: path, header: S.header(.standardInput), resume: false)
+        journal.close()
+        let error = #expect(throws: JournalError.self) {
+            _ = try Journal.open(path: path, header: S.header(), resume: true)
+        }
+        #expect(error?.description.contains("was made from a different file (standard input") == true)
+    }
+
+    @Test func resumeWithoutAJournalIsRefusedAndCreatesNothing() throws {
+        let dir = try S.makeDirectory()
+        defer { S.remove(dir) }
+        let path = dir + "/run.journal"
+        #expect(throws: JournalError.noJournal(path: path)) {
+            _ = try Journal.open(path: path, header: S.header(), resume: true)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+    }
+
+    @Test func anExistingJournalNeedsResume() throws {
+        let dir = try S.makeDirectory()
+        defer { S.remove(dir) }
+        let path = dir + "/run.journal"
+        let (journal, _) = try Journal.open(path: path, header: S.header(), resume: false)
+        try journal.append(S.intent([1]))
+        journal.close()
+        let before = try contents(path)
+        let error = #expect(throws: JournalError.exists(path: path)) {
+            _ = try Journal.open(path: path, header: S.header(), resume: false)
+        }
+        #expect(error?.description.contains("--resume") == true)
+        #expect(try contents(path) == before)
+    }
+
+    @Test func anEmptyJournalStartsOver() throws {
+        let dir = try S.makeDirectory()
+        defer { S.remove(dir) }
+        let path = dir + "/run.journal"
+        #expect(FileManager.default.createFile(atPath: path, contents: Data()))
+        let (journal, replay) = try Journal.open(path: path, header: S.header(), resume: true)
+        journal.close()
+        #expect(replay.header == S.header())
+        #expect(try JournalReplay.replay(try contents(path), path: path).header == S.header())
+    }
+
+    @Test func standardInputCannotBeResumed() throws {
+        let dir = try S.makeDirectory()
+        defer { S.remove(dir) }
+        #expect(throws: JournalError.cannotResumeStream(input: "-")) {
+            _ = try Journal.open(path: dir + "/run.journal", header: S.header(.standardInput), resume: true)
+        }
+        // Without --resume a stdin import still keeps a journal.
+        let (journal, _) = try Journal.open(path: dir + "/run.journal", header: S.header(.standardInput), resume: false)
+        journal.close()
+    }
+
+    @Test func aSecondOpenIsLockedOutAndToldThePID() throws {
+        let dir = try S.makeDirectory()
+        defer { S.remove(dir) }
+        let path = dir + "/run.journal"
+        let (first, _) = try Journal.open(path: path, header: S.header(), resume: false)
+        let error = #expect(throws: JournalError.self) {
+            _ = try Journal.open(path: path, header: S.header(), resume: true)
+        }
+        #expect(error == .locked(path: path, pid: getpid()))
+        #expect(error?.description.contains("process \(getpid())") == true)
+        // The refused open did not disturb the holder.
+        try first.append(S.intent([1]))
+        first.close()
+        let (second, replay) = try Journal.open(path: path, header: S.header(), resume: true)
+        second.close()
+        #expect(replay.uncertainCreates.map(\.row) == [1])
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/flock")))
+    func anotherProcessSeesTheLock() throws {
+        let dir = try S.makeDirectory()
+        defer { S.remove(dir) }
+        let path = dir + "/run.journal"
+        let (journal, _) = try Journal.open(path: path, header: S.header(), resume: false)
+        #expect(try flockFromAnotherProcess(path + ".lock") == 1)
+        journal.close()
+        #expect(try flockFromAnotherProcess(path + ".lock") == 0)
+    }
+
+    @Test func appendAfterCloseIsRefused() throws {
+        let dir = try S.makeDirectory()
+        defer { S.remove(dir) }
+        let path = dir + "/run.journal"
+        let (journal, _) = try Journal.open(path: path, header: S.header(), resume: false)
+        journal.close()
+        journal.close()
+        #expect(throws: JournalError.unusable(path: path)) { try journal.append(S.intent([1])) }
+    }
+}

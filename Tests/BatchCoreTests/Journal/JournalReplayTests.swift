@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+@testable import BatchCore
+
+private typealias S = JournalTestSupport
+
+@Suite struct JournalReplayTests {
+    @Test func linesCarryTheirTypeTag() throws {
+        let text = String(decoding: try S.lines([.header(S.header()), S.intent([1, 2]), S.done([1])]), as: UTF8.self)
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines[0].contains(#""t":"header""#) && lines[0].contains(#""fingerprint":"00112233445566aa""#))
+        #expect(lines[0].contains(#""version":1"#) && lines[0].contains(#""chunkSize":100"#))
+        #expect(lines[1].contains(#""t":"intent""#) && lines[1].contains(#""rows":[1,2]"#))
+        #expect(lines[2].contains(#""t":"done""#) && lines[2].contains(#""status":"created""#))
+        #expect(lines.allSatisfy { $0.hasPrefix(#"{"t":""#) })
+        #expect(lines[1] == #"{"t":"intent","chunk":"1","emails":["p1@example.com","p2@example.com"],"op":"create","rows":[1,2]}"#)
+    }
+
+    @Test func codableAndLineAgree() throws {
+        for entry in [JournalEntry.header(S.header()), S.intent([3]), S.done([4, 5])] {
+            #expect(try JSONDecoder().decode(JournalEntry.self, from: entry.line()) == entry)
+            #expect(try JSONDecoder().decode(JournalEntry.self, from: JSONEncoder().encode(entry)) == entry)
+        }
+    }
+
+    @Test func readsAHandWrittenJournal() throws {
+        let text = """
+            {"t":"header","version":1,"input":{"path":"a.csv","size":10,"fingerprint":"ab"},"created":"2026-11-25T10:00:00Z","options":{"chunkSize":50,"matchBy":"none"}}
+            {"t":"intent","chunk":"1","op":"create","rows":[1,2,3],"emails":["a@x.com","b@x.com","c@x.com"]}
+            {"t":"done","rows":[{"row":2,"status":"failed","message":"Email is invalid"}]}
+            {"t":"done","rows":[{"row":4,"status":"updated","id":"77","authorized":true}]}
+
+            """
+        let replay = try JournalReplay.replay(Data(text.utf8), path: "j")
+        #expect(replay.header?.options == JournalOptions(chunkSize: 50, matchBy: "none"))
+        #expect(replay.header?.input.size == 10)
+        #expect(replay.finished[2]?.status == .failed)
+        #expect(replay.finished[2]?.message == "Email is invalid")
+        #expect(replay.finished[4]?.id == "77")
+        #expect(replay.uncertainCreates == [.init(row: 1, email: "a@x.com"), .init(row: 3, email: "c@x.com")])
+        #expect(!replay.droppedTornLine)
+    }
+
+    @Test func roundTripOfFinishedAndUncertainRows() throws {
+        let entries = [.header(S.header()), S.intent([1, 2, 3]), S.done([1, 2, 3]), S.intent([4, 5], chunk: "2"),
+                       .done(JournalDone(rows: [JournalRowOutcome(row: 6, status: .updated, id: "x")]))]
+        let data = try S.lines(entries)
+        let replay = try JournalReplay.replay(data, path: "j")
+        #expect(replay.header == S.header())
+        #expect(replay.finished.keys.sorted() == [1, 2, 3, 6])
+        #expect(replay.finished[2] == JournalRowOutcome(
+            row: 2, status: .created, id: "id2", authUrl: "https://accounts.google.com/o/oauth2/auth?x=2",
+            authorized: false, provider: "google", calendarId: "p2@gmail.com", name: "P 2",
+            email: "p2@example.com", calendarAvailability: 1))
+        #expect(replay.uncertainCreates.map(\.row) == [4, 5])
+        #expect(replay.uncertainCreates.map(\.email) == ["p4@example.com", "p5@example.com"])
+        #expect(replay.validByteCount == data.count)
+        #expect(replay.lineCount == 5)
+    }
+
+    @Test func anUpdateIntentIsNotAnUncertainCreate() throws {
+        let update = JournalEntry.intent(JournalIntent(chunk: "3", op: .update, rows: [9], emails: [nil]))
+        let replay = try JournalReplay.replay(try S.lines([.header(S.header()), update]), path: "j")
+        #expect(replay.uncertainCreates.isEmpty)
+        #expect(!replay.isFinished(9))
+    }
+
+    @Test func aTornLastLineIsDropped() throws {
+        let whole = try S.lines([.header(S.header()), S.intent([1]), S.done([1])])
+        let torn = try S.lines([S.intent([2, 3])]).dropLast(9)
+        let replay = try JournalReplay.replay(whole + torn, path: "j")
+        #expect(replay.droppedTornLine)
+        #expect(replay.validByteCount == whole.count)
+        #expect(replay.isFinished(1))
+        #expect(replay.uncertainCreates.isEmpty)
+    }
+
+    @Test func evenAParsableUnterminatedLineIsDropped() throws {
+        let whole = try S.lines([.header(S.header()), S.intent([1])])
+        let replay = try JournalReplay.replay(whole + (try S.lines([S.done([1])])).dropLast(), path: "j")
+        #expect(replay.droppedTornLine)
+        #expect(replay.uncertainCreates.map(\.row) == [1])
+    }
+
+    @Test func garbageInTheMiddleNamesItsLine() throws {
+        var data = try S.lines([.header(S.header()), S.intent([1])])
+        data.append(Data("{\"t\":\"done\",\"rows\":[{\"row\":1\n".utf8))
+        data.append(try S.lines([S.done([1])]))
+        let error = #expect(throws: JournalError.self) { try JournalReplay.replay(data, path: "run.journal") }
+        #expect(error?.description.hasPrefix("journal run.journal is damaged at line 3:") == true)
+        if case .corrupt(let path, let line, _)? = error {
+            #expect(path == "run.journal" && line == 3)
+        } else {
+            Issue.record("expected .corrupt, got \(String(describing: error))")
+        }
+    }
+
+    @Test func unknownTypeAndMissingHeaderAreErrors() throws {
+        let unknown = Data(#"{"t":"header","version":1,"input":{"path":"a","size":1,"fingerprint":"f"},"created":"x","options":{"chunkSize":1,"matchBy":"email"}}"#.utf8)
+            + Data("\n{\"t\":\"oops\"}\n".utf8)
+        #expect(throws: JournalError.self) { try JournalReplay.replay(unknown, path: "j") }
+        let headless = try S.lines([S.intent([1])])
+        #expect(throws: JournalError.corrupt(path: "j", line: 1, reason: "an entry before the header")) {
+            try JournalReplay.replay(headless, path: "j")
+        }
+    }
+
+    @Test func aNewerVersionIsRefused() throws {
+        var header = S.header()
+        header.version = 2
+        #expect(throws: JournalError.unsupportedVersion(path: "j", version: 2)) {
+            try JournalReplay.replay(try S.lines([.header(header)]), path: "j")
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+@testable import OnSchedEmulator
+
+/// `dataDirectory`: the tenant survives a restart; the file is replaced atomically.
+@Suite struct PersistenceTests {
+    private func temporaryDirectory() -> String {
+        let path = NSTemporaryDirectory() + "emulator-test-\(UUID().uuidString)"
+        return path
+    }
+
+    @Test func dataSurvivesARestart() throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var ids: [String] = []
+        do {
+            let emulator = try TestEmulator(EmulatorConfiguration(dataDirectory: directory))
+            let token = try emulator.token()
+            let created = try emulator.call("POST", "/setup/v1/resources/bulk?googleAuthReturnUrl=https%3A%2F%2Fr.test",
+                                            body: bulkBody(3, extra: #","options":{"googleCalendarId":"x@gmail.com"}"#), token: token)
+            #expect(created.status == 200)
+            ids = created.array.compactMap { $0["id"] as? String }
+            #expect(try emulator.admin("POST", "/emulator/authorize/\(ids[0])").status == 200)
+            emulator.server.stop()
+        }
+        let path = directory + "/emulator.json"
+        #expect(FileManager.default.fileExists(atPath: path))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0 != "emulator.json" }
+        #expect(leftovers.isEmpty, "temporary files left: \(leftovers)")
+        let onDisk = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any]
+        #expect((onDisk?["resources"] as? [Any])?.count == 3)
+
+        let again = try TestEmulator(EmulatorConfiguration(dataDirectory: directory))
+        let all = try again.admin("GET", "/emulator/resources").array
+        #expect(all.compactMap { $0["id"] as? String } == ids)
+        #expect(all.first?["googleCalendarAuthorized"] as? Bool == true)
+        #expect(all.last?["googleCalendarAuthorized"] as? Bool == false)
+        #expect((all.last?["googleCalendarAuthUrl"] as? String)?.contains("r.test") == true)
+        // New ids continue after the stored ones.
+        let token = try again.token()
+        let next = try again.call("POST", "/setup/v1/resources", body: #"{"name":"N","email":"n@example.com"}"#, token: token)
+        #expect(Int(next.object["id"] as? String ?? "") ?? 0 > Int(ids.last ?? "") ?? .max)
+    }
+
+    @Test func corruptDataFileFailsStart() throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try Data("{not json".utf8).write(to: URL(fileURLWithPath: directory + "/emulator.json"))
+        let server = EmulatorServer(configuration: EmulatorConfiguration(port: 0, dataDirectory: directory))
+        #expect(throws: EmulatorError.self) { try server.start() }
+    }
+
+    @Test func saveReplacesTheFileByRename() throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let file = DataFile(directory: directory)
+        try file.prepare()
+        try file.save(ResourceStore())
+        let before = try FileManager.default.attributesOfItem(atPath: file.path)[.systemFileNumber] as? Int
+        var store = ResourceStore()
+        _ = store.seed([.object(["name": .string("A"), "email": .string("a@example.com")])])
+        try file.save(store)
+        let after = try FileManager.default.attributesOfItem(atPath: file.path)[.systemFileNumber] as? Int
+        #expect(before != after, "a new inode means the file was renamed into place, not rewritten")
+        #expect(try file.load()?.resources.count == 1)
+    }
+}
