@@ -46,9 +46,9 @@ public enum APIErrorBody {
     // MARK: - JSON
 
     private static func parseJSON(_ data: Data) -> Any? {
-        // Only try when the first meaningful byte can start JSON; saves work on HTML.
+        // HTML and XML are never JSON: skip the parse.
         guard let first = data.first(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF) }),
-            first == UInt8(ascii: "{") || first == UInt8(ascii: "[") || first == UInt8(ascii: "\"")
+            first != UInt8(ascii: "<")
         else { return nil }
         return try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
     }

@@ -31,6 +31,8 @@ public actor TokenProvider: CustomStringConvertible {
     private var generation: UInt64 = 0
     /// How many token requests were sent.
     public private(set) var fetchCount = 0
+    /// How many callers waited for a fetch another caller started (for tests).
+    private(set) var joinedFetches = 0
 
     public init(
         tokenURL: URL, credentials: ClientCredentials, transport: any HTTPTransport,
@@ -49,7 +51,10 @@ public actor TokenProvider: CustomStringConvertible {
     /// A valid access token, fetched only when none is cached or it is about to expire.
     public func token() async throws -> String {
         if let cached, clock.now < cached.expiresAt - refreshMargin { return cached.token }
-        if let inFlight { return try await inFlight.value.token }
+        if let inFlight {
+            joinedFetches += 1
+            return try await inFlight.value.token
+        }
         let task = Task { try await self.fetch() }
         inFlight = task
         generation &+= 1

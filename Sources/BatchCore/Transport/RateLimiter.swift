@@ -71,8 +71,8 @@ public actor RateLimiter {
     /// waiting task is cancelled; the token is then not taken.
     public func acquire() async throws {
         update()
-        if waiters.isEmpty && tokens >= 1 && clock.now >= pausedUntil {
-            tokens -= 1
+        if waiters.isEmpty && hasToken && clock.now >= pausedUntil {
+            tokens = max(0, tokens - 1)
             return
         }
         nextWaiterID += 1
@@ -117,6 +117,10 @@ public actor RateLimiter {
             waiting: waiters.count, paused: clock.now < pausedUntil)
     }
 
+    /// A whole token is there, give or take floating-point rounding (so a wake-up computed for
+    /// the exact refill time never finds 0.999999 tokens and has to sleep again).
+    private var hasToken: Bool { tokens >= 1 - 1e-9 }
+
     /// Brings tokens and rate up to the clock's `now`.
     private func update() {
         let now = clock.now
@@ -133,8 +137,8 @@ public actor RateLimiter {
     private func pump() {
         update()
         let now = clock.now
-        while !waiters.isEmpty && now >= pausedUntil && tokens >= 1 {
-            tokens -= 1
+        while !waiters.isEmpty && now >= pausedUntil && hasToken {
+            tokens = max(0, tokens - 1)
             waiters.removeFirst().continuation.resume()
         }
         guard !waiters.isEmpty else { return }
