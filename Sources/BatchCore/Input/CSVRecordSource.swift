@@ -68,7 +68,9 @@ public final class CSVRecordSource: RecordSource {
             guard let field = fields[i] else { continue }
             guard let text = record.withFieldBytes(i, CellText.trimmed) else { continue }
             if field == .serviceIds {
-                out.input.serviceIds = CellText.list(text)
+                // A cell of separators only is blank: an empty list would mean "every service".
+                let list = CellText.list(text)
+                if !list.isEmpty { out.input.serviceIds = list }
             } else {
                 out.input[field] = text
             }

@@ -149,7 +149,9 @@ public final class JSONLRecordSource: RecordSource {
             if let list = value as? [Any] {
                 record.input.serviceIds = list.compactMap(Self.scalarText)
             } else if let text = Self.scalarText(value) {
-                record.input.serviceIds = CellText.list(text)
+                // "" is not given, like a blank cell; only an explicit [] asks for every service.
+                let list = CellText.list(text)
+                if !list.isEmpty { record.input.serviceIds = list }
             }
             return
         }

@@ -204,9 +204,16 @@ public struct ResourceValidator: Sendable {
         case "https": return nil
         case "http":
             let h = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-            return h == "localhost" || h == "::1" || h.hasPrefix("127.") ? nil : "must use https (http only for localhost)"
+            return h == "localhost" || h == "::1" || isLoopbackIPv4(h) ? nil : "must use https (http only for localhost)"
         default:
             return "must be an https URL"
         }
+    }
+
+    /// A dotted IPv4 literal in 127.0.0.0/8. A prefix test would let `127.evil.example` through.
+    static func isLoopbackIPv4(_ host: String) -> Bool {
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0] == "127" else { return false }
+        return parts.allSatisfy { p in p.count <= 3 && p.allSatisfy { $0.isASCII && $0.isNumber } && (UInt8(p) != nil) }
     }
 }

@@ -1,0 +1,74 @@
+import Testing
+@testable import BatchCore
+
+@Suite struct EmailAddressTests {
+    @Test(arguments: [
+        "a@b.example", "first.last+tag@sub.acme-google.example", "o'brien@x.example", "x_y-z@xn--bcher-kva.example",
+        "zoë@x.example", "UPPER@CASE.EXAMPLE",
+    ])
+    func wellFormed(address: String) {
+        #expect(EmailAddress.problem(address) == nil, "\(address)")
+    }
+
+    @Test(arguments: [
+        ("plain", "has no @"), ("a@@b.example", "has more than one @"), ("@b.example", "has nothing before the @"),
+        ("a@", "has no domain after the @"), (".a@b.example", "starts or ends with a dot before the @"),
+        ("a.@b.example", "starts or ends with a dot before the @"), ("a..b@c.example", "has two dots in a row"),
+        ("a b@c.example", "contains ' ', which an address cannot hold"), ("a@localhost", "has a domain without a dot"),
+        ("a@b..example", "has an empty label in its domain"), ("a@-b.example", "has a domain label starting or ending with '-'"),
+        ("a@b_c.example", "has '_' in its domain"), ("a@bücher.example", "has a non-ASCII domain (write it in punycode, xn--…)"),
+        ("a@1.2.3.4", "has a numeric top-level domain"),
+    ])
+    func problems(address: String, problem: String) {
+        #expect(EmailAddress.problem(address) == problem, "\(address)")
+    }
+
+    @Test func lengthLimits() {
+        #expect(EmailAddress.problem(String(repeating: "a", count: 65) + "@b.example") == "has more than 64 characters before the @")
+        #expect(EmailAddress.problem("a@" + String(repeating: "b", count: 64) + ".example") == "has a domain label longer than 63 characters")
+        let long = String(repeating: "a", count: 60) + "@" + Array(repeating: String(repeating: "b", count: 60), count: 4).joined(separator: ".") + ".example"
+        #expect(EmailAddress.problem(long) == "is longer than 254 characters")
+    }
+
+    @Test func keyIsLowercased() {
+        #expect(EmailAddress.key("Ana.Lima@Gmail.COM") == "ana.lima@gmail.com")
+    }
+}
+
+@Suite struct DuplicateTrackerTests {
+    @Test func sameEmailIgnoringCaseIsADuplicateOfTheFirstRow() {
+        var t = DuplicateTracker()
+        #expect(t.claim(row: 1, emailKey: EmailAddress.key("Ana@X.example"), id: nil) == nil)
+        #expect(t.claim(row: 2, emailKey: EmailAddress.key("ben@x.example"), id: nil) == nil)
+        let dup = t.claim(row: 3, emailKey: EmailAddress.key("ana@x.EXAMPLE"), id: nil)
+        #expect(dup?.row == 1 && dup?.key == .email)
+        let again = t.claim(row: 4, emailKey: "ana@x.example", id: nil)
+        #expect(again?.row == 1, "the first row is named, not the previous duplicate")
+    }
+
+    @Test func sameIdIsADuplicate() {
+        var t = DuplicateTracker()
+        #expect(t.claim(row: 1, emailKey: nil, id: "42") == nil)
+        let dup = t.claim(row: 5, emailKey: "other@x.example", id: "42")
+        #expect(dup?.row == 1 && dup?.key == .id)
+        // The duplicate claimed nothing: its e-mail is still free.
+        #expect(t.claim(row: 6, emailKey: "other@x.example", id: nil) == nil)
+    }
+
+    @Test func emailsAndIdsNeverCollideByKind() {
+        var t = DuplicateTracker()
+        #expect(t.claim(row: 1, emailKey: "42", id: nil) == nil)
+        #expect(t.claim(row: 2, emailKey: nil, id: "42") == nil)
+    }
+
+    @Test func rowsWithoutKeysAreNeverDuplicates() {
+        var t = DuplicateTracker()
+        #expect(t.claim(row: 1, emailKey: nil, id: nil) == nil)
+        #expect(t.claim(row: 2, emailKey: nil, id: nil) == nil)
+    }
+
+    @Test func keyStrings() {
+        #expect(DuplicateTracker.Key.email.rawValue == "e-mail")
+        #expect(DuplicateTracker.Key.id.rawValue == "id")
+    }
+}
