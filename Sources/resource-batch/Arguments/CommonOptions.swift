@@ -16,7 +16,7 @@ enum CommonOptions {
         .value("outlook-return-url", "URL", "where people land after authorizing Outlook (rows may give their own)"),
         .value("hosting-check", "strict|warn|off", "check that calendar ids are hosted by Google / Microsoft (default strict)"),
         .value("dns-server", "IP[:PORT]", "DNS server for MX lookups (default: /etc/resolv.conf)"),
-        .value("domain-hosting", "FILE", "CSV of domain,provider (google|microsoft|other) answering without DNS"),
+        .value("domain-hosting", "FILE", "CSV of domain,provider (google|microsoft|other) answering without DNS (default: domain-hosting.csv beside FILE, if there)"),
         .value("location-id", "ID", "location of new resources and of lookups (default: the primary location)"),
     ]
 
@@ -102,10 +102,22 @@ enum CommonOptions {
     }
 
     /// The classifier the options ask for: the `--domain-hosting` table, then DNS.
-    static func hostingClassifier(_ args: ParsedArguments, policy: HostingPolicy) throws -> HostingClassifier? {
+    ///
+    /// Without `--domain-hosting`, a `domain-hosting.csv` beside the input is used (and named on
+    /// standard error), so a team keeps its table of company domains next to its HR exports.
+    static func hostingClassifier(_ args: ParsedArguments, policy: HostingPolicy, input: String? = nil, quiet: Bool = false) throws -> HostingClassifier? {
         guard policy != .off else { return nil }
         var table: DomainHostingTable?
-        if let path = args.value("domain-hosting") {
+        var tablePath = args.value("domain-hosting")
+        if tablePath == nil, let input, input != "-" {
+            let sibling = (input as NSString).deletingLastPathComponent
+            let candidate = (sibling.isEmpty ? "." : sibling) + "/domain-hosting.csv"
+            if FileManager.default.fileExists(atPath: candidate) {
+                tablePath = candidate
+                if !quiet { Console.line("resource-batch: using \(candidate) for company domains (--domain-hosting FILE chooses another)") }
+            }
+        }
+        if let path = tablePath {
             do { table = try DomainHostingTable(contentsOf: path) } catch {
                 throw InputError.badMapping(source: "--domain-hosting", reason: "\(error)")
             }

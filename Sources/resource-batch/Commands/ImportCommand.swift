@@ -25,7 +25,7 @@ enum ImportCommand {
         let inputOptions = try CommonOptions.inputOptions(args)
         let validation = try CommonOptions.validationOptions(args)
         let settings = try CommonOptions.reportSettings(args, input: path, inputFormat: inputOptions.format)
-        let hosting = try CommonOptions.hostingClassifier(args, policy: validation.hostingPolicy)
+        let hosting = try CommonOptions.hostingClassifier(args, policy: validation.hostingPolicy, input: path, quiet: settings.quiet)
         var options = ImportOptions(reportPath: settings.path, errorsPath: settings.errorsPath)
         options.chunkSize = try args.integer("chunk-size", in: 1...100) ?? 100
         options.concurrency = try args.integer("concurrency", in: 1...64) ?? 4
