@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The journal's promise, tested on the real binary: killed (SIGKILL) or interrupted (SIGINT) at
+/// any moment, `--resume` finishes the same input without creating anything twice; one run at a
+/// time per journal; a journal only resumes the file it was made from.
+@Suite struct CrashResumeTests {
+    static let journal = "people.report.csv.journal"
+
+    /// Checks the end state after the last run: each of `count` e-mails exactly once on the
+    /// emulator, and a complete report whose rows name those resources.
+    static func expectEachRowOnce(_ emulator: LoopbackEmulator, _ cli: CLIRunner, count: Int, prefix: String,
+                                  sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let resources = try emulator.resources()
+        let found = emails(of: resources)
+        #expect(resources.count == count, "each row exactly once on the API", sourceLocation: sourceLocation)
+        #expect(Set(found) == Set(peopleEmails(count, prefix: prefix)), sourceLocation: sourceLocation)
+        let report = try cli.table("people.report.csv")
+        expectCompleteReport(report, rows: count, sourceLocation: sourceLocation)
+        let outcomes = tally(statuses(report))
+        #expect((outcomes["created"] ?? 0) + (outcomes["updated"] ?? 0) == count, "\(outcomes)", sourceLocation: sourceLocation)
+        let idByEmail = Dictionary(uniqueKeysWithValues: resources.map { (($0["email"] as! String).lowercased(), $0["id"] as! String) })
+        let wrong = report.rows.filter { idByEmail[$0[5].lowercased()] != $0[3] }
+        #expect(wrong.isEmpty, "report lines name their resource: \(wrong.prefix(3))", sourceLocation: sourceLocation)
+    }
+
+    @Test(arguments: [UInt64(1), 99])
+    func killedAtRandomMomentsThenResumedCreatesEachRowOnce(seed: UInt64) throws {
+        let emulator = try LoopbackEmulator(faults: "latency=20ms", seed: seed)
+        defer { emulator.stop() }
+        let cli = try CLIRunner()
+        defer { cli.cleanUp() }
+        cli.useCredentials()
+        let count = 2000
+        let prefix = "k\(seed)-"
+        try cli.write("people.csv", peopleCSV(count, prefix: prefix))
+        let arguments = ["import", "people.csv", "--chunk-size", "10", "--concurrency", "2", "--rate", "80", "--quiet"]
+            + emulator.apiArguments
+
+        var random = SeededRandom(seed: seed)
+        var kills = 0
+        var finishedEarly = false
+        for _ in 0..<4 {
+            let resume = cli.exists(Self.journal) ? ["--resume"] : []
+            let run = try cli.start(arguments + resume)
+            usleep(UInt32.random(in: 150_000...1_500_000, using: &random))
+            run.signal(SIGKILL)
+            let result = run.wait()
+            if result.status == 0 {
+                finishedEarly = true
+                break
+            }
+            #expect(result.status == 128 + SIGKILL, "\(result)")
+            kills += 1
+        }
+        if !finishedEarly {
+            let resume = cli.exists(Self.journal) ? ["--resume"] : []
+            let last = try cli.run(arguments + resume)
+            #expect(last.status == 0, "\(last)")
+        }
+        #expect(kills > 0, "at least one run was killed mid-way")
+        try Self.expectEachRowOnce(emulator, cli, count: count, prefix: prefix)
+        #expect(!cli.exists(Self.journal))
+    }
+
+    @Test func aSecondRunOnTheSameJournalIsRefusedAndResumeNeedsTheSameFile() throws {
+        let emulator = try LoopbackEmulator(faults: "latency=20ms")
+        defer { emulator.stop() }
+        let cli = try CLIRunner()
+        defer { cli.cleanUp() }
+        cli.useCredentials()
+        let count = 600
+        try cli.write("people.csv", peopleCSV(count, prefix: "lock"))
+        try cli.write("other.csv", peopleCSV(count, prefix: "other"))
+        func arguments(rate: Int = 20) -> [String] {
+            ["import", "people.csv", "--chunk-size", "5", "--concurrency", "1", "--rate", String(rate), "--quiet"] + emulator.apiArguments
+        }
+
+        let first = try cli.start(arguments())
+        defer { first.signal(SIGKILL) }
+        #expect(first.waitUntil { cli.lineCount(Self.journal) >= 2 }, "the first run writes its journal")
+
+        let second = try cli.run(arguments())
+        #expect(second.status == 2, "\(second)")
+        #expect(second.err.contains("process \(first.pid)"), "names the PID holding the journal: \(second.err)")
+        let secondResume = try cli.run(arguments() + ["--resume"])
+        #expect(secondResume.status == 2, "\(secondResume)")
+        #expect(secondResume.err.contains("process \(first.pid)"), "\(secondResume.err)")
+
+        first.signal(SIGKILL)
+        #expect(first.wait().status == 128 + SIGKILL)
+
+        // The journal belongs to people.csv: resuming it with another file is refused, nothing sent.
+        let createsBefore = try emulator.stats()["creates"]
+        let other = try cli.run(["import", "other.csv", "--resume", "--journal", Self.journal, "--quiet"] + emulator.apiArguments)
+        #expect(other.status == 2, "\(other)")
+        #expect(other.err.contains("different file"), "\(other.err)")
+        #expect(try emulator.stats()["creates"] == createsBefore)
+        // Without --resume, an existing journal is not overwritten either.
+        let fresh = try cli.run(arguments())
+        #expect(fresh.status == 2, "\(fresh)")
+        #expect(fresh.err.contains("--resume"), "\(fresh.err)")
+
+        let finish = try cli.run(arguments(rate: 200) + ["--resume"])
+        #expect(finish.status == 0, "\(finish)")
+        try Self.expectEachRowOnce(emulator, cli, count: count, prefix: "lock")
+    }
+
+    @Test func sigintStopsWith130AndResumeFinishes() throws {
+        let emulator = try LoopbackEmulator(faults: "latency=20ms")
+        defer { emulator.stop() }
+        let cli = try CLIRunner()
+        defer { cli.cleanUp() }
+        cli.useCredentials()
+        let count = 1000
+        try cli.write("people.csv", peopleCSV(count, prefix: "int"))
+        func arguments(rate: Int) -> [String] {
+            ["import", "people.csv", "--chunk-size", "10", "--concurrency", "2", "--rate", String(rate)] + emulator.apiArguments
+        }
+
+        let run = try cli.start(arguments(rate: 30))
+        defer { run.signal(SIGKILL) }
+        // Wait until rows are being sent (the signal trap is set by then), then interrupt.
+        #expect(run.waitUntil { cli.lineCount(Self.journal) >= 4 })
+        run.signal(SIGINT)
+        let stopped = run.wait()
+        #expect(stopped.status == 130, "\(stopped)")
+        #expect(stopped.err.contains("--resume"), "says how to continue: \(stopped.err)")
+        #expect(cli.exists(Self.journal), "the journal stays for --resume")
+        let partial = try emulator.resources().count
+        #expect(partial > 0 && partial < count, "stopped mid-way: \(partial)")
+
+        let resumed = try cli.run(arguments(rate: 200) + ["--resume"])
+        #expect(resumed.status == 0, "\(resumed)")
+        try Self.expectEachRowOnce(emulator, cli, count: count, prefix: "int")
+    }
+}
