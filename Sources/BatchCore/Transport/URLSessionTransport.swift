@@ -53,6 +53,13 @@ public final class URLSessionTransport: HTTPTransport {
         for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
         urlRequest.httpBody = request.body
         urlRequest.httpShouldHandleCookies = false
+        // No keep-alive. When a reused connection dies before answering, libcurl silently
+        // re-sends the request on a new one, and swift-corelibs-foundation cannot rewind a
+        // `Data` body for it: the retry goes out with its headers and no body, and then waits
+        // for an answer the server never gives (it waits for the body) until the time-out,
+        // spinning a core. One connection per request means no connection is ever reused, so
+        // that retry never happens and a dropped connection is reported at once.
+        urlRequest.setValue("close", forHTTPHeaderField: "Connection")
 
         await gate.enter()
         let result: Result<HTTPResponse, TransportError> = await withCheckedContinuation { continuation in
