@@ -93,7 +93,7 @@ import Testing
 
         // The errors file: the invalid and failed rows exactly as in the input, plus `error`.
         let errors = try cli.readText("people.errors.csv")
-        let errorLines = errors.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
+        let errorLines = errors.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n")
         #expect(errorLines.first == lines[0] + ",error")
         let failing = [4, 5, 6, 9]
         #expect(errorLines.filter { !$0.isEmpty }.count == failing.count + 1, "\(errors)")

@@ -21,7 +21,7 @@ import Testing
 
         let resources = try emulator.resources()
         #expect(resources.count == 200)
-        #expect(Set(emails(of: resources)) == Set(peopleEmails(200, prefix: "storm")))
+        #expect(Set(emails(of: resources)) == Set(peopleEmails(200, prefix: "storm")), "the 200 people, no one else")
         let stats = try emulator.stats()
         #expect(stats["creates"] == 200, "created exactly once: \(stats)")
         #expect((stats["throttled"] ?? 0) > 0, "the emulator did throttle: \(stats)")
@@ -40,6 +40,7 @@ import Testing
         let cli = try CLIRunner()
         defer { cli.cleanUp() }
         cli.useCredentials()
+        cli.timeLimit = 240
         let count = 3000
         try cli.write("people.csv", peopleCSV(count, prefix: "f\(seed)-"))
         let arguments = ["import", "people.csv", "--chunk-size", "50", "--concurrency", "4", "--rate", "200",
@@ -57,7 +58,8 @@ import Testing
         let found = emails(of: resources)
         #expect(resources.count == count, "no resource created twice, none missing")
         #expect(Set(found).count == count)
-        #expect(Set(found) == Set(peopleEmails(count, prefix: "f\(seed)-")))
+        let missing = Set(peopleEmails(count, prefix: "f\(seed)-")).subtracting(found)
+        #expect(missing.isEmpty, "\(missing.count) rows missing, e.g. \(missing.sorted().prefix(5))")
 
         let report = try cli.table("people.report.csv")
         expectCompleteReport(report, rows: count)
