@@ -66,7 +66,8 @@ public final class CSVRecordSource: RecordSource {
         let width = min(record.count, fields.count)
         for i in 0..<width {
             guard let field = fields[i] else { continue }
-            guard let text = record.withFieldBytes(i, CellText.trimmed) else { continue }
+            guard let cell = record.withFieldBytes(i, CellText.trimmed) else { continue }
+            let text = CellText.unguarded(cell)
             if field == .serviceIds {
                 // A cell of separators only is blank: an empty list would mean "every service".
                 let list = CellText.list(text)
