@@ -26,15 +26,20 @@ public struct ExportJob: Sendable {
                                       columns: ResourceFlattener.exportColumns.map(\.name))
         var count = 0
         do {
-            try await client.listResources(locationId: locationId, includeDeleted: includeDeleted) { page in
-                for r in page {
-                    switch format {
-                    case .csv: try writer.writeCells(ResourceFlattener.cells(of: r))
-                    case .jsonl: try writer.writeJSONLine(ResourceFlattener.jsonLine(of: r))
+            // The list's `deleted` parameter selects deleted resources rather than adding them,
+            // so "include deleted" is two listings: the live ones, then the deleted ones (only
+            // those, should a server answer `deleted=true` with every resource).
+            for deleted in includeDeleted ? [false, true] : [false] {
+                try await client.listResources(locationId: locationId, includeDeleted: deleted) { page in
+                    for r in page where !deleted || r.deletedStatus == true {
+                        switch format {
+                        case .csv: try writer.writeCells(ResourceFlattener.cells(of: r))
+                        case .jsonl: try writer.writeJSONLine(ResourceFlattener.jsonLine(of: r))
+                        }
+                        count += 1
                     }
+                    progress?(JobProgress(rowsDone: count, elapsed: seconds(clock.now - started)))
                 }
-                count += page.count
-                progress?(JobProgress(rowsDone: count, elapsed: seconds(clock.now - started)))
             }
         } catch {
             summary.stoppedBecause = "\(error)"
