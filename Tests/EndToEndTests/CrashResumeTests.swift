@@ -28,8 +28,8 @@ import Glibc
         #expect(wrong.isEmpty, "report lines name their resource: \(wrong.prefix(3))", sourceLocation: sourceLocation)
     }
 
-    @Test(arguments: [UInt64(1), 99])
-    func killedAtRandomMomentsThenResumedCreatesEachRowOnce(seed: UInt64) throws {
+    @Test(arguments: [(UInt64(1), "email"), (99, "email"), (5, "none")])
+    func killedAtRandomMomentsThenResumedCreatesEachRowOnce(seed: UInt64, matchBy: String) throws {
         let emulator = try LoopbackEmulator(faults: "latency=20ms", seed: seed)
         defer { emulator.stop() }
         let cli = try CLIRunner()
@@ -38,8 +38,8 @@ import Glibc
         let count = 2000
         let prefix = "k\(seed)-"
         try cli.write("people.csv", peopleCSV(count, prefix: prefix))
-        let arguments = ["import", "people.csv", "--chunk-size", "10", "--concurrency", "2", "--rate", "80", "--quiet"]
-            + emulator.apiArguments
+        let arguments = ["import", "people.csv", "--chunk-size", "10", "--concurrency", "2", "--rate", "80", "--quiet",
+                         "--match-by", matchBy] + emulator.apiArguments
 
         var random = SeededRandom(seed: seed)
         var kills = 0
@@ -110,14 +110,47 @@ import Glibc
         try Self.expectEachRowOnce(emulator, cli, count: count, prefix: "lock")
     }
 
-    @Test func sigintStopsWith130AndResumeFinishes() throws {
+    /// The API goes away mid-run: the run stops with exit 3 after its retries; once the API is
+    /// back (same data, same port), `--resume` finishes without creating anything twice.
+    @Test func anAPIThatGoesAwayStopsTheRunWithExit3AndResumeFinishes() throws {
+        let cli = try CLIRunner()
+        defer { cli.cleanUp() }
+        cli.useCredentials()
+        let data = cli.path("emulator-data")
+        var emulator = try LoopbackEmulator(faults: "latency=20ms", dataDirectory: data)
+        let port = emulator.port
+        defer { emulator.stop() }
+        let count = 800
+        try cli.write("people.csv", peopleCSV(count, prefix: "gone"))
+        let arguments = ["import", "people.csv", "--chunk-size", "10", "--concurrency", "2", "--rate", "40",
+                         "--max-retries", "2"] + emulator.apiArguments
+
+        let run = try cli.start(arguments)
+        defer { run.signal(SIGKILL) }
+        #expect(run.waitUntil { cli.lineCount(Self.journal) >= 6 }, "rows are being sent")
+        emulator.stop()
+        let stopped = run.wait()
+        #expect(stopped.status == 3, "\(stopped)")
+        #expect(stopped.err.contains("--resume"), "\(stopped.err)")
+
+        emulator = try LoopbackEmulator(port: port, dataDirectory: data)
+        let partial = try emulator.resources().count
+        #expect(partial > 0 && partial < count, "the data survived and the run had stopped mid-way: \(partial)")
+        let resumed = try cli.run(arguments + ["--resume"])
+        #expect(resumed.status == 0, "\(resumed)")
+        try Self.expectEachRowOnce(emulator, cli, count: count, prefix: "gone")
+    }
+
+    @Test(arguments: [SIGINT, SIGTERM])
+    func aSignalStopsWith130AndResumeFinishes(signal: Int32) throws {
         let emulator = try LoopbackEmulator(faults: "latency=20ms")
         defer { emulator.stop() }
         let cli = try CLIRunner()
         defer { cli.cleanUp() }
         cli.useCredentials()
         let count = 1000
-        try cli.write("people.csv", peopleCSV(count, prefix: "int"))
+        let prefix = "int\(signal)-"
+        try cli.write("people.csv", peopleCSV(count, prefix: prefix))
         func arguments(rate: Int) -> [String] {
             ["import", "people.csv", "--chunk-size", "10", "--concurrency", "2", "--rate", String(rate)] + emulator.apiArguments
         }
@@ -126,7 +159,7 @@ import Glibc
         defer { run.signal(SIGKILL) }
         // Wait until rows are being sent (the signal trap is set by then), then interrupt.
         #expect(run.waitUntil { cli.lineCount(Self.journal) >= 4 })
-        run.signal(SIGINT)
+        run.signal(signal)
         let stopped = run.wait()
         #expect(stopped.status == 130, "\(stopped)")
         #expect(stopped.err.contains("--resume"), "says how to continue: \(stopped.err)")
@@ -136,6 +169,6 @@ import Glibc
 
         let resumed = try cli.run(arguments(rate: 200) + ["--resume"])
         #expect(resumed.status == 0, "\(resumed)")
-        try Self.expectEachRowOnce(emulator, cli, count: count, prefix: "int")
+        try Self.expectEachRowOnce(emulator, cli, count: count, prefix: prefix)
     }
 }

@@ -21,14 +21,14 @@ final class LoopbackEmulator: @unchecked Sendable {
     static let clientSecret = "secret-xyz"
 
     init(rateLimit: Double? = nil, faults: String? = nil, seed: UInt64 = 1,
-         clientId: String? = nil, clientSecret: String? = nil) throws {
-        var configuration = EmulatorConfiguration(port: 0, rateLimit: rateLimit, seed: seed,
+         clientId: String? = nil, clientSecret: String? = nil, port: UInt16 = 0, dataDirectory: String? = nil) throws {
+        var configuration = EmulatorConfiguration(port: port, dataDirectory: dataDirectory, rateLimit: rateLimit, seed: seed,
                                                   clientId: clientId, clientSecret: clientSecret)
         if let faults { configuration.faults = try FaultSpec(parsing: faults) }
         server = EmulatorServer(configuration: configuration)
         url = try server.start()
-        guard let p = url.port else { throw E2EError("the emulator's URL \(url) has no port") }
-        port = UInt16(p)
+        guard let bound = url.port else { throw E2EError("the emulator's URL \(url) has no port") }
+        self.port = UInt16(bound)
     }
 
     deinit { server.stop() }
