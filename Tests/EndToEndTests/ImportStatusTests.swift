@@ -63,6 +63,8 @@ import Testing
         // The API's refusals, in its words.
         #expect(report.cell(4, "message")?.contains("not a valid e-mail address") == true, "\(report.rows[4])")
         #expect(report.cell(5, "message")?.lowercased().contains("not found") == true, "\(report.rows[5])")
+        #expect(report.cell(4, "message")?.hasPrefix("Email: ") == true, "no position inside the bulk call: \(report.rows[4])")
+        #expect(report.cell(5, "message")?.contains("resources[") == false, "\(report.rows[5])")
         #expect(report.cell(6, "message")?.contains("row 1") == true, "skipped names the first row: \(report.rows[6])")
 
         // Calendar rows carry a link from the API with the return URL in it.

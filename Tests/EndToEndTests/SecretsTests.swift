@@ -67,6 +67,11 @@ import Glibc
         #expect(files.contains("people.report.csv") && files.contains("people.errors.csv") && files.contains("summary.json")
                 && files.contains("export.csv") && files.contains("links.csv"), "\(files)")
         for file in files { outputs.append((file, try cli.read(file))) }
+        // What the tool wrote holds personal data and links: readable by the owner only.
+        for file in files where file != "people.csv" {
+            let mode = (try FileManager.default.attributesOfItem(atPath: cli.path(file))[.posixPermissions] as? NSNumber)?.intValue ?? 0
+            #expect(mode & 0o077 == 0, "\(file) has mode \(String(mode, radix: 8))")
+        }
         let found = outputs.flatMap { Self.leaks($0.1, where: $0.0) }
         #expect(found.isEmpty, "\(found)")
         // The check itself works: it finds the secret where it is.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Sends one chunk and turns the API's answer into row outcomes: the part of `import` that
 /// decides what happened to each row.
 ///
@@ -51,7 +53,7 @@ struct ChunkSender: Sendable {
                         work.append(a)
                     } else {
                         let row = next.rows[0]
-                        let failed = JournalRowOutcome(row: row.row, status: .failed, message: error.message)
+                        let failed = JournalRowOutcome(row: row.row, status: .failed, message: Self.rowMessage(error.message))
                         do { try record([failed], chunk: next) } catch {
                             stop.stop(.failed(describe(error)))
                             break
@@ -68,6 +70,34 @@ struct ChunkSender: Sendable {
             }
         }
         return outcomes
+    }
+
+    /// The API's complaint about the single resource of a bulk call, without the position
+    /// prefix of its field paths (`resources[0].Email: …` → `Email: …`, `resources[0]: …` → `…`):
+    /// the position is in the call, not in the file, so in a report row it only misleads.
+    static func rowMessage(_ message: String) -> String {
+        var out = ""
+        var rest = Substring(message)
+        while let start = rest.range(of: "resources[", options: .caseInsensitive) {
+            var cursor = start.upperBound
+            let digits = rest[cursor...].prefix(while: \.isNumber)
+            cursor = rest.index(cursor, offsetBy: digits.count)
+            guard !digits.isEmpty, cursor < rest.endIndex, rest[cursor] == "]" else {
+                out += rest[..<start.upperBound]
+                rest = rest[start.upperBound...]
+                continue
+            }
+            cursor = rest.index(after: cursor)
+            if cursor < rest.endIndex, rest[cursor] == "." {
+                cursor = rest.index(after: cursor)
+            } else if cursor < rest.endIndex, rest[cursor] == ":" {
+                cursor = rest.index(after: cursor)
+                while cursor < rest.endIndex, rest[cursor] == " " { cursor = rest.index(after: cursor) }
+            }
+            out += rest[..<start.lowerBound]
+            rest = rest[cursor...]
+        }
+        return out + rest
     }
 
     /// A 4xx that is about the data (not 401/408/429, which the client handles).
