@@ -16,6 +16,10 @@ struct ChunkSender: Sendable {
     let stop: StopSignal
     /// How many times rows of one create may be looked up and re-sent before the run stops.
     let maxAmbiguousRounds = 5
+    /// Rows an interrupted run may have created (an intent without an outcome in the journal).
+    /// Such a row now matched by e-mail is the resource that run created: its update is
+    /// reported as `created`, which is what happened to the row.
+    var createdByEarlierRun: Set<Int> = []
 
     /// The outcomes of the chunk's rows that reached one; rows without an outcome (the run stopped)
     /// are left for `--resume`.
@@ -146,7 +150,12 @@ struct ChunkSender: Sendable {
                 }
                 continue
             }
-            outcomes.append(try await outcome(row, resource, status: status))
+            var o = try await outcome(row, resource, status: status)
+            if chunk.kind == .update, createdByEarlierRun.contains(row.row) {
+                o.status = .created
+                o.message = ["created by the interrupted run", o.message].compactMap { $0 }.joined(separator: "; ")
+            }
+            outcomes.append(o)
         }
         try record(outcomes, chunk: chunk)
         return outcomes

@@ -56,7 +56,7 @@ public struct ImportJob: Sendable {
         }
 
         let queue = ChunkQueue(capacity: options.concurrency)
-        let sender = client.map { ChunkSender(client: $0, journal: journal?.0, stop: stop) }
+        let sender = client.map { ChunkSender(client: $0, journal: journal?.0, stop: stop, createdByEarlierRun: uncertain) }
         let pipeline = ValidationPipeline(source: input.source, options: validation, hosting: hosting)
         let backlogLimit = max(10_000, 20 * options.chunkSize * options.concurrency)
 
