@@ -85,6 +85,29 @@ import Testing
         Self.expectLinks(allLinks, resources: resources, all: true)
     }
 
+    @Test func exportAndAuthLinksWriteOnlyDataToStandardOutput() throws {
+        let emulator = try LoopbackEmulator()
+        defer { emulator.stop() }
+        let resources = try Self.seed(emulator)
+        let cli = try CLIRunner()
+        defer { cli.cleanUp() }
+        cli.useCredentials()
+
+        let export = try cli.run(["export", "--out", "-", "--format", "jsonl", "--rate", "100"] + emulator.apiArguments)
+        #expect(export.status == 0, "\(export)")
+        let lines = export.out.split(separator: "\n")
+        #expect(lines.count == resources.count)
+        let objects = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(objects.count == lines.count, "every line a JSON object")
+        #expect(Set(objects.compactMap { $0["id"] as? String }) == Set(resources.map { $0["id"] as! String }))
+        #expect(export.err.contains("export done"), "the summary goes to standard error: \(export.err)")
+
+        let links = try cli.run(["auth-links", "--out", "-", "--rate", "100"] + returnOptions + emulator.apiArguments)
+        #expect(links.status == 0, "\(links)")
+        Self.expectLinks(CSVTable(parsing: links.out), resources: resources, all: false)
+        #expect(cli.allFiles().isEmpty, "nothing written to disk: \(cli.allFiles())")
+    }
+
     @Test func exportAndAuthLinksCopeWithFaultsAndThrottling() throws {
         let emulator = try LoopbackEmulator(rateLimit: 20, faults: "error=0.1,throttle=0.1,reset=0.05", seed: 11)
         defer { emulator.stop() }

@@ -62,8 +62,10 @@ import Testing
         return out
     }
 
-    @Test(arguments: ["csv", "jsonl"])
-    func anUnchangedExportImportsAsUpdatesAndChangesNothing(format: String) throws {
+    /// `csv`, `jsonl`, or `excel`: CSV with `--excel` (a byte order mark).
+    @Test(arguments: ["csv", "jsonl", "excel"])
+    func anUnchangedExportImportsAsUpdatesAndChangesNothing(variant: String) throws {
+        let format = variant == "jsonl" ? "jsonl" : "csv"
         let emulator = try LoopbackEmulator()
         defer { emulator.stop() }
         try emulator.seed(Self.variedResources())
@@ -73,12 +75,14 @@ import Testing
         cli.useCredentials()
         let file = "export.\(format)"
 
-        let export = try cli.run(["export", "--out", file, "--rate", "100"] + emulator.apiArguments)
+        let export = try cli.run(["export", "--out", file, "--rate", "100"] + (variant == "excel" ? ["--excel"] : [])
+                                 + emulator.apiArguments)
         #expect(export.status == 0, "\(export)")
         #expect(export.stdout.isEmpty)
         let exported = try cli.readText(file)
         if format == "csv" {
             let table = CSVTable(parsing: exported)
+            #expect(table.bom == (variant == "excel"))
             #expect(table.rows.count == 300, "every resource once, deleted ones left out")
             #expect(table.header.suffix(2) == ["googleCalendarAuthorized", "outlookCalendarAuthorized"])
             #expect(Set(table.rows.map { $0[table.column("email")!] }).count == 300)
