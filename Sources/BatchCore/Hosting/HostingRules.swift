@@ -8,6 +8,7 @@
 public enum HostingRules {
     /// How an MX host name classifies.
     public struct MXClass: Sendable, Equatable {
+        /// Google or Microsoft.
         public var provider: HostingProvider
         /// True for the provider's consumer mail servers.
         public var consumerInfrastructure: Bool
