@@ -54,4 +54,23 @@ import Testing
         }
         #expect(failing.queriesSeen.load(ordering: .sequentiallyConsistent) == 4)
     }
+
+    @Test func truncatedAnswerWithNoTCPServiceIsALookupFailure() async throws {
+        let truncating = try ScriptedDNSResponder { query in
+            var bytes = ScriptedDNSResponder.response(to: query)
+            bytes[2] |= 0x02  // TC
+            return [bytes]
+        }
+        defer { truncating.stop() }
+        let client = DNSClient(servers: [truncating.address], timeout: .seconds(5), retries: 0)
+        // Nothing listens on TCP at that port (the responder only binds UDP): the TCP retry fails.
+        do {
+            _ = try await client.lookupMX("big.example")
+            Issue.record("a truncated answer must not be used as it is")
+        } catch let error as DNSError {
+            #expect(error.description.hasPrefix("lookup of big.example failed: DNS server \(truncating.address) "))
+            #expect(error.description.contains("TCP"))
+        }
+        #expect(truncating.queriesSeen.load(ordering: .sequentiallyConsistent) == 1)
+    }
 }
