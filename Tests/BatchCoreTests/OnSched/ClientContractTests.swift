@@ -15,13 +15,14 @@ import OnSchedEmulator
 
         init(
             _ configuration: EmulatorConfiguration = EmulatorConfiguration(port: 0),
-            clientId: String = "sbox-contract", secret: String = "contract-secret", maxRetries: Int = 3
+            clientId: String = "sbox-contract", secret: String = "contract-secret", maxRetries: Int = 3,
+            timeout: Double = 20
         ) throws {
             var configuration = configuration
             configuration.port = 0
             server = EmulatorServer(configuration: configuration)
             baseURL = try server.start()
-            transport = URLSessionTransport(concurrency: 4, timeout: 20)
+            transport = URLSessionTransport(concurrency: 4, timeout: timeout)
             let endpoint = try OnSchedEndpoint(apiURL: baseURL, tokenURL: baseURL.appendingPathComponent("connect/token"))
             client = OnSchedClient(
                 endpoint: endpoint, credentials: ClientCredentials(id: clientId, secret: secret), transport: transport,
@@ -236,6 +237,17 @@ import OnSchedEmulator
         let stats = await h.client.stats
         #expect(stats.throttled == stats.retries)
         #expect(await h.client.rateLimiter.stats.throttledCount == stats.throttled)
+    }
+
+    @Test func aCreateThatTimesOutMayHaveBeenApplied() async throws {
+        var configuration = EmulatorConfiguration(port: 0, faults: FaultSpec(latency: 1.5))
+        configuration.idleTimeout = 5
+        let h = try Harness(configuration, maxRetries: 3, timeout: 0.5)
+        defer { h.close() }
+        let error = try await #require(throws: OnSchedError.self) { try await h.client.bulkCreate(Self.people(0..<1)) }
+        #expect(error.kind == .transport)
+        #expect(error.mayHaveBeenApplied)
+        #expect(await h.client.stats.requests == 1)
     }
 
     @Test func aStoppedServerIsATransportErrorThatNeverReachedIt() async throws {
