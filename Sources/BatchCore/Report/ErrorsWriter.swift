@@ -60,6 +60,13 @@ public final class ErrorsWriter {
                 try file.write(encode(fields))
             } else {
                 var line = raw
+                // A record may be shorter than the header (allowed on input): pad it so the
+                // message lands in the error column, not in a data column.
+                var options = CSVReaderOptions()
+                options.delimiter = delimiter
+                if let count = (try? CSVReader(bytes: raw, options: options).next())??.count, count < headers.count {
+                    line.append(contentsOf: repeatElement(delimiter, count: headers.count - count))
+                }
                 line.append(delimiter)
                 line.append(contentsOf: encode([message]).dropLast(2))
                 line.append(contentsOf: [0x0D, 0x0A])

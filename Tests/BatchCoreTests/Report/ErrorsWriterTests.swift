@@ -82,3 +82,22 @@ import Testing
         #expect(!dir.exists("errors"))
     }
 }
+
+@Suite struct ErrorsWriterShortRecordTests {
+    @Test func shortRecordGetsItsErrorUnderTheErrorColumn() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        // Fewer fields than the header are fine to read; the error must still land in the error column.
+        let path = try dir.write("in.csv", "name,email,city\nAna\n\"Ben, Jr.\",\n")
+        let opened = try OpenedInput(path: path, options: InputOptions())
+        let errors = opened.errorsWriter(path: dir.path("errors.csv"))
+        while let r = try opened.source.next() { try errors.write(raw: r.raw, message: "email: is required") }
+        try errors.close()
+        let text = String(decoding: try dir.read("errors.csv"), as: UTF8.self)
+        #expect(text == "name,email,city,error\r\nAna,,,email: is required\r\n\"Ben, Jr.\",,,email: is required\r\n")
+        // Read back, the message is in the ignored error column, not in email.
+        let reread = try CSVRecordSource(path: dir.path("errors.csv"), options: InputOptions())
+        let first = try #require(try reread.next())
+        #expect(first.input[.email] == nil && first.input[.name] == "Ana")
+    }
+}
