@@ -181,6 +181,16 @@ import Testing
         }
     }
 
+    @Test func unwritableReportExits2SayingWrite() throws {
+        try withCLI { cli in
+            try cli.write("people.csv", Self.people)
+            let r = try cli.run(["validate", "people.csv", "--report", "no-such-dir/r.csv", "--hosting-check", "off"])
+            #expect(r.status == 2, "\(r)")
+            #expect(r.err.contains("cannot write no-such-dir/r.csv"), "\(r.err)")
+            #expect(!r.err.contains("cannot read"))
+        }
+    }
+
     @Test func nonHTTPSReturnURLOptionIsAUsageError() throws {
         try withCLI { cli in
             try cli.write("people.csv", Self.people)
