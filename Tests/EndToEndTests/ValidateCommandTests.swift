@@ -237,6 +237,18 @@ import Testing
         }
     }
 
+    @Test func reportAndErrorsOnTheSameFileIsAUsageError() throws {
+        try withCLI { cli in
+            try cli.write("people.csv", "name,email\nAna,ana@x.example\n,nobody@x.example\n")
+            let r = try cli.run(["validate", "people.csv", "--report", "out.csv", "--errors", "out.csv", "--hosting-check", "off"])
+            #expect(r.status == 2, "\(r)")
+            #expect(r.err.contains("--errors") && r.err.contains("--report"), "\(r.err)")
+            let stdout = try cli.run(["validate", "people.csv", "--report", "-", "--errors", "-", "--hosting-check", "off"])
+            #expect(stdout.status == 2, "\(stdout)")
+            #expect(stdout.stdout.isEmpty)
+        }
+    }
+
     @Test func nonHTTPSReturnURLOptionIsAUsageError() throws {
         try withCLI { cli in
             try cli.write("people.csv", Self.people)
