@@ -33,6 +33,8 @@ public final class ErrorsWriter {
         switch format {
         case .jsonl:
             var line: [UInt8] = []
+            // A byte order mark before the first object (files saved by Windows editors) is not data.
+            let raw = raw.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(raw.dropFirst(3)) : raw
             let trimmedStart = raw.firstIndex { $0 != 0x20 && $0 != 0x09 }
             if let s = trimmedStart, raw[s] == UInt8(ascii: "{") {
                 let rest = raw[(s + 1)...]

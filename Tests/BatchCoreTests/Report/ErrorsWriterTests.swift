@@ -100,4 +100,17 @@ import Testing
         let first = try #require(try reread.next())
         #expect(first.input[.email] == nil && first.input[.name] == "Ana")
     }
+
+    @Test func jsonlWithByteOrderMarkKeepsTheObjectShape() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let path = try dir.write("in.jsonl", [0xEF, 0xBB, 0xBF] + Array(#"{"email":"a@x.example"}"#.utf8) + [0x0A])
+        let opened = try OpenedInput(path: path, options: InputOptions())
+        let errors = opened.errorsWriter(path: dir.path("errors.jsonl"))
+        let r = try #require(try opened.source.next())
+        #expect(r.input[.email] == "a@x.example", "the BOM does not stop the line from being read")
+        try errors.write(raw: r.raw, message: "name: is required")
+        try errors.close()
+        #expect(String(decoding: try dir.read("errors.jsonl"), as: UTF8.self) == #"{"error":"name: is required","email":"a@x.example"}"# + "\n")
+    }
 }
