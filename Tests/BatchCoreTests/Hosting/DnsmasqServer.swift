@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import TestSupport
 @testable import BatchCore
 
 /// A real dnsmasq on a free loopback port, for the DNS integration tests.
@@ -27,7 +28,7 @@ final class DnsmasqServer {
     static let shouldRun = executable != nil || isCI
 
     let server: DNSServerAddress
-    private let process: Process
+    private let process: ChildProcess
     private let directory: URL
     private var stopped = false
 
@@ -62,24 +63,19 @@ final class DnsmasqServer {
             ]
             if getuid() == 0 { arguments += ["--user=root", "--group=root"] }
             arguments += records
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-            let handle = try FileHandle(forWritingTo: log)
-            process.standardOutput = handle
-            process.standardError = handle
-            try process.run()
+            // dnsmasq logs to standard error (--log-facility=-); ChildProcess collects it.
+            let process = try ChildProcess(executable, arguments)
             let server = DnsmasqServer(server: try DNSServerAddress(host: "127.0.0.1", port: port),
                                        process: process, directory: directory)
             if try await server.waitUntilAnswering() { return server }
-            server.stop()
-            lastError = (try? String(contentsOf: log, encoding: .utf8)) ?? "(no log)"
+            let result = server.stopAndCollect()
+            lastError = result.map { $0.stderrText + $0.stdoutText } ?? "(no log)"
             try? FileManager.default.removeItem(at: directory)
         }
         throw StartError(description: "dnsmasq did not start: \(lastError)")
     }
 
-    private init(server: DNSServerAddress, process: Process, directory: URL) {
+    private init(server: DNSServerAddress, process: ChildProcess, directory: URL) {
         self.server = server
         self.process = process
         self.directory = directory
@@ -88,22 +84,25 @@ final class DnsmasqServer {
     deinit { stop() }
 
     func stop() {
-        guard !stopped else { return }
+        _ = stopAndCollect()
+    }
+
+    /// Kills dnsmasq (it has nothing to clean up) and returns what it printed.
+    @discardableResult
+    func stopAndCollect() -> ChildProcess.Result? {
+        guard !stopped else { return nil }
         stopped = true
-        // SIGKILL, not terminate(): a child spawned from a Dispatch worker thread inherits its
-        // blocked signal mask, so dnsmasq never sees SIGTERM. It has nothing to clean up.
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-        }
-        process.waitUntilExit()
+        process.kill(SIGKILL)
+        let result = process.wait(timeout: 30)
         try? FileManager.default.removeItem(at: directory)
+        return result
     }
 
     /// Polls with a cheap query until dnsmasq answers anything; false if it exited (port taken).
     private func waitUntilAnswering() async throws -> Bool {
         let server = self.server
         for _ in 0..<200 {
-            guard process.isRunning else { return false }
+            guard !process.isFinished else { return false }
             let query = try DNSMessage.query(for: "probe.example", type: .a)
             let answered = try await DNSTransport.run { () -> Bool in
                 (try? DNSClient.exchange(query, server: server, timeout: .milliseconds(100))) != nil
