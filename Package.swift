@@ -21,11 +21,13 @@ let package = Package(
         .target(name: "OnSchedEmulator"),
         .executableTarget(name: "resource-batch", dependencies: ["BatchCore", "CSVCodec", "OnSchedEmulator"]),
         .executableTarget(name: "resource-batch-bench", dependencies: ["BatchCore", "CSVCodec", "OnSchedEmulator"]),
+        // Starts programs for tests without Foundation.Process's descriptor leak under parallel tests.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CSVCodecTests", dependencies: ["CSVCodec"]),
-        .testTarget(name: "BatchCoreTests", dependencies: ["BatchCore", "CSVCodec", "OnSchedEmulator"]),
+        .testTarget(name: "BatchCoreTests", dependencies: ["BatchCore", "CSVCodec", "OnSchedEmulator", "TestSupport"]),
         .testTarget(name: "OnSchedEmulatorTests", dependencies: ["OnSchedEmulator"]),
         // Runs the built binaries as a user would; depending on them makes `swift test` build them.
-        .testTarget(name: "EndToEndTests", dependencies: ["resource-batch", "OnSchedEmulator"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["resource-batch", "OnSchedEmulator", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -78,67 +79,10 @@ final class CLIRunner {
     /// Runs `resource-batch arguments…`, feeding `stdin` (nothing: /dev/null).
     @discardableResult
     func run(_ arguments: [String], stdin: [UInt8]? = nil) throws -> CLIResult {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        process.environment = environment
-        let outPipe = Pipe()
-        let errPipe = Pipe()
-        process.standardOutput = outPipe
-        process.standardError = errPipe
-        let inPipe = stdin.map { _ in Pipe() }
-        process.standardInput = inPipe ?? FileHandle.nullDevice
-
-        let out = Drain(outPipe.fileHandleForReading)
-        let err = Drain(errPipe.fileHandleForReading)
-        try process.run()
-        // Our copies of the write ends must go, or the drains never see end-of-file.
-        try? outPipe.fileHandleForWriting.close()
-        try? errPipe.fileHandleForWriting.close()
-        out.start()
-        err.start()
-        if let inPipe, let stdin {
-            let writer = Thread {
-                inPipe.fileHandleForWriting.write(Data(stdin))
-                try? inPipe.fileHandleForWriting.close()
-            }
-            writer.start()
-        }
-
-        let deadline = Date().addingTimeInterval(timeLimit)
-        var timedOut = false
-        while process.isRunning {
-            if Date() > deadline {
-                timedOut = true
-                kill(process.processIdentifier, SIGKILL)
-                break
-            }
-            usleep(5_000)
-        }
-        process.waitUntilExit()
-        return CLIResult(status: process.terminationStatus, stdout: out.wait(), stderr: err.wait(), timedOut: timedOut)
-    }
-}
-
-/// Reads a pipe to its end on a thread of its own.
-private final class Drain: @unchecked Sendable {
-    private let handle: FileHandle
-    private let done = DispatchSemaphore(value: 0)
-    private var bytes: [UInt8] = []
-
-    init(_ handle: FileHandle) { self.handle = handle }
-
-    func start() {
-        let thread = Thread { [self] in
-            bytes = Array(handle.readDataToEndOfFile())
-            done.signal()
-        }
-        thread.start()
-    }
-
-    func wait() -> [UInt8] {
-        done.wait()
-        return bytes
+        // ChildProcess, not Foundation.Process: see TestSupport for the descriptor leak it avoids.
+        let result = try ChildProcess.run(Self.binary.path, arguments, environment: environment,
+                                          directory: directory.path, input: stdin.map { Data($0) }, timeout: timeLimit)
+        return CLIResult(status: result.status, stdout: Array(result.stdout), stderr: Array(result.stderr),
+                         timedOut: result.timedOut)
     }
 }

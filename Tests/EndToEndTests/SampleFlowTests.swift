@@ -161,6 +161,30 @@ func checkReport(_ report: CSVTable, promised: [Promise], rowCount: Int) {
         #expect(!cli.exists("resources.errors.jsonl"))
     }
 
+    @Test func jsonlErrorsFileCanBeFixedAndValidated() throws {
+        let cli = try CLIRunner()
+        defer { cli.cleanUp() }
+        try cli.copySample("resources.jsonl")
+        // Break two rows of the sample: no name, and an Outlook calendar without its return URL.
+        var lines = try cli.readText("resources.jsonl").split(separator: "\n").map(String.init)
+        lines[0] = lines[0].replacingOccurrences(of: #""name":"Ana Lima","#, with: "")
+        try cli.write("people.jsonl", lines.joined(separator: "\n") + "\n")
+        let first = try cli.run(["validate", "people.jsonl", "--google-return-url", "https://example.com/welcome", "--hosting-check", "off"])
+        #expect(first.status == 1, "\(first)")
+        let report = CSVTable(parsing: try cli.readText("people.report.csv"))
+        #expect(report.rows.map { $0[2] } == ["invalid", "valid", "invalid", "invalid", "valid", "valid", "valid", "valid"])
+        let errors = try cli.readText("people.errors.jsonl").split(separator: "\n").map(String.init)
+        #expect(errors.count == 3)
+        #expect(errors.allSatisfy { $0.hasPrefix(#"{"error":"#) })
+        // Fix: give the name back; the Outlook rows get their return URL from the option.
+        let fixed = errors.map { $0.replacingOccurrences(of: #""email":"ana.lima@"#, with: #""name":"Ana Lima","email":"ana.lima@"#) }
+        try cli.write("people.errors.jsonl", fixed.joined(separator: "\n") + "\n")
+        let second = try cli.run(["validate", "people.errors.jsonl"] + returnURLOptions + ["--hosting-check", "off"])
+        #expect(second.status == 0, "\(second)")
+        #expect(!second.err.contains("ignoring"), "the error key is ignored silently: \(second.err)")
+        #expect(CSVTable(parsing: try cli.readText("people.errors.report.csv")).rows.allSatisfy { $0[2] == "valid" })
+    }
+
     @Test func hrExportWithoutTheMapNamesTheUnmappedColumnsOnce() throws {
         let cli = try CLIRunner()
         defer { cli.cleanUp() }

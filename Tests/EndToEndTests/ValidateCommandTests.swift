@@ -60,6 +60,52 @@ import Testing
         }
     }
 
+    @Test func mapFileWithBOMHeaderIgnoresAndInlineMaps() throws {
+        try withCLI { cli in
+            try cli.write("hr.csv", "Employee;Mail;Dept;Cost Center\nAna;ana@x.example;Sales;CC-1\n")
+            try cli.write("map.csv", "\u{FEFF}column,field\r\nEmployee,name\r\n\r\nDept , Description\r\n\"Cost Center\",\r\n")
+            let r = try cli.run(["validate", "hr.csv", "--map", "map.csv", "--map", "Mail=email", "--hosting-check", "off", "--report", "-"])
+            #expect(r.status == 0, "\(r)")
+            #expect(r.out.contains("1,2,valid,,Ana,ana@x.example"))
+            #expect(!r.err.contains("ignoring columns"), "\(r.err)")
+        }
+    }
+
+    @Test func mapFileWithUnknownFieldExits2NamingFileAndLine() throws {
+        try withCLI { cli in
+            try cli.write("hr.csv", "Employee,Mail\nAna,ana@x.example\n")
+            try cli.write("map.csv", "column,field\nEmployee,name\nMail,emial\n")
+            let r = try cli.run(["validate", "hr.csv", "--map", "map.csv", "--hosting-check", "off"])
+            #expect(r.status == 2, "\(r)")
+            #expect(r.err.contains("map.csv: line 3") && r.err.contains("unknown field 'emial'"), "\(r.err)")
+            let missing = try cli.run(["validate", "hr.csv", "--map", "nomap.csv", "--hosting-check", "off"])
+            #expect(missing.status == 2 && missing.err.contains("nomap.csv"), "\(missing)")
+        }
+    }
+
+    @Test func missingNameColumnAndDuplicateColumnsExit2() throws {
+        try withCLI { cli in
+            try cli.write("a.csv", "Employee,email\nAna,ana@x.example\n")
+            let noName = try cli.run(["validate", "a.csv", "--hosting-check", "off"])
+            #expect(noName.status == 2 && noName.err.contains("'Employee'") && noName.err.contains("--map"), "\(noName)")
+            try cli.write("b.csv", "name,Email,Work Email\nAna,a@x.example,b@x.example\n")
+            let dup = try cli.run(["validate", "b.csv", "--hosting-check", "off"])
+            #expect(dup.status == 2 && dup.err.contains("'Email'") && dup.err.contains("'Work Email'"), "\(dup)")
+            let chosen = try cli.run(["validate", "b.csv", "--map", "Email=", "--hosting-check", "off", "--quiet"])
+            #expect(chosen.status == 0, "\(chosen)")
+        }
+    }
+
+    @Test func badDomainHostingFileExits2() throws {
+        try withCLI { cli in
+            try cli.write("people.csv", Self.people)
+            try cli.write("hosting.csv", "domain,provider\nacme.example,yahoo\n")
+            let r = try cli.run(["validate", "people.csv", "--domain-hosting", "hosting.csv"])
+            #expect(r.status == 2, "\(r)")
+            #expect(r.err.contains("hosting.csv") && r.err.contains("yahoo"), "\(r.err)")
+        }
+    }
+
     @Test func helpAndVersion() throws {
         try withCLI { cli in
             let help = try cli.run(["--help"])
@@ -178,6 +224,28 @@ import Testing
             let r = try cli.run(["validate", "excel.csv", "--hosting-check", "off", "--report", "-"])
             #expect(r.status == 0, "\(r)")
             #expect(r.out.contains("1,2,valid,,Zoë,zoe@x.example"))
+        }
+    }
+
+    @Test func unwritableReportExits2SayingWrite() throws {
+        try withCLI { cli in
+            try cli.write("people.csv", Self.people)
+            let r = try cli.run(["validate", "people.csv", "--report", "no-such-dir/r.csv", "--hosting-check", "off"])
+            #expect(r.status == 2, "\(r)")
+            #expect(r.err.contains("cannot write no-such-dir/r.csv"), "\(r.err)")
+            #expect(!r.err.contains("cannot read"))
+        }
+    }
+
+    @Test func reportAndErrorsOnTheSameFileIsAUsageError() throws {
+        try withCLI { cli in
+            try cli.write("people.csv", "name,email\nAna,ana@x.example\n,nobody@x.example\n")
+            let r = try cli.run(["validate", "people.csv", "--report", "out.csv", "--errors", "out.csv", "--hosting-check", "off"])
+            #expect(r.status == 2, "\(r)")
+            #expect(r.err.contains("--errors") && r.err.contains("--report"), "\(r.err)")
+            let stdout = try cli.run(["validate", "people.csv", "--report", "-", "--errors", "-", "--hosting-check", "off"])
+            #expect(stdout.status == 2, "\(stdout)")
+            #expect(stdout.stdout.isEmpty)
         }
     }
 

@@ -16,17 +16,32 @@ struct ChunkSender: Sendable {
     let stop: StopSignal
     /// How many times rows of one create may be looked up and re-sent before the run stops.
     let maxAmbiguousRounds = 5
-    /// Rows an interrupted run may have created (an intent without an outcome in the journal).
-    /// Such a row now matched by e-mail is the resource that run created: its update is
-    /// reported as `created`, which is what happened to the row.
-    var createdByEarlierRun: Set<Int> = []
 
     /// The outcomes of the chunk's rows that reached one; rows without an outcome (the run stopped)
     /// are left for `--resume`.
-    func send(_ chunk: Chunk) async -> [JournalRowOutcome] {
+    ///
+    /// With `verifyFirst` (creates an interrupted run may have made), the rows are looked up by
+    /// e-mail first and only the ones not found are sent.
+    func send(_ chunk: Chunk, verifyFirst: Bool = false) async -> [JournalRowOutcome] {
         var outcomes: [JournalRowOutcome] = []
         var work: [Chunk] = [chunk]
         var ambiguousRounds = 0
+        if verifyFirst && chunk.kind == .create {
+            do {
+                let (found, resend) = try await lookUp(chunk)
+                try record(found, chunk: chunk)
+                outcomes += found
+                work = []
+                if !resend.isEmpty {
+                    var again = chunk
+                    again.rows = resend
+                    work.append(again)
+                }
+            } catch {
+                stop.stop(.failed(describe(error)))
+                return outcomes
+            }
+        }
         while let next = work.popLast() {
             if stop.isStopped { break }
             do {
@@ -150,12 +165,7 @@ struct ChunkSender: Sendable {
                 }
                 continue
             }
-            var o = try await outcome(row, resource, status: status)
-            if chunk.kind == .update, createdByEarlierRun.contains(row.row) {
-                o.status = .created
-                o.message = ["created by the interrupted run", o.message].compactMap { $0 }.joined(separator: "; ")
-            }
-            outcomes.append(o)
+            outcomes.append(try await outcome(row, resource, status: status))
         }
         try record(outcomes, chunk: chunk)
         return outcomes

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import BatchCore
 
 #if canImport(Glibc)
@@ -27,12 +28,7 @@ private func appendRaw(_ bytes: Data, to path: String) throws {
 
 /// Runs `/usr/bin/flock -n FILE true`: exit 0 when another process could take the lock, 1 when not.
 private func flockFromAnotherProcess(_ file: String) throws -> Int32 {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
-    process.arguments = ["-n", file, "true"]
-    try process.run()
-    process.waitUntilExit()
-    return process.terminationStatus
+    try ChildProcess.run("/usr/bin/flock", ["-n", file, "true"], timeout: 30).status
 }
 
 @Suite struct JournalFileTests {
@@ -217,32 +213,17 @@ private func flockFromAnotherProcess(_ file: String) throws -> Int32 {
         let path = dir + "/run.journal"
         // The child takes the lock, writes its PID into the lock file as a run would, tells us
         // its PID and waits for its standard input to close. No sleeping: every step is a handshake.
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
-        child.arguments = ["-n", path + ".lock", "/bin/sh", "-c", "echo $$ > \"$0\"; echo $$; read x", path + ".lock"]
-        let input = Pipe()
-        let output = Pipe()
-        child.standardInput = input
-        child.standardOutput = output
-        try child.run()
-        defer {
-            try? input.fileHandleForWriting.close()
-            child.waitUntilExit()
-        }
-        var said = Data()
-        while !said.contains(UInt8(ascii: "\n")) {
-            let more = output.fileHandleForReading.availableData
-            if more.isEmpty { break }
-            said.append(more)
-        }
+        let child = try ChildProcess(
+            "/usr/bin/flock", ["-n", path + ".lock", "/bin/sh", "-c", "echo $$ > \"$0\"; echo $$; read x", path + ".lock"])
+        defer { _ = child.wait(timeout: 30) }
+        let said = Data((child.firstLine(timeout: 30) ?? "").utf8)
         let pid = try #require(Int32(String(decoding: said, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
         let error = #expect(throws: JournalError.self) {
             _ = try Journal.open(path: path, header: S.header(), resume: false)
         }
         #expect(error == .locked(path: path, pid: pid))
         #expect(error?.description.contains("process \(pid)") == true)
-        try input.fileHandleForWriting.close()
-        child.waitUntilExit()
+        _ = child.wait(timeout: 30)
         // The child is gone, so is its lock.
         let (journal, _) = try Journal.open(path: path, header: S.header(), resume: false)
         journal.close()

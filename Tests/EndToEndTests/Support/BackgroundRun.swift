@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -6,61 +7,38 @@ import Glibc
 /// A run of the binary that the test does not wait for at once: to signal it (SIGINT, SIGKILL)
 /// or to start a second run while it goes on. Always ends in ``wait(timeLimit:)``, which kills
 /// the child when it outlives the limit (a hang), so no test leaves a process behind.
+/// Built on TestSupport's `ChildProcess` (not Foundation.Process, whose descriptor leak under
+/// parallel tests can hang a wait).
 final class BackgroundRun {
-    let process: Process
-    private let out: PipeDrain
-    private let err: PipeDrain
+    private let child: ChildProcess
     private var finished: CLIResult?
 
-    var pid: Int32 { process.processIdentifier }
-    var isRunning: Bool { process.isRunning }
+    var pid: Int32 { child.pid }
+    var isRunning: Bool { !child.isFinished }
 
     init(binary: URL, arguments: [String], directory: URL, environment: [String: String]) throws {
-        process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        process.environment = environment
-        let outPipe = Pipe()
-        let errPipe = Pipe()
-        process.standardOutput = outPipe
-        process.standardError = errPipe
-        process.standardInput = FileHandle.nullDevice
-        out = PipeDrain(outPipe.fileHandleForReading)
-        err = PipeDrain(errPipe.fileHandleForReading)
-        try process.run()
-        try? outPipe.fileHandleForWriting.close()
-        try? errPipe.fileHandleForWriting.close()
-        out.start()
-        err.start()
+        child = try ChildProcess(binary.path, arguments, environment: environment, directory: directory.path)
+        child.closeInput()
     }
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if finished == nil {
+            child.kill(SIGKILL)
+            _ = child.wait(timeout: 10)
+        }
     }
 
     func signal(_ sig: Int32) {
-        if process.isRunning { kill(process.processIdentifier, sig) }
+        if finished == nil { child.kill(sig) }
     }
 
     /// Waits for the child; kills it after `timeLimit` seconds (reported as `timedOut`).
-    /// A child killed by a signal reports 128 + the signal number, as a shell would.
+    /// A child ended by a signal reports 128 + the signal number, as a shell would.
     @discardableResult
     func wait(timeLimit: TimeInterval = 120) -> CLIResult {
         if let finished { return finished }
-        let deadline = Date().addingTimeInterval(timeLimit)
-        var timedOut = false
-        while process.isRunning {
-            if Date() > deadline {
-                timedOut = true
-                kill(process.processIdentifier, SIGKILL)
-                break
-            }
-            usleep(5_000)
-        }
-        process.waitUntilExit()
-        let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
-        let result = CLIResult(status: status, stdout: out.wait(), stderr: err.wait(), timedOut: timedOut)
+        let r = child.wait(timeout: timeLimit)
+        let result = CLIResult(status: r.status, stdout: Array(r.stdout), stderr: Array(r.stderr), timedOut: r.timedOut)
         finished = result
         return result
     }
@@ -71,32 +49,10 @@ final class BackgroundRun {
         let deadline = Date().addingTimeInterval(timeLimit)
         while Date() < deadline {
             if condition() { return true }
-            if !process.isRunning { return condition() }
+            if child.isFinished { return condition() }
             usleep(5_000)
         }
         return false
-    }
-}
-
-/// Reads a pipe to its end on a thread of its own.
-final class PipeDrain: @unchecked Sendable {
-    private let handle: FileHandle
-    private let done = DispatchSemaphore(value: 0)
-    private var bytes: [UInt8] = []
-
-    init(_ handle: FileHandle) { self.handle = handle }
-
-    func start() {
-        let thread = Thread { [self] in
-            bytes = Array(handle.readDataToEndOfFile())
-            done.signal()
-        }
-        thread.start()
-    }
-
-    func wait() -> [UInt8] {
-        done.wait()
-        return bytes
     }
 }
 
