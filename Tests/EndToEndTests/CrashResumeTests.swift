@@ -150,6 +150,29 @@ import Glibc
         try Self.expectEachRowOnce(emulator, cli, count: count, prefix: "gone")
     }
 
+    /// The API restarts mid-run (same data, same port) and forgets every access token: the run
+    /// rides it out (retries, then a fresh token after the 401) and finishes by itself.
+    @Test func anAPIRestartMidRunIsRiddenOut() throws {
+        let cli = try CLIRunner()
+        defer { cli.cleanUp() }
+        cli.useCredentials()
+        let data = cli.path("emulator-data")
+        var emulator = try LoopbackEmulator(faults: "latency=20ms", dataDirectory: data)
+        let port = emulator.port
+        defer { emulator.stop() }
+        let count = 600
+        try cli.write("people.csv", peopleCSV(count, prefix: "restart"))
+        let run = try cli.start(["import", "people.csv", "--chunk-size", "10", "--concurrency", "2", "--rate", "40",
+                                 "--max-retries", "10"] + emulator.apiArguments)
+        defer { run.signal(SIGKILL) }
+        #expect(run.waitUntil { cli.lineCount(Self.journal) >= 6 }, "rows are being sent")
+        emulator.stop()
+        emulator = try LoopbackEmulator(faults: "latency=20ms", port: port, dataDirectory: data)
+        let result = run.wait()
+        #expect(result.status == 0, "\(result)")
+        try Self.expectEachRowOnce(emulator, cli, count: count, prefix: "restart")
+    }
+
     @Test(arguments: [SIGINT, SIGTERM])
     func aSignalStopsWith130AndResumeFinishes(signal: Int32) throws {
         let emulator = try LoopbackEmulator(faults: "latency=20ms")
