@@ -47,6 +47,31 @@ import Testing
         #expect(resources.filter { ($0["name"] as? String)?.hasPrefix("Renamed") == true }.count == 12)
     }
 
+    @Test func aChunkNeverMixesReturnURLs() throws {
+        let emulator = try LoopbackEmulator()
+        defer { emulator.stop() }
+        var lines = ["name,email,googleCalendarId,googleAuthReturnUrl"]
+        for n in 1...8 {
+            let url = n % 2 == 0 ? "https://a.example.com/back" : "https://b.example.com/back?x=1&y=2"
+            lines.append("Person \(n),mix\(n)@example.com,mix\(n)@gmail.com,\"\(url)\"")
+        }
+        lines.append("No Calendar,plain@example.com,,")
+        let cli = try CLIRunner()
+        defer { cli.cleanUp() }
+        cli.useCredentials()
+        try cli.write("people.csv", lines.joined(separator: "\n") + "\n")
+
+        let result = try cli.run(["import", "people.csv", "--rate", "100"] + emulator.apiArguments)
+        #expect(result.status == 0, "\(result)")
+        let report = try cli.table("people.report.csv")
+        expectCompleteReport(report, rows: 9)
+        for i in 0..<8 {
+            let url = (i + 1) % 2 == 0 ? "https://a.example.com/back" : "https://b.example.com/back?x=1&y=2"
+            #expect(decoded(report.cell(i, "authUrl") ?? "").contains("returnUrl=\(url)"), "row \(i + 1): \(report.rows[i])")
+        }
+        #expect(try emulator.stats()["bulkCreateCalls"] == 3, "one call per set of return URLs")
+    }
+
     @Test func aChunkRefusedForOneResourceIsSplitAndTheOthersGoThrough() throws {
         let emulator = try LoopbackEmulator()
         defer { emulator.stop() }
