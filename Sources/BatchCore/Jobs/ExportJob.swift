@@ -26,20 +26,15 @@ public struct ExportJob: Sendable {
                                       columns: ResourceFlattener.exportColumns.map(\.name))
         var count = 0
         do {
-            // The list's `deleted` parameter selects deleted resources rather than adding them,
-            // so "include deleted" is two listings: the live ones, then the deleted ones (only
-            // those, should a server answer `deleted=true` with every resource).
-            for deleted in includeDeleted ? [false, true] : [false] {
-                try await client.listResources(locationId: locationId, includeDeleted: deleted) { page in
-                    for r in page where !deleted || r.deletedStatus == true {
-                        switch format {
-                        case .csv: try writer.writeCells(ResourceFlattener.cells(of: r))
-                        case .jsonl: try writer.writeJSONLine(ResourceFlattener.jsonLine(of: r))
-                        }
-                        count += 1
+            try await client.listResources(locationId: locationId, includeDeleted: includeDeleted) { page in
+                for r in page {
+                    switch format {
+                    case .csv: try writer.writeCells(ResourceFlattener.cells(of: r))
+                    case .jsonl: try writer.writeJSONLine(ResourceFlattener.jsonLine(of: r))
                     }
-                    progress?(JobProgress(rowsDone: count, elapsed: seconds(clock.now - started)))
                 }
+                count += page.count
+                progress?(JobProgress(rowsDone: count, elapsed: seconds(clock.now - started)))
             }
         } catch {
             summary.stoppedBecause = "\(error)"
@@ -47,10 +42,7 @@ public struct ExportJob: Sendable {
         try writer.close()
         summary.rows = count
         summary.counts = ["exported": count]
-        let stats = await client.stats
-        summary.requests = stats.requests
-        summary.retries = stats.retries
-        summary.throttled = stats.throttled
+        summary.record(await client.stats)
         summary.reportPath = outPath
         summary.elapsedSeconds = seconds(clock.now - started)
         summary.exitCode = summary.stoppedBecause == nil ? 0 : 3
