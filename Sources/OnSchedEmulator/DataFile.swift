@@ -6,6 +6,10 @@ import Glibc
 /// `DIR/emulator.json`: where a persistent emulator keeps its tenant. Written atomically (a
 /// temporary file in the same directory, `fsync`, then `rename`), so a crash or a kill leaves
 /// either the old file or the new one, never half of one.
+///
+/// The whole file is rewritten after every change, so a change costs time in proportion to the
+/// tenant: about 4 s for 10,000 resources created 100 per call (`resource-batch-bench emulator
+/// --import 10000`), most of it decoding requests, not writing.
 struct DataFile: Sendable {
     let directory: String
 
@@ -37,9 +41,9 @@ struct DataFile: Sendable {
     }
 
     /// Replaces the file with `store` atomically.
-    func save(_ store: ResourceStore) throws {
-        let bytes = store.persisted.serialized()
-        let temporary = (directory as NSString).appendingPathComponent(".emulator.json.\(getpid()).tmp")
+    func save(_ store: inout ResourceStore) throws {
+        let bytes = store.persistedBytes()
+        let temporary = (directory as NSString).appendingPathComponent(".emulator.json.\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw EmulatorError.system("cannot write \(temporary)", errno: errno) }
         var ok = bytes.withUnsafeBytes { raw -> Bool in

@@ -41,7 +41,7 @@ final class EmulatorAPI: Sendable {
             if let stored = try file.load() {
                 initial = stored
             } else {
-                try file.save(initial)
+                try file.save(&initial)
             }
             dataFile = file
         } else {
@@ -359,15 +359,15 @@ final class EmulatorAPI: Sendable {
     private func mutate(_ operation: (inout ResourceStore) -> Result<[EmulatedResource], FieldErrors>) -> Result<[EmulatedResource], FieldErrors> {
         store.withLock { store in
             let result = operation(&store)
-            if case .success = result { persist(store) }
+            if case .success = result { persist(&store) }
             return result
         }
     }
 
-    private func persist(_ store: ResourceStore) {
+    private func persist(_ store: inout ResourceStore) {
         guard let dataFile else { return }
         do {
-            try dataFile.save(store)
+            try dataFile.save(&store)
         } catch {
             FileHandle.standardError.write(Data("emulator: \(error)\n".utf8))
         }
@@ -388,7 +388,7 @@ final class EmulatorAPI: Sendable {
             guard method == "POST" else { return Self.notAllowed("POST") }
             store.withLock { store in
                 store = ResourceStore()
-                persist(store)
+                persist(&store)
             }
             stats.withLock { $0 = EmulatorStats() }
             return .json(200, .object(["reset": .bool(true)]))
@@ -420,7 +420,7 @@ final class EmulatorAPI: Sendable {
                     resource.outlookCalendarAuthorized = true
                 }
                 store.put(resource)
-                persist(store)
+                persist(&store)
                 return resource
             }
             guard let result else { return .error(404, "Resource \(id) not found") }

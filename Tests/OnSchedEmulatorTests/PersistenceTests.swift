@@ -56,11 +56,13 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let file = DataFile(directory: directory)
         try file.prepare()
-        try file.save(ResourceStore())
+        var empty = ResourceStore()
+        try file.save(&empty)
         let before = try FileManager.default.attributesOfItem(atPath: file.path)[.systemFileNumber] as? Int
         var store = ResourceStore()
         _ = store.seed([.object(["name": .string("A"), "email": .string("a@example.com")])])
-        try file.save(store)
+        try file.save(&store)
+        #expect(JSONValue.parse(store.persistedBytes()) == store.persisted)
         let after = try FileManager.default.attributesOfItem(atPath: file.path)[.systemFileNumber] as? Int
         #expect(before != after, "a new inode means the file was renamed into place, not rewritten")
         #expect(try file.load()?.resources.count == 1)
