@@ -202,8 +202,15 @@ final class EmulatorAPI: Sendable {
         guard form["grant_type"] == "client_credentials" else {
             return .json(400, .object(["error": .string("unsupported_grant_type")]))
         }
-        let id = form["client_id"] ?? ""
-        let secret = form["client_secret"] ?? ""
+        var id = form["client_id"] ?? ""
+        var secret = form["client_secret"] ?? ""
+        // RFC 6749 §2.3.1 also allows the credentials in HTTP Basic authentication.
+        if id.isEmpty, let header = request.header("authorization"), header.lowercased().hasPrefix("basic "),
+           let decoded = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
+           let pair = String(data: decoded, encoding: .utf8), let colon = pair.firstIndex(of: ":") {
+            id = PercentEncoding.decode(pair[..<colon], plusIsSpace: true)
+            secret = PercentEncoding.decode(pair[pair.index(after: colon)...], plusIsSpace: true)
+        }
         let accepted: Bool
         if let expectedId = configuration.clientId, let expectedSecret = configuration.clientSecret {
             accepted = id == expectedId && secret == expectedSecret

@@ -17,6 +17,27 @@ import Testing
         server.stop()
     }
 
+    @Test func aTakenPortIsAnError() throws {
+        let first = try TestEmulator()
+        let second = EmulatorServer(configuration: EmulatorConfiguration(port: first.port))
+        #expect(throws: EmulatorError.self) { try second.start() }
+        #expect(second.baseURL == nil)
+    }
+
+    @Test func aNonIPv4HostIsAnError() {
+        let server = EmulatorServer(configuration: EmulatorConfiguration(host: "example.invalid", port: 0))
+        #expect(throws: EmulatorError.self) { try server.start() }
+    }
+
+    @Test func restartAfterStop() throws {
+        let server = EmulatorServer(configuration: EmulatorConfiguration(port: 0))
+        _ = try server.start()
+        server.stop()
+        let url = try server.start()
+        defer { server.stop() }
+        #expect(try RawHTTPClient(port: UInt16(url.port!)).request("GET", "/emulator/stats").status == 200)
+    }
+
     @Test func stopClosesIdleKeepAliveConnections() throws {
         let server = EmulatorServer(configuration: EmulatorConfiguration(port: 0))
         let url = try server.start()
