@@ -228,7 +228,7 @@ final class EmulatorAPI: Sendable {
             let hex = String(generator.next(), radix: 16)
             return String(repeating: "0", count: 16 - hex.count) + hex
         }.joined()
-        let lifetime = max(0, configuration.tokenLifetime)
+        let lifetime = configuration.tokenLifetime.isNaN ? 3600 : min(max(0, configuration.tokenLifetime), 1e9)
         let expiry = Self.now() &+ UInt64(lifetime * 1e9)
         tokens.withLock { tokens in
             if tokens.count > 10_000 {
