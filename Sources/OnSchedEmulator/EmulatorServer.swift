@@ -52,6 +52,10 @@ public final class EmulatorServer: Sendable {
     static let maxConnections = 2048
 
     private let state = Mutex(State())
+    /// Serializes ``start()`` and ``stop()`` (a stop during a start would otherwise see a
+    /// half-started server). Only those two take it; no server thread does, so holding it while
+    /// ``stop()`` waits for the threads cannot deadlock.
+    private let lifecycle = Mutex(())
     /// Every thread the server started (acceptor and connections); ``stop()`` waits for it.
     private let threads = DispatchGroup()
 
@@ -70,6 +74,10 @@ public final class EmulatorServer: Sendable {
     ///   port is taken, or the data file cannot be read.
     @discardableResult
     public func start() throws -> URL {
+        try lifecycle.withLock { _ in try startLocked() }
+    }
+
+    private func startLocked() throws -> URL {
         try state.withLock { s in
             if s.running { throw EmulatorError("the emulator is already running at \(s.baseURL?.absoluteString ?? "?")") }
             s.running = true
@@ -104,6 +112,10 @@ public final class EmulatorServer: Sendable {
     /// Stops listening, closes every connection and waits for all server threads to end.
     /// Calling it when not running does nothing.
     public func stop() {
+        lifecycle.withLock { _ in stopLocked() }
+    }
+
+    private func stopLocked() {
         let wasRunning: Bool = state.withLock { s in
             guard s.running, !s.stopping else { return false }
             s.stopping = true

@@ -183,3 +183,21 @@ import Testing
         #expect(requests.last?.path == "/d")
     }
 }
+
+extension HTTPServerTests {
+    @Test func concurrentStartAndStopLeaveAConsistentServer() async throws {
+        let server = EmulatorServer(configuration: EmulatorConfiguration(port: 0))
+        await withTaskGroup(of: Void.self) { group in
+            for i in 0..<8 {
+                group.addTask {
+                    if i % 2 == 0 { _ = try? server.start() } else { server.stop() }
+                }
+            }
+        }
+        if let url = server.baseURL {
+            #expect(try RawHTTPClient(port: UInt16(url.port!)).request("GET", "/emulator/stats").status == 200)
+        }
+        server.stop()
+        #expect(server.baseURL == nil)
+    }
+}
