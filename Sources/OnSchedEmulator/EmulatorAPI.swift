@@ -88,7 +88,7 @@ final class EmulatorAPI: Sendable {
         }
         let response = route(request, segments)
         if commitThenFail {
-            return .respond(.error(502, "Bad gateway (injected fault; the request was applied)"))
+            return .respond(.error(502, "Bad gateway (injected fault)"))
         }
         return .respond(response)
     }
