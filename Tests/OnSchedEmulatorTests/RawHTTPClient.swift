@@ -3,23 +3,6 @@ import Foundation
 import Glibc
 #endif
 
-/// An HTTP response as read off the wire by ``RawHTTPClient``.
-struct RawResponse {
-    var status: Int
-    /// Header names lower-cased.
-    var headers: [String: String]
-    var body: [UInt8]
-
-    var text: String { String(decoding: body, as: UTF8.self) }
-    var json: Any? { try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]) }
-    var object: [String: Any] { json as? [String: Any] ?? [:] }
-    var array: [[String: Any]] { json as? [[String: Any]] ?? [] }
-}
-
-struct RawHTTPError: Error, CustomStringConvertible {
-    var description: String
-}
-
 /// A deliberately dumb HTTP/1.1 client over a blocking socket with a receive timeout, so tests
 /// speak the exact bytes they mean (pipelining, malformed lines, huge headers) and never hang.
 final class RawHTTPClient {
