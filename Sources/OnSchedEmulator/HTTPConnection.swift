@@ -33,7 +33,8 @@ struct HTTPConnection: Sendable {
                         return
                     case .respond(let response):
                         let close = !request.keepAlive
-                        guard sendAll(response.serialized(close: close, omitBody: request.method == "HEAD")) else { return }
+                        guard sendAll(response.serialized(close: close, keepAliveHeader: request.minorVersion == 0,
+                                                                    omitBody: request.method == "HEAD")) else { return }
                         if close {
                             lingeringClose()
                             return

@@ -144,6 +144,17 @@ import Testing
         #expect(try client.isClosedByPeer())
     }
 
+    @Test func http10KeepAliveIsHonouredAndAnnounced() throws {
+        let emulator = try TestEmulator()
+        let client = try emulator.client()
+        for _ in 0..<2 {
+            try client.send("GET /emulator/stats HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+            let response = try #require(try client.readResponse())
+            #expect(response.status == 200)
+            #expect(response.headers["connection"] == "keep-alive")
+        }
+    }
+
     @Test func expectContinueGets100ThenTheAnswer() throws {
         let emulator = try TestEmulator()
         let client = try emulator.client()
