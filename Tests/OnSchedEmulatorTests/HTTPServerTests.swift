@@ -175,9 +175,18 @@ import Testing
         for client in clients {
             try client.send(RawHTTPClient.format("GET", "/setup/v1/resources?limit=1", headers: ["Authorization": "Bearer \(token)"]))
         }
-        var ok = 0
-        for client in clients where try client.readResponse()?.status == 200 { ok += 1 }
-        #expect(ok == 200)
+        var statuses: [Int] = []
+        for client in clients {
+            do {
+                let response = try client.readResponse()
+                statuses.append(response?.status ?? -1)
+                if let response, response.status != 200 { print("status \(response.status): \(response.text)") }
+            } catch {
+                statuses.append(-2)
+                print("error: \(error)")
+            }
+        }
+        #expect(statuses.filter { $0 == 200 }.count == 200, "\(statuses.filter { $0 != 200 })")
     }
 
     @Test func parserHandlesBytesArrivingOneByOne() {
