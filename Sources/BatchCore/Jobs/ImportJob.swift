@@ -151,12 +151,7 @@ public struct ImportJob: Sendable {
         }
 
         var summary = try await collector.close()
-        if let client {
-            let stats = await client.stats
-            summary.requests = stats.requests
-            summary.retries = stats.retries
-            summary.throttled = stats.throttled
-        }
+        if let client { summary.record(await client.stats) }
         summary.elapsedSeconds = seconds(clock.now - started)
         progress?(JobProgress(rowsDone: await collector.rowsDone, counts: await collector.statusCounts,
                               bytesRead: input.size ?? 0, totalBytes: input.size, elapsed: summary.elapsedSeconds))
