@@ -135,7 +135,7 @@ public struct ImportJob: Sendable {
                         lastProgress = clock.now
                         progress(JobProgress(rowsDone: await collector.rowsDone, counts: await collector.statusCounts,
                                              bytesRead: input.bytesRead, totalBytes: input.size,
-                                             elapsed: seconds(clock.now - started)))
+                                             elapsed: seconds(clock.now - started), rowsRead: batch.last?.row))
                     }
                 }
                 if !stop.isStopped {
