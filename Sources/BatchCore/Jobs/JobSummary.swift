@@ -52,7 +52,7 @@ public struct JobSummary: Sendable, Codable, Equatable {
 
     public func json() -> Data {
         let enc = JSONEncoder()
-        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return (try? enc.encode(self)) ?? Data()
     }
 }
