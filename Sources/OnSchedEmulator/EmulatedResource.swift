@@ -118,12 +118,30 @@ struct EmulatedResource: Sendable, Equatable {
         return .object(object)
     }
 
-    /// What the data file keeps: the view plus what the view does not show (return URLs, service ids).
+    /// What the data file keeps: the view's fields without what is derived (links, `options`,
+    /// `services`) or at its default (null, "", false, empty), plus what the view does not show
+    /// (return URLs, service ids). The file is rewritten after every change, so its size is the
+    /// cost of a change; compact objects are a fraction of full views. `/emulator/seed` reads
+    /// them back to the same resource.
     var persisted: JSONValue {
-        guard case .object(var object) = view else { return view }
-        object["googleAuthReturnUrl"] = .string(googleAuthReturnUrl)
-        object["outlookAuthReturnUrl"] = .string(outlookAuthReturnUrl)
-        object["serviceIds"] = .array(serviceIds.map { .int($0) })
+        guard case .object(let full) = view else { return view }
+        var object: [String: JSONValue] = [:]
+        for (key, value) in full {
+            switch value {
+            case .null, .bool(false): continue
+            case .string(let s) where s.isEmpty: continue
+            case .object(let fields):
+                let kept = fields.filter { !$0.value.isNull }
+                if !kept.isEmpty { object[key] = .object(kept) }
+            default: object[key] = value
+            }
+        }
+        for derived in ["object", "googleCalendarAuthUrl", "outlookCalendarAuthUrl", "timezoneIana", "options", "services"] {
+            object[derived] = nil
+        }
+        if let url = googleAuthReturnUrl { object["googleAuthReturnUrl"] = .string(url) }
+        if let url = outlookAuthReturnUrl { object["outlookAuthReturnUrl"] = .string(url) }
+        if !serviceIds.isEmpty { object["serviceIds"] = .array(serviceIds.map { .int($0) }) }
         return .object(object)
     }
 

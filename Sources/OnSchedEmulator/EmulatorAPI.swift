@@ -41,7 +41,7 @@ final class EmulatorAPI: Sendable {
             if let stored = try file.load() {
                 initial = stored
             } else {
-                try file.save(initial)
+                try file.save(&initial)
             }
             dataFile = file
         } else {
@@ -88,7 +88,7 @@ final class EmulatorAPI: Sendable {
         }
         let response = route(request, segments)
         if commitThenFail {
-            return .respond(.error(502, "Bad gateway (injected fault; the request was applied)"))
+            return .respond(.error(502, "Bad gateway (injected fault)"))
         }
         return .respond(response)
     }
@@ -202,8 +202,15 @@ final class EmulatorAPI: Sendable {
         guard form["grant_type"] == "client_credentials" else {
             return .json(400, .object(["error": .string("unsupported_grant_type")]))
         }
-        let id = form["client_id"] ?? ""
-        let secret = form["client_secret"] ?? ""
+        var id = form["client_id"] ?? ""
+        var secret = form["client_secret"] ?? ""
+        // RFC 6749 §2.3.1 also allows the credentials in HTTP Basic authentication.
+        if id.isEmpty, let header = request.header("authorization"), header.lowercased().hasPrefix("basic "),
+           let decoded = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
+           let pair = String(data: decoded, encoding: .utf8), let colon = pair.firstIndex(of: ":") {
+            id = PercentEncoding.decode(pair[..<colon], plusIsSpace: true)
+            secret = PercentEncoding.decode(pair[pair.index(after: colon)...], plusIsSpace: true)
+        }
         let accepted: Bool
         if let expectedId = configuration.clientId, let expectedSecret = configuration.clientSecret {
             accepted = id == expectedId && secret == expectedSecret
@@ -221,7 +228,7 @@ final class EmulatorAPI: Sendable {
             let hex = String(generator.next(), radix: 16)
             return String(repeating: "0", count: 16 - hex.count) + hex
         }.joined()
-        let lifetime = max(0, configuration.tokenLifetime)
+        let lifetime = configuration.tokenLifetime.isNaN ? 3600 : min(max(0, configuration.tokenLifetime), 1e9)
         let expiry = Self.now() &+ UInt64(lifetime * 1e9)
         tokens.withLock { tokens in
             if tokens.count > 10_000 {
@@ -359,15 +366,15 @@ final class EmulatorAPI: Sendable {
     private func mutate(_ operation: (inout ResourceStore) -> Result<[EmulatedResource], FieldErrors>) -> Result<[EmulatedResource], FieldErrors> {
         store.withLock { store in
             let result = operation(&store)
-            if case .success = result { persist(store) }
+            if case .success = result { persist(&store) }
             return result
         }
     }
 
-    private func persist(_ store: ResourceStore) {
+    private func persist(_ store: inout ResourceStore) {
         guard let dataFile else { return }
         do {
-            try dataFile.save(store)
+            try dataFile.save(&store)
         } catch {
             FileHandle.standardError.write(Data("emulator: \(error)\n".utf8))
         }
@@ -388,7 +395,7 @@ final class EmulatorAPI: Sendable {
             guard method == "POST" else { return Self.notAllowed("POST") }
             store.withLock { store in
                 store = ResourceStore()
-                persist(store)
+                persist(&store)
             }
             stats.withLock { $0 = EmulatorStats() }
             return .json(200, .object(["reset": .bool(true)]))
@@ -420,7 +427,7 @@ final class EmulatorAPI: Sendable {
                     resource.outlookCalendarAuthorized = true
                 }
                 store.put(resource)
-                persist(store)
+                persist(&store)
                 return resource
             }
             guard let result else { return .error(404, "Resource \(id) not found") }

@@ -9,6 +9,8 @@ public struct EmulatorError: Error, CustomStringConvertible, LocalizedError {
     static func system(_ what: String, errno code: Int32) -> EmulatorError {
         EmulatorError("\(what): \(String(cString: strerror(code)))")
     }
+    /// The message.
     public var description: String { message }
+    /// The message, for `localizedDescription`.
     public var errorDescription: String? { message }
 }

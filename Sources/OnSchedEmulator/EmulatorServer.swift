@@ -9,8 +9,27 @@ import Glibc
 /// Setup API resource endpoints of onsched-api.md and the `/emulator/...` admin endpoints.
 ///
 /// One thread accepts; each connection gets its own thread doing blocking I/O (keep-alive and
-/// pipelining supported, idle connections closed after ``EmulatorConfiguration/idleTimeout``).
-/// Use it in process from tests (`port: 0`) or through `resource-batch emulator`.
+/// pipelining supported, idle connections closed after ``EmulatorConfiguration/idleTimeout``,
+/// at most 2,048 connections at once). Use it in process from tests (`port: 0`) or through
+/// `resource-batch emulator`. Stopping and starting again reloads the data file; without
+/// ``EmulatorConfiguration/dataDirectory`` a restarted server starts empty.
+///
+/// Endpoints (every answer is JSON with `Content-Type: application/json`):
+/// - `POST /connect/token`: client credentials (form fields or HTTP Basic) → `access_token`,
+///   `expires_in`, `token_type`; bad credentials → 400 `{"error":"invalid_client"}`.
+/// - With `Authorization: Bearer` (else 401): `GET|POST /setup/v1/resources`,
+///   `GET|PUT /setup/v1/resources/{id}`, `POST|PUT /setup/v1/resources/bulk` (≤ 100, all or
+///   nothing, bare array back), `GET /setup/v1/resources/{id}/calendar/auth/{google|outlook}/{email}`.
+/// - Without authentication, never limited or faulted: `GET /emulator/resources` (all, deleted
+///   too), `GET /emulator/stats`, `POST /emulator/reset`, `POST /emulator/seed`
+///   (`{"resources":[view-like objects]}`), `POST /emulator/authorize/{id}[?provider=google|outlook]`.
+///
+/// Where onsched-api.md says "unknown", the emulator decides: the list's `name` filter is a
+/// case-insensitive substring match; `deleted=true` lists only deleted resources; the same
+/// e-mail may be used twice; a calendar id given again unchanged keeps its authorization but
+/// still needs its return URL; `""` clears a calendar id (null leaves it); top-level calendar
+/// fields are ignored on input (they belong in `options`); a bulk 400 names the bad resource as
+/// `resources[i]` (field map keys `resources[i].Email`, or `{"error":"resources[i]: …"}`).
 ///
 /// ```swift
 /// let server = EmulatorServer(configuration: EmulatorConfiguration(port: 0))
@@ -29,7 +48,14 @@ public final class EmulatorServer: Sendable {
         var stopping = false
     }
 
+    /// Connections served at once (one thread each); more are answered 503 and closed.
+    static let maxConnections = 2048
+
     private let state = Mutex(State())
+    /// Serializes ``start()`` and ``stop()`` (a stop during a start would otherwise see a
+    /// half-started server). Only those two take it; no server thread does, so holding it while
+    /// ``stop()`` waits for the threads cannot deadlock.
+    private let lifecycle = Mutex(())
     /// Every thread the server started (acceptor and connections); ``stop()`` waits for it.
     private let threads = DispatchGroup()
 
@@ -48,6 +74,10 @@ public final class EmulatorServer: Sendable {
     ///   port is taken, or the data file cannot be read.
     @discardableResult
     public func start() throws -> URL {
+        try lifecycle.withLock { _ in try startLocked() }
+    }
+
+    private func startLocked() throws -> URL {
         try state.withLock { s in
             if s.running { throw EmulatorError("the emulator is already running at \(s.baseURL?.absoluteString ?? "?")") }
             s.running = true
@@ -82,6 +112,10 @@ public final class EmulatorServer: Sendable {
     /// Stops listening, closes every connection and waits for all server threads to end.
     /// Calling it when not running does nothing.
     public func stop() {
+        lifecycle.withLock { _ in stopLocked() }
+    }
+
+    private func stopLocked() {
         let wasRunning: Bool = state.withLock { s in
             guard s.running, !s.stopping else { return false }
             s.stopping = true
@@ -117,14 +151,22 @@ public final class EmulatorServer: Sendable {
                 }
             }
             _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-            let accepted: Bool = state.withLock { s in
-                if s.stopping { return false }
+            let accepted: Bool? = state.withLock { s in
+                if s.stopping { return nil }
+                if s.connections.count >= Self.maxConnections { return false }
                 s.connections.insert(fd)
                 return true
             }
-            guard accepted else {
+            guard let accepted else {
                 close(fd)
                 return
+            }
+            guard accepted else {
+                // Over the thread budget: say so without blocking the acceptor, and move on.
+                let busy = HTTPResponse.error(503, "Too many connections", headers: [("Retry-After", "1")]).serialized(close: true)
+                _ = busy.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+                close(fd)
+                continue
             }
             threads.enter()
             let connection = HTTPConnection(fd: fd, api: api, configuration: configuration)

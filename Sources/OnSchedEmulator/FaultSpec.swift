@@ -113,12 +113,3 @@ public struct FaultSpec: Sendable, Equatable, CustomStringConvertible {
         return number * scale
     }
 }
-
-/// A fault spec that could not be read; ``message`` says which part and why.
-public struct FaultSpecError: Error, Equatable, CustomStringConvertible, LocalizedError {
-    /// What is wrong, in words fit for a command-line error.
-    public let message: String
-    init(_ message: String) { self.message = message }
-    public var description: String { "invalid --faults: \(message)" }
-    public var errorDescription: String? { description }
-}

@@ -33,7 +33,8 @@ struct HTTPConnection: Sendable {
                         return
                     case .respond(let response):
                         let close = !request.keepAlive
-                        guard sendAll(response.serialized(close: close, omitBody: request.method == "HEAD")) else { return }
+                        guard sendAll(response.serialized(close: close, keepAliveHeader: request.minorVersion == 0,
+                                                                    omitBody: request.method == "HEAD")) else { return }
                         if close {
                             lingeringClose()
                             return
@@ -101,7 +102,7 @@ struct HTTPConnection: Sendable {
     }
 
     static func setTimeout(_ fd: Int32, _ option: Int32, _ seconds: TimeInterval) {
-        let clamped = max(0.001, seconds)
+        let clamped = seconds.isNaN ? 30 : min(max(0.001, seconds), 1_000_000)
         var tv = timeval(tv_sec: Int(clamped), tv_usec: Int((clamped - Double(Int(clamped))) * 1_000_000))
         _ = setsockopt(fd, SOL_SOCKET, option, &tv, socklen_t(MemoryLayout<timeval>.size))
     }

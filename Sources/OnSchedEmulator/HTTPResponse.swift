@@ -20,12 +20,13 @@ struct HTTPResponse: Sendable {
         json(status, .object(["error": .string(message)]), headers: headers)
     }
 
-    /// The bytes on the wire: status line, headers, `Content-Length`, optional `Connection: close`, body.
-    func serialized(close: Bool, omitBody: Bool = false) -> [UInt8] {
+    /// The bytes on the wire: status line, headers, `Content-Length`, `Connection: close` when
+    /// closing (or `Connection: keep-alive` when an HTTP/1.0 client asked to keep it), body.
+    func serialized(close: Bool, keepAliveHeader: Bool = false, omitBody: Bool = false) -> [UInt8] {
         var head = "HTTP/1.1 \(status) \(Self.reason(status))\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         head += "Content-Length: \(body.count)\r\n"
-        if close { head += "Connection: close\r\n" }
+        if close { head += "Connection: close\r\n" } else if keepAliveHeader { head += "Connection: keep-alive\r\n" }
         head += "\r\n"
         var bytes = Array(head.utf8)
         if !omitBody { bytes.append(contentsOf: body) }

@@ -30,6 +30,10 @@ struct ResourceStore: Sendable {
     private(set) var resources: [EmulatedResource] = []
     private var positions: [Int: Int] = [:]
     private var emailIndex: [String: Set<Int>] = [:]
+    /// Each resource's data-file JSON, kept until the resource changes: the file is rewritten
+    /// after every change, and re-serializing every unchanged resource each time made large
+    /// imports quadratic in CPU.
+    private var persistedCache: [Int: [UInt8]] = [:]
     private(set) var nextId = ResourceStore.firstId
 
     init() {}
@@ -40,6 +44,7 @@ struct ResourceStore: Sendable {
 
     /// Inserts or replaces a resource, keeping id order and the e-mail index.
     mutating func put(_ resource: EmulatedResource) {
+        persistedCache[resource.id] = nil
         if let position = positions[resource.id] {
             let old = resources[position]
             if old.email.lowercased() != resource.email.lowercased() {
@@ -209,13 +214,30 @@ struct ResourceStore: Sendable {
 
     // MARK: - the data file's shape
 
-    /// `{"version": 1, "nextId": n, "resources": [...]}`.
+    /// `{"nextId": n, "resources": [...], "version": 1}` (keys sorted, like every JSON written here).
     var persisted: JSONValue {
         .object([
             "version": .int(1),
             "nextId": .int(nextId),
             "resources": .array(resources.map(\.persisted)),
         ])
+    }
+
+    /// ``persisted`` serialized, reusing the cached bytes of resources that did not change.
+    mutating func persistedBytes() -> [UInt8] {
+        var out = Array("{\"nextId\":\(nextId),\"resources\":[".utf8)
+        for (index, resource) in resources.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            if let cached = persistedCache[resource.id] {
+                out.append(contentsOf: cached)
+            } else {
+                let bytes = resource.persisted.serialized()
+                persistedCache[resource.id] = bytes
+                out.append(contentsOf: bytes)
+            }
+        }
+        out.append(contentsOf: "],\"version\":1}".utf8)
+        return out
     }
 
     /// Reads what ``persisted`` wrote; `nil` with a reason when it is not that shape.

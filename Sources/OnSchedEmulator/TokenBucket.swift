@@ -15,10 +15,14 @@ struct TokenBucket: Sendable {
 
     /// Takes one token at monotonic time `now` (nanoseconds); false when the bucket is empty.
     mutating func take(now: UInt64) -> Bool {
-        if let last, now > last {
-            tokens = min(capacity, tokens + Double(now - last) / 1e9 * rate)
+        if let previous = last {
+            if now > previous {
+                tokens = min(capacity, tokens + Double(now - previous) / 1e9 * rate)
+                last = now
+            }
+        } else {
+            last = now
         }
-        if last == nil || now > last! { last = now }
         guard tokens >= 1 else { return false }
         tokens -= 1
         return true

@@ -14,6 +14,7 @@ enum EmulatorBench {
     static func run(_ args: [String]) async -> Int32 {
         var seconds = 5.0
         var connections = 16
+        var importCount = 0
         var index = 0
         while index < args.count {
             let flag = args[index]
@@ -23,13 +24,18 @@ enum EmulatorBench {
                 seconds = Double(value!)!
             case "--connections" where value.flatMap(Int.init).map { $0 > 0 && $0 <= 1000 } == true:
                 connections = Int(value!)!
+            case "--import" where value.flatMap(Int.init).map { $0 > 0 } == true:
+                importCount = Int(value!)!
             default:
-                FileHandle.standardError.write(Data("usage: resource-batch-bench emulator [--seconds S] [--connections N]\n".utf8))
+                FileHandle.standardError.write(Data("usage: resource-batch-bench emulator [--seconds S] [--connections N] [--import N]\n".utf8))
                 return 2
             }
             index += 2
         }
 
+        if importCount > 0 {
+            return persistentImport(importCount)
+        }
         let server = EmulatorServer(configuration: EmulatorConfiguration(port: 0))
         defer { server.stop() }
         let port: UInt16
@@ -98,6 +104,46 @@ enum EmulatorBench {
         print(String(format: "emulator: %d requests in %.2f s over %d connections = %.0f requests/s (%d failed)",
                      ok, elapsed, connections, rate, failed))
         return failed == 0 ? 0 : 1
+    }
+
+    /// `--import N`: bulk-creates N resources, 100 per call, on one connection, against an
+    /// emulator persisting to a temporary directory (the file is rewritten after every call), and
+    /// prints resources per second: what `resource-batch import --emulator` can expect.
+    private static func persistentImport(_ count: Int) -> Int32 {
+        let directory = NSTemporaryDirectory() + "emulator-bench-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let server = EmulatorServer(configuration: EmulatorConfiguration(port: 0, dataDirectory: directory))
+        defer { server.stop() }
+        guard let port = try? server.start().port, let socket = EmulatorBenchSocket(port: UInt16(port)),
+              let tokenAnswer = socket.exchange(
+                  request("POST", "/connect/token", body: "client_id=emulator-bench&client_secret=x&grant_type=client_credentials",
+                          contentType: "application/x-www-form-urlencoded")),
+              let tokenObject = try? JSONSerialization.jsonObject(with: Data(tokenAnswer.body)) as? [String: Any],
+              let token = tokenObject["access_token"] as? String else {
+            FileHandle.standardError.write(Data("emulator benchmark: could not start a persistent emulator\n".utf8))
+            return 1
+        }
+        let start = DispatchTime.now().uptimeNanoseconds
+        var done = 0
+        while done < count {
+            let size = min(100, count - done)
+            let items = (done..<(done + size)).map {
+                "{\"name\":\"Person \($0)\",\"email\":\"person\($0)@example.com\",\"address\":{\"city\":\"Oslo\"},\"options\":{\"sortKey\":\($0)}}"
+            }
+            let body = "{\"resources\":[\(items.joined(separator: ","))]}"
+            var bytes = Array("POST /setup/v1/resources/bulk HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n".utf8)
+            bytes += Array("Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8)
+            guard let answer = socket.exchange(bytes), answer.status == 200 else {
+                FileHandle.standardError.write(Data("emulator benchmark: bulk create failed after \(done) resources\n".utf8))
+                return 1
+            }
+            done += size
+        }
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let size = (try? FileManager.default.attributesOfItem(atPath: directory + "/emulator.json")[.size] as? Int) ?? 0
+        print(String(format: "emulator import: %d resources in %.2f s = %.0f resources/s (data file %.1f MB, rewritten %d times)",
+                     count, elapsed, Double(count) / elapsed, Double(size) / 1e6, (count + 99) / 100))
+        return 0
     }
 
     private static func request(_ method: String, _ path: String, body: String, contentType: String = "application/json") -> [UInt8] {

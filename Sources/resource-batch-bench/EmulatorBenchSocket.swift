@@ -5,7 +5,9 @@ import Glibc
 
 /// A blocking keep-alive client socket for the benchmark (5 s timeouts, so it never hangs).
 final class EmulatorBenchSocket {
-    let fd: Int32
+    /// The socket; -1 once given up (a failed initializer still runs `deinit`, which must not
+    /// close a descriptor number twice).
+    private(set) var fd: Int32
     private var buffer: [UInt8] = []
     private var chunk = [UInt8](repeating: 0, count: 64 * 1024)
 
@@ -26,11 +28,12 @@ final class EmulatorBenchSocket {
         }
         if connected != 0 {
             close(fd)
+            fd = -1
             return nil
         }
     }
 
-    deinit { close(fd) }
+    deinit { if fd >= 0 { close(fd) } }
 
     /// Sends a request and reads one response (status and body); `nil` on any failure.
     func exchange(_ request: [UInt8]) -> (status: Int, body: [UInt8])? {

@@ -29,6 +29,25 @@ import Testing
         #expect(response.object["error"] as? String == "invalid_client")
     }
 
+    @Test func basicAuthenticationCarriesCredentialsToo() throws {
+        let emulator = try TestEmulator()
+        let basic = Data("sbox-basic:pw".utf8).base64EncodedString()
+        let response = try emulator.client().request("POST", "/connect/token",
+            headers: ["Content-Type": "application/x-www-form-urlencoded", "Authorization": "Basic \(basic)"],
+            body: "grant_type=client_credentials")
+        #expect(response.status == 200)
+        #expect(response.object["access_token"] is String)
+    }
+
+    @Test func wrongGrantTypeIs400() throws {
+        let emulator = try TestEmulator()
+        let response = try emulator.client().request("POST", "/connect/token",
+            headers: ["Content-Type": "application/x-www-form-urlencoded"],
+            body: "client_id=sbox-a&client_secret=b&grant_type=password")
+        #expect(response.status == 400)
+        #expect(response.object["error"] as? String == "unsupported_grant_type")
+    }
+
     @Test func configuredCredentialsMustMatch() throws {
         let emulator = try TestEmulator(EmulatorConfiguration(clientId: "mine", clientSecret: "pw"))
         #expect(throws: (any Error).self) { _ = try emulator.token(clientId: "sbox-other", secret: "pw") }

@@ -7,6 +7,12 @@ import Testing
         #expect(spec == FaultSpec(error: 0.05, throttle: 0.02, reset: 0.01, commitThenFail: 0.02, latency: 0.02))
     }
 
+    @Test func descriptionParsesBack() throws {
+        let spec = FaultSpec(error: 0.05, throttle: 0.02, reset: 0.01, commitThenFail: 0.02, latency: 0.02)
+        #expect(try FaultSpec(parsing: spec.description) == spec)
+        #expect(FaultSpec.none.description == "none")
+    }
+
     @Test func latencyUnits() throws {
         #expect(try FaultSpec(parsing: "latency=0.02s").latency == 0.02)
         #expect(try FaultSpec(parsing: "latency=1s").latency == 1)

@@ -17,6 +17,27 @@ import Testing
         server.stop()
     }
 
+    @Test func aTakenPortIsAnError() throws {
+        let first = try TestEmulator()
+        let second = EmulatorServer(configuration: EmulatorConfiguration(port: first.port))
+        #expect(throws: EmulatorError.self) { try second.start() }
+        #expect(second.baseURL == nil)
+    }
+
+    @Test func aNonIPv4HostIsAnError() {
+        let server = EmulatorServer(configuration: EmulatorConfiguration(host: "example.invalid", port: 0))
+        #expect(throws: EmulatorError.self) { try server.start() }
+    }
+
+    @Test func restartAfterStop() throws {
+        let server = EmulatorServer(configuration: EmulatorConfiguration(port: 0))
+        _ = try server.start()
+        server.stop()
+        let url = try server.start()
+        defer { server.stop() }
+        #expect(try RawHTTPClient(port: UInt16(url.port!)).request("GET", "/emulator/stats").status == 200)
+    }
+
     @Test func stopClosesIdleKeepAliveConnections() throws {
         let server = EmulatorServer(configuration: EmulatorConfiguration(port: 0))
         let url = try server.start()
@@ -123,6 +144,17 @@ import Testing
         #expect(try client.isClosedByPeer())
     }
 
+    @Test func http10KeepAliveIsHonouredAndAnnounced() throws {
+        let emulator = try TestEmulator()
+        let client = try emulator.client()
+        for _ in 0..<2 {
+            try client.send("GET /emulator/stats HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+            let response = try #require(try client.readResponse())
+            #expect(response.status == 200)
+            #expect(response.headers["connection"] == "keep-alive")
+        }
+    }
+
     @Test func expectContinueGets100ThenTheAnswer() throws {
         let emulator = try TestEmulator()
         let client = try emulator.client()
@@ -143,9 +175,18 @@ import Testing
         for client in clients {
             try client.send(RawHTTPClient.format("GET", "/setup/v1/resources?limit=1", headers: ["Authorization": "Bearer \(token)"]))
         }
-        var ok = 0
-        for client in clients where try client.readResponse()?.status == 200 { ok += 1 }
-        #expect(ok == 200)
+        var statuses: [Int] = []
+        for client in clients {
+            do {
+                let response = try client.readResponse()
+                statuses.append(response?.status ?? -1)
+                if let response, response.status != 200 { print("status \(response.status): \(response.text)") }
+            } catch {
+                statuses.append(-2)
+                print("error: \(error)")
+            }
+        }
+        #expect(statuses.filter { $0 == 200 }.count == 200, "\(statuses.filter { $0 != 200 })")
     }
 
     @Test func parserHandlesBytesArrivingOneByOne() {
@@ -160,5 +201,23 @@ import Testing
         #expect(requests.first?.body == Array("abc".utf8))
         #expect(requests.first?.rawQuery == "b=c")
         #expect(requests.last?.path == "/d")
+    }
+}
+
+extension HTTPServerTests {
+    @Test func concurrentStartAndStopLeaveAConsistentServer() async throws {
+        let server = EmulatorServer(configuration: EmulatorConfiguration(port: 0))
+        await withTaskGroup(of: Void.self) { group in
+            for i in 0..<8 {
+                group.addTask {
+                    if i % 2 == 0 { _ = try? server.start() } else { server.stop() }
+                }
+            }
+        }
+        if let url = server.baseURL {
+            #expect(try RawHTTPClient(port: UInt16(url.port!)).request("GET", "/emulator/stats").status == 200)
+        }
+        server.stop()
+        #expect(server.baseURL == nil)
     }
 }

@@ -56,13 +56,42 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let file = DataFile(directory: directory)
         try file.prepare()
-        try file.save(ResourceStore())
+        var empty = ResourceStore()
+        try file.save(&empty)
         let before = try FileManager.default.attributesOfItem(atPath: file.path)[.systemFileNumber] as? Int
         var store = ResourceStore()
         _ = store.seed([.object(["name": .string("A"), "email": .string("a@example.com")])])
-        try file.save(store)
+        try file.save(&store)
+        #expect(JSONValue.parse(store.persistedBytes()) == store.persisted)
         let after = try FileManager.default.attributesOfItem(atPath: file.path)[.systemFileNumber] as? Int
         #expect(before != after, "a new inode means the file was renamed into place, not rewritten")
         #expect(try file.load()?.resources.count == 1)
+    }
+}
+
+extension PersistenceTests {
+    @Test func compactStoredFormReadsBackToTheSameResource() throws {
+        var resource = EmulatedResource(id: 40000, locationId: "7")
+        resource.name = "Full"
+        resource.email = "full@example.com"
+        resource.groupId = 0
+        resource.hourly = 0
+        resource.sortKey = 3
+        resource.calendarAvailability = 2
+        resource.outlookCalendarId = "full@outlook.com"
+        resource.outlookAuthReturnUrl = "https://r.test/x?y=1"
+        resource.deletedStatus = true
+        resource.deletedTime = "2026-01-02T03:04:05Z"
+        resource.effectiveDate = "2026-02-01"
+        resource.address = ["city": .string("Oslo"), "state": .string("")]
+        resource.contact = ["phoneType": .number(2)]
+        resource.customFields = ["field10": .string("ten")]
+        resource.availability = ["mon": .object(["startTime": .number(900), "endTime": .number(1700)])]
+        resource.serviceIds = [5, 6]
+        var store = ResourceStore()
+        let seeded = store.seed([resource.persisted])
+        #expect(try seeded.get() == [resource])
+        let stored = String(decoding: resource.persisted.serialized(), as: UTF8.self)
+        #expect(!stored.contains("null") && !stored.contains("AuthUrl"))
     }
 }

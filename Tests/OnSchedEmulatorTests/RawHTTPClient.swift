@@ -3,27 +3,13 @@ import Foundation
 import Glibc
 #endif
 
-/// An HTTP response as read off the wire by ``RawHTTPClient``.
-struct RawResponse {
-    var status: Int
-    /// Header names lower-cased.
-    var headers: [String: String]
-    var body: [UInt8]
-
-    var text: String { String(decoding: body, as: UTF8.self) }
-    var json: Any? { try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]) }
-    var object: [String: Any] { json as? [String: Any] ?? [:] }
-    var array: [[String: Any]] { json as? [[String: Any]] ?? [] }
-}
-
-struct RawHTTPError: Error, CustomStringConvertible {
-    var description: String
-}
-
 /// A deliberately dumb HTTP/1.1 client over a blocking socket with a receive timeout, so tests
 /// speak the exact bytes they mean (pipelining, malformed lines, huge headers) and never hang.
 final class RawHTTPClient {
-    let fd: Int32
+    /// The socket; -1 once given up. A throwing class initializer that has set every property
+    /// still runs `deinit`, so a failed connect must not close the descriptor twice (the second
+    /// close would hit whatever socket reused the number, in a parallel test).
+    private(set) var fd: Int32
     private var buffer: [UInt8] = []
 
     init(port: UInt16, timeout: Double = 5) throws {
@@ -40,12 +26,14 @@ final class RawHTTPClient {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard result == 0 else {
+            let message = String(cString: strerror(errno))
             Glibc.close(fd)
-            throw RawHTTPError(description: "connect failed: \(String(cString: strerror(errno)))")
+            fd = -1
+            throw RawHTTPError(description: "connect failed: \(message)")
         }
     }
 
-    deinit { Glibc.close(fd) }
+    deinit { if fd >= 0 { Glibc.close(fd) } }
 
     func send(_ text: String) throws { try send(Array(text.utf8)) }
 

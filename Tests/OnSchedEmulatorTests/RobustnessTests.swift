@@ -85,3 +85,4 @@ import Testing
         #expect(PercentEncoding.form("a=1&b=x%26y&a=2&c") == ["a": "1", "b": "x&y", "c": ""])
     }
 }
+

@@ -73,10 +73,7 @@ public struct AuthLinksJob: Sendable {
             summary.stoppedBecause = "\(error)"
         }
         try writer.close()
-        let stats = await client.stats
-        summary.requests = stats.requests
-        summary.retries = stats.retries
-        summary.throttled = stats.throttled
+        summary.record(await client.stats)
         summary.reportPath = outPath
         summary.elapsedSeconds = seconds(clock.now - started)
         if stop.current == .interrupted {

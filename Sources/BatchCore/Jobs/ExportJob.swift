@@ -42,10 +42,7 @@ public struct ExportJob: Sendable {
         try writer.close()
         summary.rows = count
         summary.counts = ["exported": count]
-        let stats = await client.stats
-        summary.requests = stats.requests
-        summary.retries = stats.retries
-        summary.throttled = stats.throttled
+        summary.record(await client.stats)
         summary.reportPath = outPath
         summary.elapsedSeconds = seconds(clock.now - started)
         summary.exitCode = summary.stoppedBecause == nil ? 0 : 3

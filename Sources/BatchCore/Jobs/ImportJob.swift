@@ -135,7 +135,7 @@ public struct ImportJob: Sendable {
                         lastProgress = clock.now
                         progress(JobProgress(rowsDone: await collector.rowsDone, counts: await collector.statusCounts,
                                              bytesRead: input.bytesRead, totalBytes: input.size,
-                                             elapsed: seconds(clock.now - started)))
+                                             elapsed: seconds(clock.now - started), rowsRead: batch.last?.row))
                     }
                 }
                 if !stop.isStopped {
@@ -151,12 +151,7 @@ public struct ImportJob: Sendable {
         }
 
         var summary = try await collector.close()
-        if let client {
-            let stats = await client.stats
-            summary.requests = stats.requests
-            summary.retries = stats.retries
-            summary.throttled = stats.throttled
-        }
+        if let client { summary.record(await client.stats) }
         summary.elapsedSeconds = seconds(clock.now - started)
         progress?(JobProgress(rowsDone: await collector.rowsDone, counts: await collector.statusCounts,
                               bytesRead: input.size ?? 0, totalBytes: input.size, elapsed: summary.elapsedSeconds))

@@ -6,13 +6,29 @@ public struct JobProgress: Sendable {
     public var bytesRead: Int
     public var totalBytes: Int?
     public var elapsed: Double
+    /// Rows read so far (ahead of `rowsDone` while rows wait to be sent), to estimate the total.
+    public var rowsRead: Int?
 
-    public init(rowsDone: Int = 0, counts: [RowStatus: Int] = [:], bytesRead: Int = 0, totalBytes: Int? = nil, elapsed: Double = 0) {
+    public init(rowsDone: Int = 0, counts: [RowStatus: Int] = [:], bytesRead: Int = 0, totalBytes: Int? = nil, elapsed: Double = 0,
+                rowsRead: Int? = nil) {
+        self.rowsRead = rowsRead
         self.rowsDone = rowsDone
         self.counts = counts
         self.bytesRead = bytesRead
         self.totalBytes = totalBytes
         self.elapsed = elapsed
+    }
+}
+
+extension JobProgress {
+    /// The share of the work done, 0…1, when it can be told: rows done out of the rows the file
+    /// should hold (estimated from the bytes read), or bytes read when rows are not counted.
+    public var fractionDone: Double? {
+        guard let total = totalBytes, total > 0, bytesRead > 0 else { return nil }
+        let readShare = min(1, Double(bytesRead) / Double(total))
+        guard let rowsRead, rowsRead > 0 else { return readShare }
+        let estimatedRows = Double(rowsRead) / readShare
+        return min(1, Double(rowsDone) / estimatedRows)
     }
 }
 

@@ -27,6 +27,13 @@ public struct JobSummary: Sendable, Codable, Equatable {
         exitCode = 0
     }
 
+    /// Takes the client's request counters.
+    public mutating func record(_ stats: ClientStats) {
+        requests = stats.requests
+        retries = stats.retries
+        throttled = stats.throttled
+    }
+
     public mutating func count(_ status: RowStatus) {
         rows += 1
         counts[status.rawValue, default: 0] += 1
@@ -45,7 +52,7 @@ public struct JobSummary: Sendable, Codable, Equatable {
 
     public func json() -> Data {
         let enc = JSONEncoder()
-        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return (try? enc.encode(self)) ?? Data()
     }
 }

@@ -38,9 +38,9 @@ final class ProgressDisplay: Sendable {
         guard due else { return }
         let rate = p.elapsed > 0 ? Double(p.rowsDone) / p.elapsed : 0
         var text = "\(verb) \(p.rowsDone) rows, \(Int(rate.rounded())) rows/s"
-        if let total = p.totalBytes, total > 0, p.bytesRead > 0, p.bytesRead < total, p.elapsed > 1 {
-            let eta = p.elapsed * Double(total - p.bytesRead) / Double(p.bytesRead)
-            text += ", \(Int(Double(p.bytesRead) * 100 / Double(total)))%, ETA \(Self.duration(eta))"
+        if let done = p.fractionDone, done > 0, done < 1, p.elapsed > 1 {
+            let eta = p.elapsed * (1 - done) / done
+            text += ", \(Int(done * 100))%, ETA \(Self.duration(eta))"
         }
         let counts = RowStatus.allCases.compactMap { s in p.counts[s].map { "\($0) \(s.rawValue)" } }
         if !counts.isEmpty { text += " (" + counts.joined(separator: ", ") + ")" }

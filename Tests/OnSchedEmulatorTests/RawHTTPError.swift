@@ -1,0 +1,4 @@
+/// A failure of ``RawHTTPClient`` (connect, send, timeout, malformed answer).
+struct RawHTTPError: Error, CustomStringConvertible {
+    var description: String
+}
