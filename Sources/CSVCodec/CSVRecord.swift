@@ -58,6 +58,10 @@ public struct CSVRecord: Sendable {
         return try storage.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[start..<end])) }
     }
 
+    /// The bytes of all fields together (delimiters, quotes and line end not counted).
+    @inlinable
+    public var byteCount: Int { count == 0 ? 0 : ends[count - 1] }
+
     /// All fields as strings.
     public var fields: [String] {
         (0..<count).map { self[$0] }

@@ -64,15 +64,17 @@ public final class CSVRecordSource: RecordSource {
         var out = SourceRecord(row: row, line: record.line)
         let fields = mapping.fields
         let width = min(record.count, fields.count)
+        // The cells' bytes go straight into the row's one text buffer: no `String` per cell.
+        out.input.reserve(bytes: record.byteCount, fields: width)
         for i in 0..<width {
             guard let field = fields[i] else { continue }
-            guard let text = record.withFieldBytes(i, CellText.trimmed) else { continue }
             if field == .serviceIds {
+                guard let text = record.withFieldBytes(i, CellText.trimmed) else { continue }
                 // A cell of separators only is blank: an empty list would mean "every service".
                 let list = CellText.list(text)
                 if !list.isEmpty { out.input.serviceIds = list }
             } else {
-                out.input[field] = text
+                record.withFieldBytes(i) { out.input.set(field, utf8: CellText.trimmedBytes($0)) }
             }
         }
         if record.count > fields.count {

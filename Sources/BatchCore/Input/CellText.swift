@@ -13,6 +13,16 @@ enum CellText {
         return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
     }
 
+    /// The cell's bytes without surrounding spaces and tabs (empty when blank).
+    @inline(__always)
+    static func trimmedBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var start = 0
+        var end = bytes.count
+        while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+        while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+        return UnsafeBufferPointer(rebasing: bytes[start..<end])
+    }
+
     /// The cell without surrounding white space, or `nil` when blank.
     static func trimmed(_ text: String) -> String? {
         let t = text.trimmingCharacters(in: .whitespacesAndNewlines)

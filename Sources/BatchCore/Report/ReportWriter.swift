@@ -29,6 +29,30 @@ public final class ReportWriter {
         }
     }
 
+    /// Writes the report line of a row as validation leaves it: the same bytes as
+    /// `write(ReportRow(row, status: status))`, but in CSV written straight into the output
+    /// buffer, without the intermediate `ReportRow` and its array of cells.
+    public func write(_ row: ValidatedRow, status: RowStatus) throws {
+        guard format == .csv else {
+            try write(ReportRow(row, status: status))
+            return
+        }
+        rowsWritten += 1
+        csv.appendField(row.row)
+        if row.line > 0 { csv.appendField(row.line) } else { csv.appendEmptyField() }
+        csv.appendField(status.rawValue, formulaSafe: true)
+        csv.appendField(row.id ?? "")
+        if row.record.input.withBytes(.name, { csv.appendField(utf8: $0) }) == nil { csv.appendEmptyField() }
+        csv.appendField(row.email ?? "")
+        csv.appendField(row.provider?.rawValue ?? "", formulaSafe: true)
+        csv.appendField(row.calendarId ?? "")
+        if let a = row.calendarAvailability { csv.appendField(a) } else { csv.appendEmptyField() }
+        csv.appendEmptyField() // authUrl
+        csv.appendEmptyField() // authorized
+        csv.appendField(row.issues.isEmpty ? "" : row.issues.reportMessage)
+        try csv.endRecord()
+    }
+
     /// Writes a CSV record of arbitrary cells (export, auth-links), formula-guarded.
     public func writeCells(_ cells: [String]) throws {
         rowsWritten += 1

@@ -1,9 +1,9 @@
-/// A row after validation: the payload to send, what the report says about its calendar, and
-/// every issue found.
+/// A row after validation: what the report says about it and its calendar, every issue found,
+/// and (on demand) the payload to send.
 public struct ValidatedRow: Sendable {
     public var record: SourceRecord
-    /// The body to send; `id` and `locationId` are settled by the planner once create or update is known.
-    public var payload: ResourcePayload
+    /// `--location-id`, for the payload of a row without a `locationId` column.
+    public var defaultLocationId: String?
     /// The `id` column, when given: the row is an update.
     public var id: String?
     /// The e-mail as given (trimmed).
@@ -19,15 +19,27 @@ public struct ValidatedRow: Sendable {
     public var issues: [RowIssue]
     /// Set when the row repeats an e-mail or id of an earlier row: that row's number.
     public var duplicateOf: Int?
+    /// The calendar id's domain, lowercased, computed once by the validator.
+    public var hostingDomain: String?
+    /// Whether ``calendarId`` passed the e-mail syntax check (only then is its hosting checked).
+    public var calendarIdIsValid: Bool
 
     public var row: Int { record.row }
     public var line: Int { record.line }
     public var isValid: Bool { !issues.hasErrors && duplicateOf == nil }
 
+    /// The body to send; `id` and `locationId` are settled by the planner once create or update is
+    /// known. Built from the input on each call: only rows that are sent need it.
+    public var payload: ResourcePayload {
+        ResourceValidator.payload(for: record.input, defaultLocationId: defaultLocationId)
+    }
+
+    /// The `name` column (the report's `name`).
+    public var name: String? { record.input[.name] }
+
     /// The domain whose hosting must be checked, and the provider it must belong to.
     public var hostingCheck: (domain: String, expected: CalendarProvider)? {
-        guard let provider, let calendarId, let at = calendarId.lastIndex(of: "@") else { return nil }
-        let domain = calendarId[calendarId.index(after: at)...].lowercased()
-        return domain.isEmpty ? nil : (domain, provider)
+        guard let provider, let hostingDomain else { return nil }
+        return (hostingDomain, provider)
     }
 }

@@ -46,8 +46,12 @@ public final class ValidationPipeline {
 
     private func checkHosting(_ rows: inout [ValidatedRow], _ hosting: HostingClassifier) async {
         var unknown: Set<String> = []
-        for row in rows {
-            if let check = row.hostingCheck, verdicts[check.domain] == nil { unknown.insert(check.domain) }
+        var last: String?
+        for i in rows.indices {
+            // Neighbouring rows often share a domain: one comparison saves a hash lookup.
+            guard let domain = rows[i].hostingDomain, rows[i].provider != nil, domain != last else { continue }
+            last = domain
+            if verdicts[domain] == nil { unknown.insert(domain) }
         }
         if !unknown.isEmpty {
             let found = await withTaskGroup(of: (String, HostingVerdict).self) { group in
@@ -60,11 +64,22 @@ public final class ValidationPipeline {
             }
             for (domain, verdict) in found { verdicts[domain] = verdict }
         }
+        var lastDomain: String?
+        var lastVerdict: HostingVerdict?
         for i in rows.indices {
-            guard let check = rows[i].hostingCheck, let verdict = verdicts[check.domain],
-                  let calendarId = rows[i].calendarId, EmailAddress.problem(calendarId) == nil else { continue }
-            let expected: HostingProvider = check.expected == .google ? .google : .microsoft
-            let field = check.expected.calendarIdField.name
+            guard rows[i].calendarIdIsValid, let expectedProvider = rows[i].provider,
+                  let domain = rows[i].hostingDomain else { continue }
+            let verdict: HostingVerdict
+            if domain == lastDomain, let lastVerdict {
+                verdict = lastVerdict
+            } else {
+                guard let v = verdicts[domain] else { continue }
+                verdict = v
+                lastDomain = domain
+                lastVerdict = v
+            }
+            let expected: HostingProvider = expectedProvider == .google ? .google : .microsoft
+            let field = expectedProvider.calendarIdField.name
             switch hostingIssue(for: verdict, expected: expected, policy: policy) {
             case .ok: break
             case let .warning(message): rows[i].issues.append(RowIssue(.warning, field: field, message))
