@@ -11,8 +11,12 @@
 public struct ResourceInput: Sendable {
     /// The UTF-8 texts of the given fields (including bytes of replaced values, never read).
     private var bytes: [UInt8] = []
-    /// One per given field: `ordinal << 56 | start << 28 | end`, offsets into `bytes`.
-    private var entries: [UInt64] = []
+    /// One per given field: `ordinal << 56 | start << 28 | end`, offsets into `bytes`. The first
+    /// eight live inline (no allocation for a typical row), the rest in `overflow`.
+    private var inline: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+    private var inlineCount = 0
+    private var overflow: [UInt64] = []
+    private static let inlineCapacity = 8
     /// Bit `ordinal` is set when the field holds a value.
     private var present: UInt64 = 0
     /// `serviceIds` as given: `;`-separated in CSV, an array in JSONL. Kept apart so JSONL arrays survive.
@@ -25,7 +29,23 @@ public struct ResourceInput: Sendable {
     /// Room for `bytes` bytes of text and `fields` fields, so that filling a row allocates once each.
     mutating func reserve(bytes count: Int, fields: Int) {
         bytes.reserveCapacity(count)
-        entries.reserveCapacity(fields)
+        if fields > Self.inlineCapacity { overflow.reserveCapacity(fields - Self.inlineCapacity) }
+    }
+
+    /// Every entry, inline ones first.
+    private var entries: [UInt64] {
+        var all = withUnsafeBytes(of: inline) { Array($0.bindMemory(to: UInt64.self).prefix(inlineCount)) }
+        all += overflow
+        return all
+    }
+
+    private mutating func append(entry: UInt64) {
+        if inlineCount < Self.inlineCapacity {
+            withUnsafeMutableBytes(of: &inline) { $0.storeBytes(of: entry, toByteOffset: inlineCount * 8, as: UInt64.self) }
+            inlineCount += 1
+        } else {
+            overflow.append(entry)
+        }
     }
 
     public subscript(field: ResourceField) -> String? {
@@ -66,20 +86,29 @@ public struct ResourceInput: Sendable {
         bytes.append(contentsOf: value)
         let end = bytes.count
         precondition(end < Self.offsetLimit, "a row's text is limited to 256 MiB")
-        entries.append(UInt64(field.ordinal) << 56 | UInt64(start) << 28 | UInt64(end))
+        append(entry: UInt64(field.ordinal) << 56 | UInt64(start) << 28 | UInt64(end))
         present |= 1 << UInt64(field.ordinal)
     }
 
     private mutating func remove(_ field: ResourceField) {
         guard has(field) else { return }
-        entries.removeAll { Int($0 >> 56) == field.ordinal }
+        let kept = entries.filter { Int($0 >> 56) != field.ordinal }
+        inlineCount = 0
+        overflow = []
+        for e in kept { append(entry: e) }
         present &= ~(1 << UInt64(field.ordinal))
     }
 
     @inline(__always)
     private func entry(_ field: ResourceField) -> UInt64? {
         guard has(field) else { return nil }
-        for e in entries where Int(e >> 56) == field.ordinal { return e }
+        let found: UInt64? = withUnsafeBytes(of: inline) { raw in
+            let inline = raw.bindMemory(to: UInt64.self)
+            for i in 0..<inlineCount where Int(inline[i] >> 56) == field.ordinal { return inline[i] }
+            return nil
+        }
+        if let found { return found }
+        for e in overflow where Int(e >> 56) == field.ordinal { return e }
         return nil
     }
 

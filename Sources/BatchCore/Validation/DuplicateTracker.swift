@@ -26,8 +26,39 @@ public struct DuplicateTracker: Sendable {
     /// Claims the row's e-mail and id; returns the earlier row that holds either, or `nil`.
     /// A row that is itself a duplicate claims nothing.
     public mutating func claim(row: Int, emailKey: String?, id: String?) -> (row: Int, key: Key)? {
-        let e = emailKey.map { Self.hash($0, salt: 0x65) }
-        let i = id.map { Self.hash($0, salt: 0x69) }
+        claim(row: row, emailHash: emailKey.map(Self.emailHash), idHash: id.map(Self.idHash))
+    }
+
+    /// The hash ``claim(row:emailKey:id:)`` uses for an e-mail key, to compute ahead of time.
+    static func emailHash(_ emailKey: String) -> UInt64 { hash(emailKey, salt: 0x65) }
+    /// ``emailHash(_:)`` of the key of an e-mail given as UTF-8 bytes (``EmailAddress/key(_:)``
+    /// lowercases): ASCII is lowercased on the fly, anything else goes through `String`.
+    static func emailHash(utf8 email: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        h = (h ^ 0x65) &* 0x0000_0100_0000_01b3
+        for b in email {
+            if b >= 0x80 { return emailHash(EmailAddress.key(String(decoding: email, as: UTF8.self))) }
+            h = (h ^ UInt64(b >= 0x41 && b <= 0x5A ? b | 0x20 : b)) &* 0x0000_0100_0000_01b3
+        }
+        return finish(h)
+    }
+
+    /// The hash ``claim(row:emailKey:id:)`` uses for an id.
+    static func idHash(_ id: String) -> UInt64 { hash(id, salt: 0x69) }
+
+    /// Touches the slots these hashes start at, all before any is needed: the loads overlap instead
+    /// of each waiting for memory in turn (the table outgrows the caches after ~100,000 rows).
+    /// Returns a value only so that the loads are not optimized away.
+    func touch(_ hashes: UnsafeBufferPointer<UInt64>) -> UInt64 {
+        var sum: UInt64 = 0
+        keys.withUnsafeBufferPointer { keys in
+            for h in hashes where h != 0 { sum &+= keys[Int(truncatingIfNeeded: h) & mask] }
+        }
+        return sum
+    }
+
+    /// ``claim(row:emailKey:id:)`` with the keys already hashed.
+    mutating func claim(row: Int, emailHash e: UInt64?, idHash i: UInt64?) -> (row: Int, key: Key)? {
         if let e, let first = find(e) { return (first, .email) }
         if let i, let first = find(i) { return (first, .id) }
         let r = Int32(truncatingIfNeeded: row)
@@ -83,6 +114,13 @@ public struct DuplicateTracker: Sendable {
         } else {
             for b in key.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
         }
+        return finish(h)
+    }
+
+    /// A splitmix64 avalanche, never 0 (the table's empty mark).
+    @inline(__always)
+    private static func finish(_ h: UInt64) -> UInt64 {
+        var h = h
         h ^= h >> 30; h &*= 0xbf58_476d_1ce4_e5b9
         h ^= h >> 27; h &*= 0x94d0_49bb_1331_11eb
         h ^= h >> 31

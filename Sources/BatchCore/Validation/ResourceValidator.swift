@@ -22,11 +22,8 @@ public struct ResourceValidator: Sendable {
         let id = input[.id]
         if !input.has(.name) { issues.append(.error(.name, "is required")) }
 
-        let email = input[.email]
-        var emailKey: String?
-        if let email {
-            if let problem = EmailAddress.problem(email) { issues.append(.error(.email, "'\(email)' \(problem)")) }
-            emailKey = EmailAddress.key(email)
+        if let problem = input.withBytes(.email, EmailAddress.problem(utf8:)) {
+            if let problem { issues.append(.error(.email, "'\(input[.email]!)' \(problem)")) }
         } else if id == nil {
             issues.append(.error(.email, "is required for a new resource (a row without id)"))
         }
@@ -39,21 +36,18 @@ public struct ResourceValidator: Sendable {
         let hasGoogle = input.has(.googleCalendarId)
         let hasOutlook = input.has(.outlookCalendarId)
         var provider: CalendarProvider?
-        var calendarId: String?
         var calendarIdIsValid = false
         if hasGoogle && hasOutlook {
             issues.append(RowIssue(.error, field: "googleCalendarId, outlookCalendarId",
                                    "a resource syncs with Google or Outlook, not both"))
         }
         for p in [CalendarProvider.google, .outlook] where input.has(p.calendarIdField) {
-            let value = input[p.calendarIdField]!
-            let problem = EmailAddress.problem(value)
+            let problem = input.withBytes(p.calendarIdField, EmailAddress.problem(utf8:)) ?? nil
             if let problem {
-                issues.append(.error(p.calendarIdField, "'\(value)' \(problem)"))
+                issues.append(.error(p.calendarIdField, "'\(input[p.calendarIdField]!)' \(problem)"))
             }
             if provider == nil {
                 provider = p
-                calendarId = value
                 calendarIdIsValid = problem == nil
             }
         }
@@ -106,18 +100,11 @@ public struct ResourceValidator: Sendable {
             }
         }
 
-        // The domain whose hosting is checked: only a calendar id that is an address has one.
-        var hostingDomain: String?
-        if let calendarId, let at = calendarId.utf8.lastIndex(of: 0x40) {
-            let domain = EmailAddress.asciiLowercased(String(calendarId[calendarId.utf8.index(after: at)...]))
-            if !domain.isEmpty { hostingDomain = domain }
-        }
-
         return ValidatedRow(
-            record: record, defaultLocationId: self.options.locationId, id: id, email: email, emailKey: emailKey,
-            provider: provider, calendarId: calendarId, calendarAvailability: availability,
+            record: record, defaultLocationId: self.options.locationId, id: id,
+            provider: provider, calendarAvailability: availability,
             returnURLs: returnURLs, issues: issues, duplicateOf: nil,
-            hostingDomain: hostingDomain, calendarIdIsValid: calendarIdIsValid)
+            calendarIdIsValid: calendarIdIsValid)
     }
 
     /// The body to send for `input`: every given field, with values that fail their check left out
