@@ -65,7 +65,9 @@ public final class CSVRecordSource: RecordSource {
         let fields = mapping.fields
         let width = min(record.count, fields.count)
         // The cells' bytes go straight into the row's one text buffer: no `String` per cell.
-        out.input.reserve(bytes: record.byteCount, fields: width)
+        let raw = keepRaw ? record.rawBytes : nil
+        out.input.reserve(bytes: record.byteCount + (raw?.count ?? 0), fields: width)
+        if let raw { raw.withUnsafeBufferPointer { out.input.setRaw($0) } }
         for i in 0..<width {
             guard let field = fields[i] else { continue }
             if field == .serviceIds {
@@ -85,7 +87,6 @@ public final class CSVRecordSource: RecordSource {
                     "the record has \(record.count) fields but the header has \(fields.count); is a delimiter unquoted?"))
             }
         }
-        if keepRaw { out.raw = record.rawBytes }
         return out
     }
 

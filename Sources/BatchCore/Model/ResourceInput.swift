@@ -22,6 +22,10 @@ public struct ResourceInput: Sendable {
     /// `serviceIds` as given: `;`-separated in CSV, an array in JSONL. Kept apart so JSONL arrays survive.
     public var serviceIds: [String]?
 
+    /// Where the record's raw bytes (``SourceRecord/raw``) sit in `bytes`, when kept there.
+    private var rawStart = -1
+    private var rawEnd = -1
+
     private static let offsetLimit = 1 << 28
 
     public init() {}
@@ -30,6 +34,21 @@ public struct ResourceInput: Sendable {
     mutating func reserve(bytes count: Int, fields: Int) {
         bytes.reserveCapacity(count)
         if fields > Self.inlineCapacity { overflow.reserveCapacity(fields - Self.inlineCapacity) }
+    }
+
+    /// Keeps the record's raw bytes in the same buffer as the cells: one allocation for both.
+    mutating func setRaw(_ raw: UnsafeBufferPointer<UInt8>) {
+        rawStart = bytes.count
+        bytes.append(contentsOf: raw)
+        rawEnd = bytes.count
+    }
+
+    /// The raw bytes kept by ``setRaw(_:)``, if any.
+    var raw: [UInt8]? { rawStart < 0 ? nil : Array(bytes[rawStart..<rawEnd]) }
+
+    mutating func dropRaw() {
+        rawStart = -1
+        rawEnd = -1
     }
 
     /// Every entry, inline ones first.
