@@ -29,7 +29,7 @@ public enum EmailAddress {
             let isDot = b == 0x2E
             if isDot && previousDot { return "has two dots in a row" }
             previousDot = isDot
-            if !(isAtext(b) || isDot || b >= 0x80) { return "contains '\(Character(Unicode.Scalar(b)))', which an address cannot hold" }
+            if localByte[Int(b)] == 0 { return "contains '\(Character(Unicode.Scalar(b)))', which an address cannot hold" }
         }
         let domainStart = at + 1
         if domainStart == count { return "has no domain after the @" }
@@ -46,7 +46,7 @@ public enum EmailAddress {
             if utf8[labelStart] == 0x2D || utf8[labelEnd - 1] == 0x2D { return "has a domain label starting or ending with '-'" }
             for i in labelStart..<labelEnd {
                 let b = utf8[i]
-                if !(isAlnum(b) || b == 0x2D) {
+                if domainByte[Int(b)] == 0 {
                     return b >= 0x80 ? "has a non-ASCII domain (write it in punycode, xn--…)" : "has '\(Character(Unicode.Scalar(b)))' in its domain"
                 }
             }
@@ -62,6 +62,18 @@ public enum EmailAddress {
             }
             labelStart = labelEnd + 1
         }
+    }
+
+    /// 1 for the bytes a local part may hold (atext, `.`, any non-ASCII byte): one load per byte.
+    private static let localByte: [UInt8] = (0..<256).map { b in
+        let b = UInt8(b)
+        return isAtext(b) || b == 0x2E || b >= 0x80 ? 1 : 0
+    }
+
+    /// 1 for the bytes a domain label may hold (ASCII letters, digits, `-`).
+    private static let domainByte: [UInt8] = (0..<256).map { b in
+        let b = UInt8(b)
+        return isAlnum(b) || b == 0x2D ? 1 : 0
     }
 
     @inline(__always) static func isAlnum(_ b: UInt8) -> Bool {

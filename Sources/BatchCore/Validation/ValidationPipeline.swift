@@ -48,7 +48,7 @@ public final class ValidationPipeline {
         readAhead?.cancel()
     }
 
-    /// Computes what the rows' duplicate and hosting checks need: with read-ahead, on its thread.
+    /// Computes what the rows' duplicate and hosting checks need.
     static func prepare(_ rows: inout [ValidatedRow], _ recent: inout RecentDomains) {
         rows.withUnsafeMutableBufferPointer { rows in
             for i in rows.indices {
@@ -83,8 +83,9 @@ public final class ValidationPipeline {
                 rows.append(validator.validate(record))
             }
             if rows.isEmpty { return nil }
-            Self.prepare(&rows, &recent)
         }
+        // On the caller's side even with read-ahead: the reading thread is the busier of the two.
+        Self.prepare(&rows, &recent)
         if let hosting { await checkHosting(&rows, hosting) }
         var found = 0
         var hashes = [UInt64](repeating: 0, count: rows.count)
@@ -191,7 +192,6 @@ private struct BatchReader: @unchecked Sendable {
     let source: any RecordSource
     var validator: ResourceValidator
     let batchSize: Int
-    var recent = RecentDomains()
 
     /// The next batch (empty at the end of the input) and the input bytes read so far.
     mutating func next() throws -> ([ValidatedRow], Int) {
@@ -200,7 +200,6 @@ private struct BatchReader: @unchecked Sendable {
         while rows.count < batchSize, let record = try source.next() {
             rows.append(validator.validate(record))
         }
-        ValidationPipeline.prepare(&rows, &recent)
         return (rows, (source as? CSVRecordSource)?.bytesRead ?? 0)
     }
 }
