@@ -61,24 +61,30 @@ public final class CSVRecordSource: RecordSource {
             throw Self.inputError(error, path: path)
         }
         row += 1
-        var out = SourceRecord(row: row, line: record.line)
         let fields = mapping.fields
         let width = min(record.count, fields.count)
         // The cells' bytes go straight into the row's one text buffer: no `String` per cell.
         let raw = keepRaw ? record.rawBytes : nil
-        out.input.reserve(bytes: record.byteCount + (raw?.count ?? 0), fields: width)
-        if let raw { raw.withUnsafeBufferPointer { out.input.setRaw($0) } }
-        for i in 0..<width {
-            guard let field = fields[i] else { continue }
-            if field == .serviceIds {
-                guard let text = record.withFieldBytes(i, CellText.trimmed) else { continue }
-                // A cell of separators only is blank: an empty list would mean "every service".
-                let list = CellText.list(text)
-                if !list.isEmpty { out.input.serviceIds = list }
-            } else {
-                record.withFieldBytes(i) { out.input.set(field, utf8: CellText.trimmedBytes($0)) }
+        var input = ResourceInput()
+        input.reserve(bytes: record.byteCount + (raw?.count ?? 0), fields: width)
+        if let raw { raw.withUnsafeBufferPointer { input.setRaw($0) } }
+        fields.withUnsafeBufferPointer { fields in
+            record.withAllFieldBytes { bytes, ends in
+                for i in 0..<width {
+                    guard let field = fields[i] else { continue }
+                    let cell = UnsafeBufferPointer(rebasing: bytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]])
+                    if field == .serviceIds {
+                        guard let text = CellText.trimmed(cell) else { continue }
+                        // A cell of separators only is blank: an empty list would mean "every service".
+                        let list = CellText.list(text)
+                        if !list.isEmpty { input.serviceIds = list }
+                    } else {
+                        input.set(field, utf8: CellText.trimmedBytes(cell))
+                    }
+                }
             }
         }
+        var out = SourceRecord(row: row, line: record.line, input: input)
         if record.count > fields.count {
             var extra = 0
             for i in fields.count..<record.count where record.withFieldBytes(i, { !$0.isEmpty }) { extra += 1 }

@@ -109,10 +109,12 @@ public final class ValidationPipeline {
         // Each row's calendar domain, lowercased, as a String shared by the rows that name it: a
         // file names few domains, so the last few are kept and compared as bytes.
         var unknown: Set<String> = []
-        var seen: String?
+        // A file names few domains, shared as one String each (RecentDomains): comparing with the
+        // last few seen (identical storage compares at once) saves hashing each row's domain.
+        var seen: [String] = []
         for i in rows.indices {
-            guard let domain = rows[i].hostingDomain, domain != seen else { continue }
-            seen = domain
+            guard let domain = rows[i].hostingDomain, !seen.contains(domain) else { continue }
+            if seen.count < 8 { seen.append(domain) } else { seen[i % 8] = domain }
             if verdicts[domain] == nil { unknown.insert(domain) }
         }
         if !unknown.isEmpty {
@@ -126,19 +128,17 @@ public final class ValidationPipeline {
             }
             for (domain, verdict) in found { verdicts[domain] = verdict }
         }
-        var lastDomain: String?
-        var lastVerdict: HostingVerdict?
+        var recentVerdicts: [(domain: String, verdict: HostingVerdict)] = []
         rows.withUnsafeMutableBufferPointer { rows in
             for i in rows.indices {
                 guard rows[i].calendarIdIsValid, let expectedProvider = rows[i].provider, let domain = rows[i].hostingDomain else { continue }
                 let verdict: HostingVerdict
-                if let lastVerdict, domain == lastDomain {
-                    verdict = lastVerdict
+                if let recent = recentVerdicts.first(where: { $0.domain == domain }) {
+                    verdict = recent.verdict
                 } else {
                     guard let v = verdicts[domain] else { continue }
                     verdict = v
-                    lastDomain = domain
-                    lastVerdict = v
+                    if recentVerdicts.count < 8 { recentVerdicts.append((domain, v)) } else { recentVerdicts[i % 8] = (domain, v) }
                 }
                 let expected: HostingProvider = expectedProvider == .google ? .google : .microsoft
                 let field = expectedProvider.calendarIdField.name
