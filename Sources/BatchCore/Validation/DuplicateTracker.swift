@@ -56,6 +56,20 @@ public struct DuplicateTracker: Sendable {
         return sum
     }
 
+    /// Claims the keys of every row without errors, in order, marking duplicates (the pipeline's
+    /// step): one access to the tracker for a whole batch. Returns how many rows were duplicates.
+    mutating func claimAll(_ rows: UnsafeMutableBufferPointer<ValidatedRow>) -> Int {
+        var found = 0
+        for i in rows.indices where !rows[i].issues.hasErrors {
+            if let (first, key) = claim(row: rows[i].row, emailHash: rows[i].emailHash, idHash: rows[i].idHash) {
+                rows[i].duplicateOf = first
+                rows[i].issues.append(RowIssue(.warning, field: nil, "the same \(key.rawValue) as row \(first); skipped"))
+                found += 1
+            }
+        }
+        return found
+    }
+
     /// ``claim(row:emailKey:id:)`` with the keys already hashed.
     mutating func claim(row: Int, emailHash e: UInt64?, idHash i: UInt64?) -> (row: Int, key: Key)? {
         if let e, let first = shards[Self.shard(e)].find(e) { return (first, .email) }

@@ -9,6 +9,14 @@ public enum EmailAddress {
     /// ``problem(_:)`` on UTF-8 bytes, allocating nothing unless there is a problem to describe.
     /// The checks run in a fixed order, so an address with several faults always gets the same message.
     public static func problem(utf8: UnsafeBufferPointer<UInt8>) -> String? {
+        // The tables are globals: read once here, not through a lazy-initialization check per byte.
+        localByte.withUnsafeBufferPointer { localByte in
+            domainByte.withUnsafeBufferPointer { domainByte in problem(utf8: utf8, localByte, domainByte) }
+        }
+    }
+
+    private static func problem(utf8: UnsafeBufferPointer<UInt8>, _ localByte: UnsafeBufferPointer<UInt8>,
+                                _ domainByte: UnsafeBufferPointer<UInt8>) -> String? {
         let count = utf8.count
         if count > 254 { return "is longer than 254 characters" }
         var at = -1

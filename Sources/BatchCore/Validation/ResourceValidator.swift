@@ -15,9 +15,17 @@ public struct ResourceValidator: Sendable {
 
     /// Checks `record`. The payload to send is built only when asked for (``ValidatedRow/payload``):
     /// `validate` never needs it, and building it for a million rows was most of the run's work.
-    public mutating func validate(_ record: SourceRecord) -> ValidatedRow {
-        let input = record.input
+    public mutating func validate(_ record: consuming SourceRecord) -> ValidatedRow {
+        // `consuming`: the record moves into the row instead of being copied (a retain and a
+        // release of each of its references per row).
         var issues = record.issues
+        let row = ValidatedRow(record: record, defaultLocationId: options.locationId, id: nil, provider: nil,
+                               calendarAvailability: nil, issues: [], duplicateOf: nil, calendarIdIsValid: false)
+        return check(row, issues: &issues)
+    }
+
+    private mutating func check(_ row: consuming ValidatedRow, issues: inout [RowIssue]) -> ValidatedRow {
+        let input = row.record.input
 
         let id = input[.id]
         if !input.has(.name) { issues.append(.error(.name, "is required")) }
@@ -100,11 +108,13 @@ public struct ResourceValidator: Sendable {
             }
         }
 
-        return ValidatedRow(
-            record: record, defaultLocationId: self.options.locationId, id: id,
-            provider: provider, calendarAvailability: availability,
-            returnURLs: returnURLs, issues: issues, duplicateOf: nil,
-            calendarIdIsValid: calendarIdIsValid)
+        row.id = id
+        row.provider = provider
+        row.calendarAvailability = availability
+        row.returnURLs = returnURLs
+        row.issues = issues
+        row.calendarIdIsValid = calendarIdIsValid
+        return row
     }
 
     /// The body to send for `input`: every given field, with values that fail their check left out

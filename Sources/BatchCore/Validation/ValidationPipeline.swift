@@ -87,20 +87,11 @@ public final class ValidationPipeline {
         // On the caller's side even with read-ahead: the reading thread is the busier of the two.
         Self.prepare(&rows, &recent)
         if let hosting { await checkHosting(&rows, hosting) }
-        var found = 0
         var hashes = [UInt64](repeating: 0, count: rows.count)
         for i in rows.indices { hashes[i] = rows[i].emailHash ?? rows[i].idHash ?? 0 }
         _ = hashes.withUnsafeBufferPointer { duplicates.touch($0) }
-        rows.withUnsafeMutableBufferPointer { rows in
-            // In place: copying a row out and back costs a retain and release of each of its references.
-            for i in rows.indices where !rows[i].issues.hasErrors {
-                if let (first, key) = duplicates.claim(row: rows[i].row, emailHash: rows[i].emailHash, idHash: rows[i].idHash) {
-                    rows[i].duplicateOf = first
-                    rows[i].issues.append(RowIssue(.warning, field: nil, "the same \(key.rawValue) as row \(first); skipped"))
-                    found += 1
-                }
-            }
-        }
+        // In place: copying a row out and back costs a retain and release of each of its references.
+        let found = rows.withUnsafeMutableBufferPointer { duplicates.claimAll($0) }
         duplicateCount += found
         return rows
     }
