@@ -22,6 +22,10 @@ public struct CSVWriter {
     private var atStart = true // nothing written yet, not even a BOM
     /// needsQuotes[b] is true for bytes that force a field into quotes.
     private let needsQuotes: [Bool]
+    /// Fields appended so far to the record being built field by field.
+    private var fieldsInRecord = 0
+    /// Where that record starts in `buffer`.
+    private var recordStart = 0
 
     /// Writes to the open file descriptor `fileDescriptor`, which the caller keeps owning.
     public init(fileDescriptor: Int32, options: CSVWriterOptions = .init()) {
@@ -90,6 +94,69 @@ public struct CSVWriter {
         }
         appendLineEnd()
         try flushIfFull()
+    }
+
+    // MARK: - Field by field
+
+    /// Appends one field of the record being built, without making an array of fields first:
+    /// the fast way to write many records of a few known columns. End the record with
+    /// ``endRecord()``. `formulaSafe` is as in ``write(record:formulaSafeColumns:)``.
+    public mutating func appendField(utf8 field: UnsafeBufferPointer<UInt8>, formulaSafe: Bool = false) {
+        startField()
+        appendField(field, guardFormula: options.spreadsheetSafe && !formulaSafe, alone: false)
+    }
+
+    /// ``appendField(utf8:formulaSafe:)`` for a string.
+    public mutating func appendField(_ field: String, formulaSafe: Bool = false) {
+        var field = field
+        field.withUTF8 { appendField(utf8: $0, formulaSafe: formulaSafe) }
+    }
+
+    /// Appends a whole number in decimal: the tool's own value, never formula-guarded.
+    public mutating func appendField(_ value: Int) {
+        startField()
+        if value < 0 { buffer.append(0x2D) }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0) // 24 bytes: room for 20 digits
+        var n = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            repeat {
+                d[n] = UInt8(truncatingIfNeeded: magnitude % 10) + 0x30
+                magnitude /= 10
+                n += 1
+            } while magnitude > 0
+            while n > 0 {
+                n -= 1
+                buffer.append(d[n])
+            }
+        }
+    }
+
+    /// Appends an empty field.
+    public mutating func appendEmptyField() {
+        startField()
+    }
+
+    /// Ends the record built with the `appendField` methods.
+    public mutating func endRecord() throws {
+        if fieldsInRecord == 1 && buffer.count == recordStart {
+            // A record's only field, empty: quoted, or it would read back as no record at all.
+            buffer.append(Self.quote)
+            buffer.append(Self.quote)
+        }
+        fieldsInRecord = 0
+        appendLineEnd()
+        try flushIfFull()
+    }
+
+    private mutating func startField() {
+        if fieldsInRecord == 0 {
+            startOutput()
+            recordStart = buffer.count
+        } else {
+            buffer.append(options.delimiter)
+        }
+        fieldsInRecord += 1
     }
 
     /// Writes everything buffered to the file descriptor (no-op in memory mode).

@@ -61,21 +61,30 @@ public final class CSVRecordSource: RecordSource {
             throw Self.inputError(error, path: path)
         }
         row += 1
-        var out = SourceRecord(row: row, line: record.line)
         let fields = mapping.fields
         let width = min(record.count, fields.count)
-        for i in 0..<width {
-            guard let field = fields[i] else { continue }
-            guard let cell = record.withFieldBytes(i, CellText.trimmed) else { continue }
-            let text = CellText.unguarded(cell)
-            if field == .serviceIds {
-                // A cell of separators only is blank: an empty list would mean "every service".
-                let list = CellText.list(text)
-                if !list.isEmpty { out.input.serviceIds = list }
-            } else {
-                out.input[field] = text
+        // The cells' bytes go straight into the row's one text buffer: no `String` per cell.
+        let raw = keepRaw ? record.rawBytes : nil
+        var input = ResourceInput()
+        input.reserve(bytes: record.byteCount + (raw?.count ?? 0), fields: width)
+        if let raw { raw.withUnsafeBufferPointer { input.setRaw($0) } }
+        fields.withUnsafeBufferPointer { fields in
+            record.withAllFieldBytes { bytes, ends in
+                for i in 0..<width {
+                    guard let field = fields[i] else { continue }
+                    let cell = UnsafeBufferPointer(rebasing: bytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]])
+                    if field == .serviceIds {
+                        guard let text = CellText.trimmed(CellText.unguardedBytes(CellText.trimmedBytes(cell))) else { continue }
+                        // A cell of separators only is blank: an empty list would mean "every service".
+                        let list = CellText.list(text)
+                        if !list.isEmpty { input.serviceIds = list }
+                    } else {
+                        input.set(field, utf8: CellText.unguardedBytes(CellText.trimmedBytes(cell)))
+                    }
+                }
             }
         }
+        var out = SourceRecord(row: row, line: record.line, input: input)
         if record.count > fields.count {
             var extra = 0
             for i in fields.count..<record.count where record.withFieldBytes(i, { !$0.isEmpty }) { extra += 1 }
@@ -84,7 +93,6 @@ public final class CSVRecordSource: RecordSource {
                     "the record has \(record.count) fields but the header has \(fields.count); is a delimiter unquoted?"))
             }
         }
-        if keepRaw { out.raw = record.rawBytes }
         return out
     }
 

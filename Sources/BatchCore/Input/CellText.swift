@@ -13,24 +13,30 @@ enum CellText {
         return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
     }
 
+    /// The cell's bytes without surrounding spaces and tabs (empty when blank).
+    @inline(__always)
+    static func trimmedBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var start = 0
+        var end = bytes.count
+        while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+        while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+        return UnsafeBufferPointer(rebasing: bytes[start..<end])
+    }
+
     /// The cell without surrounding white space, or `nil` when blank.
     static func trimmed(_ text: String) -> String? {
         let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
         return t.isEmpty ? nil : t
     }
 
-    /// A CSV cell without the spreadsheet guard that this tool's own CSV writers put in front
-    /// of a value starting with `=`, `+`, `-`, `@`, tab or carriage return (an `export` turns
-    /// the phone `+1 555 0100` into `'+1 555 0100`). Without this, importing an unchanged export
-    /// would store the apostrophe. A spreadsheet drops the guard itself when it saves, so an
-    /// edited export reads the same. The price: a value that really begins with `'=` loses
-    /// its apostrophe.
-    static func unguarded(_ text: String) -> String {
-        var bytes = text.utf8.makeIterator()
-        guard bytes.next() == 0x27, let second = bytes.next() else { return text }
-        switch second {
-        case 0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D: return String(text.dropFirst())
-        default: return text
+    /// The cell without the `'` our own CSV writers put before `=`, `+`, `-`, `@`, tab or CR, so an
+    /// unchanged export imports unchanged.
+    @inline(__always)
+    static func unguardedBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        guard bytes.count >= 2, bytes[0] == 0x27 else { return bytes }
+        switch bytes[1] {
+        case 0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D: return UnsafeBufferPointer(rebasing: bytes[1...])
+        default: return bytes
         }
     }
 

@@ -8,14 +8,22 @@ public struct SourceRecord: Sendable {
     /// Problems found while reading (a bad JSON line, extra fields, …).
     public var issues: [RowIssue]
     /// The record exactly as it was in the input (without its line end), for the errors file.
-    public var raw: [UInt8]?
+    /// The CSV source keeps it in the input's own buffer (one allocation a row, not two).
+    public var raw: [UInt8]? {
+        get { ownRaw ?? input.raw }
+        set {
+            ownRaw = newValue
+            input.dropRaw()
+        }
+    }
+    private var ownRaw: [UInt8]?
 
     public init(row: Int, line: Int, input: ResourceInput = ResourceInput(), issues: [RowIssue] = [], raw: [UInt8]? = nil) {
         self.row = row
         self.line = line
         self.input = input
         self.issues = issues
-        self.raw = raw
+        self.ownRaw = raw
     }
 }
 

@@ -39,6 +39,12 @@ public struct JobSummary: Sendable, Codable, Equatable {
         counts[status.rawValue, default: 0] += 1
     }
 
+    /// Counts `n` rows of one status at once.
+    public mutating func count(_ status: RowStatus, times n: Int) {
+        rows += n
+        counts[status.rawValue, default: 0] += n
+    }
+
     public func count(of status: RowStatus) -> Int { counts[status.rawValue] ?? 0 }
 
     /// 1 when any row is invalid or failed, else 0 (cli.md's exit codes).

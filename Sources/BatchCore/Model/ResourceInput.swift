@@ -1,25 +1,151 @@
 /// One input row as typed cells: each field's text, or `nil` when the cell was blank or absent.
 ///
-/// Blank means "not given", so an update never erases a field because a cell was empty. Cells
-/// are indexed by `ResourceField.ordinal`, which keeps a million-row run free of per-row hashing.
-public struct ResourceInput: Sendable, Equatable {
-    private var cells: [String?]
+/// Blank means "not given", so an update never erases a field because a cell was empty.
+///
+/// The texts of the given fields live one after another in a single UTF-8 buffer, with a 64-bit
+/// mask saying which fields are given and one packed entry (field, start, end) per given field.
+/// A row therefore costs two small allocations however many fields the format has, asking for an
+/// absent field is one bit test, and a `String` is made only for the fields someone reads
+/// (`validate` never reads `description`, phones or addresses). Byte-level checks use
+/// ``withBytes(_:_:)`` and make no `String` at all.
+public struct ResourceInput: Sendable {
+    /// The UTF-8 texts of the given fields (including bytes of replaced values, never read).
+    private var bytes: [UInt8] = []
+    /// One per given field: `ordinal << 56 | start << 28 | end`, offsets into `bytes`. The first
+    /// eight live inline (no allocation for a typical row), the rest in `overflow`.
+    private var inline: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+    private var inlineCount = 0
+    private var overflow: [UInt64] = []
+    private static let inlineCapacity = 8
+    /// Bit `ordinal` is set when the field holds a value.
+    private var present: UInt64 = 0
     /// `serviceIds` as given: `;`-separated in CSV, an array in JSONL. Kept apart so JSONL arrays survive.
     public var serviceIds: [String]?
 
-    public init() {
-        cells = Array(repeating: nil, count: ResourceField.allCases.count)
+    /// Where the record's raw bytes (``SourceRecord/raw``) sit in `bytes`, when kept there.
+    private var rawStart = -1
+    private var rawEnd = -1
+
+    private static let offsetLimit = 1 << 28
+
+    public init() {}
+
+    /// Room for `bytes` bytes of text and `fields` fields, so that filling a row allocates once each.
+    mutating func reserve(bytes count: Int, fields: Int) {
+        bytes.reserveCapacity(count)
+        if fields > Self.inlineCapacity { overflow.reserveCapacity(fields - Self.inlineCapacity) }
+    }
+
+    /// Keeps the record's raw bytes in the same buffer as the cells: one allocation for both.
+    mutating func setRaw(_ raw: UnsafeBufferPointer<UInt8>) {
+        rawStart = bytes.count
+        bytes.append(contentsOf: raw)
+        rawEnd = bytes.count
+    }
+
+    /// The raw bytes kept by ``setRaw(_:)``, if any.
+    var raw: [UInt8]? { rawStart < 0 ? nil : Array(bytes[rawStart..<rawEnd]) }
+
+    mutating func dropRaw() {
+        rawStart = -1
+        rawEnd = -1
+    }
+
+    /// Every entry, inline ones first.
+    private var entries: [UInt64] {
+        var all = withUnsafeBytes(of: inline) { Array($0.bindMemory(to: UInt64.self).prefix(inlineCount)) }
+        all += overflow
+        return all
+    }
+
+    private mutating func append(entry: UInt64) {
+        if inlineCount < Self.inlineCapacity {
+            withUnsafeMutableBytes(of: &inline) { $0.storeBytes(of: entry, toByteOffset: inlineCount * 8, as: UInt64.self) }
+            inlineCount += 1
+        } else {
+            overflow.append(entry)
+        }
     }
 
     public subscript(field: ResourceField) -> String? {
-        get { cells[field.ordinal] }
-        set {
-            if let v = newValue, !v.isEmpty { cells[field.ordinal] = v } else { cells[field.ordinal] = nil }
+        get {
+            guard let e = entry(field) else { return nil }
+            let (start, end) = Self.span(e)
+            return bytes.withUnsafeBufferPointer {
+                String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self)
+            }
         }
+        set {
+            if let v = newValue, !v.isEmpty {
+                var v = v
+                v.withUTF8 { set(field, utf8: $0) }
+            } else {
+                remove(field)
+            }
+        }
+    }
+
+    /// Whether the field holds a value (without making a `String`).
+    @inline(__always)
+    public func has(_ field: ResourceField) -> Bool { present & (1 << UInt64(field.ordinal)) != 0 }
+
+    /// Calls `body` with the field's UTF-8 bytes, or returns `nil` when the field holds nothing.
+    @inline(__always)
+    public func withBytes<R>(_ field: ResourceField, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
+        guard let e = entry(field) else { return nil }
+        let (start, end) = Self.span(e)
+        return try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[start..<end])) }
+    }
+
+    /// Sets the field to these UTF-8 bytes (valid UTF-8); empty bytes clear it.
+    mutating func set(_ field: ResourceField, utf8 value: UnsafeBufferPointer<UInt8>) {
+        if has(field) { remove(field) }
+        guard !value.isEmpty else { return }
+        let start = bytes.count
+        bytes.append(contentsOf: value)
+        let end = bytes.count
+        precondition(end < Self.offsetLimit, "a row's text is limited to 256 MiB")
+        append(entry: UInt64(field.ordinal) << 56 | UInt64(start) << 28 | UInt64(end))
+        present |= 1 << UInt64(field.ordinal)
+    }
+
+    private mutating func remove(_ field: ResourceField) {
+        guard has(field) else { return }
+        let kept = entries.filter { Int($0 >> 56) != field.ordinal }
+        inlineCount = 0
+        overflow = []
+        for e in kept { append(entry: e) }
+        present &= ~(1 << UInt64(field.ordinal))
+    }
+
+    @inline(__always)
+    private func entry(_ field: ResourceField) -> UInt64? {
+        guard has(field) else { return nil }
+        let found: UInt64? = withUnsafeBytes(of: inline) { raw in
+            let inline = raw.bindMemory(to: UInt64.self)
+            for i in 0..<inlineCount where Int(inline[i] >> 56) == field.ordinal { return inline[i] }
+            return nil
+        }
+        if let found { return found }
+        for e in overflow where Int(e >> 56) == field.ordinal { return e }
+        return nil
+    }
+
+    @inline(__always)
+    private static func span(_ e: UInt64) -> (Int, Int) {
+        (Int((e >> 28) & UInt64(offsetLimit - 1)), Int(e & UInt64(offsetLimit - 1)))
     }
 
     /// The fields that hold a value, in column order.
     public var givenFields: [ResourceField] {
-        ResourceField.allCases.filter { cells[$0.ordinal] != nil }
+        ResourceField.allCases.filter { has($0) }
+    }
+}
+
+extension ResourceInput: Equatable {
+    /// Equal when every field holds the same text (as `String`s compare) and `serviceIds` agree.
+    public static func == (a: ResourceInput, b: ResourceInput) -> Bool {
+        guard a.present == b.present, a.serviceIds == b.serviceIds else { return false }
+        return ResourceField.allCases.allSatisfy { !a.has($0) || a[$0] == b[$0] }
     }
 }

@@ -36,7 +36,7 @@ public struct ReportRow: Sendable, Equatable, Codable {
     public init(_ validated: ValidatedRow, status: RowStatus, message: String? = nil) {
         self.init(
             row: validated.row, line: validated.line, status: status, id: validated.id,
-            name: validated.payload.name, email: validated.email, provider: validated.provider,
+            name: validated.name, email: validated.email, provider: validated.provider,
             calendarId: validated.calendarId, calendarAvailability: validated.calendarAvailability,
             message: message ?? validated.issues.reportMessage)
     }

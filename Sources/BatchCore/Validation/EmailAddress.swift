@@ -2,35 +2,86 @@
 public enum EmailAddress {
     /// Why `text` is not a usable address, or `nil` when it is one.
     public static func problem(_ text: String) -> String? {
-        let utf8 = Array(text.utf8)
-        if utf8.count > 254 { return "is longer than 254 characters" }
-        guard let at = utf8.lastIndex(of: UInt8(ascii: "@")) else { return "has no @" }
-        if utf8.firstIndex(of: UInt8(ascii: "@")) != at { return "has more than one @" }
-        let local = utf8[..<at]
-        let domain = utf8[(at + 1)...]
-        if local.isEmpty { return "has nothing before the @" }
-        if local.count > 64 { return "has more than 64 characters before the @" }
-        if local.first == 0x2E || local.last == 0x2E { return "starts or ends with a dot before the @" }
+        if let verdict = text.utf8.withContiguousStorageIfAvailable({ problem(utf8: $0) }) { return verdict }
+        return Array(text.utf8).withUnsafeBufferPointer { problem(utf8: $0) }
+    }
+
+    /// ``problem(_:)`` on UTF-8 bytes, allocating nothing unless there is a problem to describe.
+    /// The checks run in a fixed order, so an address with several faults always gets the same message.
+    public static func problem(utf8: UnsafeBufferPointer<UInt8>) -> String? {
+        // The tables are globals: read once here, not through a lazy-initialization check per byte.
+        localByte.withUnsafeBufferPointer { localByte in
+            domainByte.withUnsafeBufferPointer { domainByte in problem(utf8: utf8, localByte, domainByte) }
+        }
+    }
+
+    private static func problem(utf8: UnsafeBufferPointer<UInt8>, _ localByte: UnsafeBufferPointer<UInt8>,
+                                _ domainByte: UnsafeBufferPointer<UInt8>) -> String? {
+        let count = utf8.count
+        if count > 254 { return "is longer than 254 characters" }
+        var at = -1
+        var ats = 0
+        for i in 0..<count where utf8[i] == 0x40 {
+            at = i
+            ats += 1
+        }
+        guard ats > 0 else { return "has no @" }
+        if ats > 1 { return "has more than one @" }
+        // local = [0, at), domain = (at, count)
+        if at == 0 { return "has nothing before the @" }
+        if at > 64 { return "has more than 64 characters before the @" }
+        if utf8[0] == 0x2E || utf8[at - 1] == 0x2E { return "starts or ends with a dot before the @" }
         var previousDot = false
-        for b in local {
+        for i in 0..<at {
+            let b = utf8[i]
             let isDot = b == 0x2E
             if isDot && previousDot { return "has two dots in a row" }
             previousDot = isDot
-            if !(isAtext(b) || isDot || b >= 0x80) { return "contains '\(Character(Unicode.Scalar(b)))', which an address cannot hold" }
+            if localByte[Int(b)] == 0 { return "contains '\(Character(Unicode.Scalar(b)))', which an address cannot hold" }
         }
-        if domain.isEmpty { return "has no domain after the @" }
-        let labels = domain.split(separator: 0x2E, omittingEmptySubsequences: false)
-        if labels.count < 2 { return "has a domain without a dot" }
-        for label in labels {
-            if label.isEmpty { return "has an empty label in its domain" }
-            if label.count > 63 { return "has a domain label longer than 63 characters" }
-            if label.first == 0x2D || label.last == 0x2D { return "has a domain label starting or ending with '-'" }
-            for b in label where !(isAlnum(b) || b == 0x2D) {
-                return b >= 0x80 ? "has a non-ASCII domain (write it in punycode, xn--…)" : "has '\(Character(Unicode.Scalar(b)))' in its domain"
+        let domainStart = at + 1
+        if domainStart == count { return "has no domain after the @" }
+        var dots = 0
+        for i in domainStart..<count where utf8[i] == 0x2E { dots += 1 }
+        if dots == 0 { return "has a domain without a dot" }
+        var labelStart = domainStart
+        while true {
+            var labelEnd = labelStart
+            while labelEnd < count && utf8[labelEnd] != 0x2E { labelEnd += 1 }
+            let length = labelEnd - labelStart
+            if length == 0 { return "has an empty label in its domain" }
+            if length > 63 { return "has a domain label longer than 63 characters" }
+            if utf8[labelStart] == 0x2D || utf8[labelEnd - 1] == 0x2D { return "has a domain label starting or ending with '-'" }
+            for i in labelStart..<labelEnd {
+                let b = utf8[i]
+                if domainByte[Int(b)] == 0 {
+                    return b >= 0x80 ? "has a non-ASCII domain (write it in punycode, xn--…)" : "has '\(Character(Unicode.Scalar(b)))' in its domain"
+                }
             }
+            if labelEnd == count {
+                // The last label, the top-level domain: not all digits.
+                var numeric = true
+                for i in labelStart..<labelEnd where !(utf8[i] >= 0x30 && utf8[i] <= 0x39) {
+                    numeric = false
+                    break
+                }
+                if numeric { return "has a numeric top-level domain" }
+                return nil
+            }
+            labelStart = labelEnd + 1
         }
-        if let tld = labels.last, tld.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return "has a numeric top-level domain" }
-        return nil
+    }
+
+    /// 1 for the bytes a local part may hold (atext, `.`, any non-ASCII byte): one load per byte.
+    private static let localByte: [UInt8] = (0..<256).map { b in
+        let b = UInt8(b)
+        return isAtext(b) || b == 0x2E || b >= 0x80 ? 1 : 0
+    }
+
+    /// 1 for the bytes a domain label may hold (ASCII letters, digits, `-`).
+    private static let domainByte: [UInt8] = (0..<256).map { b in
+        let b = UInt8(b)
+        return isAlnum(b) || b == 0x2D ? 1 : 0
     }
 
     @inline(__always) static func isAlnum(_ b: UInt8) -> Bool {
@@ -51,5 +102,24 @@ public enum EmailAddress {
     }
 
     /// The address lowercased: the key for matching and duplicate detection.
-    public static func key(_ text: String) -> String { text.lowercased() }
+    public static func key(_ text: String) -> String { asciiLowercased(text) }
+
+    /// `text.lowercased()`, without allocating for ASCII text that is lowercase already (the usual
+    /// address) and without Unicode tables for other ASCII text.
+    public static func asciiLowercased(_ text: String) -> String {
+        let fast: String?? = text.utf8.withContiguousStorageIfAvailable { bytes -> String? in
+            var upper = false
+            for b in bytes {
+                if b >= 0x80 { return nil }
+                if b >= 0x41 && b <= 0x5A { upper = true }
+            }
+            guard upper else { return text }
+            return String(unsafeUninitializedCapacity: bytes.count) { out in
+                for (i, b) in bytes.enumerated() { out[i] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+                return bytes.count
+            }
+        }
+        if case let .some(.some(lowered)) = fast { return lowered }
+        return text.lowercased()
+    }
 }

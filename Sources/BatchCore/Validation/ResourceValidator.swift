@@ -13,72 +13,66 @@ public struct ResourceValidator: Sendable {
         self.options = options
     }
 
-    /// Checks `record` and converts it to a payload.
-    public mutating func validate(_ record: SourceRecord) -> ValidatedRow {
-        let input = record.input
+    /// Checks `record`. The payload to send is built only when asked for (``ValidatedRow/payload``):
+    /// `validate` never needs it, and building it for a million rows was most of the run's work.
+    public mutating func validate(_ record: consuming SourceRecord) -> ValidatedRow {
+        // `consuming`: the record moves into the row instead of being copied (a retain and a
+        // release of each of its references per row).
         var issues = record.issues
-        var payload = ResourcePayload()
-        var options = ResourceOptions()
-        var address = ResourceAddress()
-        var contact = ResourceContact()
-        var custom = ResourceCustomFields()
+        let row = ValidatedRow(record: record, defaultLocationId: options.locationId, id: nil, provider: nil,
+                               calendarAvailability: nil, issues: [], duplicateOf: nil, calendarIdIsValid: false)
+        return check(row, issues: &issues)
+    }
+
+    private mutating func check(_ row: consuming ValidatedRow, issues: inout [RowIssue]) -> ValidatedRow {
+        let input = row.record.input
 
         let id = input[.id]
-        payload.name = input[.name]
-        if payload.name == nil { issues.append(.error(.name, "is required")) }
+        if !input.has(.name) { issues.append(.error(.name, "is required")) }
 
-        let email = input[.email]
-        payload.email = email
-        if let email {
-            if let problem = EmailAddress.problem(email) { issues.append(.error(.email, "'\(email)' \(problem)")) }
+        if let problem = input.withBytes(.email, EmailAddress.problem(utf8:)) {
+            if let problem { issues.append(.error(.email, "'\(input[.email]!)' \(problem)")) }
         } else if id == nil {
             issues.append(.error(.email, "is required for a new resource (a row without id)"))
         }
 
-        payload.description = input[.description]
-        payload.timezoneId = input[.timezoneId]
-        payload.locationId = input[.locationId] ?? self.options.locationId
-        if let group = input[.groupId] {
-            if Int(group) == nil { issues.append(.error(.groupId, "'\(group)' is not a whole number")) }
-            payload.groupId = group
+        if input.has(.groupId), !Self.isInteger(input, .groupId) {
+            issues.append(.error(.groupId, "'\(input[.groupId]!)' is not a whole number"))
         }
 
         // Calendar settings.
-        let google = input[.googleCalendarId]
-        let outlook = input[.outlookCalendarId]
+        let hasGoogle = input.has(.googleCalendarId)
+        let hasOutlook = input.has(.outlookCalendarId)
         var provider: CalendarProvider?
-        var calendarId: String?
-        if google != nil && outlook != nil {
+        var calendarIdIsValid = false
+        if hasGoogle && hasOutlook {
             issues.append(RowIssue(.error, field: "googleCalendarId, outlookCalendarId",
                                    "a resource syncs with Google or Outlook, not both"))
         }
-        for (p, value) in [(CalendarProvider.google, google), (.outlook, outlook)] {
-            guard let value else { continue }
-            if let problem = EmailAddress.problem(value) {
-                issues.append(.error(p.calendarIdField, "'\(value)' \(problem)"))
+        for p in [CalendarProvider.google, .outlook] where input.has(p.calendarIdField) {
+            let problem = input.withBytes(p.calendarIdField, EmailAddress.problem(utf8:)) ?? nil
+            if let problem {
+                issues.append(.error(p.calendarIdField, "'\(input[p.calendarIdField]!)' \(problem)"))
             }
             if provider == nil {
                 provider = p
-                calendarId = value
+                calendarIdIsValid = problem == nil
             }
         }
-        options.googleCalendarId = google
-        options.outlookCalendarId = outlook
 
         var availability: Int?
         if let text = input[.calendarAvailability] {
             if let value = Self.availability(text) {
                 availability = value
-                if value == 1 && google == nil {
+                if value == 1 && !hasGoogle {
                     issues.append(.error(.calendarAvailability, "1 (Google) needs a googleCalendarId"))
-                } else if value == 2 && outlook == nil {
+                } else if value == 2 && !hasOutlook {
                     issues.append(.error(.calendarAvailability, "2 (Outlook) needs an outlookCalendarId"))
                 }
             } else {
                 issues.append(.error(.calendarAvailability, "'\(text)' is not 0, 1, 2, onsched, none, google or outlook"))
             }
         }
-        options.calendarAvailability = availability
 
         var returnURLs = ReturnURLs()
         if let provider {
@@ -95,21 +89,59 @@ public struct ResourceValidator: Sendable {
             }
         }
 
-        options.notificationType = integer(.notificationType, input, &issues)
-        options.bookingNotification = integer(.bookingNotification, input, &issues)
-        options.sortKey = integer(.sortKey, input, &issues)
-        if let text = input[.ignoreBusinessHours] {
-            if let b = Self.boolean(text) { options.ignoreBusinessHours = b }
-            else { issues.append(.error(.ignoreBusinessHours, "'\(text)' is not true or false")) }
+        for field in [ResourceField.notificationType, .bookingNotification, .sortKey]
+        where input.has(field) && !Self.isInteger(input, field) {
+            issues.append(.error(field, "'\(input[field]!)' is not a whole number"))
         }
-        if let text = input[.hourly] {
-            if let d = Double(text), d.isFinite, d >= 0 { options.hourly = d }
-            else { issues.append(.error(.hourly, "'\(text)' is not a non-negative number")) }
+        if let text = input[.ignoreBusinessHours], Self.boolean(text) == nil {
+            issues.append(.error(.ignoreBusinessHours, "'\(text)' is not true or false"))
         }
-        if let text = input[.effectiveDate] {
-            if Self.isISODate(text) { options.effectiveDate = text }
-            else { issues.append(.error(.effectiveDate, "'\(text)' is not a date (YYYY-MM-DD or an ISO 8601 date-time)")) }
+        if let text = input[.hourly], Self.hourly(text) == nil {
+            issues.append(.error(.hourly, "'\(text)' is not a non-negative number"))
         }
+        if let text = input[.effectiveDate], !Self.isISODate(text) {
+            issues.append(.error(.effectiveDate, "'\(text)' is not a date (YYYY-MM-DD or an ISO 8601 date-time)"))
+        }
+        if let ids = input.serviceIds {
+            for text in ids where Self.serviceId(text) == nil {
+                issues.append(.error(.serviceIds, "'\(text)' is not a service id (a whole number)"))
+            }
+        }
+
+        row.id = id
+        row.provider = provider
+        row.calendarAvailability = availability
+        row.returnURLs = returnURLs
+        row.issues = issues
+        row.calendarIdIsValid = calendarIdIsValid
+        return row
+    }
+
+    /// The body to send for `input`: every given field, with values that fail their check left out
+    /// (a row with a failing check is never sent). `locationId` falls back to `--location-id`.
+    public static func payload(for input: ResourceInput, defaultLocationId: String?) -> ResourcePayload {
+        var payload = ResourcePayload()
+        var options = ResourceOptions()
+        var address = ResourceAddress()
+        var contact = ResourceContact()
+        var custom = ResourceCustomFields()
+
+        payload.name = input[.name]
+        payload.email = input[.email]
+        payload.description = input[.description]
+        payload.timezoneId = input[.timezoneId]
+        payload.locationId = input[.locationId] ?? defaultLocationId
+        payload.groupId = input[.groupId]
+
+        options.googleCalendarId = input[.googleCalendarId]
+        options.outlookCalendarId = input[.outlookCalendarId]
+        options.calendarAvailability = input[.calendarAvailability].flatMap(availability)
+        options.notificationType = input[.notificationType].flatMap { Int($0) }
+        options.bookingNotification = input[.bookingNotification].flatMap { Int($0) }
+        options.sortKey = input[.sortKey].flatMap { Int($0) }
+        options.ignoreBusinessHours = input[.ignoreBusinessHours].flatMap(boolean)
+        options.hourly = input[.hourly].flatMap(hourly)
+        options.effectiveDate = input[.effectiveDate].flatMap { isISODate($0) ? $0 : nil }
         options.displayColor = input[.displayColor]
         options.bioLink = input[.bioLink]
         options.gender = input[.gender]
@@ -131,22 +163,41 @@ public struct ResourceValidator: Sendable {
             custom[n] = input[Self.customFields[n - 1]]
         }
         if let ids = input.serviceIds {
-            var numbers: [Int] = []
-            for text in ids {
-                if let n = Int(text), n >= 0 { numbers.append(n) }
-                else { issues.append(.error(.serviceIds, "'\(text)' is not a service id (a whole number)")) }
-            }
-            payload.serviceIds = numbers
+            payload.serviceIds = ids.compactMap(serviceId)
         }
         if !options.isEmpty { payload.options = options }
         if !address.isEmpty { payload.address = address }
         if !contact.isEmpty { payload.contact = contact }
         if !custom.isEmpty { payload.customFields = custom }
+        return payload
+    }
 
-        return ValidatedRow(
-            record: record, payload: payload, id: id, email: email, emailKey: email.map(EmailAddress.key),
-            provider: provider, calendarId: calendarId, calendarAvailability: availability,
-            returnURLs: returnURLs, issues: issues, duplicateOf: nil)
+    /// Whether the field's text is what `Int(_:)` accepts, checked on its bytes without a `String`.
+    private static func isInteger(_ input: ResourceInput, _ field: ResourceField) -> Bool {
+        input.withBytes(field) { b -> Bool in
+            // Int(String): an optional sign, then 1+ ASCII digits, within Int's range.
+            var i = 0
+            if b.count > 0 && (b[0] == 0x2B || b[0] == 0x2D) { i = 1 }
+            guard i < b.count else { return false }
+            var allDigits = true
+            for j in i..<b.count where !(b[j] >= 0x30 && b[j] <= 0x39) {
+                allDigits = false
+                break
+            }
+            guard allDigits else { return false }
+            if b.count - i <= 18 { return true }
+            return Int(String(decoding: b, as: UTF8.self)) != nil
+        } ?? false
+    }
+
+    static func hourly(_ text: String) -> Double? {
+        if let d = Double(text), d.isFinite, d >= 0 { return d }
+        return nil
+    }
+
+    static func serviceId(_ text: String) -> Int? {
+        if let n = Int(text), n >= 0 { return n }
+        return nil
     }
 
     static let customFields: [ResourceField] = (1...10).map { ResourceField(name: "customField\($0)")! }
@@ -167,13 +218,6 @@ public struct ResourceValidator: Sendable {
         case "false", "no", "n", "0": return false
         default: return nil
         }
-    }
-
-    private func integer(_ field: ResourceField, _ input: ResourceInput, _ issues: inout [RowIssue]) -> Int? {
-        guard let text = input[field] else { return nil }
-        if let n = Int(text) { return n }
-        issues.append(.error(field, "'\(text)' is not a whole number"))
-        return nil
     }
 
     /// `YYYY-MM-DD`, optionally followed by `T` and a time.

@@ -1,17 +1,12 @@
-/// A row after validation: the payload to send, what the report says about its calendar, and
-/// every issue found.
+/// A row after validation: what the report says about it and its calendar, every issue found,
+/// and (on demand) the payload to send.
 public struct ValidatedRow: Sendable {
     public var record: SourceRecord
-    /// The body to send; `id` and `locationId` are settled by the planner once create or update is known.
-    public var payload: ResourcePayload
+    /// `--location-id`, for the payload of a row without a `locationId` column.
+    public var defaultLocationId: String?
     /// The `id` column, when given: the row is an update.
     public var id: String?
-    /// The e-mail as given (trimmed).
-    public var email: String?
-    /// The e-mail lowercased: how rows are matched and duplicates found.
-    public var emailKey: String?
     public var provider: CalendarProvider?
-    public var calendarId: String?
     public var calendarAvailability: Int?
     /// The return URLs this row's call needs: only its own provider's, so rows without a calendar
     /// share chunks whatever URLs other rows carry.
@@ -19,15 +14,40 @@ public struct ValidatedRow: Sendable {
     public var issues: [RowIssue]
     /// Set when the row repeats an e-mail or id of an earlier row: that row's number.
     public var duplicateOf: Int?
+    /// Whether ``calendarId`` passed the e-mail syntax check (only then is its hosting checked).
+    public var calendarIdIsValid: Bool
+    /// Work done ahead for the pipeline: the duplicate keys' hashes and the calendar domain
+    /// lowercased (``hostingCheck``'s), shared by the rows that name it.
+    var emailHash: UInt64?
+    var idHash: UInt64?
+    var hostingDomain: String?
 
     public var row: Int { record.row }
     public var line: Int { record.line }
     public var isValid: Bool { !issues.hasErrors && duplicateOf == nil }
 
+    /// The body to send; `id` and `locationId` are settled by the planner once create or update is
+    /// known. Built from the input on each call: only rows that are sent need it.
+    public var payload: ResourcePayload {
+        ResourceValidator.payload(for: record.input, defaultLocationId: defaultLocationId)
+    }
+
+    /// The e-mail as given (trimmed). Made from the input when asked: `validate` writes the
+    /// report from the bytes and never needs the `String`.
+    public var email: String? { record.input[.email] }
+    /// The e-mail lowercased: how rows are matched and duplicates found.
+    public var emailKey: String? { email.map(EmailAddress.key) }
+    /// The calendar id of ``provider`` (Google's when both are given).
+    public var calendarId: String? { provider.flatMap { record.input[$0.calendarIdField] } }
+
+    /// The `name` column (the report's `name`).
+    public var name: String? { record.input[.name] }
+
     /// The domain whose hosting must be checked, and the provider it must belong to.
     public var hostingCheck: (domain: String, expected: CalendarProvider)? {
-        guard let provider, let calendarId, let at = calendarId.lastIndex(of: "@") else { return nil }
-        let domain = calendarId[calendarId.index(after: at)...].lowercased()
+        guard let provider, let calendarId, let at = calendarId.utf8.lastIndex(of: 0x40) else { return nil }
+        let domain = EmailAddress.asciiLowercased(
+            String(decoding: calendarId.utf8[calendarId.utf8.index(after: at)...], as: UTF8.self))
         return domain.isEmpty ? nil : (domain, provider)
     }
 }

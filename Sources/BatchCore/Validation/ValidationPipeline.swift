@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads, validates and checks rows in batches, in input order: the front half of `validate` and
 /// `import`.
 ///
@@ -12,42 +14,99 @@ public final class ValidationPipeline {
     private let batchSize: Int
     private var verdicts: [String: HostingVerdict] = [:]
     private var duplicates = DuplicateTracker()
+    private let readAhead: ReadAhead?
+    private var recent = RecentDomains()
     /// How many rows repeat an earlier row's e-mail or id.
     public private(set) var duplicateCount = 0
 
-    /// - Parameter hosting: the classifier; `nil` (or policy `off`) skips the hosting rule.
-    public init(source: any RecordSource, options: ValidationOptions, hosting: HostingClassifier?, batchSize: Int = 1024) {
+    /// - Parameters:
+    ///   - hosting: the classifier; `nil` (or policy `off`) skips the hosting rule.
+    ///   - readAhead: when > 0, a thread of its own reads and validates up to this many batches
+    ///     ahead (the source and the per-row checks), while the caller's thread checks hosting and
+    ///     duplicates and writes: two cores instead of one, memory bounded by `readAhead + 2`
+    ///     batches. The source must then be used by the pipeline only.
+    public init(source: any RecordSource, options: ValidationOptions, hosting: HostingClassifier?, batchSize: Int = 1024,
+                readAhead: Int = 0) {
         self.source = source
         validator = ResourceValidator(options: options)
         self.hosting = options.hostingPolicy == .off ? nil : hosting
         policy = options.hostingPolicy
         self.batchSize = batchSize
+        if readAhead > 0 {
+            let ahead = ReadAhead(capacity: readAhead)
+            self.readAhead = ahead
+            let reader = BatchReader(source: source, validator: validator, batchSize: batchSize)
+            let thread = Thread { ahead.run(reader) }
+            thread.name = "resource-batch read-ahead"
+            thread.start()
+        } else {
+            self.readAhead = nil
+        }
+    }
+
+    deinit {
+        readAhead?.cancel()
+    }
+
+    /// Computes what the rows' duplicate and hosting checks need.
+    static func prepare(_ rows: inout [ValidatedRow], _ recent: inout RecentDomains) {
+        rows.withUnsafeMutableBufferPointer { rows in
+            for i in rows.indices {
+                // From the input's bytes: no String for the e-mail, its key or the calendar id.
+                rows[i].emailHash = rows[i].record.input.withBytes(.email, DuplicateTracker.emailHash(utf8:))
+                rows[i].idHash = rows[i].id.map(DuplicateTracker.idHash)
+                if let provider = rows[i].provider {
+                    rows[i].hostingDomain = rows[i].record.input.withBytes(provider.calendarIdField) { recent.domain(utf8: $0) } ?? nil
+                }
+            }
+        }
+    }
+
+    /// Input bytes consumed by the rows handed out so far, for progress.
+    public var bytesRead: Int {
+        if let readAhead { return readAhead.bytesRead }
+        return (source as? CSVRecordSource)?.bytesRead ?? 0
     }
 
     /// The next rows in input order, or `nil` at the end of the input.
     /// - Throws: `InputError` when the input cannot be read further.
     public func nextBatch() async throws -> [ValidatedRow]? {
-        var rows: [ValidatedRow] = []
-        rows.reserveCapacity(batchSize)
-        while rows.count < batchSize, let record = try source.next() {
-            rows.append(validator.validate(record))
-        }
-        if rows.isEmpty { return nil }
-        if let hosting { await checkHosting(&rows, hosting) }
-        for i in rows.indices where !rows[i].issues.hasErrors {
-            if let (first, key) = duplicates.claim(row: rows[i].row, emailKey: rows[i].emailKey, id: rows[i].id) {
-                rows[i].duplicateOf = first
-                rows[i].issues.append(RowIssue(.warning, field: nil, "the same \(key.rawValue) as row \(first); skipped"))
-                duplicateCount += 1
+        var rows: [ValidatedRow]
+        if let readAhead {
+            // Taken straight into `rows`: a second reference would make the first change copy the batch.
+            rows = try readAhead.take() ?? []
+            if rows.isEmpty { return nil }
+        } else {
+            rows = []
+            rows.reserveCapacity(batchSize)
+            while rows.count < batchSize, let record = try source.next() {
+                rows.append(validator.validate(record))
             }
+            if rows.isEmpty { return nil }
         }
+        // On the caller's side even with read-ahead: the reading thread is the busier of the two.
+        Self.prepare(&rows, &recent)
+        if let hosting { await checkHosting(&rows, hosting) }
+        var hashes = [UInt64](repeating: 0, count: rows.count)
+        for i in rows.indices { hashes[i] = rows[i].emailHash ?? rows[i].idHash ?? 0 }
+        _ = hashes.withUnsafeBufferPointer { duplicates.touch($0) }
+        // In place: copying a row out and back costs a retain and release of each of its references.
+        let found = rows.withUnsafeMutableBufferPointer { duplicates.claimAll($0) }
+        duplicateCount += found
         return rows
     }
 
     private func checkHosting(_ rows: inout [ValidatedRow], _ hosting: HostingClassifier) async {
+        // Each row's calendar domain, lowercased, as a String shared by the rows that name it: a
+        // file names few domains, so the last few are kept and compared as bytes.
         var unknown: Set<String> = []
-        for row in rows {
-            if let check = row.hostingCheck, verdicts[check.domain] == nil { unknown.insert(check.domain) }
+        // A file names few domains, shared as one String each (RecentDomains): comparing with the
+        // last few seen (identical storage compares at once) saves hashing each row's domain.
+        var seen: [String] = []
+        for i in rows.indices {
+            guard let domain = rows[i].hostingDomain, !seen.contains(domain) else { continue }
+            if seen.count < 8 { seen.append(domain) } else { seen[i % 8] = domain }
+            if verdicts[domain] == nil { unknown.insert(domain) }
         }
         if !unknown.isEmpty {
             let found = await withTaskGroup(of: (String, HostingVerdict).self) { group in
@@ -60,16 +119,170 @@ public final class ValidationPipeline {
             }
             for (domain, verdict) in found { verdicts[domain] = verdict }
         }
-        for i in rows.indices {
-            guard let check = rows[i].hostingCheck, let verdict = verdicts[check.domain],
-                  let calendarId = rows[i].calendarId, EmailAddress.problem(calendarId) == nil else { continue }
-            let expected: HostingProvider = check.expected == .google ? .google : .microsoft
-            let field = check.expected.calendarIdField.name
-            switch hostingIssue(for: verdict, expected: expected, policy: policy) {
-            case .ok: break
-            case let .warning(message): rows[i].issues.append(RowIssue(.warning, field: field, message))
-            case let .error(message): rows[i].issues.append(RowIssue(.error, field: field, message))
+        var recentVerdicts: [(domain: String, verdict: HostingVerdict)] = []
+        rows.withUnsafeMutableBufferPointer { rows in
+            for i in rows.indices {
+                guard rows[i].calendarIdIsValid, let expectedProvider = rows[i].provider, let domain = rows[i].hostingDomain else { continue }
+                let verdict: HostingVerdict
+                if let recent = recentVerdicts.first(where: { $0.domain == domain }) {
+                    verdict = recent.verdict
+                } else {
+                    guard let v = verdicts[domain] else { continue }
+                    verdict = v
+                    if recentVerdicts.count < 8 { recentVerdicts.append((domain, v)) } else { recentVerdicts[i % 8] = (domain, v) }
+                }
+                let expected: HostingProvider = expectedProvider == .google ? .google : .microsoft
+                let field = expectedProvider.calendarIdField.name
+                switch hostingIssue(for: verdict, expected: expected, policy: policy) {
+                case .ok: break
+                case let .warning(message): rows[i].issues.append(RowIssue(.warning, field: field, message))
+                case let .error(message): rows[i].issues.append(RowIssue(.error, field: field, message))
+                }
             }
         }
+    }
+}
+
+/// The last few calendar domains seen, so that rows naming the same domain share one `String`.
+struct RecentDomains {
+    private var entries: [(bytes: [UInt8], domain: String)] = []
+    private var next = 0
+
+    /// `calendarId`'s domain lowercased (``ValidatedRow/hostingCheck``'s), or `nil` without one.
+    mutating func domain(of calendarId: String) -> String? {
+        var calendarId = calendarId
+        return calendarId.withUTF8 { domain(utf8: $0) }
+    }
+
+    /// ``domain(of:)`` on the calendar id's UTF-8 bytes.
+    mutating func domain(utf8: UnsafeBufferPointer<UInt8>) -> String? {
+        do {
+            guard let at = utf8.lastIndex(of: 0x40), at + 1 < utf8.count else { return nil }
+            let raw = UnsafeBufferPointer(rebasing: utf8[(at + 1)...])
+            for e in entries where e.bytes.count == raw.count {
+                if e.bytes.withUnsafeBufferPointer({ b in zip(b, raw).allSatisfy { $0 == Self.asciiLower($1) } }) {
+                    return e.domain
+                }
+            }
+            let domain = EmailAddress.asciiLowercased(String(decoding: raw, as: UTF8.self))
+            guard !domain.isEmpty else { return nil }
+            if raw.allSatisfy({ $0 < 0x80 }) {
+                let entry = (Array(domain.utf8), domain)
+                if entries.count < 8 { entries.append(entry) } else { entries[next] = entry; next = (next + 1) % 8 }
+            }
+            return domain
+        }
+    }
+
+    @inline(__always) private static func asciiLower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+}
+
+/// Reads and validates batches: what the read-ahead thread runs.
+private struct BatchReader: @unchecked Sendable {
+    // Unchecked: once handed to the thread, the source and validator are used there only.
+    let source: any RecordSource
+    var validator: ResourceValidator
+    let batchSize: Int
+
+    /// The next batch (empty at the end of the input) and the input bytes read so far.
+    mutating func next() throws -> ([ValidatedRow], Int) {
+        var rows: [ValidatedRow] = []
+        rows.reserveCapacity(batchSize)
+        while rows.count < batchSize, let record = try source.next() {
+            rows.append(validator.validate(record))
+        }
+        return (rows, (source as? CSVRecordSource)?.bytesRead ?? 0)
+    }
+}
+
+/// A bounded hand-over of validated batches from the read-ahead thread to the pipeline's caller.
+/// An input error ends the stream at the point it happened, as it would without read-ahead
+/// (the rows of the batch it interrupted are not handed out).
+private final class ReadAhead: @unchecked Sendable {
+    // Unchecked: every field is guarded by `condition`.
+    private let condition = NSCondition()
+    private let capacity: Int
+    private var queue: [[ValidatedRow]] = []
+    private var head = 0
+    private var finished = false
+    private var failure: (any Error)?
+    private var cancelled = false
+    private var handedBytes = 0
+    private var queuedBytes: [Int] = []
+
+    init(capacity: Int) { self.capacity = max(1, capacity) }
+
+    /// The thread's body: reads until the end, an error or `cancel()`.
+    func run(_ reader: BatchReader) {
+        var reader = reader
+        while true {
+            let batch: [ValidatedRow]
+            let bytes: Int
+            do {
+                (batch, bytes) = try reader.next()
+            } catch {
+                condition.lock()
+                failure = error
+                finished = true
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            condition.lock()
+            if batch.isEmpty {
+                finished = true
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            while queue.count - head >= capacity && !cancelled { condition.wait() }
+            if cancelled {
+                condition.unlock()
+                return
+            }
+            if head > 0 {
+                queue.removeFirst(head)
+                queuedBytes.removeFirst(head)
+                head = 0
+            }
+            queue.append(batch)
+            queuedBytes.append(bytes)
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
+    /// The next batch, `nil` at the end; rethrows the reader's error once the batches before it are taken.
+    func take() throws -> [ValidatedRow]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while head == queue.count && !finished { condition.wait() }
+        if head < queue.count {
+            let batch = queue[head]
+            queue[head] = []
+            handedBytes = queuedBytes[head]
+            head += 1
+            condition.broadcast()
+            return batch
+        }
+        if let failure {
+            self.failure = nil
+            throw failure
+        }
+        return nil
+    }
+
+    var bytesRead: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return handedBytes
+    }
+
+    /// Lets the thread end (the pipeline is gone).
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
     }
 }
