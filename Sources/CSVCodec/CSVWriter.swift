@@ -42,7 +42,7 @@ public struct CSVWriter {
     /// The output so far (in-memory mode); in file mode, what has not been flushed yet.
     public var bytes: [UInt8] { buffer }
 
-    /// Writes one record.
+    /// Writes one record. A record without fields becomes an empty line, which readers skip.
     /// - Throws: ``CSVError`` of kind ``CSVError/Kind/io(_:)`` when the file descriptor cannot be written.
     public mutating func write(record: some Sequence<String>) throws {
         try write(record: record, formulaSafeColumns: [])

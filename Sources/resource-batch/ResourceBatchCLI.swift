@@ -89,7 +89,7 @@ enum ResourceBatchCLI {
         ]
         for c in commands { lines.append("  " + c.spec.name.padding(toLength: 12, withPad: " ", startingAt: 0) + c.spec.summary) }
         lines += [
-            "  help COMMAND  show a command's options",
+            "  help        help COMMAND shows a command's options",
             "",
             "Credentials come from ONSCHED_CLIENT_ID and ONSCHED_CLIENT_SECRET; --emulator needs none.",
             "Try: resource-batch import samples/resources.csv --emulator",

@@ -11,6 +11,7 @@
 /// The client is an immutable value, so it is `Sendable` and can serve any number of concurrent
 /// lookups; the socket work runs on a Dispatch queue (see `DNSTransport`).
 public struct DNSClient: MXResolving {
+    /// Servers, per-try timeout and retries.
     public let configuration: ResolverConfiguration
 
     /// A client for `configuration`, by default the system's (`/etc/resolv.conf`).

@@ -30,6 +30,7 @@ public enum DNSError: Error, Sendable, Equatable, CustomStringConvertible {
     /// and what happened, e.g. "DNS server 127.0.0.1:53 timed out".
     case lookupFailed(domain: String, reason: String)
 
+    /// A sentence saying what went wrong and where.
     public var description: String {
         switch self {
         case let .truncatedMessage(offset, needed, length):

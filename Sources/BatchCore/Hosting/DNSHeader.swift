@@ -3,13 +3,20 @@
 /// `flags` holds the raw second 16-bit word; the computed properties read and write its bits so
 /// that a parsed header round-trips unchanged.
 public struct DNSHeader: Sendable, Equatable {
+    /// Matches an answer to its query; random in queries.
     public var id: UInt16
+    /// QR, OPCODE, AA, TC, RD, RA, Z and RCODE as on the wire.
     public var flags: UInt16
+    /// QDCOUNT as read from the wire (the encoder writes the real counts).
     public var questionCount: UInt16
+    /// ANCOUNT.
     public var answerCount: UInt16
+    /// NSCOUNT.
     public var authorityCount: UInt16
+    /// ARCOUNT.
     public var additionalCount: UInt16
 
+    /// A header from its raw fields.
     public init(id: UInt16, flags: UInt16 = 0, questionCount: UInt16 = 0, answerCount: UInt16 = 0,
                 authorityCount: UInt16 = 0, additionalCount: UInt16 = 0) {
         self.id = id

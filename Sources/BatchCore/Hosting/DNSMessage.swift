@@ -5,10 +5,15 @@
 /// capped, and names are limited to 255 bytes. Malformed input throws a `DNSError`; it never
 /// traps and never loops.
 public struct DNSMessage: Sendable, Equatable {
+    /// The fixed header.
     public var header: DNSHeader
+    /// The question section.
     public var questions: [DNSQuestion]
+    /// The answer section.
     public var answers: [DNSResourceRecord]
+    /// The authority section.
     public var authorities: [DNSResourceRecord]
+    /// The additional section.
     public var additionals: [DNSResourceRecord]
 
     /// Size of the fixed header.
@@ -16,6 +21,7 @@ public struct DNSMessage: Sendable, Equatable {
     /// Upper bound on compression pointers followed in one name.
     static let maxPointersPerName = 64
 
+    /// A message from its sections.
     public init(header: DNSHeader, questions: [DNSQuestion] = [], answers: [DNSResourceRecord] = [],
                 authorities: [DNSResourceRecord] = [], additionals: [DNSResourceRecord] = []) {
         self.header = header

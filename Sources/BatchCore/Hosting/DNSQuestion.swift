@@ -2,10 +2,12 @@
 public struct DNSQuestion: Sendable, Equatable {
     /// The name as dot-separated labels, without a trailing dot (the root is "").
     public var name: String
+    /// QTYPE.
     public var type: DNSRecordType
     /// QCLASS; 1 is IN.
     public var recordClass: UInt16
 
+    /// A question, class IN unless told.
     public init(name: String, type: DNSRecordType, recordClass: UInt16 = DNSResourceRecord.classIN) {
         self.name = name
         self.type = type

@@ -19,11 +19,16 @@ public struct DNSResourceRecord: Sendable, Equatable {
 
     /// Owner name, without a trailing dot.
     public var name: String
+    /// TYPE.
     public var type: DNSRecordType
+    /// CLASS; 1 is IN.
     public var recordClass: UInt16
+    /// Seconds the record may be cached.
     public var ttl: UInt32
+    /// The decoded RDATA.
     public var data: RecordData
 
+    /// A record from its fields.
     public init(name: String, type: DNSRecordType, recordClass: UInt16 = DNSResourceRecord.classIN,
                 ttl: UInt32 = 0, data: RecordData) {
         self.name = name

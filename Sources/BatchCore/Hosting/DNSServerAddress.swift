@@ -10,7 +10,9 @@ public struct DNSServerAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// The IP literal as given (IPv6 without brackets).
     public let host: String
+    /// UDP/TCP port, 53 unless given.
     public let port: UInt16
+    /// IPv4 or IPv6.
     public let family: Family
 
     /// An address from an IP literal and a port; throws when `host` is not an IP literal.

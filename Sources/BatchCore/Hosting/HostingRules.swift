@@ -8,6 +8,7 @@
 public enum HostingRules {
     /// How an MX host name classifies.
     public struct MXClass: Sendable, Equatable {
+        /// Google or Microsoft.
         public var provider: HostingProvider
         /// True for the provider's consumer mail servers.
         public var consumerInfrastructure: Bool
@@ -27,12 +28,17 @@ public enum HostingRules {
     /// Second-level labels accepted before a country code in a variant (hotmail.co.uk, live.com.au).
     static let countrySecondLevels: Set<String> = ["co", "com"]
 
+    /// Country codes sold as generic names (live.tv, outlook.io); a bare `<label>.<code>` with one
+    /// of these is left to DNS rather than assumed to be Microsoft's.
+    static let vanityCountryCodes: Set<String> = ["ai", "am", "cc", "co", "fm", "gg", "io", "ly", "me", "to", "tv", "ws"]
+
     /// The provider whose consumer domain `domain` is, if it is one.
     ///
     /// Microsoft's country variants are matched by pattern rather than by a list that would go
     /// stale: the first label is `hotmail`, `live` or `outlook` and the rest is a two-letter
     /// country code, optionally after `co.` or `com.` (hotmail.fr, hotmail.co.uk, live.com.au,
-    /// outlook.de). Anything else (hotmail.example.org, live.shop) is not a consumer domain and
+    /// outlook.de), except bare vanity codes such as live.tv or outlook.io. Anything else
+    /// (hotmail.example.org, live.shop, live.tv) is not a consumer domain and
     /// goes to DNS, where Outlook.com's consumer MX (`*.olc.protection.outlook.com`) still
     /// identifies a real variant the pattern misses.
     public static func consumerProvider(of domain: String) -> HostingProvider? {
@@ -44,6 +50,7 @@ public enum HostingRules {
               microsoftCountryVariantLabels.contains(String(labels[0])),
               isCountryCode(labels[labels.count - 1]) else { return nil }
         if labels.count == 3 && !countrySecondLevels.contains(String(labels[1])) { return nil }
+        if labels.count == 2 && vanityCountryCodes.contains(String(labels[1])) { return nil }
         return .microsoft
     }
 

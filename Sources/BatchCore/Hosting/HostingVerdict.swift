@@ -56,7 +56,9 @@ public enum HostingVerdict: Sendable, Equatable {
             let kind = consumer ? (provider == .google ? " consumer Gmail" : provider == .microsoft ? " consumer Outlook.com" : "") : ""
             return "\(domain) is hosted by \(provider.displayName)\(kind) (MX \(mx))"
         case let .hostedElsewhere(domain, mx):
-            return "\(domain) is hosted by neither Google nor Microsoft (MX \(mx.joined(separator: ", ")))"
+            // A row message stays readable for domains with dozens of MX records.
+            let shown = mx.count > 3 ? mx.prefix(3).joined(separator: ", ") + ", … (\(mx.count) in all)" : mx.joined(separator: ", ")
+            return "\(domain) is hosted by neither Google nor Microsoft (MX \(shown))"
         case let .noMail(domain):
             return "\(domain) has no mail servers (no MX records)"
         case let .nxdomain(domain):

@@ -5,6 +5,7 @@ public struct MXRecord: Sendable, Equatable, Hashable {
     /// Host name of the exchanger, lowercased, without a trailing dot.
     public var exchange: String
 
+    /// A record; `exchange` is normalized (lowercased, no trailing dot).
     public init(preference: UInt16, exchange: String) {
         self.preference = preference
         self.exchange = DNSName.normalized(exchange)

@@ -16,6 +16,7 @@ public struct ResolverConfiguration: Sendable, Equatable {
     /// The fallback when resolv.conf names no usable server, as in glibc.
     public static let defaultServer = try! DNSServerAddress(host: "127.0.0.1", port: 53)
 
+    /// A configuration; no servers means 127.0.0.1:53, negative retries mean 0.
     public init(servers: [DNSServerAddress], timeout: Duration = .seconds(2), retries: Int = 2) {
         self.servers = servers.isEmpty ? [Self.defaultServer] : servers
         self.timeout = timeout

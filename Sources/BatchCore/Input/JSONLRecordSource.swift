@@ -121,26 +121,42 @@ public final class JSONLRecordSource: RecordSource {
         "googlecalendarauthurl", "outlookcalendarauthurl", "availability", "services", "skypename",
     ]
 
+    /// Keys holding the API's nested objects.
+    static let containerKeys: Set<String> = ["options", "contact", "address", "customfields"]
+
+    /// Nested objects first, then the object's own keys, each in key order. The result never
+    /// depends on dictionary order (which changes from run to run), and a flat key wins over the
+    /// same field inside a nested object.
     private func flatten(_ dict: [String: Any], into record: inout SourceRecord) {
-        for (key, value) in dict {
-            switch ColumnMapping.normalize(key) {
-            case "options", "contact", "address":
-                if let nested = value as? [String: Any] { flatten(nested, into: &record) }
-                else if !(value is NSNull) { typeIssue(key, "an object", &record) }
+        var flat: [String] = []
+        for key in dict.keys.sorted() {
+            let value = dict[key]!
+            let normalized = ColumnMapping.normalize(key)
+            guard Self.containerKeys.contains(normalized) else {
+                flat.append(key)
                 continue
-            case "customfields":
-                if let nested = value as? [String: Any] {
-                    for (k, v) in nested {
-                        let n = ColumnMapping.normalize(k)
-                        let custom = n.hasPrefix("field") ? "customField" + n.dropFirst(5) : k
-                        assign(key: custom, value: v, into: &record)
-                    }
-                } else if !(value is NSNull) { typeIssue(key, "an object", &record) }
+            }
+            if value is NSNull { continue }
+            guard let nested = value as? [String: Any] else {
+                // A flat column that shares the name (`Address` → addressLine1) is a plain value.
+                if ColumnMapping.lookup[normalized] != nil || overrides.entries[normalized] != nil {
+                    flat.append(key)
+                } else {
+                    typeIssue(key, "an object", &record)
+                }
                 continue
-            default:
-                assign(key: key, value: value, into: &record)
+            }
+            if normalized == "customfields" {
+                for k in nested.keys.sorted() {
+                    let n = ColumnMapping.normalize(k)
+                    let custom = n.hasPrefix("field") ? "customField" + n.dropFirst(5) : k
+                    assign(key: custom, value: nested[k]!, into: &record)
+                }
+            } else {
+                flatten(nested, into: &record)
             }
         }
+        for key in flat { assign(key: key, value: dict[key]!, into: &record) }
     }
 
     private func assign(key: String, value: Any, into record: inout SourceRecord) {

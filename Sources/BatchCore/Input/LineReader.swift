@@ -76,9 +76,11 @@ final class LineReader {
     private func fill() throws {
         start = 0
         end = 0
-        let n = block.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        var n: Int
+        repeat {
+            n = block.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        } while n < 0 && errno == EINTR // interrupted by a signal: not the end of the input
         if n < 0 {
-            if errno == EINTR { return }
             throw InputError.unreadable(path: "input", reason: String(cString: strerror(errno)))
         }
         if n == 0 { eof = true }

@@ -17,10 +17,29 @@ struct ChunkSender: Sendable {
 
     /// The outcomes of the chunk's rows that reached one; rows without an outcome (the run stopped)
     /// are left for `--resume`.
-    func send(_ chunk: Chunk) async -> [JournalRowOutcome] {
+    ///
+    /// With `verifyFirst` (creates an interrupted run may have made), the rows are looked up by
+    /// e-mail first and only the ones not found are sent.
+    func send(_ chunk: Chunk, verifyFirst: Bool = false) async -> [JournalRowOutcome] {
         var outcomes: [JournalRowOutcome] = []
         var work: [Chunk] = [chunk]
         var ambiguousRounds = 0
+        if verifyFirst && chunk.kind == .create {
+            do {
+                let (found, resend) = try await lookUp(chunk)
+                try record(found, chunk: chunk)
+                outcomes += found
+                work = []
+                if !resend.isEmpty {
+                    var again = chunk
+                    again.rows = resend
+                    work.append(again)
+                }
+            } catch {
+                stop.stop(.failed(describe(error)))
+                return outcomes
+            }
+        }
         while let next = work.popLast() {
             if stop.isStopped { break }
             do {

@@ -47,7 +47,7 @@ public struct ImportJob: Sendable {
         // Matching needs the tenant's e-mails, read once; so do creates an earlier run may have made.
         var index = TenantIndex()
         let uncertain = Set(replay?.uncertainCreates.map(\.row) ?? [])
-        if let client, options.matchBy == .email || !uncertain.isEmpty {
+        if let client, options.matchBy == .email {
             do {
                 index = try await TenantIndex.load(client: client, locationId: validation.locationId)
             } catch {
@@ -64,8 +64,8 @@ public struct ImportJob: Sendable {
             if let sender {
                 for _ in 0..<options.concurrency {
                     group.addTask {
-                        while let chunk = await queue.pop() {
-                            let outcomes = await sender.send(chunk)
+                        while let item = await queue.pop() {
+                            let outcomes = await sender.send(item.chunk, verifyFirst: item.verifyFirst)
                             try await collector.complete(outcomes)
                         }
                     }
@@ -78,7 +78,7 @@ public struct ImportJob: Sendable {
                     var finals: [(ReportRow, [UInt8]?)] = []
                     var pendings: [(ReportRow, [UInt8]?)] = []
                     var chunks: [Chunk] = []
-                    var recovered: [JournalRowOutcome] = []
+                    var verify: [Chunk] = []
                     for row in batch {
                         let raw = row.record.raw
                         if row.issues.hasErrors {
@@ -110,12 +110,17 @@ public struct ImportJob: Sendable {
                         }
                         let planned = PlannedRow(row: row.row, line: row.line, operation: operation,
                                                  returnURLs: row.returnURLs, payload: row.payload, email: row.emailKey)
-                        if uncertain.contains(row.row), operation == .create, let key = row.emailKey,
-                           let id = index.ids(forEmail: key).first {
-                            // An earlier run's create that did happen: report it, do not create again.
+                        var decided = operation
+                        if uncertain.contains(row.row), case .update = operation {
+                            // The interrupted run's create happened (the tenant now has the e-mail): it was created.
+                            decided = .create
+                        }
+                        if uncertain.contains(row.row), decided == .create {
+                            // An earlier run may have created it: look it up before creating.
                             pendings.append((ReportRow(row, status: .valid), raw))
-                            recovered.append(JournalRowOutcome(row: row.row, status: .created, id: id,
-                                                               message: "created by the interrupted run"))
+                            var p = planned
+                            p.operation = .create
+                            verify.append(Chunk(id: 0, part: [row.row], kind: .create, returnURLs: row.returnURLs, rows: [p]))
                             continue
                         }
                         pendings.append((ReportRow(row, status: .valid), raw))
@@ -123,10 +128,7 @@ public struct ImportJob: Sendable {
                     }
                     try await collector.addFinal(finals)
                     await collector.addPending(pendings)
-                    if !recovered.isEmpty {
-                        try journal?.0.append(.done(JournalDone(chunk: "recovered", rows: recovered)))
-                        try await collector.complete(recovered)
-                    }
+                    for chunk in verify where !(await queue.push(chunk, verifyFirst: true)) { break }
                     if await collector.backlog > backlogLimit { chunks += planner.finish() }
                     for chunk in chunks where !(await queue.push(chunk)) { break }
                     if let progress, clock.now - lastProgress > .milliseconds(250) {

@@ -66,7 +66,10 @@ public struct OnSchedClient: Sendable {
     /// - Parameters:
     ///   - locationId: the location (the company's primary one when nil).
     ///   - email: only resources with this e-mail (as the server filters it).
-    ///   - includeDeleted: sends `deleted=true`.
+    ///   - includeDeleted: also list deleted resources. The API's `deleted` parameter selects
+    ///     live (`false`, the default) or deleted (`true`) resources, so this makes a second pass
+    ///     with `deleted=true` after the live ones, keeping only resources marked deleted (so a
+    ///     server that reads `deleted=true` as "include" yields no duplicates).
     ///   - pageSize: 1…100 (clamped).
     ///   - onPage: called with each page in order; the next page is fetched after it returns.
     /// - Throws: `OnSchedError`; `.invalidResponse` when the server says `hasMore` but sends an
@@ -75,13 +78,25 @@ public struct OnSchedClient: Sendable {
         locationId: String? = nil, email: String? = nil, includeDeleted: Bool = false, pageSize: Int = 100,
         onPage: ([Resource]) async throws -> Void
     ) async throws {
+        try await listPages(locationId: locationId, email: email, deleted: nil, pageSize: pageSize, onPage: onPage)
+        if includeDeleted {
+            try await listPages(locationId: locationId, email: email, deleted: true, pageSize: pageSize) { page in
+                let deleted = page.filter { $0.deletedStatus == true }
+                if !deleted.isEmpty { try await onPage(deleted) }
+            }
+        }
+    }
+
+    private func listPages(
+        locationId: String?, email: String?, deleted: Bool?, pageSize: Int, onPage: ([Resource]) async throws -> Void
+    ) async throws {
         let limit = min(max(pageSize, 1), Self.maxBulkSize)
         var offset = 0
         while true {
             var query: [(name: String, value: String)] = []
             if let locationId, !locationId.isEmpty { query.append(("locationId", locationId)) }
             if let email, !email.isEmpty { query.append(("email", email)) }
-            if includeDeleted { query.append(("deleted", "true")) }
+            if let deleted { query.append(("deleted", deleted ? "true" : "false")) }
             query.append(("offset", String(offset)))
             query.append(("limit", String(limit)))
             let response = try await perform(.get, url: try url(["setup", "v1", "resources"], query: query))

@@ -5,7 +5,8 @@ import Foundation
 /// - One `POST` to the token endpoint (form fields `client_id`, `client_secret`,
 ///   `grant_type=client_credentials`, `scope=OnSchedApi`, percent-encoded).
 /// - The token is reused until `refreshMargin` seconds (default 60) before it expires
-///   (`expires_in`, 3600 when absent), judged by the injected clock.
+///   (`expires_in`, 3600 when absent; half-way for a lifetime under twice the margin), judged by
+///   the injected clock.
 /// - Callers arriving while a fetch is running wait for that fetch: one request, not one each.
 /// - `invalidate(_:)` after a 401 drops that token (only if it is still the cached one), so the
 ///   next caller fetches once however many workers saw the 401.
@@ -14,7 +15,9 @@ import Foundation
 public actor TokenProvider: CustomStringConvertible {
     private struct Cached {
         let token: String
-        let expiresAt: Double
+        /// When to fetch a new one: `refreshMargin` before expiry, or half-way through a
+        /// lifetime shorter than twice the margin (so a short-lived token is still reused).
+        let refreshAt: Double
     }
 
     private let tokenURL: URL
@@ -50,7 +53,7 @@ public actor TokenProvider: CustomStringConvertible {
 
     /// A valid access token, fetched only when none is cached or it is about to expire.
     public func token() async throws -> String {
-        if let cached, clock.now < cached.expiresAt - refreshMargin { return cached.token }
+        if let cached, clock.now < cached.refreshAt { return cached.token }
         if let inFlight {
             joinedFetches += 1
             return try await inFlight.value.token
@@ -114,7 +117,7 @@ public actor TokenProvider: CustomStringConvertible {
             throw OnSchedError.invalidResponse("the token endpoint's answer has no access_token")
         }
         let lifetime = Self.seconds(object["expires_in"]) ?? defaultLifetime
-        return Cached(token: token, expiresAt: started + lifetime)
+        return Cached(token: token, refreshAt: started + lifetime - min(refreshMargin, lifetime / 2))
     }
 
     /// `expires_in` as a number or a numeric string.

@@ -52,6 +52,8 @@ public final class ErrorsWriter {
         switch format {
         case .jsonl:
             var line: [UInt8] = []
+            // A byte order mark before the first object (files saved by Windows editors) is not data.
+            let raw = raw.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(raw.dropFirst(3)) : raw
             let trimmedStart = raw.firstIndex { $0 != 0x20 && $0 != 0x09 }
             if let s = trimmedStart, raw[s] == UInt8(ascii: "{") {
                 let rest = raw[(s + 1)...]
@@ -79,6 +81,13 @@ public final class ErrorsWriter {
                 try file.write(encode(fields))
             } else {
                 var line = raw
+                // A record may be shorter than the header (allowed on input): pad it so the
+                // message lands in the error column, not in a data column.
+                var options = CSVReaderOptions()
+                options.delimiter = delimiter
+                if let count = (try? CSVReader(bytes: raw, options: options).next())??.count, count < headers.count {
+                    line.append(contentsOf: repeatElement(delimiter, count: headers.count - count))
+                }
                 line.append(delimiter)
                 line.append(contentsOf: encode([message]).dropLast(2))
                 line.append(contentsOf: [0x0D, 0x0A])

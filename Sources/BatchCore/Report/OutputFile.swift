@@ -22,7 +22,7 @@ public final class OutputFile {
         } else {
             let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
             guard fd >= 0 else {
-                throw InputError.unreadable(path: path, reason: "cannot write: " + String(cString: strerror(errno)))
+                throw Self.cannotWrite(path)
             }
             fchmod(fd, 0o600)
             self.fd = fd
@@ -32,6 +32,11 @@ public final class OutputFile {
 
     deinit {
         if !closed { try? close() }
+    }
+
+    /// "cannot write PATH: reason". Not `InputError.unreadable`, whose text says "cannot read".
+    static func cannotWrite(_ path: String) -> InputError {
+        .unsupported("cannot write \(path == "-" ? "standard output" : path): \(String(cString: strerror(errno)))")
     }
 
     public func write(_ bytes: some Sequence<UInt8>) throws {
@@ -51,7 +56,7 @@ public final class OutputFile {
             let n = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw InputError.unreadable(path: path, reason: "cannot write: " + String(cString: strerror(errno)))
+                throw Self.cannotWrite(path)
             }
             offset += n
         }

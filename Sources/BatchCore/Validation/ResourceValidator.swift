@@ -184,8 +184,17 @@ public struct ResourceValidator: Sendable {
         guard digits.allSatisfy({ b[$0] >= 0x30 && b[$0] <= 0x39 }), b[4] == 0x2D, b[7] == 0x2D else { return false }
         let month = Int(b[5] - 0x30) * 10 + Int(b[6] - 0x30)
         let day = Int(b[8] - 0x30) * 10 + Int(b[9] - 0x30)
-        guard (1...12).contains(month), (1...31).contains(day) else { return false }
+        let year = b[0..<4].reduce(0) { $0 * 10 + Int($1 - 0x30) }
+        guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year) else { return false }
         return b.count == 10 || b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: " ")
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 
     /// Why `url` cannot be a return URL (absolute `https`, `http` only for localhost), cached per value.

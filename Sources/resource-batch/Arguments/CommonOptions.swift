@@ -149,6 +149,10 @@ enum CommonOptions {
         let errors = args.value("errors") ?? ReportPaths.errors(forInput: input, format: inFormat)
         if path != "-", path == input { throw UsageError("--report would overwrite the input \(input)", command: args.command.name) }
         if errors == input { throw UsageError("--errors would overwrite the input \(input)", command: args.command.name) }
+        // Both are truncated when opened: the errors file, created at the first failing row, would wipe the report.
+        if errors == path {
+            throw UsageError("--errors and --report name the same file (\(path)); give them different paths", command: args.command.name)
+        }
         return ReportSettings(path: path, format: format, excel: args.flag("excel"), errorsPath: errors,
                               summaryJSON: args.value("summary-json"), quiet: args.flag("quiet"))
     }

@@ -1,70 +1,14 @@
 import Testing
 @testable import BatchCore
 
-/// Records what a fake resolver was asked, and how many lookups overlapped.
-actor ResolverLog {
-    private(set) var calls: [String] = []
-    private(set) var running = 0
-    private(set) var maxRunning = 0
-
-    func begin(_ domain: String) {
-        calls.append(domain)
-        running += 1
-        maxRunning = max(maxRunning, running)
-    }
-
-    func end() { running -= 1 }
-}
-
-/// Holds lookups until opened, so tests control overlap without timing.
-actor Gate {
-    private var isOpen = false
-    private var waiting: [CheckedContinuation<Void, Never>] = []
-
-    func wait() async {
-        if isOpen { return }
-        await withCheckedContinuation { waiting.append($0) }
-    }
-
-    func open() {
-        isOpen = true
-        for w in waiting { w.resume() }
-        waiting = []
-    }
-}
-
-/// A resolver answering from a dictionary; unknown domains are NXDOMAIN.
-struct FakeResolver: MXResolving {
-    var answers: [String: Result<MXLookupResult, DNSError>]
-    let log = ResolverLog()
-    var gate: Gate?
-
-    func lookupMX(_ domain: String) async throws -> MXLookupResult {
-        await log.begin(domain)
-        if let gate { await gate.wait() }
-        await log.end()
-        return try (answers[domain] ?? .success(.nxdomain)).get()
-    }
-}
-
-/// Waits (by yielding, bounded) until `condition` holds; the tests assert outcomes, not time.
-func eventually(_ condition: () async -> Bool) async -> Bool {
-    for _ in 0..<20_000 {
-        if await condition() { return true }
-        await Task.yield()
-        try? await Task.sleep(for: .milliseconds(1))
-    }
-    return await condition()
-}
-
 @Suite struct HostingClassifierTests {
     static func records(_ hosts: (UInt16, String)...) -> Result<MXLookupResult, DNSError> {
         .success(.records(hosts.map { MXRecord(preference: $0.0, exchange: $0.1) }))
     }
 
     /// A fresh fake per test, so call logs are not shared between tests running in parallel.
-    static func makeFake() -> FakeResolver {
-        FakeResolver(answers: [
+    static func makeFake() -> FakeMXResolver {
+        FakeMXResolver(answers: [
         "legacy-google.com": records((1, "aspmx.l.google.com"), (5, "alt1.aspmx.l.google.com")),
         "old-googlemail.com": records((10, "aspmx2.googlemail.com")),
         "new-google.com": records((1, "smtp.google.com")),
@@ -126,12 +70,12 @@ func eventually(_ condition: () async -> Bool) async -> Bool {
 
     @Test func concurrentCallersShareOneLookup() async {
         var fake = Self.makeFake()
-        let gate = Gate()
+        let gate = LookupGate()
         fake.gate = gate
         let c = HostingClassifier(resolver: fake)
         let verdicts = await withTaskGroup(of: HostingVerdict.self) { group in
             for i in 0..<50 { group.addTask { await c.classify(email: "user\(i)@ms365.com") } }
-            #expect(await eventually { await fake.log.calls.count == 1 })
+            #expect(await hostingEventually { await fake.log.calls.count == 1 })
             await gate.open()
             var all: [HostingVerdict] = []
             for await v in group { all.append(v) }
@@ -144,12 +88,12 @@ func eventually(_ condition: () async -> Bool) async -> Bool {
     }
 
     @Test func lookupsInFlightAreBounded() async {
-        let gate = Gate()
-        let fake = FakeResolver(answers: [:], gate: gate)
+        let gate = LookupGate()
+        let fake = FakeMXResolver(answers: [:], gate: gate)
         let c = HostingClassifier(resolver: fake, maxConcurrentLookups: 3)
         await withTaskGroup(of: Void.self) { group in
             for i in 0..<20 { group.addTask { _ = await c.classify(domain: "d\(i).example") } }
-            #expect(await eventually {
+            #expect(await hostingEventually {
                 let running = await fake.log.running
                 let waiting = await c.waitingLookupCount
                 return running == 3 && waiting == 17
@@ -162,14 +106,14 @@ func eventually(_ condition: () async -> Bool) async -> Bool {
     }
 
     @Test func waitersAreServedInArrivalOrder() async {
-        let gate = Gate()
-        let fake = FakeResolver(answers: [:], gate: gate)
+        let gate = LookupGate()
+        let fake = FakeMXResolver(answers: [:], gate: gate)
         let c = HostingClassifier(resolver: fake, maxConcurrentLookups: 1)
         await withTaskGroup(of: Void.self) { group in
             for (i, name) in ["a", "b", "c", "d", "e"].enumerated() {
                 group.addTask { _ = await c.classify(domain: "\(name).example") }
                 // Let this one reach the classifier before the next one starts.
-                #expect(await eventually {
+                #expect(await hostingEventually {
                     let calls = await fake.log.calls.count
                     let waiting = await c.waitingLookupCount
                     return calls == 1 && waiting == i

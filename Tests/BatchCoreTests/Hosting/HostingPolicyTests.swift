@@ -53,6 +53,8 @@ import Testing
             == "lookup of x.com failed: DNS server 127.0.0.1:53 timed out")
         #expect(HostingVerdict.hostedElsewhere(domain: "a.com", mx: ["mx1.a.com", "mx2.a.com"]).explanation
             == "a.com is hosted by neither Google nor Microsoft (MX mx1.a.com, mx2.a.com)")
+        #expect(HostingVerdict.hostedElsewhere(domain: "a.com", mx: (1...40).map { "mx\($0).a.com" }).explanation
+            == "a.com is hosted by neither Google nor Microsoft (MX mx1.a.com, mx2.a.com, mx3.a.com, … (40 in all))")
         #expect(HostingVerdict.lookupFailed(domain: "x.com", reason: "r").provider == nil)
         #expect(HostingVerdict.noMail(domain: "x.com").provider == .other)
     }

@@ -15,7 +15,7 @@ import Testing
     }
 
     @Test(arguments: ["acme.com", "gmail.co", "hotmail.example.org", "live.shop", "mail.hotmail.com",
-                      "hotmail.net.uk", "outlook.acme.com", "notgmail.com", ""])
+                      "hotmail.net.uk", "outlook.acme.com", "notgmail.com", "live.tv", "outlook.io", ""])
     func notConsumerDomains(_ domain: String) {
         #expect(HostingRules.consumerProvider(of: domain) == nil)
     }

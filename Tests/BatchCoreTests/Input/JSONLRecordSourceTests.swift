@@ -174,3 +174,39 @@ import Testing
         #expect(throws: InputError.self) { _ = try JSONLRecordSource(path: "/nonexistent/x.jsonl", options: InputOptions()) }
     }
 }
+
+@Suite struct JSONLDeterminismTests {
+    @Test func flatAddressStringIsAddressLine1() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let path = try dir.write("in.jsonl", #"{"name":"A","Address":"1 Main St"}"# + "\n")
+        let r = try #require(try JSONLRecordSource(path: path, options: InputOptions()).next())
+        #expect(r.issues.isEmpty, "a flat 'Address' column, as in the CSV, is a value, not a malformed object")
+        #expect(r.input[.addressLine1] == "1 Main St")
+    }
+
+    @Test func flatKeyWinsOverNestedWhateverTheKeyOrder() throws {
+        // Dictionary order varies with the keys and from run to run; many shapes make a lucky pass unlikely.
+        var text = ""
+        for i in 0..<40 {
+            let extra = (0..<(i % 7)).map { #""k\#(i)_\#($0)":\#($0)"# }.joined(separator: ",")
+            text += #"{"name":"N\#(i)","city":"flat","address":{"city":"nested"},"calendarAvailability":"1","options":{"calendarAvailability":"2"}\#(extra.isEmpty ? "" : "," + extra)}"# + "\n"
+        }
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let source = try JSONLRecordSource(path: try dir.write("in.jsonl", text), options: InputOptions())
+        for r in try readAll(source) {
+            #expect(r.input[.city] == "flat")
+            #expect(r.input[.calendarAvailability] == "1")
+        }
+    }
+
+    @Test func unknownKeysOfOneLineAreListedInKeyOrder() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let path = try dir.write("in.jsonl", #"{"zeta":1,"name":"A","alpha":2,"mid":3,"options":{"beta":4}}"# + "\n" + #"{"name":"B","aaa":1}"# + "\n")
+        let source = try JSONLRecordSource(path: path, options: InputOptions())
+        _ = try readAll(source)
+        #expect(source.unmappedColumns == ["beta", "alpha", "mid", "zeta", "aaa"])
+    }
+}

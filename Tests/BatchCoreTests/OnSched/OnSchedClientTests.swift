@@ -54,15 +54,29 @@ import Testing
             return .json(#"{"object":"list","url":"/setup/v1/resources","hasMore":\#(end < total),"count":\#(end - offset),"total":\#(total),"data":\#(Self.resourcesJSON(offset..<end))}"#)
         }
         let pages = TestLog<[Resource]>()
-        try await client.listResources(locationId: "loc 1", includeDeleted: true) { pages.append($0) }
+        try await client.listResources(locationId: "loc 1") { pages.append($0) }
         #expect(pages.all.map(\.count) == [100, 100, 50])
         #expect(pages.all.flatMap { $0 }.map(\.id) == (0..<250).map { String($0) })
         let requests = apiRequests(transport)
         #expect(requests.map { Self.query($0)["offset"] } == ["0", "100", "200"])
         #expect(requests.allSatisfy { $0.method == .get && $0.url.path == "/setup/v1/resources" })
-        #expect(Self.query(requests[0]) == ["locationId": "loc 1", "deleted": "true", "offset": "0", "limit": "100"])
+        #expect(Self.query(requests[0]) == ["locationId": "loc 1", "offset": "0", "limit": "100"])
         #expect(requests[0].header("Authorization") == "Bearer tok1")
         #expect(await client.stats == ClientStats(requests: 3, retries: 0, throttled: 0, tokenFetches: 1))
+    }
+
+    @Test func includeDeletedAddsAPassOverDeletedResources() async throws {
+        let (client, transport) = makeClient { request, _ in
+            if Self.query(request)["deleted"] == "true" {
+                // A server reading deleted=true as "include" sends live ones too: they are dropped.
+                return .json(#"{"hasMore":false,"count":2,"data":[{"id":"1","deletedStatus":false},{"id":"9","deletedStatus":true}]}"#)
+            }
+            return .json(#"{"hasMore":false,"count":1,"data":[{"id":"1","deletedStatus":false}]}"#)
+        }
+        let pages = TestLog<[Resource]>()
+        try await client.listResources(includeDeleted: true) { pages.append($0) }
+        #expect(pages.all.map { $0.map(\.id) } == [["1"], ["9"]])
+        #expect(apiRequests(transport).map { Self.query($0)["deleted"] } == [nil, "true"])
     }
 
     @Test func aServerClaimingMorePagesWithAnEmptyPageIsStopped() async throws {

@@ -51,8 +51,8 @@ import Testing
 
     @Test func concurrentCallersShareOneFetch() async throws {
         let clock = FakeClock()
-        // The endpoint answers only when the clock reaches 1, and with a token that is already
-        // inside the refresh margin, so only a shared fetch can explain a single request.
+        // The endpoint answers only when the clock reaches 1; every caller must have joined the
+        // one fetch in flight before it answers.
         let transport = ScriptedHTTPTransport { _, i in
             try await clock.sleep(until: 1)
             return .json(#"{"access_token":"shared\#(i)","expires_in":30}"#)
@@ -67,6 +67,17 @@ import Testing
         await yieldUntil("all answered") { results.all.count == 5 }
         #expect(Set(results.all) == ["shared0"])
         #expect(await provider.fetchCount == 1)
+    }
+
+    @Test func aShortLivedTokenIsReusedForHalfItsLifetime() async throws {
+        let clock = FakeClock()
+        let transport = issuer(expiresIn: "30")
+        let provider = TokenProvider(tokenURL: Self.tokenURL, credentials: Self.credentials, transport: transport, clock: clock)
+        #expect(try await provider.token() == "tok1")
+        clock.advance(by: 14.9)
+        #expect(try await provider.token() == "tok1")
+        clock.advance(by: 0.1)
+        #expect(try await provider.token() == "tok2")
     }
 
     @Test func invalidateDropsOnlyThatToken() async throws {

@@ -82,3 +82,35 @@ import Testing
         #expect(!dir.exists("errors"))
     }
 }
+
+@Suite struct ErrorsWriterShortRecordTests {
+    @Test func shortRecordGetsItsErrorUnderTheErrorColumn() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        // Fewer fields than the header are fine to read; the error must still land in the error column.
+        let path = try dir.write("in.csv", "name,email,city\nAna\n\"Ben, Jr.\",\n")
+        let opened = try OpenedInput(path: path, options: InputOptions())
+        let errors = opened.errorsWriter(path: dir.path("errors.csv"))
+        while let r = try opened.source.next() { try errors.write(raw: r.raw, message: "email: is required") }
+        try errors.close()
+        let text = String(decoding: try dir.read("errors.csv"), as: UTF8.self)
+        #expect(text == "name,email,city,error\r\nAna,,,email: is required\r\n\"Ben, Jr.\",,,email: is required\r\n")
+        // Read back, the message is in the ignored error column, not in email.
+        let reread = try CSVRecordSource(path: dir.path("errors.csv"), options: InputOptions())
+        let first = try #require(try reread.next())
+        #expect(first.input[.email] == nil && first.input[.name] == "Ana")
+    }
+
+    @Test func jsonlWithByteOrderMarkKeepsTheObjectShape() throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let path = try dir.write("in.jsonl", [0xEF, 0xBB, 0xBF] + Array(#"{"email":"a@x.example"}"#.utf8) + [0x0A])
+        let opened = try OpenedInput(path: path, options: InputOptions())
+        let errors = opened.errorsWriter(path: dir.path("errors.jsonl"))
+        let r = try #require(try opened.source.next())
+        #expect(r.input[.email] == "a@x.example", "the BOM does not stop the line from being read")
+        try errors.write(raw: r.raw, message: "name: is required")
+        try errors.close()
+        #expect(String(decoding: try dir.read("errors.jsonl"), as: UTF8.self) == #"{"error":"name: is required","email":"a@x.example"}"# + "\n")
+    }
+}

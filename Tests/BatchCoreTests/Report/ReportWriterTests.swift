@@ -92,8 +92,13 @@ func fileMode(_ path: String) throws -> Int {
         #expect(!text(try dir.read("old")).contains("previous"), "truncated")
     }
 
-    @Test func unwritablePathIsAnError() {
-        #expect(throws: InputError.self) { _ = try ReportWriter(path: "/nonexistent/dir/r.csv", format: .csv) }
+    @Test func unwritablePathIsAnErrorSayingWrite() {
+        #expect {
+            _ = try ReportWriter(path: "/nonexistent/dir/r.csv", format: .csv)
+        } throws: { error in
+            let text = (error as? InputError)?.description ?? ""
+            return text.hasPrefix("cannot write /nonexistent/dir/r.csv: ") && !text.contains("cannot read")
+        }
     }
 
     @Test func manyRowsAreAllFlushed() throws {

@@ -174,7 +174,13 @@ func errorFields(_ row: ValidatedRow) -> [String?] { row.issues.filter { $0.seve
         #expect(r.issues.allSatisfy { $0.message.contains("'") }, "each message quotes the value at fault")
     }
 
-    @Test(arguments: ["2025-13-01", "2025-00-10", "2025-01-32", "2025-1-1", "20250101", "2025-01-01X", "nan", "inf"])
+    @Test(arguments: ["2024-02-29", "2000-02-29", "2025-04-30", "2025-12-31", "2025-01-31T08:00", "2025-01-31 08:00"])
+    func goodDates(text: String) {
+        #expect(ResourceValidator.isISODate(text))
+    }
+
+    @Test(arguments: ["2025-13-01", "2025-00-10", "2025-01-32", "2025-1-1", "20250101", "2025-01-01X", "nan", "inf",
+                      "2025-02-29", "1900-02-29", "2025-02-30", "2025-04-31", "2025-06-31"])
     func badDates(text: String) {
         #expect(!ResourceValidator.isISODate(text))
     }

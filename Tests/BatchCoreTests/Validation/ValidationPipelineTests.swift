@@ -3,7 +3,7 @@ import Testing
 @testable import BatchCore
 
 /// MX answers from a dictionary, counting lookups per domain.
-final class FakeResolver: MXResolving {
+final class CountingMXResolver: MXResolving {
     let answers: [String: MXLookupResult]
     private let counts = Mutex<[String: Int]>([:])
 
@@ -42,7 +42,7 @@ final class ArraySource: RecordSource {
         specs.enumerated().map { record($1, row: $0 + 1, line: $0 + 2) }
     }
 
-    func run(_ records: [SourceRecord], policy: HostingPolicy = .strict, resolver: FakeResolver, batchSize: Int = 1024,
+    func run(_ records: [SourceRecord], policy: HostingPolicy = .strict, resolver: CountingMXResolver, batchSize: Int = 1024,
              table: DomainHostingTable? = nil) async throws -> ([ValidatedRow], ValidationPipeline) {
         var o = ValidationOptions()
         o.returnURLs.google = "https://example.com/back"
@@ -56,7 +56,7 @@ final class ArraySource: RecordSource {
     }
 
     @Test func oneLookupPerDomainAcrossBatches() async throws {
-        let resolver = FakeResolver(Self.mx)
+        let resolver = CountingMXResolver(Self.mx)
         var specs: [[ResourceField: String]] = []
         for i in 0..<10 {
             specs.append([.name: "G\(i)", .email: "g\(i)@acme.example", .googleCalendarId: "g\(i)@ACME.example"])
@@ -72,7 +72,7 @@ final class ArraySource: RecordSource {
     }
 
     @Test func consumerDomainsAndRowsWithoutCalendarNeedNoLookup() async throws {
-        let resolver = FakeResolver([:])
+        let resolver = CountingMXResolver([:])
         let (out, _) = try await run(rows([
             [.name: "A", .email: "a@gmail.com", .googleCalendarId: "a@gmail.com"],
             [.name: "B", .email: "b@hotmail.co.uk", .outlookCalendarId: "b@hotmail.co.uk"],
@@ -83,7 +83,7 @@ final class ArraySource: RecordSource {
     }
 
     @Test func wrongProviderIsAnErrorWhenStrict() async throws {
-        let resolver = FakeResolver(Self.mx)
+        let resolver = CountingMXResolver(Self.mx)
         let (out, _) = try await run(rows([
             [.name: "A", .email: "a@contoso.example", .googleCalendarId: "a@contoso.example"],
             [.name: "B", .email: "b@acme.example", .outlookCalendarId: "b@acme.example"],
@@ -97,7 +97,7 @@ final class ArraySource: RecordSource {
     }
 
     @Test func failedLookupIsOnlyAWarningWhenStrict() async throws {
-        let resolver = FakeResolver(Self.mx)
+        let resolver = CountingMXResolver(Self.mx)
         let (out, _) = try await run(rows([[.name: "A", .email: "a@timeout.example", .googleCalendarId: "a@timeout.example"]]), resolver: resolver)
         #expect(out[0].isValid)
         #expect(out[0].issues.count == 1)
@@ -106,7 +106,7 @@ final class ArraySource: RecordSource {
     }
 
     @Test func warnPolicyMakesEverythingAWarning() async throws {
-        let resolver = FakeResolver(Self.mx)
+        let resolver = CountingMXResolver(Self.mx)
         let (out, _) = try await run(rows([
             [.name: "A", .email: "a@contoso.example", .googleCalendarId: "a@contoso.example"],
             [.name: "B", .email: "b@nomail.example", .outlookCalendarId: "b@nomail.example"],
@@ -117,7 +117,7 @@ final class ArraySource: RecordSource {
     }
 
     @Test func offPolicyLooksNothingUp() async throws {
-        let resolver = FakeResolver(Self.mx)
+        let resolver = CountingMXResolver(Self.mx)
         let (out, _) = try await run(rows([[.name: "A", .email: "a@contoso.example", .googleCalendarId: "a@contoso.example"]]),
                                      policy: .off, resolver: resolver)
         #expect(out[0].issues.isEmpty)
@@ -125,7 +125,7 @@ final class ArraySource: RecordSource {
     }
 
     @Test func domainHostingTableAnswersWithoutDNS() async throws {
-        let resolver = FakeResolver([:])
+        let resolver = CountingMXResolver([:])
         let table = DomainHostingTable(entries: ["acme.example": .google, "contoso.example": .microsoft])
         let (out, _) = try await run(rows([
             [.name: "A", .email: "a@acme.example", .googleCalendarId: "a@acme.example"],
@@ -137,13 +137,13 @@ final class ArraySource: RecordSource {
     }
 
     @Test func invalidCalendarIdIsNotLookedUp() async throws {
-        let resolver = FakeResolver(Self.mx)
+        let resolver = CountingMXResolver(Self.mx)
         let (out, _) = try await run(rows([[.name: "A", .email: "a@x.example", .googleCalendarId: "a@@acme.example"]]), resolver: resolver)
         #expect(errorFields(out[0]) == ["googleCalendarId"], "one error, from the syntax check, none from hosting")
     }
 
     @Test func duplicatesAreSkippedNamingTheFirstRowAcrossBatches() async throws {
-        let resolver = FakeResolver(Self.mx)
+        let resolver = CountingMXResolver(Self.mx)
         let (out, p) = try await run(rows([
             [.name: "A", .email: "ana@x.example"],
             [.name: "B", .email: "ben@x.example", .id: "7"],
@@ -159,7 +159,7 @@ final class ArraySource: RecordSource {
     }
 
     @Test func onlyRowsWithoutErrorsClaimKeys() async throws {
-        let resolver = FakeResolver(Self.mx)
+        let resolver = CountingMXResolver(Self.mx)
         let (out, p) = try await run(rows([
             [.email: "ana@x.example"],                       // invalid: no name; claims nothing
             [.name: "A", .email: "ana@x.example"],           // valid: the first good row
@@ -173,7 +173,7 @@ final class ArraySource: RecordSource {
     }
 
     @Test func hostingErrorRowDoesNotClaimItsEmail() async throws {
-        let resolver = FakeResolver(Self.mx)
+        let resolver = CountingMXResolver(Self.mx)
         let (out, _) = try await run(rows([
             [.name: "A", .email: "a@contoso.example", .googleCalendarId: "a@contoso.example"],
             [.name: "A2", .email: "a@contoso.example", .outlookCalendarId: "a@contoso.example"],

@@ -1,7 +1,7 @@
 import Testing
 @testable import BatchCore
 
-@Suite struct ResolverConfigurationTests {
+@Suite struct HostingResolverConfigurationTests {
     @Test func parsesServerAddresses() throws {
         #expect(try DNSServerAddress(parsing: "127.0.0.1").description == "127.0.0.1:53")
         #expect(try DNSServerAddress(parsing: " 10.1.2.3:5353 ").description == "10.1.2.3:5353")

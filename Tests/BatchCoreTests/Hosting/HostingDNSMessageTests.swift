@@ -2,7 +2,7 @@ import Testing
 @testable import BatchCore
 
 /// Wire format: hand-built byte arrays, compression, hostile input.
-@Suite struct DNSMessageTests {
+@Suite struct HostingDNSMessageTests {
     /// A response to "acme.com MX" with two compressed MX answers:
     /// aspmx.l.google.com (pref 1, "com" by pointer) and alt1.aspmx.l.google.com (pref 5,
     /// pointing into the first answer's RDATA).
@@ -42,7 +42,7 @@ import Testing
     }
 
     @Test func parsesHeaderQuestionAndCompressedMXAnswers() throws {
-        let m = try DNSMessage(parsing: Self.compressedResponse)
+        let m = try DNSMessage(parsing: HostingDNSMessageTests.compressedResponse)
         #expect(m.header.id == 0x1234)
         #expect(m.header.isResponse)
         #expect(m.header.recursionAvailable)
@@ -60,9 +60,9 @@ import Testing
     }
 
     @Test func everyTruncationOfAValidMessageIsRejected() {
-        for length in 0..<Self.compressedResponse.count {
+        for length in 0..<HostingDNSMessageTests.compressedResponse.count {
             #expect(throws: DNSError.self, "prefix of \(length) bytes") {
-                try DNSMessage(parsing: Array(Self.compressedResponse[0..<length]))
+                try DNSMessage(parsing: Array(HostingDNSMessageTests.compressedResponse[0..<length]))
             }
         }
     }
@@ -137,7 +137,7 @@ import Testing
     }
 
     @Test func truncatedFlagIsRead() throws {
-        var bytes = Self.compressedResponse
+        var bytes = HostingDNSMessageTests.compressedResponse
         bytes[2] |= 0x02
         let m = try DNSMessage(parsing: bytes)
         #expect(m.header.isTruncated)
@@ -145,7 +145,7 @@ import Testing
 
     @Test func truncatedAnswerWithCutRecordsStillMeansSwitchToTCP() throws {
         let query = try DNSMessage.query(for: "acme.com", id: 0x1234)
-        var bytes = Array(Self.compressedResponse[0..<40])
+        var bytes = Array(HostingDNSMessageTests.compressedResponse[0..<40])
         bytes[2] |= 0x02
         let result = DNSClient.interpret(bytes, for: query, ignoreMismatch: true)
         let message = try #require(try result?.get())
@@ -154,15 +154,15 @@ import Testing
 
     @Test func answersToOtherIdsOrQuestionsAreIgnoredOverUDPAndRejectedOverTCP() throws {
         let other = try DNSMessage.query(for: "acme.com", id: 0x9999)
-        #expect(DNSClient.interpret(Self.compressedResponse, for: other, ignoreMismatch: true) == nil)
-        #expect(DNSClient.interpret(Self.compressedResponse, for: other, ignoreMismatch: false)
+        #expect(DNSClient.interpret(HostingDNSMessageTests.compressedResponse, for: other, ignoreMismatch: true) == nil)
+        #expect(DNSClient.interpret(HostingDNSMessageTests.compressedResponse, for: other, ignoreMismatch: false)
             == .failure(.idMismatch(expected: 0x9999, received: 0x1234)))
         let otherName = try DNSMessage.query(for: "evil.com", id: 0x1234)
-        #expect(DNSClient.interpret(Self.compressedResponse, for: otherName, ignoreMismatch: true) == nil)
-        #expect(DNSClient.interpret(Self.compressedResponse, for: otherName, ignoreMismatch: false)
+        #expect(DNSClient.interpret(HostingDNSMessageTests.compressedResponse, for: otherName, ignoreMismatch: true) == nil)
+        #expect(DNSClient.interpret(HostingDNSMessageTests.compressedResponse, for: otherName, ignoreMismatch: false)
             == .failure(.questionMismatch(expected: "evil.com", received: "acme.com")))
         let same = try DNSMessage.query(for: "ACME.com", id: 0x1234)
-        #expect(try DNSClient.interpret(Self.compressedResponse, for: same, ignoreMismatch: true)?.get().answers.count == 2)
+        #expect(try DNSClient.interpret(HostingDNSMessageTests.compressedResponse, for: same, ignoreMismatch: true)?.get().answers.count == 2)
     }
 
     @Test func cnameRecordsAreDecodedAndFollowed() throws {
@@ -212,13 +212,13 @@ import Testing
 
     /// A smoke fuzz: mutated and random inputs must either parse or throw, never trap or hang.
     @Test func mutatedInputNeverCrashes() {
-        var rng = SplitMix64(seed: 0x5EED)
+        var rng = DNSFuzzRandom(seed: 0x5EED)
         for round in 0..<20_000 {
             var bytes: [UInt8]
             if round % 4 == 0 {
                 bytes = (0..<Int(rng.next() % 80)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
             } else {
-                bytes = Self.compressedResponse
+                bytes = HostingDNSMessageTests.compressedResponse
                 for _ in 0..<(1 + Int(rng.next() % 4)) {
                     let i = Int(rng.next() % UInt64(bytes.count))
                     bytes[i] = UInt8(truncatingIfNeeded: rng.next())
@@ -234,15 +234,3 @@ import Testing
     }
 }
 
-/// Deterministic PRNG for the fuzz smoke test.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
