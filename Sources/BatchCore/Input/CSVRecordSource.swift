@@ -9,6 +9,10 @@ public final class CSVRecordSource: RecordSource {
     public let delimiter: UInt8
     /// Whether the input began with a UTF-8 byte order mark, which the errors file repeats.
     public let hadBOM: Bool
+    /// The line of the header record.
+    public let headerLine: Int
+    /// Records returned so far (the header excluded).
+    public var rowsRead: Int { row }
 
     private let reader: CSVReader
     private let path: String
@@ -29,6 +33,7 @@ public final class CSVRecordSource: RecordSource {
             throw Self.inputError(error, path: path)
         }
         guard let header else { throw InputError.emptyFile(path: path) }
+        headerLine = header.line
         mapping = try ColumnMapping(headers: header.fields, overrides: options.overrides)
         delimiter = reader.delimiter
         hadBOM = reader.hadBOM

@@ -51,6 +51,19 @@ public struct OpenedInput {
         ErrorsWriter(path: path, layout: errorsLayout)
     }
 
+    /// Once the input has been read to its end: a note when it held no records at all (a header
+    /// only, or an empty JSON Lines file), which is not an error (a nightly delta may well be
+    /// empty) but should not pass in silence either; `nil` otherwise.
+    public var noRecordsNote: String? {
+        if let csv = source as? CSVRecordSource, csv.rowsRead == 0 {
+            return "\(path): no records after the header on line \(csv.headerLine); nothing to do"
+        }
+        if let jsonl = source as? JSONLRecordSource, jsonl.rowsRead == 0 {
+            return "\(path): no JSON objects in the file; nothing to do"
+        }
+        return nil
+    }
+
     /// How far the source has read, for progress.
     public var bytesRead: Int { (source as? CSVRecordSource)?.bytesRead ?? 0 }
 }

@@ -59,6 +59,7 @@ enum ImportCommand {
         let summary = try await job.run(input: input, hosting: hosting, journal: journal, progress: display.handler)
         display.finish()
         if case .jsonl = input.source.format { CommonOptions.warnUnmapped(input.source, quiet: settings.quiet) }
+        if summary.stoppedBecause == nil { CommonOptions.noteNoRecords(input, quiet: settings.quiet) }
         SummaryPrinter.print(summary, quiet: settings.quiet)
         if summary.stoppedBecause != nil, let journalPath = options.journalPath, !settings.quiet {
             Console.line("  journal: \(journalPath)")
