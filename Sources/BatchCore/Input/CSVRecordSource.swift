@@ -40,13 +40,42 @@ public final class CSVRecordSource: RecordSource {
         format = .csv(delimiter: reader.delimiter)
     }
 
-    /// Opens `path` (`-` for standard input) as CSV.
-    public convenience init(path: String, options: InputOptions) throws {
+    /// The reader options `options` ask for.
+    static func readerOptions(_ options: InputOptions) -> CSVReaderOptions {
         var ro = CSVReaderOptions()
         if case let .csv(d)? = options.format, let d { ro.delimiter = d }
         if let d = options.delimiter { ro.delimiter = d }
         ro.encoding = options.encoding
         ro.keepRawRecord = options.keepRaw
+        return ro
+    }
+
+    /// Reads the whole file at `path` once, with the delimiter this source uses, checking only
+    /// that it is well-formed CSV (quotes, encoding, NUL bytes, limits); nothing is mapped or kept.
+    /// An import calls it before sending anything, so that a broken line 900,000 stops the run
+    /// with exit code 2 while it is still true that nothing was sent.
+    /// - Throws: `InputError.malformed` naming the line and column of the first problem.
+    public func checkWholeFile(path: String, options: InputOptions) throws {
+        var ro = Self.readerOptions(options)
+        ro.delimiter = delimiter
+        ro.keepRawRecord = false
+        let reader: CSVReader
+        do {
+            reader = try CSVReader(path: path, options: ro)
+        } catch let error as CSVError {
+            throw InputError.unreadable(path: path, reason: Self.reason(error))
+        }
+        var record = CSVRecord()
+        do {
+            while try reader.readRecord(into: &record) {}
+        } catch let error as CSVError {
+            throw Self.inputError(error, path: path)
+        }
+    }
+
+    /// Opens `path` (`-` for standard input) as CSV.
+    public convenience init(path: String, options: InputOptions) throws {
+        let ro = Self.readerOptions(options)
         let reader: CSVReader
         do {
             reader = try CSVReader(path: path, options: ro)

@@ -4,6 +4,7 @@ import Foundation
 public struct OpenedInput {
     public let path: String
     public let source: any RecordSource
+    private let options: InputOptions
     /// The file's size, for progress; `nil` for standard input.
     public let size: Int?
 
@@ -36,6 +37,15 @@ public struct OpenedInput {
             opts.format = .csv(delimiter: opts.delimiter)
             source = try CSVRecordSource(path: path, options: opts)
         }
+        self.options = opts
+    }
+
+    /// Checks that the rest of a CSV file is well-formed before anything is sent (see
+    /// ``CSVRecordSource/checkWholeFile(path:options:)``). Standard input cannot be read twice and
+    /// JSON Lines have no structural errors that stop a run (a bad line is a bad row): both pass.
+    public func checkWholeFile() throws {
+        guard path != "-", let csv = source as? CSVRecordSource else { return }
+        try csv.checkWholeFile(path: path, options: options)
     }
 
     /// How the errors file repeats this input's layout.

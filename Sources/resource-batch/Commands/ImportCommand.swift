@@ -41,6 +41,8 @@ enum ImportCommand {
         }
         let input = try OpenedInput(path: path, options: inputOptions)
         CommonOptions.warnUnmapped(input.source, quiet: settings.quiet)
+        // Exit code 2 promises that nothing was sent: find a broken line before the first request.
+        if !options.dryRun { try input.checkWholeFile() }
 
         let connection = try APIOptions.connect(args, concurrency: options.concurrency)
         defer { connection.close() }
