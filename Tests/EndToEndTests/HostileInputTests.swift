@@ -82,6 +82,10 @@ import Testing
         Case(name: "Latin-1 without --encoding", file: "latin1.csv",
              bytes: { header + ada + Array("Jos".utf8) + [0xE9] + Array(",jose@x.example\n".utf8) },
              expected: .inputError(["line 3, column 4", "--encoding latin1"])),
+        // Excel's "Unicode Text": the UTF-8 error's Latin-1 hint would send the user the wrong way.
+        Case(name: "UTF-16 with a byte order mark", file: "unicode.csv",
+             bytes: { [0xFF, 0xFE] + "name,email\nAda,ada@x.example\n".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] } },
+             expected: .inputError(["line 1, column 1", "UTF-16LE", "CSV UTF-8"])),
         Case(name: "JSONL with broken lines", file: "broken.jsonl",
              bytes: {
                  Array(("{\"name\":\"Ada\",\"email\":\"ada@x.example\"}\n{\"name\":\"Bob\",\nnot json at all\n[1,2]\n"

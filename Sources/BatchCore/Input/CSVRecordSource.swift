@@ -1,4 +1,5 @@
 import CSVCodec
+import Foundation
 
 /// Reads resources from CSV: the header line decides the mapping, each later record is one row.
 public final class CSVRecordSource: RecordSource {
@@ -30,6 +31,11 @@ public final class CSVRecordSource: RecordSource {
         do {
             header = try reader.next()
         } catch let error as CSVError {
+            if error.position.line == 1, let name = Self.utf16Name(path: path) {
+                // Excel's "Unicode Text" is UTF-16: the Latin-1 hint of the UTF-8 error would mislead.
+                throw InputError.malformed(path: path, line: 1, column: 1, reason:
+                    "the file is \(name) (it starts with a UTF-16 byte order mark); save it as \"CSV UTF-8\" and try again")
+            }
             throw Self.inputError(error, path: path)
         }
         guard let header else { throw InputError.emptyFile(path: path) }
@@ -121,6 +127,16 @@ public final class CSVRecordSource: RecordSource {
         return out
     }
 
+    /// "UTF-16LE" or "UTF-16BE" when the file at `path` starts with that byte order mark.
+    static func utf16Name(path: String) -> String? {
+        guard path != "-", let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        let start = [UInt8]((try? handle.read(upToCount: 2)) ?? Data())
+        if start == [0xFF, 0xFE] { return "UTF-16LE" }
+        if start == [0xFE, 0xFF] { return "UTF-16BE" }
+        return nil
+    }
+
     static func inputError(_ error: CSVError, path: String) -> InputError {
         .malformed(path: path, line: error.position.line, column: error.position.column, reason: reason(error))
     }
@@ -138,7 +154,7 @@ public final class CSVRecordSource: RecordSource {
         case .invalidUTF8:
             return "invalid UTF-8; if the file is Latin-1 or Windows-1252, pass --encoding latin1 or --encoding windows-1252"
         case .nulByte:
-            return "a NUL byte: this looks like a binary file, not CSV"
+            return "a NUL byte: this looks like a binary file (or UTF-16 text), not CSV"
         case let .fieldTooLong(limit):
             return "a field longer than \(limit) bytes"
         case let .tooManyFields(limit):
