@@ -64,8 +64,10 @@ struct HostileRunner {
     }
 
     /// Runs the binary with `arguments` in the working directory; kills it (SIGKILL) after
-    /// `timeout` seconds. Never throws for a bad exit: the caller judges the outcome.
-    func run(_ arguments: [String], timeout: Double = 60, environment extra: [String: String] = [:]) throws -> Outcome {
+    /// `timeout` seconds; standard input is the file `stdinFile` in the working directory, or empty.
+    /// Never throws for a bad exit: the caller judges the outcome.
+    func run(_ arguments: [String], timeout: Double = 60, stdinFile: String? = nil,
+             environment extra: [String: String] = [:]) throws -> Outcome {
         let binary = Self.binary
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw Failure(description: "no built binary at \(binary.path); run `swift build` first")
@@ -83,7 +85,14 @@ struct HostileRunner {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        if let stdinFile {
+            guard let handle = FileHandle(forReadingAtPath: path(stdinFile)) else {
+                throw Failure(description: "cannot open \(stdinFile) for standard input")
+            }
+            process.standardInput = handle
+        } else {
+            process.standardInput = FileHandle.nullDevice
+        }
 
         let collected = Collected()
         let group = DispatchGroup()
