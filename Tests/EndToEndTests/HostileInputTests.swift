@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Hostile and broken input files, end to end through the built binary, for `validate` and for
 /// `import --emulator`: each run must end on its own (no hang: a 60 s deadline kills it), with exit
@@ -197,6 +200,40 @@ import Testing
         let data = (try? String(contentsOfFile: runner.path(".resource-batch/emulator/emulator.json"), encoding: .utf8)) ?? ""
         let sent = data.contains("@x.example")
         #expect(r.stderr.contains("already sent") == sent, "sent: \(sent)\n\(r)")
+    }
+
+    /// The up-front check must not read a FIFO (or a `<(…)` process substitution): that would take
+    /// the data away from the import itself. 400 rows of ~1 KB, more than the reader's first block.
+    @Test func fifoInputIsNotReadTwice() throws {
+        let runner = try HostileRunner()
+        defer { runner.cleanUp() }
+        let filler = String(repeating: "x", count: 1_000)
+        let text = "name,email,description\n" + (1...400).map { "P\($0),p\($0)@x.example,\(filler)\n" }.joined()
+        let fifo = runner.path("people.csv")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let bytes = Array(text.utf8)
+        let writer = Thread {
+            let fd = open(fifo, O_WRONLY)
+            guard fd >= 0 else { return }
+            var done = 0
+            while done < bytes.count {
+                let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, bytes.count - done) }
+                if n <= 0 { break }
+                done += n
+            }
+            close(fd)
+        }
+        writer.start()
+        let r = try runner.run(["import", "people.csv", "--emulator", "--hosting-check", "off", "--quiet",
+                                "--report", "report.jsonl", "--report-format", "jsonl", "--rate", "100"])
+        // Release the writer if the binary never opened the FIFO.
+        let unblock = open(fifo, O_RDONLY | O_NONBLOCK)
+        if unblock >= 0 { close(unblock) }
+        #expect(!r.timedOut && r.signal == nil, "\(r)")
+        #expect(r.exitCode == 0, "\(r)")
+        let rows = try reportRows(runner.path("report.jsonl"))
+        #expect(rows.count == 400)
+        #expect(rows.allSatisfy { $0["status"] as? String == "created" }, "\(rows.prefix(3))")
     }
 
     private func reportRows(_ path: String) throws -> [[String: Any]] {

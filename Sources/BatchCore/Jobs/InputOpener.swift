@@ -41,10 +41,15 @@ public struct OpenedInput {
     }
 
     /// Checks that the rest of a CSV file is well-formed before anything is sent (see
-    /// ``CSVRecordSource/checkWholeFile(path:options:)``). Standard input cannot be read twice and
-    /// JSON Lines have no structural errors that stop a run (a bad line is a bad row): both pass.
+    /// ``CSVRecordSource/checkWholeFile(path:options:)``). Only regular files can be read twice:
+    /// standard input, a FIFO or a process substitution (`<(…)`, a /dev/fd path) would have its
+    /// data taken away from the import, so they pass unchecked, as do JSON Lines, which have no
+    /// structural errors that stop a run (a bad line is a bad row).
     public func checkWholeFile() throws {
-        guard path != "-", let csv = source as? CSVRecordSource else { return }
+        guard path != "-", let csv = source as? CSVRecordSource,
+              let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType,
+              type == .typeRegular
+        else { return }
         try csv.checkWholeFile(path: path, options: options)
     }
 
