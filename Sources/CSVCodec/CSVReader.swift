@@ -342,12 +342,26 @@ public final class CSVReader {
         endsCap = newCap
     }
 
+    /// Throws the limit error that the record's first `o` bytes have already broken, the one broken
+    /// earliest first. Called before every other fatal error and at the end of every block, so
+    /// that which error a file gets does not depend on where read(2) happened to split it.
+    @inline(__always)
+    private func checkLimits(_ o: Int, fieldOpen: Bool) throws {
+        let fieldOver = fieldOpen && o - fieldStart > maxFieldBytes
+        let recordOver = o > maxRecordBytes
+        guard fieldOver || recordOver else { return }
+        // The field limit broke at scratch index fieldStart + maxFieldBytes, the record's at maxRecordBytes.
+        if fieldOver && (!recordOver || fieldStart + maxFieldBytes <= maxRecordBytes) {
+            throw CSVError(kind: .fieldTooLong(limit: maxFieldBytes), position: fieldPosition())
+        }
+        throw CSVError(kind: .recordTooLong(limit: maxRecordBytes),
+                       position: CSVPosition(record: recordCount, line: recordLine, column: 1, byteOffset: recordOffset))
+    }
+
     /// Closes the current field, which ends at scratch index `o`.
     @inline(__always)
     private func endField(_ o: Int, _ acc: UInt64, quoted: Bool) throws {
-        if o - fieldStart > maxFieldBytes {
-            throw CSVError(kind: .fieldTooLong(limit: maxFieldBytes), position: fieldPosition())
-        }
+        try checkLimits(o, fieldOpen: true)
         if acc & 0x8080_8080_8080_8080 != 0 { checkUTF8(o, quoted: quoted) }
         if fieldCount == endsCap { try growEnds() }
         ends[fieldCount] = o
@@ -524,6 +538,7 @@ public final class CSVReader {
                             return try endRecord(at: i, o, p, rawSegment, into: &record)
                         }
                         if c == quote {
+                            try checkLimits(o, fieldOpen: true)
                             throw CSVError(kind: .quoteInUnquotedField, position: here(i))
                         }
                         note(.nulByte, here(i)) // NUL
@@ -588,6 +603,7 @@ public final class CSVReader {
                         try endField(o, acc, quoted: true)
                         return try endRecord(at: i, o, p, rawSegment, into: &record)
                     } else {
+                        try checkLimits(o, fieldOpen: true)
                         throw CSVError(kind: .textAfterClosingQuote, position: here(i))
                     }
                 }
@@ -600,14 +616,7 @@ public final class CSVReader {
             fieldAcc = acc
             if st != .recordStart {
                 if keepRaw { raw.append(contentsOf: UnsafeBufferPointer(start: p + rawSegment, count: end - rawSegment)) }
-                if st != .fieldStart && o - fieldStart > maxFieldBytes {
-                    throw CSVError(kind: .fieldTooLong(limit: maxFieldBytes), position: fieldPosition())
-                }
-                if o > maxRecordBytes {
-                    throw CSVError(kind: .recordTooLong(limit: maxRecordBytes),
-                                   position: CSVPosition(record: recordCount, line: recordLine,
-                                                         column: 1, byteOffset: recordOffset))
-                }
+                try checkLimits(o, fieldOpen: st != .fieldStart)
             }
         }
     }
@@ -632,6 +641,7 @@ public final class CSVReader {
             return false
         case .quoted:
             state = .recordStart
+            try checkLimits(o, fieldOpen: true)
             throw CSVError(kind: .unterminatedQuote(openedAtLine: fieldLine), position: fieldPosition())
         case .fieldStart: // the input ends right after a delimiter: one more, empty, field
             fieldStart = o

@@ -1,4 +1,5 @@
 import CSVCodec
+import Foundation
 
 /// Reads resources from CSV: the header line decides the mapping, each later record is one row.
 public final class CSVRecordSource: RecordSource {
@@ -9,6 +10,10 @@ public final class CSVRecordSource: RecordSource {
     public let delimiter: UInt8
     /// Whether the input began with a UTF-8 byte order mark, which the errors file repeats.
     public let hadBOM: Bool
+    /// The line of the header record.
+    public let headerLine: Int
+    /// Records returned so far (the header excluded).
+    public var rowsRead: Int { row }
 
     private let reader: CSVReader
     private let path: String
@@ -26,22 +31,57 @@ public final class CSVRecordSource: RecordSource {
         do {
             header = try reader.next()
         } catch let error as CSVError {
+            if error.position.line == 1, let name = Self.utf16Name(path: path) {
+                // Excel's "Unicode Text" is UTF-16: the Latin-1 hint of the UTF-8 error would mislead.
+                throw InputError.malformed(path: path, line: 1, column: 1, reason:
+                    "the file is \(name) (it starts with a UTF-16 byte order mark); save it as \"CSV UTF-8\" and try again")
+            }
             throw Self.inputError(error, path: path)
         }
         guard let header else { throw InputError.emptyFile(path: path) }
+        headerLine = header.line
         mapping = try ColumnMapping(headers: header.fields, overrides: options.overrides)
         delimiter = reader.delimiter
         hadBOM = reader.hadBOM
         format = .csv(delimiter: reader.delimiter)
     }
 
-    /// Opens `path` (`-` for standard input) as CSV.
-    public convenience init(path: String, options: InputOptions) throws {
+    /// The reader options `options` ask for.
+    static func readerOptions(_ options: InputOptions) -> CSVReaderOptions {
         var ro = CSVReaderOptions()
         if case let .csv(d)? = options.format, let d { ro.delimiter = d }
         if let d = options.delimiter { ro.delimiter = d }
         ro.encoding = options.encoding
         ro.keepRawRecord = options.keepRaw
+        return ro
+    }
+
+    /// Reads the whole file at `path` once, with the delimiter this source uses, checking only
+    /// that it is well-formed CSV (quotes, encoding, NUL bytes, limits); nothing is mapped or kept.
+    /// An import calls it before sending anything, so that a broken line 900,000 stops the run
+    /// with exit code 2 while it is still true that nothing was sent.
+    /// - Throws: `InputError.malformed` naming the line and column of the first problem.
+    public func checkWholeFile(path: String, options: InputOptions) throws {
+        var ro = Self.readerOptions(options)
+        ro.delimiter = delimiter
+        ro.keepRawRecord = false
+        let reader: CSVReader
+        do {
+            reader = try CSVReader(path: path, options: ro)
+        } catch let error as CSVError {
+            throw InputError.unreadable(path: path, reason: Self.reason(error))
+        }
+        var record = CSVRecord()
+        do {
+            while try reader.readRecord(into: &record) {}
+        } catch let error as CSVError {
+            throw Self.inputError(error, path: path)
+        }
+    }
+
+    /// Opens `path` (`-` for standard input) as CSV.
+    public convenience init(path: String, options: InputOptions) throws {
+        let ro = Self.readerOptions(options)
         let reader: CSVReader
         do {
             reader = try CSVReader(path: path, options: ro)
@@ -96,6 +136,16 @@ public final class CSVRecordSource: RecordSource {
         return out
     }
 
+    /// "UTF-16LE" or "UTF-16BE" when the file at `path` starts with that byte order mark.
+    static func utf16Name(path: String) -> String? {
+        guard path != "-", let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        let start = [UInt8]((try? handle.read(upToCount: 2)) ?? Data())
+        if start == [0xFF, 0xFE] { return "UTF-16LE" }
+        if start == [0xFE, 0xFF] { return "UTF-16BE" }
+        return nil
+    }
+
     static func inputError(_ error: CSVError, path: String) -> InputError {
         .malformed(path: path, line: error.position.line, column: error.position.column, reason: reason(error))
     }
@@ -113,7 +163,7 @@ public final class CSVRecordSource: RecordSource {
         case .invalidUTF8:
             return "invalid UTF-8; if the file is Latin-1 or Windows-1252, pass --encoding latin1 or --encoding windows-1252"
         case .nulByte:
-            return "a NUL byte: this looks like a binary file, not CSV"
+            return "a NUL byte: this looks like a binary file (or UTF-16 text), not CSV"
         case let .fieldTooLong(limit):
             return "a field longer than \(limit) bytes"
         case let .tooManyFields(limit):

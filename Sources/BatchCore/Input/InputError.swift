@@ -10,6 +10,10 @@ public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
     case badMapping(source: String, reason: String)
     case unknownFormat(path: String)
     case unsupported(String)
+    /// An input error met after rows had already been sent (only possible when the input cannot be
+    /// checked up front, i.e. standard input): `reason` is the error, `rowsSent` how many rows were
+    /// created, updated or failed before it.
+    case stoppedAfterSending(reason: String, rowsSent: Int)
 
     public var description: String {
         switch self {
@@ -32,6 +36,10 @@ public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
             return "cannot tell the format of \(path) from its extension; use --format csv or --format jsonl"
         case let .unsupported(message):
             return message
+        case let .stoppedAfterSending(reason, rowsSent):
+            return "\(reason)\n  the import stopped there, but \(rowsSent) row\(rowsSent == 1 ? " was" : "s were") already sent "
+                + "(see the report); fix the input and import it again: resources already created are "
+                + "matched by e-mail and updated, not created twice"
         }
     }
 }

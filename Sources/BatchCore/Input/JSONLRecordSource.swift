@@ -10,6 +10,8 @@ import Glibc
 public final class JSONLRecordSource: RecordSource {
     public let format = InputFormat.jsonl
     public private(set) var unmappedColumns: [String] = []
+    /// Records returned so far.
+    public var rowsRead: Int { row }
 
     private let lines: LineReader
     private let overrides: MappingOverrides

@@ -144,6 +144,13 @@ public struct ImportJob: Sendable {
             } catch {
                 await queue.close(discard: true)
                 try? await group.waitForAll()
+                // Exit 2 means "nothing was sent"; when that is no longer true (a broken line on
+                // standard input, which cannot be checked up front), the message must say so.
+                if let inputError = error as? InputError, !options.dryRun {
+                    let counts = await collector.statusCounts
+                    let sent = [RowStatus.created, .updated, .failed].reduce(0) { $0 + (counts[$1] ?? 0) }
+                    if sent > 0 { throw InputError.stoppedAfterSending(reason: inputError.description, rowsSent: sent) }
+                }
                 throw error
             }
             await queue.close(discard: stop.isStopped)

@@ -4,6 +4,7 @@ import Foundation
 public struct OpenedInput {
     public let path: String
     public let source: any RecordSource
+    private let options: InputOptions
     /// The file's size, for progress; `nil` for standard input.
     public let size: Int?
 
@@ -36,6 +37,20 @@ public struct OpenedInput {
             opts.format = .csv(delimiter: opts.delimiter)
             source = try CSVRecordSource(path: path, options: opts)
         }
+        self.options = opts
+    }
+
+    /// Checks that the rest of a CSV file is well-formed before anything is sent (see
+    /// ``CSVRecordSource/checkWholeFile(path:options:)``). Only regular files can be read twice:
+    /// standard input, a FIFO or a process substitution (`<(…)`, a /dev/fd path) would have its
+    /// data taken away from the import, so they pass unchecked, as do JSON Lines, which have no
+    /// structural errors that stop a run (a bad line is a bad row).
+    public func checkWholeFile() throws {
+        guard path != "-", let csv = source as? CSVRecordSource,
+              let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType,
+              type == .typeRegular
+        else { return }
+        try csv.checkWholeFile(path: path, options: options)
     }
 
     /// How the errors file repeats this input's layout.
@@ -49,6 +64,19 @@ public struct OpenedInput {
     /// The errors file for this input, written in its own format.
     public func errorsWriter(path: String) -> ErrorsWriter {
         ErrorsWriter(path: path, layout: errorsLayout)
+    }
+
+    /// Once the input has been read to its end: a note when it held no records at all (a header
+    /// only, or an empty JSON Lines file), which is not an error (a nightly delta may well be
+    /// empty) but should not pass in silence either; `nil` otherwise.
+    public var noRecordsNote: String? {
+        if let csv = source as? CSVRecordSource, csv.rowsRead == 0 {
+            return "\(path): no records after the header on line \(csv.headerLine); nothing to do"
+        }
+        if let jsonl = source as? JSONLRecordSource, jsonl.rowsRead == 0 {
+            return "\(path): no JSON objects in the file; nothing to do"
+        }
+        return nil
     }
 
     /// How far the source has read, for progress.

@@ -157,10 +157,35 @@ enum CommonOptions {
                               summaryJSON: args.value("summary-json"), quiet: args.flag("quiet"))
     }
 
-    /// Names unmapped columns once, as cli.md asks.
+    /// Names unmapped columns once, as cli.md asks: the first `maxNamed` of them, each cut to a
+    /// readable length, so that a 5,000-column sheet (or a header cell holding a whole file) gives
+    /// one readable line instead of tens of kilobytes.
     static func warnUnmapped(_ source: any RecordSource, quiet: Bool) {
         let unmapped = source.unmappedColumns
         guard !unmapped.isEmpty, !quiet else { return }
-        Console.warning("ignoring columns that map to no field: \(unmapped.map { "'\($0)'" }.joined(separator: ", ")) (map them with --map 'Column=field')")
+        Console.warning(unmappedWarning(unmapped))
+    }
+
+    static let maxNamed = 20
+
+    static func unmappedWarning(_ unmapped: [String]) -> String {
+        var names = unmapped.prefix(maxNamed).map { "'\(displayName($0))'" }.joined(separator: ", ")
+        if unmapped.count > maxNamed { names += " and \(unmapped.count - maxNamed) more" }
+        return "ignoring columns that map to no field: \(names) (map them with --map 'Column=field')"
+    }
+
+    /// A column name for a one-line message: control characters as spaces, at most 60 characters.
+    static func displayName(_ name: String) -> String {
+        var out = String(String.UnicodeScalarView(name.unicodeScalars.prefix(61).map {
+            $0.value < 0x20 || (0x7F...0x9F).contains($0.value) ? " " : $0
+        }))
+        if out.unicodeScalars.count > 60 { out = String(String.UnicodeScalarView(out.unicodeScalars.prefix(59))) + "…" }
+        return out
+    }
+
+    /// Says so when the input held no records (exit code stays 0: nothing failed).
+    static func noteNoRecords(_ input: OpenedInput, quiet: Bool) {
+        guard !quiet, let note = input.noRecordsNote else { return }
+        Console.warning(note)
     }
 }

@@ -41,6 +41,8 @@ enum ImportCommand {
         }
         let input = try OpenedInput(path: path, options: inputOptions)
         CommonOptions.warnUnmapped(input.source, quiet: settings.quiet)
+        // Exit code 2 promises that nothing was sent: find a broken line before the first request.
+        if !options.dryRun { try input.checkWholeFile() }
 
         let connection = try APIOptions.connect(args, concurrency: options.concurrency)
         defer { connection.close() }
@@ -59,6 +61,7 @@ enum ImportCommand {
         let summary = try await job.run(input: input, hosting: hosting, journal: journal, progress: display.handler)
         display.finish()
         if case .jsonl = input.source.format { CommonOptions.warnUnmapped(input.source, quiet: settings.quiet) }
+        if summary.stoppedBecause == nil { CommonOptions.noteNoRecords(input, quiet: settings.quiet) }
         SummaryPrinter.print(summary, quiet: settings.quiet)
         if summary.stoppedBecause != nil, let journalPath = options.journalPath, !settings.quiet {
             Console.line("  journal: \(journalPath)")

@@ -23,6 +23,7 @@ enum ValidateCommand {
         let summary = try await job.run()
         display.finish()
         if case .jsonl = input.source.format { CommonOptions.warnUnmapped(input.source, quiet: settings.quiet) }
+        CommonOptions.noteNoRecords(input, quiet: settings.quiet)
         SummaryPrinter.print(summary, quiet: settings.quiet)
         SummaryPrinter.writeJSON(summary, to: settings.summaryJSON)
         return summary.exitCode

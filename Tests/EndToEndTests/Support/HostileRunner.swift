@@ -1,0 +1,148 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs the built `resource-batch` binary the way a user (or a cron job) would, in a private
+/// temporary directory, with standard output and error captured concurrently (so a chatty child
+/// can never block on a full pipe) and a hard deadline after which the child is killed.
+struct HostileRunner {
+    /// How one run ended.
+    struct Outcome: CustomStringConvertible {
+        /// The exit status, or 128 + signal when the process was killed by a signal.
+        var exitCode: Int32
+        /// The signal that ended the process (a crash: SIGILL, SIGSEGV, SIGABRT, …), if any.
+        var signal: Int32?
+        var stdout: String
+        var stderr: String
+        /// The deadline passed and the process was killed.
+        var timedOut: Bool
+        var seconds: Double
+
+        var description: String {
+            let how = timedOut ? "timed out" : signal.map { "killed by signal \($0)" } ?? "exit \(exitCode)"
+            return "\(how) after \(String(format: "%.1f", seconds)) s\n--- stderr (first 2000 bytes):\n"
+                + String(stderr.prefix(2000)) + "\n--- stdout (first 500 bytes):\n" + String(stdout.prefix(500))
+        }
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// The temporary working directory of this runner; removed by ``cleanUp()``.
+    let directory: URL
+
+    /// The `resource-batch` binary next to the test bundle (`swift build` puts both in the same
+    /// directory, and the test target depends on the executable so it is always built).
+    static var binary: URL {
+        let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        return me.deletingLastPathComponent().appendingPathComponent("resource-batch")
+    }
+
+    init() throws {
+        let base = URL(fileURLWithPath: NSTemporaryDirectory(), isDirectory: true)
+        directory = base.appendingPathComponent("hostile-\(getpid())-\(UUID().uuidString.prefix(8))", isDirectory: true)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    func cleanUp() {
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// The path of `name` inside the working directory.
+    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+
+    /// Writes `bytes` to `name` in the working directory and returns its path.
+    @discardableResult
+    func write(_ name: String, _ bytes: [UInt8]) throws -> String {
+        let p = path(name)
+        guard FileManager.default.createFile(atPath: p, contents: Data(bytes)) else {
+            throw Failure(description: "cannot write \(p)")
+        }
+        return p
+    }
+
+    /// Runs the binary with `arguments` in the working directory; kills it (SIGKILL) after
+    /// `timeout` seconds; standard input is the file `stdinFile` in the working directory, or empty.
+    /// Never throws for a bad exit: the caller judges the outcome.
+    func run(_ arguments: [String], timeout: Double = 60, stdinFile: String? = nil,
+             environment extra: [String: String] = [:]) throws -> Outcome {
+        let binary = Self.binary
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            throw Failure(description: "no built binary at \(binary.path); run `swift build` first")
+        }
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var env = ProcessInfo.processInfo.environment
+        env["NO_COLOR"] = "1"
+        env.removeValue(forKey: "ONSCHED_CLIENT_ID")
+        env.removeValue(forKey: "ONSCHED_CLIENT_SECRET")
+        for (k, v) in extra { env[k] = v }
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        if let stdinFile {
+            guard let handle = FileHandle(forReadingAtPath: path(stdinFile)) else {
+                throw Failure(description: "cannot open \(stdinFile) for standard input")
+            }
+            process.standardInput = handle
+        } else {
+            process.standardInput = FileHandle.nullDevice
+        }
+
+        let collected = Collected()
+        let group = DispatchGroup()
+        for (handle, isOut) in [(out.fileHandleForReading, true), (err.fileHandleForReading, false)] {
+            group.enter()
+            Thread.detachNewThread {
+                let data = handle.readDataToEndOfFile()
+                collected.set(data, stdout: isOut)
+                group.leave()
+            }
+        }
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
+        let started = Date()
+        try process.run()
+        // The parent's copies of the write ends must go, or the readers never see end of file.
+        try? out.fileHandleForWriting.close()
+        try? err.fileHandleForWriting.close()
+
+        var timedOut = false
+        if exited.wait(timeout: .now() + timeout) == .timedOut {
+            timedOut = true
+            kill(process.processIdentifier, SIGKILL)
+            exited.wait()
+        }
+        // Output of a killed child may still be held open by its own children: do not wait forever.
+        _ = group.wait(timeout: .now() + 10)
+        let seconds = Date().timeIntervalSince(started)
+        let signal: Int32? = process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil
+        let code = signal.map { 128 + $0 } ?? process.terminationStatus
+        let (stdout, stderr) = collected.texts()
+        return Outcome(exitCode: code, signal: signal, stdout: stdout, stderr: stderr, timedOut: timedOut, seconds: seconds)
+    }
+
+    /// The two captured streams, filled by the reader threads.
+    private final class Collected: @unchecked Sendable {
+        private let lock = NSLock()
+        private var out = Data()
+        private var err = Data()
+
+        func set(_ data: Data, stdout: Bool) {
+            lock.lock()
+            defer { lock.unlock() }
+            if stdout { out = data } else { err = data }
+        }
+
+        func texts() -> (String, String) {
+            lock.lock()
+            defer { lock.unlock() }
+            return (String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+        }
+    }
+}
