@@ -104,6 +104,7 @@ public final class ChildProcess: Sendable {
 
     /// Writes to the child's standard input.
     public func writeInput(_ data: Data) {
+        _ = Self.ignoreBrokenPipes
         stdinFD.withLock { fd in
             guard fd >= 0 else { return }
             data.withUnsafeBytes { buf in
@@ -118,6 +119,7 @@ public final class ChildProcess: Sendable {
     }
 
     public func closeInput() {
+        _ = Self.ignoreBrokenPipes
         stdinFD.withLock { fd in
             if fd >= 0 { close(fd); fd = -1 }
         }
@@ -149,7 +151,6 @@ public final class ChildProcess: Sendable {
 
     /// Waits for the child to end, killing it after `timeout` seconds; then collects all its output.
     public func wait(timeout: Double = 120) -> Result {
-        closeInput()
         let deadline = Date().addingTimeInterval(timeout)
         var timedOut = false
         while reap(block: false) == nil {
@@ -170,8 +171,15 @@ public final class ChildProcess: Sendable {
     public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
                            directory: String? = nil, input: Data? = nil, timeout: Double = 120) throws -> Result {
         let child = try ChildProcess(executable, arguments, environment: environment, directory: directory)
-        if let input { child.writeInput(input) }
-        child.closeInput()
+        if let input {
+            // On a thread of its own: a child that reads slowly or never must not stop the time limit.
+            Thread.detachNewThread {
+                child.writeInput(input)
+                child.closeInput()
+            }
+        } else {
+            child.closeInput()
+        }
         return child.wait(timeout: timeout)
     }
 
@@ -188,6 +196,9 @@ public final class ChildProcess: Sendable {
             return state
         }
     }
+
+    /// A child that exits before reading all its input must not kill the tests with SIGPIPE.
+    private static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
 
     private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
     private typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32

@@ -215,7 +215,10 @@ private func flockFromAnotherProcess(_ file: String) throws -> Int32 {
         // its PID and waits for its standard input to close. No sleeping: every step is a handshake.
         let child = try ChildProcess(
             "/usr/bin/flock", ["-n", path + ".lock", "/bin/sh", "-c", "echo $$ > \"$0\"; echo $$; read x", path + ".lock"])
-        defer { _ = child.wait(timeout: 30) }
+        defer {
+            child.closeInput()
+            _ = child.wait(timeout: 30)
+        }
         let said = Data((child.firstLine(timeout: 30) ?? "").utf8)
         let pid = try #require(Int32(String(decoding: said, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)))
         let error = #expect(throws: JournalError.self) {
@@ -223,6 +226,7 @@ private func flockFromAnotherProcess(_ file: String) throws -> Int32 {
         }
         #expect(error == .locked(path: path, pid: pid))
         #expect(error?.description.contains("process \(pid)") == true)
+        child.closeInput()
         _ = child.wait(timeout: 30)
         // The child is gone, so is its lock.
         let (journal, _) = try Journal.open(path: path, header: S.header(), resume: false)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -72,77 +73,24 @@ struct HostileRunner {
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw Failure(description: "no built binary at \(binary.path); run `swift build` first")
         }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
         env.removeValue(forKey: "ONSCHED_CLIENT_ID")
         env.removeValue(forKey: "ONSCHED_CLIENT_SECRET")
         for (k, v) in extra { env[k] = v }
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
+        var input: Data?
         if let stdinFile {
-            guard let handle = FileHandle(forReadingAtPath: path(stdinFile)) else {
+            guard let data = FileManager.default.contents(atPath: path(stdinFile)) else {
                 throw Failure(description: "cannot open \(stdinFile) for standard input")
             }
-            process.standardInput = handle
-        } else {
-            process.standardInput = FileHandle.nullDevice
+            input = data
         }
-
-        let collected = Collected()
-        let group = DispatchGroup()
-        for (handle, isOut) in [(out.fileHandleForReading, true), (err.fileHandleForReading, false)] {
-            group.enter()
-            Thread.detachNewThread {
-                let data = handle.readDataToEndOfFile()
-                collected.set(data, stdout: isOut)
-                group.leave()
-            }
-        }
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
+        // ChildProcess, not Foundation.Process: see TestSupport for the descriptor leak it avoids.
         let started = Date()
-        try process.run()
-        // The parent's copies of the write ends must go, or the readers never see end of file.
-        try? out.fileHandleForWriting.close()
-        try? err.fileHandleForWriting.close()
-
-        var timedOut = false
-        if exited.wait(timeout: .now() + timeout) == .timedOut {
-            timedOut = true
-            kill(process.processIdentifier, SIGKILL)
-            exited.wait()
-        }
-        // Output of a killed child may still be held open by its own children: do not wait forever.
-        _ = group.wait(timeout: .now() + 10)
+        let result = try ChildProcess.run(binary.path, arguments, environment: env, directory: directory.path,
+                                          input: input, timeout: timeout)
         let seconds = Date().timeIntervalSince(started)
-        let signal: Int32? = process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil
-        let code = signal.map { 128 + $0 } ?? process.terminationStatus
-        let (stdout, stderr) = collected.texts()
-        return Outcome(exitCode: code, signal: signal, stdout: stdout, stderr: stderr, timedOut: timedOut, seconds: seconds)
-    }
-
-    /// The two captured streams, filled by the reader threads.
-    private final class Collected: @unchecked Sendable {
-        private let lock = NSLock()
-        private var out = Data()
-        private var err = Data()
-
-        func set(_ data: Data, stdout: Bool) {
-            lock.lock()
-            defer { lock.unlock() }
-            if stdout { out = data } else { err = data }
-        }
-
-        func texts() -> (String, String) {
-            lock.lock()
-            defer { lock.unlock() }
-            return (String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
-        }
+        return Outcome(exitCode: result.status, signal: result.signal, stdout: result.stdoutText,
+                       stderr: result.stderrText, timedOut: result.timedOut, seconds: seconds)
     }
 }
