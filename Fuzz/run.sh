@@ -60,7 +60,8 @@ build() {
 
 run() {
     local target="$1" seconds="$2"
-    build "$target" 2> >(grep -v 'Cannot export local symbol' >&2)
+    # Explicit: under `run … || status=1` (the "all" loop) set -e does not apply in here.
+    build "$target" 2> >(grep -v 'Cannot export local symbol' >&2) || { echo "$target: build failed" >&2; return 1; }
     local work="$out/$target/corpus"
     mkdir -p "$work"
     local log="$out/$target/fuzz.log"
@@ -85,7 +86,7 @@ run() {
 cmd="${1:-}"
 seconds="${2:-600}"
 case "$cmd" in
-"") sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+"") sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 build)
     t="${2:-all}"
     if [ "$t" = all ]; then set -- "${targets[@]}"; else set -- "$t"; fi
