@@ -186,11 +186,15 @@ import Testing
         }
     }
 
-    @Test func headerOnlyFileIsZeroRowsAndExit0() throws {
+    @Test func headerOnlyFileExits2UnlessEmptyIsAllowed() throws {
         try withCLI { cli in
             try cli.write("empty-list.csv", "name,email\r\n")
-            let r = try cli.run(["validate", "empty-list.csv", "--hosting-check", "off"])
+            let refused = try cli.run(["validate", "empty-list.csv", "--hosting-check", "off"])
+            #expect(refused.status == 2, "\(refused)")
+            #expect(refused.err.contains("no records after the header on line 1"), "\(refused)")
+            let r = try cli.run(["validate", "empty-list.csv", "--hosting-check", "off", "--allow-empty"])
             #expect(r.status == 0, "\(r)")
+            #expect(r.err.contains("no records after the header on line 1"), "\(r)")
             #expect(try cli.readText("empty-list.report.csv") == "row,line,status,id,name,email,provider,calendarId,calendarAvailability,authUrl,authorized,message\r\n")
             #expect(!cli.exists("empty-list.errors.csv"))
         }

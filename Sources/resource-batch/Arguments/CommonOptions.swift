@@ -26,6 +26,7 @@ enum CommonOptions {
         .flag("excel", "add a UTF-8 byte order mark to CSV so Excel reads it right"),
         .value("errors", "PATH", "rows that failed, as in the input plus an error column (default: the input with .errors.csv)"),
         .value("summary-json", "PATH", "also write the summary as JSON"),
+        .flag("allow-empty", "accept an input without records (exit 0) instead of failing with exit 2"),
         .flag("quiet", "print no progress and no summary"),
     ]
 
@@ -183,9 +184,16 @@ enum CommonOptions {
         return out
     }
 
-    /// Says so when the input held no records (exit code stays 0: nothing failed).
-    static func noteNoRecords(_ input: OpenedInput, quiet: Bool) {
-        guard !quiet, let note = input.noRecordsNote else { return }
-        Console.warning(note)
+    /// An input without records is an input error (exit 2): an HR export that is suddenly empty
+    /// usually means the export broke. `--allow-empty` accepts it (a nightly delta may be empty),
+    /// with a warning. Returns the exit code to use instead of the run's, if any.
+    static func checkNoRecords(_ input: OpenedInput, _ args: ParsedArguments, quiet: Bool) -> Int32? {
+        guard let note = input.noRecordsNote else { return nil }
+        if args.flag("allow-empty") {
+            if !quiet { Console.warning(note) }
+            return nil
+        }
+        Console.error(note + " (pass --allow-empty when an empty file is expected)")
+        return 2
     }
 }

@@ -58,10 +58,12 @@ enum ImportCommand {
         let trap = SignalTrap(stop: stop, quiet: settings.quiet)
         defer { trap.cancel() }
         let display = ProgressDisplay(quiet: settings.quiet, verb: options.dryRun ? "checked" : "imported")
-        let summary = try await job.run(input: input, hosting: hosting, journal: journal, progress: display.handler)
+        var summary = try await job.run(input: input, hosting: hosting, journal: journal, progress: display.handler)
         display.finish()
         if case .jsonl = input.source.format { CommonOptions.warnUnmapped(input.source, quiet: settings.quiet) }
-        if summary.stoppedBecause == nil { CommonOptions.noteNoRecords(input, quiet: settings.quiet) }
+        if summary.stoppedBecause == nil, let code = CommonOptions.checkNoRecords(input, args, quiet: settings.quiet) {
+            summary.exitCode = code
+        }
         SummaryPrinter.print(summary, quiet: settings.quiet)
         if summary.stoppedBecause != nil, let journalPath = options.journalPath, !settings.quiet {
             Console.line("  journal: \(journalPath)")

@@ -20,10 +20,12 @@ enum ValidateCommand {
         let job = ValidateJob(
             input: input, options: validation, hosting: hosting, reportPath: settings.path, reportFormat: settings.format,
             excel: settings.excel, errorsPath: settings.errorsPath, progress: display.handler)
-        let summary = try await job.run()
+        var summary = try await job.run()
         display.finish()
         if case .jsonl = input.source.format { CommonOptions.warnUnmapped(input.source, quiet: settings.quiet) }
-        CommonOptions.noteNoRecords(input, quiet: settings.quiet)
+        if summary.stoppedBecause == nil, let code = CommonOptions.checkNoRecords(input, args, quiet: settings.quiet) {
+            summary.exitCode = code
+        }
         SummaryPrinter.print(summary, quiet: settings.quiet)
         SummaryPrinter.writeJSON(summary, to: settings.summaryJSON)
         return summary.exitCode
