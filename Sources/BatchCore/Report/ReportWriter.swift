@@ -78,12 +78,13 @@ public final class ReportWriter {
         if line > 0 { try out.number(line) } else { try out.raw(",") }
         try out.field(status.rawValue, guardFormula: false)
         if let id = row.pointee.id { try out.field(id) } else { try out.raw(",") }
-        let input = UnsafePointer<ResourceInput>(row.pointer(to: \.record.input)!)
-        if try input.pointee.withBytes(.name, { try out.field($0) }) == nil { try out.raw(",") }
-        if try input.pointee.withBytes(.email, { try out.field($0) }) == nil { try out.raw(",") }
+        // The cells read where they are (the batch holds the rows while they are written).
+        let base = row.pointee.record.input.unsafeBase
+        if let b = row.pointee.record.input.unsafeBytes(.name, base) { try out.field(b) } else { try out.raw(",") }
+        if let b = row.pointee.record.input.unsafeBytes(.email, base) { try out.field(b) } else { try out.raw(",") }
         if let p = row.pointee.provider {
             try out.field(p.rawValue, guardFormula: false)
-            if try input.pointee.withBytes(p.calendarIdField, { try out.field($0) }) == nil { try out.raw(",") }
+            if let b = row.pointee.record.input.unsafeBytes(p.calendarIdField, base) { try out.field(b) } else { try out.raw(",") }
         } else {
             try out.raw(",,")
         }

@@ -32,7 +32,8 @@ public struct ResourceValidator: Sendable {
         let id = input[.id]
         if !input.has(.name) { issues.append(.error(.name, "is required")) }
 
-        if let problem = input.withBytes(.email, EmailAddress.problem(utf8:)) {
+        let emailProblem = input.withBytes(.email, EmailAddress.problem(utf8:))
+        if let problem = emailProblem {
             if let problem { issues.append(.error(.email, "'\(input[.email]!)' \(problem)")) }
         } else if id == nil {
             issues.append(.error(.email, "is required for a new resource (a row without id)"))
@@ -53,7 +54,13 @@ public struct ResourceValidator: Sendable {
         }
         // Unrolled (no array of the two providers per row).
         for p in CalendarProvider.bothInOrder where input.has(p.calendarIdField) {
-            let problem = input.withBytes(p.calendarIdField, EmailAddress.problem(utf8:)) ?? nil
+            // The calendar id is often the e-mail itself: its verdict is then already known.
+            let problem: String?
+            if let emailProblem, input.sameBytes(.email, p.calendarIdField) {
+                problem = emailProblem
+            } else {
+                problem = input.withBytes(p.calendarIdField, EmailAddress.problem(utf8:)) ?? nil
+            }
             if let problem {
                 issues.append(.error(p.calendarIdField, "'\(input[p.calendarIdField]!)' \(problem)"))
             }
