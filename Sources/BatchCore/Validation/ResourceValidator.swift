@@ -27,7 +27,20 @@ public struct ResourceValidator: Sendable {
     }
 
     private mutating func check(_ row: consuming ValidatedRow, issues: inout [RowIssue]) -> ValidatedRow {
-        let input = row.record.input
+        // The input borrowed where it is in the row, not copied (a retain and release of each of
+        // its buffers per row).
+        let checked = checkFields(row.record.input, issues: &issues)
+        row.id = checked.id
+        row.provider = checked.provider
+        row.calendarAvailability = checked.availability
+        row.returnURLs = checked.returnURLs
+        row.issues = issues
+        row.calendarIdIsValid = checked.calendarIdIsValid
+        return row
+    }
+
+    private mutating func checkFields(_ input: borrowing ResourceInput, issues: inout [RowIssue])
+        -> (id: String?, provider: CalendarProvider?, availability: Int?, returnURLs: ReturnURLs, calendarIdIsValid: Bool) {
 
         let id = input[.id]
         if !input.has(.name) { issues.append(.error(.name, "is required")) }
@@ -122,13 +135,7 @@ public struct ResourceValidator: Sendable {
             }
         }
 
-        row.id = id
-        row.provider = provider
-        row.calendarAvailability = availability
-        row.returnURLs = returnURLs
-        row.issues = issues
-        row.calendarIdIsValid = calendarIdIsValid
-        return row
+        return (id, provider, availability, returnURLs, calendarIdIsValid)
     }
 
     /// The body to send for `input`: every given field, with values that fail their check left out
