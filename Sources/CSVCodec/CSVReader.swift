@@ -424,9 +424,9 @@ public final class CSVReader {
         record.line = recordLine
         record.byteOffset = recordOffset
         if keepRaw {
+            // Swapped, not copied: the reader keeps the record's previous buffer for the next record.
             if record.rawBytes == nil { record.rawBytes = [] }
-            record.rawBytes!.removeAll(keepingCapacity: true)
-            record.rawBytes!.append(contentsOf: raw)
+            swap(&raw, &record.rawBytes!)
         } else {
             record.rawBytes = nil
         }

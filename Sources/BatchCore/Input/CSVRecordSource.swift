@@ -103,11 +103,70 @@ public final class CSVRecordSource: RecordSource {
         row += 1
         let fields = mapping.fields
         let width = min(record.count, fields.count)
-        // The cells' bytes go straight into the row's one text buffer: no `String` per cell.
-        let raw = keepRaw ? record.rawBytes : nil
         var input = ResourceInput()
-        input.reserve(bytes: record.byteCount + (raw?.count ?? 0), fields: width)
-        if let raw { raw.withUnsafeBufferPointer { input.setRaw($0) } }
+        if keepRaw, record.rawBytes != nil {
+            // The raw bytes move into the row as its text buffer, and cells found in them as they
+            // are point there: no copy of the record or of those cells.
+            var raw: [UInt8] = []
+            swap(&raw, &record.rawBytes!)
+            input.adoptRaw(&raw)
+            setCellsInPlace(&input, fields: fields, width: width)
+        } else {
+            // The cells' bytes go straight into the row's one text buffer: no `String` per cell.
+            input.reserve(bytes: record.byteCount, fields: width)
+            setCells(&input, fields: fields, width: width)
+        }
+        var out = SourceRecord(row: row, line: record.line, input: input)
+        if record.count > fields.count {
+            var extra = 0
+            for i in fields.count..<record.count where record.withFieldBytes(i, { !$0.isEmpty }) { extra += 1 }
+            if extra > 0 {
+                out.issues.append(RowIssue(.error, field: nil,
+                    "the record has \(record.count) fields but the header has \(fields.count); is a delimiter unquoted?"))
+            }
+        }
+        return out
+    }
+
+    /// Sets the input's cells from the record, the input's buffer holding the record's raw bytes
+    /// (``ResourceInput/adoptRaw(_:)``). A field starts in the raw bytes right after the previous
+    /// one's delimiter; unquoted it is its cell's bytes, quoted it is `"`, the cell with each `"`
+    /// doubled, `"` (the reader accepts nothing else). A cell without a quote is therefore found in
+    /// place; one with quotes is copied.
+    private func setCellsInPlace(_ input: inout ResourceInput, fields: [ResourceField?], width: Int) {
+        let rawCount = input.rawByteCount
+        fields.withUnsafeBufferPointer { fields in
+            record.withAllFieldBytes { bytes, ends in
+                var pos = 0 // where field i starts in the raw bytes
+                for i in 0..<width {
+                    let cell = UnsafeBufferPointer(rebasing: bytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]])
+                    // The buffer's address is read again each time: copying a cell may move it.
+                    let quoted = pos < rawCount && input.unsafeBase![pos] == 0x22
+                    var quotes = 0
+                    if quoted { for b in cell where b == 0x22 { quotes += 1 } }
+                    let start = quoted ? pos + 1 : pos
+                    pos = start + cell.count + quotes + (quoted ? 1 : 0) + 1
+                    guard let field = fields[i] else { continue }
+                    if field == .serviceIds {
+                        guard let text = CellText.trimmed(CellText.unguardedBytes(CellText.trimmedBytes(cell))) else { continue }
+                        let list = CellText.list(text)
+                        if !list.isEmpty { input.serviceIds = list }
+                        continue
+                    }
+                    let value = CellText.unguardedBytes(CellText.trimmedBytes(cell))
+                    if quotes == 0, start + cell.count <= rawCount, let cellBase = cell.baseAddress, let valueBase = value.baseAddress {
+                        let from = start + (valueBase - cellBase)
+                        input.setInPlace(field, start: from, end: from + value.count)
+                    } else {
+                        input.set(field, utf8: value)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Sets the input's cells from the record by copying their bytes into the input's buffer.
+    private func setCells(_ input: inout ResourceInput, fields: [ResourceField?], width: Int) {
         fields.withUnsafeBufferPointer { fields in
             record.withAllFieldBytes { bytes, ends in
                 for i in 0..<width {
@@ -124,16 +183,6 @@ public final class CSVRecordSource: RecordSource {
                 }
             }
         }
-        var out = SourceRecord(row: row, line: record.line, input: input)
-        if record.count > fields.count {
-            var extra = 0
-            for i in fields.count..<record.count where record.withFieldBytes(i, { !$0.isEmpty }) { extra += 1 }
-            if extra > 0 {
-                out.issues.append(RowIssue(.error, field: nil,
-                    "the record has \(record.count) fields but the header has \(fields.count); is a delimiter unquoted?"))
-            }
-        }
-        return out
     }
 
     /// "UTF-16LE" or "UTF-16BE" when the file at `path` starts with that byte order mark.

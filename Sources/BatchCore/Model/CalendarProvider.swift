@@ -11,6 +11,9 @@ public enum CalendarProvider: String, Sendable, Hashable, Codable {
     /// The input column holding this provider's return URL.
     public var returnURLField: ResourceField { self == .google ? .googleAuthReturnUrl : .outlookAuthReturnUrl }
 
+    /// Google then Outlook: the order rows' calendar ids are checked in.
+    static let bothInOrder: [CalendarProvider] = [.google, .outlook]
+
     /// The display name used in messages.
     public var displayName: String { self == .google ? "Google" : "Microsoft" }
 }

@@ -43,6 +43,53 @@ public struct ResourceInput: Sendable {
         rawEnd = bytes.count
     }
 
+    /// Takes the record's raw bytes as the text buffer itself (no copy): cells that appear in them
+    /// as they are then point into them (``setInPlace(_:start:end:)``), the others are appended.
+    mutating func adoptRaw(_ raw: inout [UInt8]) {
+        swap(&bytes, &raw)
+        rawStart = 0
+        rawEnd = bytes.count
+    }
+
+    /// How many raw bytes ``adoptRaw(_:)`` or ``setRaw(_:)`` kept (0 without).
+    var rawByteCount: Int { rawStart < 0 ? 0 : rawEnd - rawStart }
+
+    /// Sets the field to `bytes[start..<end]`, bytes already in the buffer (see ``adoptRaw(_:)``);
+    /// an empty range clears nothing and sets nothing, as an empty value does in ``set(_:utf8:)``.
+    mutating func setInPlace(_ field: ResourceField, start: Int, end: Int) {
+        if has(field) { remove(field) }
+        guard end > start else { return }
+        precondition(end < Self.offsetLimit, "a row's text is limited to 256 MiB")
+        append(entry: UInt64(field.ordinal) << 56 | UInt64(start) << 28 | UInt64(end))
+        present |= 1 << UInt64(field.ordinal)
+    }
+
+    /// Where the text buffer starts, for ``unsafeBytes(_:_:)``. Valid only while this input is
+    /// alive and unchanged; for reading many fields of rows that stay put (a batch being written)
+    /// without a copy of the input per access.
+    @inline(__always)
+    var unsafeBase: UnsafePointer<UInt8>? { bytes.withUnsafeBufferPointer { $0.baseAddress } }
+
+    /// The field's bytes at `base` (``unsafeBase``), or `nil` when the field holds nothing.
+    @inline(__always)
+    func unsafeBytes(_ field: ResourceField, _ base: UnsafePointer<UInt8>?) -> UnsafeBufferPointer<UInt8>? {
+        guard let e = entry(field), let base else { return nil }
+        let (start, end) = Self.span(e)
+        return UnsafeBufferPointer(start: base + start, count: end - start)
+    }
+
+    /// Whether two fields hold the same bytes (both given).
+    func sameBytes(_ a: ResourceField, _ b: ResourceField) -> Bool {
+        guard let ea = entry(a), let eb = entry(b) else { return false }
+        let (s1, e1) = Self.span(ea)
+        let (s2, e2) = Self.span(eb)
+        guard e1 - s1 == e2 - s2 else { return false }
+        return bytes.withUnsafeBufferPointer { b in
+            for k in 0..<(e1 - s1) where b[s1 + k] != b[s2 + k] { return false }
+            return true
+        }
+    }
+
     /// The raw bytes kept by ``setRaw(_:)``, if any.
     var raw: [UInt8]? { rawStart < 0 ? nil : Array(bytes[rawStart..<rawEnd]) }
 

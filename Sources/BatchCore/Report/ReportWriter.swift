@@ -7,6 +7,9 @@ public final class ReportWriter {
     public var path: String { file.path }
     private let file: OutputFile
     private var csv: CSVWriter
+    /// Batches of validated rows are encoded here rather than through `csv` (same bytes, less work);
+    /// whichever of the two is not in use is always empty, so the output stays in order.
+    private let lines: ReportLineBuffer
     public private(set) var rowsWritten = 0
 
     /// Creates the report at `path` (`-` for standard output); `excel` adds a UTF-8 BOM to CSV.
@@ -16,10 +19,18 @@ public final class ReportWriter {
         csv = CSVWriter(
             fileDescriptor: file.fileDescriptor,
             options: CSVWriterOptions(lineEnding: .crlf, byteOrderMark: excel && format == .csv, spreadsheetSafe: true))
+        lines = ReportLineBuffer(fileDescriptor: file.fileDescriptor, path: path)
         if format == .csv { try csv.write(record: columns) }
     }
 
+    /// Writes out what the batch path has buffered, before anything goes through `csv`.
+    @inline(__always)
+    private func handOverToCSV() throws {
+        if lines.count > 0 { try lines.flush() }
+    }
+
     public func write(_ row: ReportRow) throws {
+        try handOverToCSV()
         rowsWritten += 1
         switch format {
         case .csv:
@@ -37,6 +48,7 @@ public final class ReportWriter {
             try write(ReportRow(row, status: status))
             return
         }
+        try handOverToCSV()
         rowsWritten += 1
         try Self.appendCSV(row, status: status, to: &csv)
     }
@@ -49,15 +61,41 @@ public final class ReportWriter {
             return
         }
         rowsWritten += rows.count
-        // One access to the writer for the whole batch, and rows borrowed from the array, not copied.
+        try csv.flush() // the header, or anything written through `csv` before
+        // Rows borrowed from the array, not copied; each line encoded straight into the buffer.
         try rows.withUnsafeBufferPointer { rows in
-            try Self.appendCSV(rows, statuses: statuses, to: &csv)
+            try statuses.withUnsafeBufferPointer { statuses in
+                for i in rows.indices { try Self.appendLine(rows.baseAddress! + i, status: statuses[i], to: lines) }
+            }
         }
     }
 
-    private static func appendCSV(_ rows: UnsafeBufferPointer<ValidatedRow>, statuses: [RowStatus],
-                                  to csv: inout CSVWriter) throws {
-        for i in rows.indices { try appendCSV(rows.baseAddress! + i, status: statuses[i], to: &csv) }
+    /// One report line, the same bytes as ``appendCSV(_:status:to:)`` writes through `CSVWriter`.
+    @inline(__always)
+    private static func appendLine(_ row: UnsafePointer<ValidatedRow>, status: RowStatus, to out: ReportLineBuffer) throws {
+        try out.number(row.pointee.record.row, first: true)
+        let line = row.pointee.record.line
+        if line > 0 { try out.number(line) } else { try out.raw(",") }
+        try out.field(status.rawValue, guardFormula: false)
+        if let id = row.pointee.id { try out.field(id) } else { try out.raw(",") }
+        // The cells read where they are (the batch holds the rows while they are written).
+        let base = row.pointee.record.input.unsafeBase
+        if let b = row.pointee.record.input.unsafeBytes(.name, base) { try out.field(b) } else { try out.raw(",") }
+        if let b = row.pointee.record.input.unsafeBytes(.email, base) { try out.field(b) } else { try out.raw(",") }
+        if let p = row.pointee.provider {
+            try out.field(p.rawValue, guardFormula: false)
+            if let b = row.pointee.record.input.unsafeBytes(p.calendarIdField, base) { try out.field(b) } else { try out.raw(",") }
+        } else {
+            try out.raw(",,")
+        }
+        if let a = row.pointee.calendarAvailability { try out.number(a) } else { try out.raw(",") }
+        if row.pointee.issues.isEmpty {
+            try out.emptyFieldsAndLineEnd(3) // authUrl, authorized, message
+        } else {
+            try out.raw(",,")
+            try out.field(row.pointee.issues.reportMessage)
+            try out.emptyFieldsAndLineEnd(0)
+        }
     }
 
     @inline(__always)
@@ -92,18 +130,21 @@ public final class ReportWriter {
 
     /// Writes a CSV record of arbitrary cells (export, auth-links), formula-guarded.
     public func writeCells(_ cells: [String]) throws {
+        try handOverToCSV()
         rowsWritten += 1
         try csv.write(record: cells)
     }
 
     /// Writes one JSON object line of arbitrary keys (export in JSONL).
     public func writeJSONLine(_ bytes: [UInt8]) throws {
+        try handOverToCSV()
         rowsWritten += 1
         try file.write(bytes)
         try file.write([0x0A])
     }
 
     public func close() throws {
+        try lines.flush()
         try csv.flush()
         try file.close()
     }

@@ -72,6 +72,13 @@ public struct DuplicateTracker: Sendable {
 
     /// ``claim(row:emailKey:id:)`` with the keys already hashed.
     mutating func claim(row: Int, emailHash e: UInt64?, idHash i: UInt64?) -> (row: Int, key: Key)? {
+        // One key (the usual row): found or claimed in one probe of its shard.
+        if let e, i == nil {
+            return shards[Self.shard(e)].findOrInsert(e, Int32(truncatingIfNeeded: row)).map { ($0, .email) }
+        }
+        if let i, e == nil {
+            return shards[Self.shard(i)].findOrInsert(i, Int32(truncatingIfNeeded: row)).map { ($0, .id) }
+        }
         if let e, let first = shards[Self.shard(e)].find(e) { return (first, .email) }
         if let i, let first = shards[Self.shard(i)].find(i) { return (first, .id) }
         let r = Int32(truncatingIfNeeded: row)
@@ -97,6 +104,25 @@ public struct DuplicateTracker: Sendable {
                 if k == key { return Int(rows[slot]) }
                 slot = (slot + 1) & mask
             }
+        }
+
+        /// ``find(_:)``, and when the key is not there, ``insert(_:_:)`` (the table ends the same).
+        mutating func findOrInsert(_ key: UInt64, _ row: Int32) -> Int? {
+            var slot = Int(truncatingIfNeeded: key) & mask
+            while true {
+                let k = keys[slot]
+                if k == key { return Int(rows[slot]) }
+                if k == 0 { break }
+                slot = (slot + 1) & mask
+            }
+            if (count + 1) * 4 > keys.count * 3 {
+                insert(key, row) // grows, then probes the new table
+            } else {
+                keys[slot] = key
+                rows[slot] = row
+                count += 1
+            }
+            return nil
         }
 
         mutating func insert(_ key: UInt64, _ row: Int32) {

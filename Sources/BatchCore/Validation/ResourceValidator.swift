@@ -8,6 +8,8 @@ import Foundation
 public struct ResourceValidator: Sendable {
     public var options: ValidationOptions
     private var urlVerdicts: [String: String?] = [:]
+    private var lastURL: (url: String, verdict: String?)?
+    private static let wholeNumberFields: [ResourceField] = [.notificationType, .bookingNotification, .sortKey]
 
     public init(options: ValidationOptions) {
         self.options = options
@@ -25,12 +27,26 @@ public struct ResourceValidator: Sendable {
     }
 
     private mutating func check(_ row: consuming ValidatedRow, issues: inout [RowIssue]) -> ValidatedRow {
-        let input = row.record.input
+        // The input borrowed where it is in the row, not copied (a retain and release of each of
+        // its buffers per row).
+        let checked = checkFields(row.record.input, issues: &issues)
+        row.id = checked.id
+        row.provider = checked.provider
+        row.calendarAvailability = checked.availability
+        row.returnURLs = checked.returnURLs
+        row.issues = issues
+        row.calendarIdIsValid = checked.calendarIdIsValid
+        return row
+    }
+
+    private mutating func checkFields(_ input: borrowing ResourceInput, issues: inout [RowIssue])
+        -> (id: String?, provider: CalendarProvider?, availability: Int?, returnURLs: ReturnURLs, calendarIdIsValid: Bool) {
 
         let id = input[.id]
         if !input.has(.name) { issues.append(.error(.name, "is required")) }
 
-        if let problem = input.withBytes(.email, EmailAddress.problem(utf8:)) {
+        let emailProblem = input.withBytes(.email, EmailAddress.problem(utf8:))
+        if let problem = emailProblem {
             if let problem { issues.append(.error(.email, "'\(input[.email]!)' \(problem)")) }
         } else if id == nil {
             issues.append(.error(.email, "is required for a new resource (a row without id)"))
@@ -49,8 +65,15 @@ public struct ResourceValidator: Sendable {
             issues.append(RowIssue(.error, field: "googleCalendarId, outlookCalendarId",
                                    "a resource syncs with Google or Outlook, not both"))
         }
-        for p in [CalendarProvider.google, .outlook] where input.has(p.calendarIdField) {
-            let problem = input.withBytes(p.calendarIdField, EmailAddress.problem(utf8:)) ?? nil
+        // Unrolled (no array of the two providers per row).
+        for p in CalendarProvider.bothInOrder where input.has(p.calendarIdField) {
+            // The calendar id is often the e-mail itself: its verdict is then already known.
+            let problem: String?
+            if let emailProblem, input.sameBytes(.email, p.calendarIdField) {
+                problem = emailProblem
+            } else {
+                problem = input.withBytes(p.calendarIdField, EmailAddress.problem(utf8:)) ?? nil
+            }
             if let problem {
                 issues.append(.error(p.calendarIdField, "'\(input[p.calendarIdField]!)' \(problem)"))
             }
@@ -61,8 +84,13 @@ public struct ResourceValidator: Sendable {
         }
 
         var availability: Int?
-        if let text = input[.calendarAvailability] {
-            if let value = Self.availability(text) {
+        if input.has(.calendarAvailability) {
+            // The usual one-digit value from its byte, without a String or `lowercased()`.
+            let fast = input.withBytes(.calendarAvailability) { b -> Int? in
+                b.count == 1 && b[0] >= 0x30 && b[0] <= 0x32 ? Int(b[0] - 0x30) : nil
+            } ?? nil
+            let text = fast == nil ? input[.calendarAvailability]! : ""
+            if let value = fast ?? Self.availability(text) {
                 availability = value
                 if value == 1 && !hasGoogle {
                     issues.append(.error(.calendarAvailability, "1 (Google) needs a googleCalendarId"))
@@ -89,8 +117,7 @@ public struct ResourceValidator: Sendable {
             }
         }
 
-        for field in [ResourceField.notificationType, .bookingNotification, .sortKey]
-        where input.has(field) && !Self.isInteger(input, field) {
+        for field in Self.wholeNumberFields where input.has(field) && !Self.isInteger(input, field) {
             issues.append(.error(field, "'\(input[field]!)' is not a whole number"))
         }
         if let text = input[.ignoreBusinessHours], Self.boolean(text) == nil {
@@ -108,13 +135,7 @@ public struct ResourceValidator: Sendable {
             }
         }
 
-        row.id = id
-        row.provider = provider
-        row.calendarAvailability = availability
-        row.returnURLs = returnURLs
-        row.issues = issues
-        row.calendarIdIsValid = calendarIdIsValid
-        return row
+        return (id, provider, availability, returnURLs, calendarIdIsValid)
     }
 
     /// The body to send for `input`: every given field, with values that fail their check left out
@@ -243,9 +264,16 @@ public struct ResourceValidator: Sendable {
 
     /// Why `url` cannot be a return URL (absolute `https`, `http` only for localhost), cached per value.
     private mutating func returnURLProblem(_ url: String) -> String? {
-        if let cached = urlVerdicts[url] { return cached }
+        // The last URL's verdict first: rows mostly carry the same (option's) URL, and comparing
+        // with it costs less than hashing it for the dictionary.
+        if let last = lastURL, last.url == url { return last.verdict }
+        if let cached = urlVerdicts[url] {
+            lastURL = (url, cached)
+            return cached
+        }
         let verdict = Self.returnURLProblem(url)
         if urlVerdicts.count < 1024 { urlVerdicts[url] = verdict }
+        lastURL = (url, verdict)
         return verdict
     }
 

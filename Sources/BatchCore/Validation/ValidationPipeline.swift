@@ -53,10 +53,16 @@ public final class ValidationPipeline {
         rows.withUnsafeMutableBufferPointer { rows in
             for i in rows.indices {
                 // From the input's bytes: no String for the e-mail, its key or the calendar id.
-                rows[i].emailHash = rows[i].record.input.withBytes(.email, DuplicateTracker.emailHash(utf8:))
+                // Read in place (no copy of the input per access); the rows stay put meanwhile.
+                let base = rows[i].record.input.unsafeBase
+                rows[i].emailHash = rows[i].record.input.unsafeBytes(.email, base).map(DuplicateTracker.emailHash(utf8:))
                 rows[i].idHash = rows[i].id.map(DuplicateTracker.idHash)
                 if let provider = rows[i].provider {
-                    rows[i].hostingDomain = rows[i].record.input.withBytes(provider.calendarIdField) { recent.domain(utf8: $0) } ?? nil
+                    if let calendarId = rows[i].record.input.unsafeBytes(provider.calendarIdField, base) {
+                        rows[i].hostingDomain = recent.domain(utf8: calendarId)
+                    } else {
+                        rows[i].hostingDomain = nil
+                    }
                 }
             }
         }
