@@ -3,12 +3,10 @@
 public struct TenantIndex: Sendable {
     /// Lowercased e-mail → ids of the resources with it (usually one).
     private var ids: [String: [String]] = [:]
-    public private(set) var resourceCount = 0
 
     public init() {}
 
     public mutating func add(_ resource: Resource) {
-        resourceCount += 1
         guard let id = resource.id, let email = PlannedRow.normalize(email: resource.email) else { return }
         ids[email, default: []].append(id)
     }
