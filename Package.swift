@@ -23,7 +23,7 @@ let package = Package(
         .executableTarget(name: "resource-batch-bench", dependencies: ["BatchCore", "CSVCodec", "OnSchedEmulator"]),
         // Starts programs for tests without Foundation.Process's descriptor leak under parallel tests.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "CSVCodecTests", dependencies: ["CSVCodec"]),
+        .testTarget(name: "CSVCodecTests", dependencies: ["CSVCodec", "TestSupport"]),
         .testTarget(name: "BatchCoreTests", dependencies: ["BatchCore", "CSVCodec", "OnSchedEmulator", "TestSupport"]),
         .testTarget(name: "OnSchedEmulatorTests", dependencies: ["OnSchedEmulator"]),
         // Runs the built binaries as a user would; depending on them makes `swift test` build them.

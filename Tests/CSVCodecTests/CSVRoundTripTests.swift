@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 import CSVCodec
 
 /// Whatever the writer writes, the reader reads back identically.
@@ -8,7 +9,7 @@ import CSVCodec
     ]
 
     static func randomRecords(seed: UInt64, count: Int) -> [[String]] {
-        var rng = SplitMix64(state: seed)
+        var rng = SeededRandom(seed: seed)
         return (0..<count).map { _ in
             (0..<Int.random(in: 1...6, using: &rng)).map { _ in
                 if Int.random(in: 0..<5, using: &rng) == 0 { return "" } // empty fields are common

@@ -1,18 +1,6 @@
 import Testing
+import TestSupport
 @testable import BatchCore
-
-/// A small deterministic generator (SplitMix64), so "random" inputs are the same on every run.
-private struct PlannerRNG: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}
-
 private let google1 = ReturnURLs(google: "https://example.com/a")
 private let google2 = ReturnURLs(google: "https://example.com/b")
 private let outlook1 = ReturnURLs(outlook: "https://example.com/o")
@@ -25,7 +13,7 @@ private func row(_ n: Int, _ op: RowOperation = .create, _ urls: ReturnURLs = Re
 
 /// Mixed input: creates and updates over a handful of return-URL sets.
 private func randomRows(count: Int, seed: UInt64, urlSets: Int = 5) -> [PlannedRow] {
-    var rng = PlannerRNG(state: seed)
+    var rng = SeededRandom(seed: seed)
     let urls = (0..<urlSets).map { ReturnURLs(google: "https://example.com/\($0)") } + [ReturnURLs()]
     return (1...count).map { n in
         let op: RowOperation = Bool.random(using: &rng) ? .create : .update(id: "id\(n)")

@@ -1,16 +1,6 @@
 import Testing
+import TestSupport
 @testable import BatchCore
-
-private struct SplitterRNG: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}
 
 private func chunk(_ rows: ClosedRange<Int>, id: Int = 1) -> Chunk {
     let urls = ReturnURLs(outlook: "https://example.com/back")
@@ -62,7 +52,7 @@ private func isolate(_ start: Chunk, bad: Set<Int>) -> (accepted: [Int], failed:
 
     @Test(arguments: [1, 2, 3, 10, 64, 100])
     func badRowsAreIsolatedInFewCalls(n: Int) {
-        var rng = SplitterRNG(state: UInt64(n))
+        var rng = SeededRandom(seed: UInt64(n))
         for k in [0, 1, 2, 3, 5, 10] where k <= n {
             let bad = Set((1...n).shuffled(using: &rng).prefix(k))
             let result = isolate(chunk(1...n), bad: bad)

@@ -1,16 +1,6 @@
 import Testing
+import TestSupport
 @testable import BatchCore
-
-private struct ReorderRNG: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}
 
 @Suite struct ReorderBufferTests {
     @Test func inOrderResultsPassStraightThrough() throws {
@@ -36,7 +26,7 @@ private struct ReorderRNG: RandomNumberGenerator {
 
     @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8] as [UInt64])
     func anyCompletionOrderComesOutInInputOrder(seed: UInt64) throws {
-        var rng = ReorderRNG(state: seed)
+        var rng = SeededRandom(seed: seed)
         let n = Int.random(in: 1...2_000, using: &rng)
         // Completion runs ahead by at most a window, as under the dispatcher; seed 1 is fully random.
         let window = seed == 1 ? n : Int.random(in: 1...300, using: &rng)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Return URLs the import tests pass on the command line.
@@ -44,20 +45,6 @@ func statuses(_ report: CSVTable) -> [String] { report.rows.map { $0.count > 2 ?
 
 /// Counts of each value.
 func tally(_ values: [String]) -> [String: Int] { values.reduce(into: [:]) { $0[$1, default: 0] += 1 } }
-
-/// A small seeded generator (SplitMix64) for test data and random kill moments.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Reads a `--summary-json` file.
 func summaryJSON(_ cli: CLIRunner, _ name: String) throws -> [String: Any] {
     try JSONSerialization.jsonObject(with: Data(try cli.read(name))) as? [String: Any] ?? [:]
