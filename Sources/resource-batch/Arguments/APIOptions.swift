@@ -22,12 +22,14 @@ enum APIOptions {
     /// The pieces of a connection: the client, and what must be shut down at the end.
     struct Connection {
         var client: OnSchedClient
-        var transport: URLSessionTransport
+        var transport: any HTTPTransport
+        /// Shuts the transport down: its threads or session must not outlive the run (architecture.md's traps).
+        var invalidateTransport: @Sendable () -> Void
         var emulator: EmulatorServer?
 
-        /// Invalidates the session and stops the emulator before the process exits (architecture.md's traps).
+        /// Shuts the transport down and stops the emulator before the process exits.
         func close() {
-            transport.invalidate()
+            invalidateTransport()
             emulator?.stop()
         }
     }
@@ -57,11 +59,22 @@ enum APIOptions {
             endpoint = try resolveEndpoint(args)
             credentials = try environmentCredentials()
         }
-        let transport = URLSessionTransport(concurrency: concurrency, timeout: timeout)
+        let (transport, invalidate) = makeTransport(concurrency: concurrency, timeout: timeout)
         let client = OnSchedClient(
             endpoint: endpoint, credentials: credentials, transport: transport,
             rateLimiter: RateLimiter(rate: rate), retryPolicy: RetryPolicy(maxRetries: retries))
-        return Connection(client: client, transport: transport, emulator: emulator)
+        return Connection(client: client, transport: transport, invalidateTransport: invalidate, emulator: emulator)
+    }
+
+    /// libcurl's easy interface on worker threads (`CurlTransport`) where libcurl can be loaded,
+    /// otherwise URLSession; `RESOURCE_BATCH_TRANSPORT=urlsession` forces URLSession.
+    static func makeTransport(concurrency: Int, timeout: Double) -> (any HTTPTransport, @Sendable () -> Void) {
+        if ProcessInfo.processInfo.environment["RESOURCE_BATCH_TRANSPORT"] != "urlsession",
+           let curl = CurlTransport(concurrency: concurrency, timeout: timeout) {
+            return (curl, { curl.invalidate() })
+        }
+        let session = URLSessionTransport(concurrency: concurrency, timeout: timeout)
+        return (session, { session.invalidate() })
     }
 
     static let embeddedClientId = "sbox-resource-batch-emulator"

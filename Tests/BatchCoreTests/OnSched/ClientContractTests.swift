@@ -3,26 +3,42 @@ import Testing
 @testable import BatchCore
 import OnSchedEmulator
 
-/// The client against the real emulator over loopback HTTP with `URLSessionTransport`: the two
+/// Which transport a contract test runs on: both must agree with the emulator.
+enum TransportKind: String, CaseIterable, Sendable, CustomStringConvertible {
+    case curl, urlSession
+    var description: String { rawValue }
+}
+
+/// The client against the real emulator over loopback HTTP, on each transport: the two
 /// were written separately from onsched-api.md, so agreement here means both read it the same way.
 @Suite(.serialized) struct ClientContractTests {
     /// A running emulator and a client talking to it; `close()` stops both.
     struct Harness {
         let server: EmulatorServer
         let baseURL: URL
-        let transport: URLSessionTransport
+        let transport: any HTTPTransport
+        let invalidateTransport: @Sendable () -> Void
         let client: OnSchedClient
 
         init(
             _ configuration: EmulatorConfiguration = EmulatorConfiguration(port: 0),
             clientId: String = "sbox-contract", secret: String = "contract-secret", maxRetries: Int = 3,
-            timeout: Double = 20
+            timeout: Double = 20, transport kind: TransportKind
         ) throws {
             var configuration = configuration
             configuration.port = 0
             server = EmulatorServer(configuration: configuration)
             baseURL = try server.start()
-            transport = URLSessionTransport(concurrency: 4, timeout: timeout)
+            switch kind {
+            case .curl:
+                let curl = try #require(CurlTransport(concurrency: 4, timeout: timeout))
+                transport = curl
+                invalidateTransport = { curl.invalidate() }
+            case .urlSession:
+                let session = URLSessionTransport(concurrency: 4, timeout: timeout)
+                transport = session
+                invalidateTransport = { session.invalidate() }
+            }
             let endpoint = try OnSchedEndpoint(apiURL: baseURL, tokenURL: baseURL.appendingPathComponent("connect/token"))
             client = OnSchedClient(
                 endpoint: endpoint, credentials: ClientCredentials(id: clientId, secret: secret), transport: transport,
@@ -30,7 +46,7 @@ import OnSchedEmulator
         }
 
         func close() {
-            transport.invalidate()
+            invalidateTransport()
             server.stop()
         }
 
@@ -61,8 +77,8 @@ import OnSchedEmulator
         range.map { ResourcePayload(name: "Person \($0)", email: "person\($0)@example.com") }
     }
 
-    @Test func bulkCreateThenListEveryPageAndGetOne() async throws {
-        let h = try Harness()
+    @Test(arguments: TransportKind.allCases) func bulkCreateThenListEveryPageAndGetOne(_ kind: TransportKind) async throws {
+        let h = try Harness(transport: kind)
         defer { h.close() }
         var created: [Resource] = []
         for chunk in [0..<100, 100..<200, 200..<230] {
@@ -107,8 +123,8 @@ import OnSchedEmulator
         #expect(try await h.adminResources().count == 230)
     }
 
-    @Test func bulkUpdateChangesOnlyWhatWasSent() async throws {
-        let h = try Harness()
+    @Test(arguments: TransportKind.allCases) func bulkUpdateChangesOnlyWhatWasSent(_ kind: TransportKind) async throws {
+        let h = try Harness(transport: kind)
         defer { h.close() }
         let created = try await h.client.bulkCreate([
             ResourcePayload(name: "Ana", email: "ana@example.com", description: "keep me"),
@@ -129,8 +145,8 @@ import OnSchedEmulator
         #expect(bo.name == "Bo")
     }
 
-    @Test func calendarsGetAuthLinksForGoogleAndOutlook() async throws {
-        let h = try Harness()
+    @Test(arguments: TransportKind.allCases) func calendarsGetAuthLinksForGoogleAndOutlook(_ kind: TransportKind) async throws {
+        let h = try Harness(transport: kind)
         defer { h.close() }
         let returnURL = "https://example.com/welcome?team=a&lang=en"
         let google = try await h.client.bulkCreate(
@@ -162,8 +178,8 @@ import OnSchedEmulator
         #expect(try await h.client.getResource(id: patId).googleCalendarAuthorized == true)
     }
 
-    @Test func aBadRequestBecomesOneReadableMessage() async throws {
-        let h = try Harness()
+    @Test(arguments: TransportKind.allCases) func aBadRequestBecomesOneReadableMessage(_ kind: TransportKind) async throws {
+        let h = try Harness(transport: kind)
         defer { h.close() }
         let error = try await #require(throws: OnSchedError.self) {
             try await h.client.bulkCreate([ResourcePayload(name: "No Mail"), ResourcePayload(email: "no-name@example.com")])
@@ -178,8 +194,8 @@ import OnSchedEmulator
         #expect(stats.requests == 1 && stats.retries == 0)
     }
 
-    @Test func rejectedCredentialsAreUnauthorizedWithoutTheSecret() async throws {
-        let h = try Harness(clientId: "not-a-sandbox-id", secret: "very-secret-value")
+    @Test(arguments: TransportKind.allCases) func rejectedCredentialsAreUnauthorizedWithoutTheSecret(_ kind: TransportKind) async throws {
+        let h = try Harness(clientId: "not-a-sandbox-id", secret: "very-secret-value", transport: kind)
         defer { h.close() }
         let error = try await #require(throws: OnSchedError.self) { try await h.client.getResource(id: "1") }
         #expect(error.kind == .unauthorized)
@@ -188,9 +204,9 @@ import OnSchedEmulator
         #expect(error.description.contains("invalid_client"))
     }
 
-    @Test func aTokenTheAPIKeepsRefusingIsRefreshedOnceThenUnauthorized() async throws {
+    @Test(arguments: TransportKind.allCases) func aTokenTheAPIKeepsRefusingIsRefreshedOnceThenUnauthorized(_ kind: TransportKind) async throws {
         // Tokens that expire at once: every API call answers 401.
-        let h = try Harness(EmulatorConfiguration(port: 0, tokenLifetime: 0))
+        let h = try Harness(EmulatorConfiguration(port: 0, tokenLifetime: 0), transport: kind)
         defer { h.close() }
         let error = try await #require(throws: OnSchedError.self) { try await h.client.getResource(id: "1") }
         #expect(error.kind == .unauthorized)
@@ -200,8 +216,8 @@ import OnSchedEmulator
         #expect(stats.tokenFetches == 2)
     }
 
-    @Test func aCreateAppliedThenAnsweredWith502IsReportedAsPossiblyApplied() async throws {
-        let h = try Harness(EmulatorConfiguration(port: 0, faults: FaultSpec(commitThenFail: 1)))
+    @Test(arguments: TransportKind.allCases) func aCreateAppliedThenAnsweredWith502IsReportedAsPossiblyApplied(_ kind: TransportKind) async throws {
+        let h = try Harness(EmulatorConfiguration(port: 0, faults: FaultSpec(commitThenFail: 1)), transport: kind)
         defer { h.close() }
         let error = try await #require(throws: OnSchedError.self) {
             try await h.client.bulkCreate(Self.people(0..<3))
@@ -212,8 +228,8 @@ import OnSchedEmulator
         #expect(try await h.adminResources().count == 3)  // …and it had indeed been applied
     }
 
-    @Test func serverErrorsAndThrottlingAreRetriedForUpdatesAndReads() async throws {
-        let h = try Harness(EmulatorConfiguration(port: 0, faults: FaultSpec(error: 0.3, throttle: 0.2), seed: 7), maxRetries: 10)
+    @Test(arguments: TransportKind.allCases) func serverErrorsAndThrottlingAreRetriedForUpdatesAndReads(_ kind: TransportKind) async throws {
+        let h = try Harness(EmulatorConfiguration(port: 0, faults: FaultSpec(error: 0.3, throttle: 0.2), seed: 7), maxRetries: 10, transport: kind)
         defer { h.close() }
         let seeded = try await h.seed(Self.people(0..<4))
         for (i, id) in seeded.enumerated() {
@@ -226,8 +242,8 @@ import OnSchedEmulator
         #expect(stats.requests == 8 + stats.retries)
     }
 
-    @Test func throttledCreatesAreRetried() async throws {
-        let h = try Harness(EmulatorConfiguration(port: 0, faults: FaultSpec(throttle: 0.4), seed: 3), maxRetries: 10)
+    @Test(arguments: TransportKind.allCases) func throttledCreatesAreRetried(_ kind: TransportKind) async throws {
+        let h = try Harness(EmulatorConfiguration(port: 0, faults: FaultSpec(throttle: 0.4), seed: 3), maxRetries: 10, transport: kind)
         defer { h.close() }
         for i in 0..<3 {
             let created = try await h.client.bulkCreate([ResourcePayload(name: "P\(i)", email: "p\(i)@example.com")])
@@ -239,10 +255,10 @@ import OnSchedEmulator
         #expect(await h.client.rateLimiter.stats.throttledCount == stats.throttled)
     }
 
-    @Test func aCreateThatTimesOutMayHaveBeenApplied() async throws {
+    @Test(arguments: TransportKind.allCases) func aCreateThatTimesOutMayHaveBeenApplied(_ kind: TransportKind) async throws {
         var configuration = EmulatorConfiguration(port: 0, faults: FaultSpec(latency: 1.5))
         configuration.idleTimeout = 5
-        let h = try Harness(configuration, maxRetries: 3, timeout: 0.5)
+        let h = try Harness(configuration, maxRetries: 3, timeout: 0.5, transport: kind)
         defer { h.close() }
         let error = try await #require(throws: OnSchedError.self) { try await h.client.bulkCreate(Self.people(0..<1)) }
         #expect(error.kind == .transport)
@@ -250,8 +266,8 @@ import OnSchedEmulator
         #expect(await h.client.stats.requests == 1)
     }
 
-    @Test func aStoppedServerIsATransportErrorThatNeverReachedIt() async throws {
-        let h = try Harness(maxRetries: 0)
+    @Test(arguments: TransportKind.allCases) func aStoppedServerIsATransportErrorThatNeverReachedIt(_ kind: TransportKind) async throws {
+        let h = try Harness(maxRetries: 0, transport: kind)
         defer { h.close() }
         _ = try await h.client.listResources { _ in }  // fetches the token while the server is up
         h.server.stop()

@@ -1,0 +1,161 @@
+import Foundation
+
+/// One libcurl easy handle and the connections it keeps: performs one request at a time,
+/// blocking the calling thread (a `CurlTransport` worker), and never lets libcurl re-send a POST.
+///
+/// A handle reuses its kept-alive connection for GET, PUT and DELETE. A POST (a create, or a
+/// token request) always goes out on a fresh connection that is closed afterwards: libcurl silently
+/// re-sends a request whose *reused* connection died before any answer, and a create re-sent that
+/// way could be created twice without the client ever knowing. On a fresh connection a lost answer
+/// surfaces as a `TransportError`, and the import looks the create up before sending it again.
+final class CurlEasyHandle {
+    private let curl: LibCurl
+    private let handle: LibCurl.Handle
+    private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: LibCurl.errorBufferSize)
+
+    init?(curl: LibCurl) {
+        guard let handle = curl.easyInit() else { return nil }
+        self.curl = curl
+        self.handle = handle
+    }
+
+    deinit {
+        curl.easyCleanup(handle)
+        errorBuffer.deallocate()
+    }
+
+    /// Sends `request` and waits for the whole answer, or for `timeout` seconds at most.
+    func perform(_ request: HTTPRequest, timeout: Double) -> Result<HTTPResponse, TransportError> {
+        curl.easyReset(handle)
+        let sink = ResponseSink()
+        var headerList: OpaquePointer?
+        defer { curl.slistFreeAll(headerList) }
+        for (name, value) in request.headers where !value.contains("\r") && !value.contains("\n") {
+            headerList = curl.slistAppend(headerList, "\(name): \(value)")
+        }
+        // No `Expect: 100-continue` round trip before a body: the server answers within one request.
+        headerList = curl.slistAppend(headerList, "Expect:")
+        let milliseconds = Int(min(max(timeout, 0.001), 86_400) * 1000)
+        let code: Int32 = request.url.absoluteString.withCString { url in
+            curl.set(handle, .url, url)
+            curl.set(handle, .httpHeader, UnsafeRawPointer(headerList))
+            curl.set(handle, .noSignal, 1)
+            curl.set(handle, .protocols, LibCurl.httpAndHTTPS)
+            curl.set(handle, .redirectProtocols, LibCurl.httpAndHTTPS)
+            curl.set(handle, .timeoutMS, milliseconds)
+            curl.set(handle, .connectTimeoutMS, milliseconds)
+            curl.set(handle, .acceptEncoding, UnsafeRawPointer(("" as StaticString).utf8Start))
+            curl.set(handle, .writeFunction, ResponseSink.receiveBody)
+            curl.set(handle, .headerFunction, ResponseSink.receiveHeader)
+            let sinkPointer = UnsafeRawPointer(Unmanaged.passUnretained(sink).toOpaque())
+            curl.set(handle, .writeData, sinkPointer)
+            curl.set(handle, .headerData, sinkPointer)
+            if request.method == .post {
+                curl.set(handle, .freshConnect, 1)
+                curl.set(handle, .forbidReuse, 1)
+            }
+            errorBuffer[0] = 0
+            curl.set(handle, .errorBuffer, UnsafeRawPointer(errorBuffer))
+            return withExtendedLifetime(sink) { send(request) }
+        }
+        guard code == 0 else {
+            return .failure(classify(code))
+        }
+        let status = curl.info(handle, .responseCode)
+        guard status >= 100 else {
+            return .failure(TransportError(.connectionLost, "the server's answer was not HTTP"))
+        }
+        return .success(HTTPResponse(status: status, headers: sink.headers, body: Data(sink.body)))
+    }
+
+    /// Sets the method and body, then runs the transfer. The body stays in our memory for the whole
+    /// transfer (`POSTFIELDS` does not copy it), so libcurl can rewind it if it needs to.
+    private func send(_ request: HTTPRequest) -> Int32 {
+        switch request.method {
+        case .get where request.body == nil:
+            curl.set(handle, .httpGet, 1)
+            return curl.easyPerform(handle)
+        default:
+            if request.method != .post {
+                _ = request.method.rawValue.withCString { curl.set(handle, .customRequest, $0) }
+            }
+            let body = request.body ?? Data()
+            return body.withUnsafeBytes { bytes in
+                curl.set(handle, .postFieldSizeLarge, bytes.count)
+                // A non-null pointer even for an empty body, or libcurl would read the body from stdin.
+                curl.set(handle, .postFields, bytes.baseAddress ?? UnsafeRawPointer(("" as StaticString).utf8Start))
+                return curl.easyPerform(handle)
+            }
+        }
+    }
+
+    /// Sorts libcurl's failures by whether the request may have reached the server.
+    private func classify(_ code: Int32) -> TransportError {
+        let detail = String(cString: errorBuffer)
+        let text = "\(Self.describe(code) ?? curl.describe(code)) (curl \(code)\(detail.isEmpty ? "" : ": \(detail)"))"
+        switch code {
+        case 1, 3, 4, 5, 6, 7, 35, 51, 53, 54, 58, 59, 60, 64, 66, 77, 80, 82, 83, 90, 91, 98:
+            // Unsupported or malformed URL, no proxy or host, refused connection, TLS set-up or
+            // certificate failures: the request itself was never written.
+            return TransportError(.notConnected, text)
+        case 28:
+            // A time-out before a single byte of the request was written (connect, TLS) sent nothing.
+            return TransportError(curl.info(handle, .requestSize) == 0 ? .notConnected : .timedOut, text)
+        default:
+            return TransportError(.connectionLost, text)
+        }
+    }
+
+    private static func describe(_ code: Int32) -> String? {
+        switch code {
+        case 6: "host not found"
+        case 7: "could not connect to the host"
+        case 28: "no answer within the time-out"
+        case 35: "TLS handshake failed"
+        case 51, 60: "the server's TLS certificate is not trusted"
+        case 52: "the server closed the connection without answering"
+        case 55, 56: "the connection was lost"
+        case 8: "the server's answer was garbled"
+        default: nil
+        }
+    }
+}
+
+/// Where libcurl's callbacks put one answer's header lines and body bytes.
+private final class ResponseSink {
+    var body: [UInt8] = []
+    var headers: [String: String] = [:]
+
+    static let receiveBody: LibCurl.DataCallback = { data, size, count, context in
+        let total = size * count
+        guard let data, let context else { return total }
+        let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
+        data.withMemoryRebound(to: UInt8.self, capacity: total) { sink.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: total)) }
+        return total
+    }
+
+    /// One header line per call, the status line of every answer included (an interim
+    /// `100 Continue` comes before the real one, so a status line starts the headers afresh).
+    static let receiveHeader: LibCurl.DataCallback = { data, size, count, context in
+        let total = size * count
+        guard let data, let context else { return total }
+        let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
+        let line = data.withMemoryRebound(to: UInt8.self, capacity: total) {
+            String(decoding: UnsafeBufferPointer(start: $0, count: total), as: UTF8.self)
+        }
+        if line.hasPrefix("HTTP/") {
+            sink.headers = [:]
+        } else if let colon = line.firstIndex(of: ":") {
+            let name = String(line[..<colon]).trimmingCharacters(in: .whitespaces)
+            let value = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespacesAndNewlines)
+            if !name.isEmpty {
+                if let previous = sink.headers[name] {
+                    sink.headers[name] = previous + ", " + value
+                } else {
+                    sink.headers[name] = value
+                }
+            }
+        }
+        return total
+    }
+}
