@@ -53,6 +53,7 @@ enum ImportBench {
         let r = try measure(rows: rows, emulatorArgs: ["--rate-limit", "\(rate)"] + (latencyMS > 0 ? ["--faults", "latency=\(Int(latencyMS))ms"] : []),
                             clientRate: rate, concurrency: concurrency)
         let share = r.rowsPerSecond / r.bound * 100
+        let cpuShare = r.child.cpu / r.child.wall * 100
         printError("import: \(rows) rows at --rate \(rate) (emulator --rate-limit \(rate), latency \(Int(latencyMS)) ms): "
                    + "\(fmt(r.child.wall)) s, \(fmt(r.rowsPerSecond, 1)) rows/s = \(fmt(share, 1)) % of \(fmt(r.bound, 0)); "
                    + "\(r.requests) requests, \(r.throttled) 429s, \(r.retries) retries, \(r.created) created; "
@@ -62,7 +63,8 @@ enum ImportBench {
                      result: "\(fmt(r.rowsPerSecond, 1)) (\(fmt(share, 1)) % of bound; \(r.throttled) × 429)",
                      reference: "bound R × 100 = \(fmt(r.bound, 0))", verdict: share >= 95 ? "met (≥ 95 %)" : "NOT met (< 95 %)"),
             BenchRow(suite: "import", measure: "client CPU (user+sys) / peak RSS", result: "\(fmt(r.child.cpu)) s / \(r.child.maxRSSKB / 1024) MiB",
-                     reference: "wall \(fmt(r.child.wall)) s", verdict: ""),
+                     reference: "wall \(fmt(r.child.wall)) s; CPU = \(fmt(cpuShare, 1)) % of one core",
+                     verdict: cpuShare <= 10 ? "small (≤ 10 % of one core)" : "NOT small (> 10 % of one core)"),
         ]
     }
 
