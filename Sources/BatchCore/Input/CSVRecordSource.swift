@@ -20,6 +20,9 @@ public final class CSVRecordSource: RecordSource {
     private let keepRaw: Bool
     private var record = CSVRecord()
     private var row = 0
+    /// Text buffers of rows already written out, given back (``reuse(_:)``) to hold later records'
+    /// raw bytes: a row then costs no allocation, and no buffer is freed on another thread.
+    private var spares: [[UInt8]] = []
 
     /// Opens `reader`'s input and reads its header line.
     /// - Throws: `InputError` for an empty file, an unreadable header or a mapping problem.
@@ -91,6 +94,16 @@ public final class CSVRecordSource: RecordSource {
         try self.init(reader: reader, path: path, options: options)
     }
 
+    /// Gives spent rows' text buffers (``ResourceInput/takeBuffer()``) back for later records.
+    func reuse(_ buffers: inout [[UInt8]]) {
+        if spares.isEmpty {
+            swap(&spares, &buffers)
+        } else {
+            spares.append(contentsOf: buffers)
+            buffers.removeAll()
+        }
+    }
+
     /// Input bytes consumed so far, for progress.
     public var bytesRead: Int { record.byteOffset }
 
@@ -107,7 +120,8 @@ public final class CSVRecordSource: RecordSource {
         if keepRaw, record.rawBytes != nil {
             // The raw bytes move into the row as its text buffer, and cells found in them as they
             // are point there: no copy of the record or of those cells.
-            var raw: [UInt8] = []
+            // A spare buffer goes to the reader in its place (it keeps its capacity for the next record).
+            var raw: [UInt8] = spares.popLast() ?? []
             swap(&raw, &record.rawBytes!)
             input.adoptRaw(&raw)
             setCellsInPlace(&input, fields: fields, width: width)

@@ -51,6 +51,15 @@ public struct ResourceInput: Sendable {
         rawEnd = bytes.count
     }
 
+    /// Takes the text buffer out (the input is left empty), so that a spent row's buffer can be
+    /// filled again by the reader instead of being freed and another allocated.
+    mutating func takeBuffer() -> [UInt8] {
+        var out: [UInt8] = []
+        swap(&out, &bytes)
+        self = ResourceInput()
+        return out
+    }
+
     /// How many raw bytes ``adoptRaw(_:)`` or ``setRaw(_:)`` kept (0 without).
     var rawByteCount: Int { rawStart < 0 ? 0 : rawEnd - rawStart }
 
