@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One input row as typed cells: each field's text, or `nil` when the cell was blank or absent.
 ///
 /// Blank means "not given", so an update never erases a field because a cell was empty.
@@ -93,10 +99,8 @@ public struct ResourceInput: Sendable {
         let (s1, e1) = Self.span(ea)
         let (s2, e2) = Self.span(eb)
         guard e1 - s1 == e2 - s2 else { return false }
-        return bytes.withUnsafeBufferPointer { b in
-            for k in 0..<(e1 - s1) where b[s1 + k] != b[s2 + k] { return false }
-            return true
-        }
+        // memcmp: the byte loop with its bounds checks cost ~2 % of the reading thread.
+        return bytes.withUnsafeBufferPointer { b in memcmp(b.baseAddress! + s1, b.baseAddress! + s2, e1 - s1) == 0 }
     }
 
     /// The raw bytes kept by ``setRaw(_:)``, if any.

@@ -108,7 +108,7 @@ public final class ValidationPipeline {
             rows = []
             rows.reserveCapacity(batchSize)
             while rows.count < batchSize, let record = try source.next() {
-                rows.append(validator.validate(record))
+                validator.validate(record, appendingTo: &rows)
             }
             if rows.isEmpty { return nil }
         }
@@ -218,7 +218,7 @@ private struct BatchReader: @unchecked Sendable {
         var rows = spare
         rows.reserveCapacity(batchSize)
         while rows.count < batchSize, let record = try source.next() {
-            rows.append(validator.validate(record))
+            validator.validate(record, appendingTo: &rows)
         }
         return (rows, (source as? CSVRecordSource)?.bytesRead ?? 0)
     }
