@@ -20,6 +20,11 @@ public final class CSVRecordSource: RecordSource {
     private let keepRaw: Bool
     private var record = CSVRecord()
     private var row = 0
+    /// Text buffers of rows already written out, given back (``reuse(_:)``) to hold later records'
+    /// raw bytes: a row then costs no allocation, and no buffer is freed on another thread.
+    private var spares: [[UInt8]] = []
+    /// `mapping.fields`, copied once: read per cell without retaining an array per record.
+    private let fieldTable: UnsafeMutableBufferPointer<ResourceField?>
 
     /// Opens `reader`'s input and reads its header line.
     /// - Throws: `InputError` for an empty file, an unreadable header or a mapping problem.
@@ -41,6 +46,8 @@ public final class CSVRecordSource: RecordSource {
         guard let header else { throw InputError.emptyFile(path: path) }
         headerLine = header.line
         mapping = try ColumnMapping(headers: header.fields, overrides: options.overrides)
+        fieldTable = .allocate(capacity: mapping.fields.count)
+        _ = fieldTable.initialize(from: mapping.fields)
         delimiter = reader.delimiter
         hadBOM = reader.hadBOM
         format = .csv(delimiter: reader.delimiter)
@@ -91,10 +98,27 @@ public final class CSVRecordSource: RecordSource {
         try self.init(reader: reader, path: path, options: options)
     }
 
+    /// Gives spent rows' text buffers (``ResourceInput/takeBuffer()``) back for later records.
+    func reuse(_ buffers: inout [[UInt8]]) {
+        if spares.isEmpty {
+            swap(&spares, &buffers)
+        } else {
+            spares.append(contentsOf: buffers)
+            buffers.removeAll()
+        }
+    }
+
+    deinit { fieldTable.deallocate() }
+
     /// Input bytes consumed so far, for progress.
     public var bytesRead: Int { record.byteOffset }
 
     public func next() throws -> SourceRecord? {
+        // The record is worked on as a local (no exclusivity check or array retain per access to
+        // the stored property) and put back at the end, keeping its storage for the next one.
+        var record = CSVRecord()
+        swap(&record, &self.record)
+        defer { swap(&record, &self.record) }
         do {
             guard try reader.readRecord(into: &record) else { return nil }
         } catch let error as CSVError {
@@ -107,14 +131,15 @@ public final class CSVRecordSource: RecordSource {
         if keepRaw, record.rawBytes != nil {
             // The raw bytes move into the row as its text buffer, and cells found in them as they
             // are point there: no copy of the record or of those cells.
-            var raw: [UInt8] = []
+            // A spare buffer goes to the reader in its place (it keeps its capacity for the next record).
+            var raw: [UInt8] = spares.popLast() ?? []
             swap(&raw, &record.rawBytes!)
             input.adoptRaw(&raw)
-            setCellsInPlace(&input, fields: fields, width: width)
+            Self.setCellsInPlace(&input, record: record, fields: UnsafeBufferPointer(fieldTable), width: width)
         } else {
             // The cells' bytes go straight into the row's one text buffer: no `String` per cell.
             input.reserve(bytes: record.byteCount, fields: width)
-            setCells(&input, fields: fields, width: width)
+            Self.setCells(&input, record: record, fields: fields, width: width)
         }
         var out = SourceRecord(row: row, line: record.line, input: input)
         if record.count > fields.count {
@@ -133,9 +158,10 @@ public final class CSVRecordSource: RecordSource {
     /// one's delimiter; unquoted it is its cell's bytes, quoted it is `"`, the cell with each `"`
     /// doubled, `"` (the reader accepts nothing else). A cell without a quote is therefore found in
     /// place; one with quotes is copied.
-    private func setCellsInPlace(_ input: inout ResourceInput, fields: [ResourceField?], width: Int) {
+    private static func setCellsInPlace(_ input: inout ResourceInput, record: borrowing CSVRecord,
+                                        fields: UnsafeBufferPointer<ResourceField?>, width: Int) {
         let rawCount = input.rawByteCount
-        fields.withUnsafeBufferPointer { fields in
+        do {
             record.withAllFieldBytes { bytes, ends in
                 var pos = 0 // where field i starts in the raw bytes
                 for i in 0..<width {
@@ -166,7 +192,7 @@ public final class CSVRecordSource: RecordSource {
     }
 
     /// Sets the input's cells from the record by copying their bytes into the input's buffer.
-    private func setCells(_ input: inout ResourceInput, fields: [ResourceField?], width: Int) {
+    private static func setCells(_ input: inout ResourceInput, record: borrowing CSVRecord, fields: [ResourceField?], width: Int) {
         fields.withUnsafeBufferPointer { fields in
             record.withAllFieldBytes { bytes, ends in
                 for i in 0..<width {

@@ -35,7 +35,7 @@ public struct ValidateJob {
         var lastProgress = started
         var counts: [RowStatus: Int] = [:]
         var statuses: [RowStatus] = []
-        while let batch = try await pipeline.nextBatch() {
+        while var batch = try await pipeline.nextBatch() {
             statuses.removeAll(keepingCapacity: true)
             var valid = 0
             try batch.withUnsafeBufferPointer { batch in
@@ -61,6 +61,7 @@ public struct ValidateJob {
                 summary.count(.valid, times: valid)
                 counts[.valid, default: 0] += valid
             }
+            pipeline.recycle(&batch) // its buffers go back to the reading thread, to be filled again
             if let progress, clock.now - lastProgress > .milliseconds(200) {
                 lastProgress = clock.now
                 progress(JobProgress(rowsDone: summary.rows, counts: counts, bytesRead: pipeline.bytesRead,

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One input row as typed cells: each field's text, or `nil` when the cell was blank or absent.
 ///
 /// Blank means "not given", so an update never erases a field because a cell was empty.
@@ -51,6 +57,15 @@ public struct ResourceInput: Sendable {
         rawEnd = bytes.count
     }
 
+    /// Takes the text buffer out (the input is left empty), so that a spent row's buffer can be
+    /// filled again by the reader instead of being freed and another allocated.
+    mutating func takeBuffer() -> [UInt8] {
+        var out: [UInt8] = []
+        swap(&out, &bytes)
+        self = ResourceInput()
+        return out
+    }
+
     /// How many raw bytes ``adoptRaw(_:)`` or ``setRaw(_:)`` kept (0 without).
     var rawByteCount: Int { rawStart < 0 ? 0 : rawEnd - rawStart }
 
@@ -84,10 +99,8 @@ public struct ResourceInput: Sendable {
         let (s1, e1) = Self.span(ea)
         let (s2, e2) = Self.span(eb)
         guard e1 - s1 == e2 - s2 else { return false }
-        return bytes.withUnsafeBufferPointer { b in
-            for k in 0..<(e1 - s1) where b[s1 + k] != b[s2 + k] { return false }
-            return true
-        }
+        // memcmp: the byte loop with its bounds checks cost ~2 % of the reading thread.
+        return bytes.withUnsafeBufferPointer { b in memcmp(b.baseAddress! + s1, b.baseAddress! + s2, e1 - s1) == 0 }
     }
 
     /// The raw bytes kept by ``setRaw(_:)``, if any.

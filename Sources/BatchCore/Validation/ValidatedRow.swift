@@ -16,11 +16,11 @@ public struct ValidatedRow: Sendable {
     public var duplicateOf: Int?
     /// Whether ``calendarId`` passed the e-mail syntax check (only then is its hosting checked).
     public var calendarIdIsValid: Bool
-    /// Work done ahead for the pipeline: the duplicate keys' hashes and the calendar domain
-    /// lowercased (``hostingCheck``'s), shared by the rows that name it.
+    /// Work done ahead for the pipeline: the duplicate keys' hashes and the code of the calendar
+    /// domain (``hostingCheck``'s, numbered by the pipeline's ``RecentDomains``; -1 for none).
     var emailHash: UInt64?
     var idHash: UInt64?
-    var hostingDomain: String?
+    var hostingDomain: Int32 = -1
 
     public var row: Int { record.row }
     public var line: Int { record.line }

@@ -12,7 +12,10 @@ public final class ValidationPipeline {
     private let hosting: HostingClassifier?
     private let policy: HostingPolicy
     private let batchSize: Int
-    private var verdicts: [String: HostingVerdict] = [:]
+    /// Each domain's verdict and what it means for a row of each provider, by domain code
+    /// (``RecentDomains``): per row an array index, no `String` hashed, compared or retained.
+    private var verdicts: [HostingVerdict?] = []
+    private var outcomes: [HostingCheckOutcome?] = []
     private var duplicates = DuplicateTracker()
     private let readAhead: ReadAhead?
     private var recent = RecentDomains()
@@ -59,13 +62,35 @@ public final class ValidationPipeline {
                 rows[i].idHash = rows[i].id.map(DuplicateTracker.idHash)
                 if let provider = rows[i].provider {
                     if let calendarId = rows[i].record.input.unsafeBytes(provider.calendarIdField, base) {
-                        rows[i].hostingDomain = recent.domain(utf8: calendarId)
+                        rows[i].hostingDomain = recent.code(utf8: calendarId)
                     } else {
-                        rows[i].hostingDomain = nil
+                        rows[i].hostingDomain = -1
                     }
                 }
             }
         }
+    }
+
+    /// Hands a batch from ``nextBatch()`` back once it is written out: with read-ahead, its rows'
+    /// text buffers and the batch's own storage go back to the reading thread, which fills them
+    /// again. Without it, the batch is simply dropped. Either way `rows` is left empty.
+    ///
+    /// With read-ahead the rows are allocated on the reading thread; freeing them here contended
+    /// for the allocator's lock with that thread (futex wake-ups in the profile) and cost a
+    /// `malloc` and a `free` per row.
+    public func recycle(_ rows: inout [ValidatedRow]) {
+        guard let readAhead else {
+            rows = []
+            return
+        }
+        var buffers: [[UInt8]] = []
+        buffers.reserveCapacity(rows.count)
+        rows.withUnsafeMutableBufferPointer { rows in
+            for i in rows.indices { buffers.append(rows[i].record.input.takeBuffer()) }
+        }
+        rows.removeAll(keepingCapacity: true)
+        readAhead.giveBack(buffers: buffers, batch: rows)
+        rows = []
     }
 
     /// Input bytes consumed by the rows handed out so far, for progress.
@@ -86,7 +111,7 @@ public final class ValidationPipeline {
             rows = []
             rows.reserveCapacity(batchSize)
             while rows.count < batchSize, let record = try source.next() {
-                rows.append(validator.validate(record))
+                validator.validate(record, appendingTo: &rows)
             }
             if rows.isEmpty { return nil }
         }
@@ -103,43 +128,48 @@ public final class ValidationPipeline {
     }
 
     private func checkHosting(_ rows: inout [ValidatedRow], _ hosting: HostingClassifier) async {
-        // Each row's calendar domain, lowercased, as a String shared by the rows that name it: a
-        // file names few domains, so the last few are kept and compared as bytes.
-        var unknown: Set<String> = []
-        // A file names few domains, shared as one String each (RecentDomains): comparing with the
-        // last few seen (identical storage compares at once) saves hashing each row's domain.
-        var seen: [String] = []
+        // The domains no earlier row has asked about, each once, in the order first named.
+        if verdicts.count < recent.names.count {
+            verdicts.append(contentsOf: repeatElement(nil, count: recent.names.count - verdicts.count))
+            outcomes.append(contentsOf: repeatElement(nil, count: 2 * recent.names.count - outcomes.count))
+        }
+        var unknown: [Int32] = []
+        var asked = Set<Int32>()
         for i in rows.indices {
-            guard let domain = rows[i].hostingDomain, !seen.contains(domain) else { continue }
-            if seen.count < 8 { seen.append(domain) } else { seen[i % 8] = domain }
-            if verdicts[domain] == nil { unknown.insert(domain) }
+            let code = rows[i].hostingDomain
+            guard code >= 0, verdicts[Int(code)] == nil else { continue }
+            if asked.insert(code).inserted { unknown.append(code) }
         }
         if !unknown.isEmpty {
-            let found = await withTaskGroup(of: (String, HostingVerdict).self) { group in
-                for domain in unknown {
-                    group.addTask { (domain, await hosting.classify(domain: domain)) }
+            let names = recent.names
+            let found = await withTaskGroup(of: (Int32, HostingVerdict).self) { group in
+                for code in unknown {
+                    group.addTask { (code, await hosting.classify(domain: names[Int(code)])) }
                 }
-                var out: [(String, HostingVerdict)] = []
+                var out: [(Int32, HostingVerdict)] = []
                 for await pair in group { out.append(pair) }
                 return out
             }
-            for (domain, verdict) in found { verdicts[domain] = verdict }
+            for (code, verdict) in found { verdicts[Int(code)] = verdict }
         }
-        var recentVerdicts: [(domain: String, verdict: HostingVerdict)] = []
+        let policy = policy
         rows.withUnsafeMutableBufferPointer { rows in
             for i in rows.indices {
-                guard rows[i].calendarIdIsValid, let expectedProvider = rows[i].provider, let domain = rows[i].hostingDomain else { continue }
-                let verdict: HostingVerdict
-                if let recent = recentVerdicts.first(where: { $0.domain == domain }) {
-                    verdict = recent.verdict
+                let code = Int(rows[i].hostingDomain)
+                guard rows[i].calendarIdIsValid, let expectedProvider = rows[i].provider, code >= 0 else { continue }
+                let slot = 2 * code + (expectedProvider == .google ? 0 : 1)
+                let outcome: HostingCheckOutcome
+                if let known = outcomes[slot] {
+                    if known == .ok { continue }
+                    outcome = known
                 } else {
-                    guard let v = verdicts[domain] else { continue }
-                    verdict = v
-                    if recentVerdicts.count < 8 { recentVerdicts.append((domain, v)) } else { recentVerdicts[i % 8] = (domain, v) }
+                    guard let verdict = verdicts[code] else { continue }
+                    let expected: HostingProvider = expectedProvider == .google ? .google : .microsoft
+                    outcome = hostingIssue(for: verdict, expected: expected, policy: policy)
+                    outcomes[slot] = outcome
                 }
-                let expected: HostingProvider = expectedProvider == .google ? .google : .microsoft
                 let field = expectedProvider.calendarIdField.name
-                switch hostingIssue(for: verdict, expected: expected, policy: policy) {
+                switch outcome {
                 case .ok: break
                 case let .warning(message): rows[i].issues.append(RowIssue(.warning, field: field, message))
                 case let .error(message): rows[i].issues.append(RowIssue(.error, field: field, message))
@@ -149,40 +179,6 @@ public final class ValidationPipeline {
     }
 }
 
-/// The last few calendar domains seen, so that rows naming the same domain share one `String`.
-struct RecentDomains {
-    private var entries: [(bytes: [UInt8], domain: String)] = []
-    private var next = 0
-
-    /// `calendarId`'s domain lowercased (``ValidatedRow/hostingCheck``'s), or `nil` without one.
-    mutating func domain(of calendarId: String) -> String? {
-        var calendarId = calendarId
-        return calendarId.withUTF8 { domain(utf8: $0) }
-    }
-
-    /// ``domain(of:)`` on the calendar id's UTF-8 bytes.
-    mutating func domain(utf8: UnsafeBufferPointer<UInt8>) -> String? {
-        do {
-            guard let at = utf8.lastIndex(of: 0x40), at + 1 < utf8.count else { return nil }
-            let raw = UnsafeBufferPointer(rebasing: utf8[(at + 1)...])
-            for e in entries where e.bytes.count == raw.count {
-                if e.bytes.withUnsafeBufferPointer({ b in zip(b, raw).allSatisfy { $0 == Self.asciiLower($1) } }) {
-                    return e.domain
-                }
-            }
-            let domain = EmailAddress.asciiLowercased(String(decoding: raw, as: UTF8.self))
-            guard !domain.isEmpty else { return nil }
-            if raw.allSatisfy({ $0 < 0x80 }) {
-                let entry = (Array(domain.utf8), domain)
-                if entries.count < 8 { entries.append(entry) } else { entries[next] = entry; next = (next + 1) % 8 }
-            }
-            return domain
-        }
-    }
-
-    @inline(__always) private static func asciiLower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
-}
-
 /// Reads and validates batches: what the read-ahead thread runs.
 private struct BatchReader: @unchecked Sendable {
     // Unchecked: once handed to the thread, the source and validator are used there only.
@@ -190,12 +186,13 @@ private struct BatchReader: @unchecked Sendable {
     var validator: ResourceValidator
     let batchSize: Int
 
-    /// The next batch (empty at the end of the input) and the input bytes read so far.
-    mutating func next() throws -> ([ValidatedRow], Int) {
-        var rows: [ValidatedRow] = []
+    /// The next batch (empty at the end of the input) and the input bytes read so far; `spare`
+    /// is an empty batch given back (``ValidationPipeline/recycle(_:)``), whose storage is reused.
+    mutating func next(spare: [ValidatedRow]) throws -> ([ValidatedRow], Int) {
+        var rows = spare
         rows.reserveCapacity(batchSize)
         while rows.count < batchSize, let record = try source.next() {
-            rows.append(validator.validate(record))
+            validator.validate(record, appendingTo: &rows)
         }
         return (rows, (source as? CSVRecordSource)?.bytesRead ?? 0)
     }
@@ -218,14 +215,35 @@ private final class ReadAhead: @unchecked Sendable {
 
     init(capacity: Int) { self.capacity = max(1, capacity) }
 
+    /// Row text buffers and empty batches given back by the caller's thread, for the reader.
+    private var spareBuffers: [[UInt8]] = []
+    private var spareBatches: [[ValidatedRow]] = []
+
+    /// Called on the caller's thread with a spent batch's buffers and its emptied storage.
+    func giveBack(buffers: [[UInt8]], batch: [ValidatedRow]) {
+        condition.lock()
+        // Bounded: a few batches' worth at most (the reader takes them before each batch).
+        if spareBuffers.count < 4 * buffers.count + 1 { spareBuffers.append(contentsOf: buffers) }
+        if spareBatches.count < 2 { spareBatches.append(batch) }
+        condition.unlock()
+    }
+
     /// The thread's body: reads until the end, an error or `cancel()`.
     func run(_ reader: BatchReader) {
         var reader = reader
+        let csv = reader.source as? CSVRecordSource
         while true {
             let batch: [ValidatedRow]
             let bytes: Int
+            // What the caller gave back, taken in one go; handed to the source outside the lock.
+            condition.lock()
+            var buffers: [[UInt8]] = []
+            swap(&buffers, &spareBuffers)
+            let spare = spareBatches.popLast() ?? []
+            condition.unlock()
+            if let csv, !buffers.isEmpty { csv.reuse(&buffers) }
             do {
-                (batch, bytes) = try reader.next()
+                (batch, bytes) = try reader.next(spare: spare)
             } catch {
                 condition.lock()
                 failure = error
