@@ -13,10 +13,16 @@ final class CurlEasyHandle {
     private let handle: LibCurl.Handle
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: LibCurl.errorBufferSize)
 
+    /// Hosts never reached through a proxy: loopback (the emulator) and the environment's own list.
+    private let noProxy: String
+
     init?(curl: LibCurl) {
         guard let handle = curl.easyInit() else { return nil }
         self.curl = curl
         self.handle = handle
+        let environment = ProcessInfo.processInfo.environment
+        let listed = environment["no_proxy"] ?? environment["NO_PROXY"] ?? ""
+        noProxy = (["localhost", "127.0.0.1", "::1"] + [listed].filter { !$0.isEmpty }).joined(separator: ",")
     }
 
     deinit {
@@ -44,6 +50,7 @@ final class CurlEasyHandle {
             curl.set(handle, .redirectProtocols, LibCurl.httpAndHTTPS)
             curl.set(handle, .timeoutMS, milliseconds)
             curl.set(handle, .connectTimeoutMS, milliseconds)
+            _ = noProxy.withCString { curl.set(handle, .noProxy, $0) }
             curl.set(handle, .acceptEncoding, UnsafeRawPointer(("" as StaticString).utf8Start))
             curl.set(handle, .writeFunction, ResponseSink.receiveBody)
             curl.set(handle, .headerFunction, ResponseSink.receiveHeader)

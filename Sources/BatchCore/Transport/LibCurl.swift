@@ -89,6 +89,7 @@ struct LibCurl: Sendable {
         case headerFunction = 20079
         case postFieldSizeLarge = 30120
         case protocols = 181
+        case noProxy = 10177
         case redirectProtocols = 182
     }
 
