@@ -49,8 +49,9 @@ public struct ImportJob: Sendable {
         let uncertain = Set(replay?.uncertainCreates.map(\.row) ?? [])
         if let client, options.matchBy == .email {
             do {
-                index = try await TenantIndex.load(client: client, locationId: validation.locationId)
+                index = try await TenantIndex.load(client: client, locationId: validation.locationId, stop: stop)
             } catch {
+                // After an interrupt the first reason stays: this one is ignored.
                 stop.stop(.failed("cannot read the tenant's resources: \(error)"))
             }
         }

@@ -65,6 +65,24 @@ import Testing
         #expect(await client.stats == ClientStats(requests: 3, retries: 0, throttled: 0, tokenFetches: 1))
     }
 
+    @Test func readingTheTenantStopsAfterThePageInFlightWhenTheRunIsStopped() async throws {
+        // A tenant of 100,000 is 1,000 rate-limited pages: an interrupt must not wait for them all.
+        let stop = StopSignal()
+        let (client, transport) = makeClient { request, index in
+            if index == 1 { stop.stop(.interrupted) }
+            let offset = Int(Self.query(request)["offset"] ?? "0")!
+            return .json(#"{"object":"list","hasMore":\#(offset + 100 < 100_000),"count":100,"total":100000,"data":\#(Self.resourcesJSON(offset..<(offset + 100)))}"#)
+        }
+        await #expect(throws: CancellationError.self) {
+            _ = try await TenantIndex.load(client: client, locationId: nil, stop: stop)
+        }
+        #expect(apiRequests(transport).count == 2)
+        let whole = try await TenantIndex.load(client: makeClient { _, _ in
+            .json(#"{"hasMore":false,"count":1,"data":[{"id":"7","email":"Ana@Example.com"}]}"#)
+        }.0, locationId: nil, stop: StopSignal())
+        #expect(whole.ids(forEmail: "ana@example.com") == ["7"])
+    }
+
     @Test func includeDeletedAddsAPassOverDeletedResources() async throws {
         let (client, transport) = makeClient { request, _ in
             if Self.query(request)["deleted"] == "true" {
