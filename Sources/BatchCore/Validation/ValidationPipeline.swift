@@ -89,8 +89,9 @@ public final class ValidationPipeline {
             for i in rows.indices { buffers.append(rows[i].record.input.takeBuffer()) }
         }
         rows.removeAll(keepingCapacity: true)
-        readAhead.giveBack(buffers: buffers, batch: rows)
-        rows = []
+        var spent: [ValidatedRow] = []
+        swap(&spent, &rows) // `rows` left empty; the storage moves on without a second reference
+        readAhead.giveBack(buffers: consume buffers, batch: consume spent)
     }
 
     /// Input bytes consumed by the rows handed out so far, for progress.
@@ -188,8 +189,9 @@ private struct BatchReader: @unchecked Sendable {
 
     /// The next batch (empty at the end of the input) and the input bytes read so far; `spare`
     /// is an empty batch given back (``ValidationPipeline/recycle(_:)``), whose storage is reused.
-    mutating func next(spare: [ValidatedRow]) throws -> ([ValidatedRow], Int) {
-        var rows = spare
+    mutating func next(spare: consuming [ValidatedRow]) throws -> ([ValidatedRow], Int) {
+        // Moved, not copied: a second reference would make `reserveCapacity` allocate a new buffer.
+        var rows = consume spare
         rows.reserveCapacity(batchSize)
         while rows.count < batchSize, let record = try source.next() {
             validator.validate(record, appendingTo: &rows)
@@ -220,11 +222,15 @@ private final class ReadAhead: @unchecked Sendable {
     private var spareBatches: [[ValidatedRow]] = []
 
     /// Called on the caller's thread with a spent batch's buffers and its emptied storage.
-    func giveBack(buffers: [[UInt8]], batch: [ValidatedRow]) {
+    func giveBack(buffers: consuming [[UInt8]], batch: consuming [ValidatedRow]) {
         condition.lock()
         // Bounded: a few batches' worth at most (the reader takes them before each batch).
-        if spareBuffers.count < 4 * buffers.count + 1 { spareBuffers.append(contentsOf: buffers) }
-        if spareBatches.count < 2 { spareBatches.append(batch) }
+        if spareBuffers.isEmpty {
+            spareBuffers = consume buffers // the usual case: the reader took the last ones
+        } else if spareBuffers.count < 4 * buffers.count + 1 {
+            spareBuffers.append(contentsOf: buffers)
+        }
+        if spareBatches.count < 2 { spareBatches.append(consume batch) }
         condition.unlock()
     }
 
@@ -233,7 +239,7 @@ private final class ReadAhead: @unchecked Sendable {
         var reader = reader
         let csv = reader.source as? CSVRecordSource
         while true {
-            let batch: [ValidatedRow]
+            var batch: [ValidatedRow]
             let bytes: Int
             // What the caller gave back, taken in one go; handed to the source outside the lock.
             condition.lock()
@@ -243,7 +249,7 @@ private final class ReadAhead: @unchecked Sendable {
             condition.unlock()
             if let csv, !buffers.isEmpty { csv.reuse(&buffers) }
             do {
-                (batch, bytes) = try reader.next(spare: spare)
+                (batch, bytes) = try reader.next(spare: consume spare)
             } catch {
                 condition.lock()
                 failure = error
@@ -269,7 +275,9 @@ private final class ReadAhead: @unchecked Sendable {
                 queuedBytes.removeFirst(head)
                 head = 0
             }
-            queue.append(batch)
+            // Moved in under the lock: were this thread's reference still alive when the caller
+            // takes the batch, the caller's first change would copy all its rows (a retain each).
+            queue.append(consume batch)
             queuedBytes.append(bytes)
             condition.broadcast()
             condition.unlock()
@@ -282,8 +290,8 @@ private final class ReadAhead: @unchecked Sendable {
         defer { condition.unlock() }
         while head == queue.count && !finished { condition.wait() }
         if head < queue.count {
-            let batch = queue[head]
-            queue[head] = []
+            var batch: [ValidatedRow] = []
+            swap(&batch, &queue[head]) // moved out: the caller holds the only reference
             handedBytes = queuedBytes[head]
             head += 1
             condition.broadcast()
