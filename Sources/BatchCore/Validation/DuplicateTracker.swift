@@ -90,7 +90,11 @@ public struct DuplicateTracker: Sendable {
         var count = 0
         var mask = 15
 
-        func peek(_ key: UInt64) -> UInt64 { keys[Int(truncatingIfNeeded: key) & mask] }
+        /// Loads the key and row slots `key` starts at (for ``DuplicateTracker/touch(_:)``).
+        func peek(_ key: UInt64) -> UInt64 {
+            let slot = Int(truncatingIfNeeded: key) & mask
+            return keys[slot] &+ UInt64(truncatingIfNeeded: rows[slot])
+        }
 
         func find(_ key: UInt64) -> Int? {
             var slot = Int(truncatingIfNeeded: key) & mask
