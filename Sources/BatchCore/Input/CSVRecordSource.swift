@@ -102,8 +102,9 @@ public final class CSVRecordSource: RecordSource {
         if spares.isEmpty {
             swap(&spares, &buffers)
         } else {
-            spares.append(contentsOf: buffers)
-            buffers.removeAll()
+            // Moved one by one: `append(contentsOf:)` copied them (a retain each, then a release).
+            spares.reserveCapacity(spares.count + buffers.count)
+            while let buffer = buffers.popLast() { spares.append(buffer) }
         }
     }
 
@@ -115,13 +116,15 @@ public final class CSVRecordSource: RecordSource {
 
     public func next() throws -> SourceRecord? {
         // The record is lent in place by the reader: its fields are not copied into a `CSVRecord`.
-        let out: SourceRecord?
+        // Stored from the closure rather than returned through the reader's generic (unspecialized
+        // across modules) result, which copied the record through its value witness.
+        var out: SourceRecord?
         do {
-            out = try reader.readRecord(lending: { record, raw in make(record, raw: &raw) })
+            _ = try reader.readRecord(lending: { record, raw in out = make(record, raw: &raw) })
         } catch let error as CSVError {
             throw Self.inputError(error, path: path)
         }
-        return out
+        return out.take() // moved out (a plain `return out` copied the record)
     }
 
     private func make(_ record: CSVLentRecord, raw: inout [UInt8]) -> SourceRecord {

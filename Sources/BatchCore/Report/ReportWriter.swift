@@ -79,12 +79,14 @@ public final class ReportWriter {
         try out.raw(Self.statusField(status))
         if let id = row.pointee.id { try out.field(id) } else { try out.raw(",") }
         // The cells read where they are (the batch holds the rows while they are written).
-        let base = row.pointee.record.input.unsafeBase
-        if let b = row.pointee.record.input.unsafeBytes(.name, base) { try out.field(b) } else { try out.raw(",") }
-        if let b = row.pointee.record.input.unsafeBytes(.email, base) { try out.field(b) } else { try out.raw(",") }
+        // Through a pointer to the input: a method called on `row.pointee.record.input` copied it.
+        let input = row.pointer(to: \.record.input)!
+        let base = ResourceInput.unsafeBase(at: input)
+        if let b = ResourceInput.unsafeBytes(at: input, .name, base) { try out.field(b) } else { try out.raw(",") }
+        if let b = ResourceInput.unsafeBytes(at: input, .email, base) { try out.field(b) } else { try out.raw(",") }
         if let p = row.pointee.provider {
             try out.raw(p == .google ? ",google" : ",outlook")
-            if let b = row.pointee.record.input.unsafeBytes(p.calendarIdField, base) { try out.field(b) } else { try out.raw(",") }
+            if let b = ResourceInput.unsafeBytes(at: input, p.calendarIdField, base) { try out.field(b) } else { try out.raw(",") }
         } else {
             try out.raw(",,")
         }

@@ -34,7 +34,7 @@ public struct ResourceValidator: Sendable {
                                  calendarAvailability: nil, issues: [], duplicateOf: nil, calendarIdIsValid: false))
         rows.withUnsafeMutableBufferPointer { rows in
             let row = rows.baseAddress! + (rows.count - 1)
-            let checked = checkFields(row.pointee.record.input, issues: &issues)
+            let checked = checkFields(&row.pointee.record.input, issues: &issues)
             row.pointee.id = checked.id
             row.pointee.provider = checked.provider
             row.pointee.calendarAvailability = checked.availability
@@ -47,7 +47,7 @@ public struct ResourceValidator: Sendable {
     private mutating func check(_ row: consuming ValidatedRow, issues: inout [RowIssue]) -> ValidatedRow {
         // The input borrowed where it is in the row, not copied (a retain and release of each of
         // its buffers per row).
-        let checked = checkFields(row.record.input, issues: &issues)
+        let checked = checkFields(&row.record.input, issues: &issues)
         row.id = checked.id
         row.provider = checked.provider
         row.calendarAvailability = checked.availability
@@ -57,7 +57,9 @@ public struct ResourceValidator: Sendable {
         return row
     }
 
-    private mutating func checkFields(_ input: borrowing ResourceInput, issues: inout [RowIssue])
+    /// `input` is `inout` only so that it is accessed in place (it is not changed): borrowing it
+    /// from `row.pointee` made the compiler copy it per row (a retain and release of each buffer).
+    private mutating func checkFields(_ input: inout ResourceInput, issues: inout [RowIssue])
         -> (id: String?, provider: CalendarProvider?, availability: Int?, returnURLs: ReturnURLs, calendarIdIsValid: Bool) {
 
         let id = input[.id]

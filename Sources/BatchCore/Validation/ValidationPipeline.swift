@@ -57,11 +57,13 @@ public final class ValidationPipeline {
             for i in rows.indices {
                 // From the input's bytes: no String for the e-mail, its key or the calendar id.
                 // Read in place (no copy of the input per access); the rows stay put meanwhile.
-                let base = rows[i].record.input.unsafeBase
-                rows[i].emailHash = rows[i].record.input.unsafeBytes(.email, base).map(DuplicateTracker.emailHash(utf8:))
+                // Through a pointer to the input: a method called on `rows[i].record.input` copied it.
+                let input = UnsafePointer((rows.baseAddress! + i).pointer(to: \.record.input)!)
+                let base = ResourceInput.unsafeBase(at: input)
+                rows[i].emailHash = ResourceInput.unsafeBytes(at: input, .email, base).map(DuplicateTracker.emailHash(utf8:))
                 rows[i].idHash = rows[i].id.map(DuplicateTracker.idHash)
                 if let provider = rows[i].provider {
-                    if let calendarId = rows[i].record.input.unsafeBytes(provider.calendarIdField, base) {
+                    if let calendarId = ResourceInput.unsafeBytes(at: input, provider.calendarIdField, base) {
                         rows[i].hostingDomain = recent.code(utf8: calendarId)
                     } else {
                         rows[i].hostingDomain = -1
