@@ -29,19 +29,29 @@ public struct ResourceValidator: Sendable {
     /// ``validate(_:)`` appending the row to `rows`, checked where it lands in the array: the
     /// ~290-byte row is moved once instead of being returned and then copied in.
     mutating func validate(_ record: consuming SourceRecord, appendingTo rows: inout [ValidatedRow]) {
-        var issues = record.issues
+        appendUnchecked(record, to: &rows)
+        rows.withUnsafeMutableBufferPointer { rows in check(rows.baseAddress! + (rows.count - 1)) }
+    }
+
+    /// Appends the record as a row not yet checked: ``check(_:)`` must follow before the row is
+    /// used (possibly on another thread, with another validator of the same options: the checks
+    /// depend on the row and the options only).
+    func appendUnchecked(_ record: consuming SourceRecord, to rows: inout [ValidatedRow]) {
         rows.append(ValidatedRow(record: record, defaultLocationId: options.locationId, id: nil, provider: nil,
                                  calendarAvailability: nil, issues: [], duplicateOf: nil, calendarIdIsValid: false))
-        rows.withUnsafeMutableBufferPointer { rows in
-            let row = rows.baseAddress! + (rows.count - 1)
-            let checked = checkFields(&row.pointee.record.input, issues: &issues)
-            row.pointee.id = checked.id
-            row.pointee.provider = checked.provider
-            row.pointee.calendarAvailability = checked.availability
-            row.pointee.returnURLs = checked.returnURLs
-            row.pointee.issues = issues
-            row.pointee.calendarIdIsValid = checked.calendarIdIsValid
-        }
+    }
+
+    /// Checks a row that ``appendUnchecked(_:to:)`` appended, where it is: the same as
+    /// ``validate(_:appendingTo:)`` had done at once.
+    mutating func check(_ row: UnsafeMutablePointer<ValidatedRow>) {
+        var issues = row.pointee.record.issues
+        let checked = checkFields(&row.pointee.record.input, issues: &issues)
+        row.pointee.id = checked.id
+        row.pointee.provider = checked.provider
+        row.pointee.calendarAvailability = checked.availability
+        row.pointee.returnURLs = checked.returnURLs
+        row.pointee.issues = issues
+        row.pointee.calendarIdIsValid = checked.calendarIdIsValid
     }
 
     private mutating func check(_ row: consuming ValidatedRow, issues: inout [RowIssue]) -> ValidatedRow {

@@ -36,7 +36,7 @@ public final class ValidationPipeline {
         policy = options.hostingPolicy
         self.batchSize = batchSize
         if readAhead > 0 {
-            let ahead = ReadAhead(capacity: readAhead)
+            let ahead = ReadAhead(capacity: readAhead, batchSize: batchSize)
             self.readAhead = ahead
             let reader = BatchReader(source: source, validator: validator, batchSize: batchSize)
             let thread = Thread { ahead.run(reader) }
@@ -108,8 +108,17 @@ public final class ValidationPipeline {
         var rows: [ValidatedRow]
         if let readAhead {
             // Taken straight into `rows`: a second reference would make the first change copy the batch.
-            rows = try readAhead.take() ?? []
+            var checked = 0
+            rows = try readAhead.take(checked: &checked) ?? []
             if rows.isEmpty { return nil }
+            // The rows the reading thread left unchecked (``ReadAhead/share``) are checked here.
+            if checked < rows.count {
+                var local = validator // a local: no exclusivity check on the property per row
+                rows.withUnsafeMutableBufferPointer { rows in
+                    for i in checked..<rows.count { local.check(rows.baseAddress! + i) }
+                }
+                validator = local
+            }
         } else {
             rows = []
             rows.reserveCapacity(batchSize)
@@ -191,12 +200,18 @@ private struct BatchReader: @unchecked Sendable {
 
     /// The next batch (empty at the end of the input) and the input bytes read so far; `spare`
     /// is an empty batch given back (``ValidationPipeline/recycle(_:)``), whose storage is reused.
-    mutating func next(spare: consuming [ValidatedRow]) throws -> ([ValidatedRow], Int) {
+    /// Only the first `checking` rows are checked; the others are left to the caller's thread.
+    mutating func next(spare: consuming [ValidatedRow], checking: Int) throws -> ([ValidatedRow], Int) {
         // Moved, not copied: a second reference would make `reserveCapacity` allocate a new buffer.
         var rows = consume spare
         rows.reserveCapacity(batchSize)
-        while rows.count < batchSize, let record = try source.next() {
+        while rows.count < checking, let record = try source.next() {
             validator.validate(record, appendingTo: &rows)
+        }
+        if rows.count == checking {
+            while rows.count < batchSize, let record = try source.next() {
+                validator.appendUnchecked(record, to: &rows)
+            }
         }
         return (rows, (source as? CSVRecordSource)?.bytesRead ?? 0)
     }
@@ -216,8 +231,21 @@ private final class ReadAhead: @unchecked Sendable {
     private var cancelled = false
     private var handedBytes = 0
     private var queuedBytes: [Int] = []
+    private var queuedChecked: [Int] = []
+    /// How many rows of each batch the reading thread checks (``BatchReader/next(spare:checking:)``);
+    /// the caller's thread checks the rest. Moved by `step` toward whichever side waits: the
+    /// caller waiting for a batch gives the reader less to do, the reader waiting for room gives
+    /// it more. The two threads then stay about equally busy whatever else shares the cores
+    /// (what a row's checks give does not depend on the thread that runs them).
+    private var share: Int
+    private let batchSize: Int
+    private var step: Int { max(1, batchSize / 32) }
 
-    init(capacity: Int) { self.capacity = max(1, capacity) }
+    init(capacity: Int, batchSize: Int) {
+        self.capacity = max(1, capacity)
+        self.batchSize = batchSize
+        share = batchSize / 2
+    }
 
     /// Row text buffers and empty batches given back by the caller's thread, for the reader.
     private var spareBuffers: [[UInt8]] = []
@@ -248,10 +276,11 @@ private final class ReadAhead: @unchecked Sendable {
             var buffers: [[UInt8]] = []
             swap(&buffers, &spareBuffers)
             let spare = spareBatches.popLast() ?? []
+            let checking = share
             condition.unlock()
             if let csv, !buffers.isEmpty { csv.reuse(&buffers) }
             do {
-                (batch, bytes) = try reader.next(spare: consume spare)
+                (batch, bytes) = try reader.next(spare: consume spare, checking: checking)
             } catch {
                 condition.lock()
                 failure = error
@@ -267,6 +296,7 @@ private final class ReadAhead: @unchecked Sendable {
                 condition.unlock()
                 return
             }
+            if queue.count - head >= capacity { share = min(batchSize, share + step) } // the caller is behind
             while queue.count - head >= capacity && !cancelled { condition.wait() }
             if cancelled {
                 condition.unlock()
@@ -275,25 +305,31 @@ private final class ReadAhead: @unchecked Sendable {
             if head > 0 {
                 queue.removeFirst(head)
                 queuedBytes.removeFirst(head)
+                queuedChecked.removeFirst(head)
                 head = 0
             }
             // Moved in under the lock: were this thread's reference still alive when the caller
             // takes the batch, the caller's first change would copy all its rows (a retain each).
+            let rows = batch.count
             queue.append(consume batch)
             queuedBytes.append(bytes)
+            queuedChecked.append(min(checking, rows))
             condition.broadcast()
             condition.unlock()
         }
     }
 
-    /// The next batch, `nil` at the end; rethrows the reader's error once the batches before it are taken.
-    func take() throws -> [ValidatedRow]? {
+    /// The next batch, `nil` at the end, and in `checked` how many of its rows (the first ones)
+    /// are checked; rethrows the reader's error once the batches before it are taken.
+    func take(checked: inout Int) throws -> [ValidatedRow]? {
         condition.lock()
         defer { condition.unlock() }
+        if head == queue.count && !finished { share = max(0, share - step) } // the reader is behind
         while head == queue.count && !finished { condition.wait() }
         if head < queue.count {
             var batch: [ValidatedRow] = []
             swap(&batch, &queue[head]) // moved out: the caller holds the only reference
+            checked = queuedChecked[head]
             handedBytes = queuedBytes[head]
             head += 1
             condition.broadcast()
