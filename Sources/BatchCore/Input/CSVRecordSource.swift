@@ -146,7 +146,7 @@ public final class CSVRecordSource: RecordSource {
             input.reserve(bytes: record.count == 0 ? 0 : record.ends[record.count - 1], fields: width)
             Self.setCells(&input, record: record, fields: UnsafeBufferPointer(fieldTable), width: width)
         }
-        var out = SourceRecord(row: row, line: record.line, input: input)
+        var out = SourceRecord(row: row, line: record.line, input: consume input)
         if record.count > fields.count {
             var extra = 0
             for i in fields.count..<record.count where !record.field(i).isEmpty { extra += 1 }
