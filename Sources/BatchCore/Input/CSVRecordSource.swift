@@ -146,16 +146,17 @@ public final class CSVRecordSource: RecordSource {
             input.reserve(bytes: record.count == 0 ? 0 : record.ends[record.count - 1], fields: width)
             Self.setCells(&input, record: record, fields: UnsafeBufferPointer(fieldTable), width: width)
         }
-        var out = SourceRecord(row: row, line: record.line, input: consume input)
+        var issues: [RowIssue] = []
         if record.count > fields.count {
             var extra = 0
             for i in fields.count..<record.count where !record.field(i).isEmpty { extra += 1 }
             if extra > 0 {
-                out.issues.append(RowIssue(.error, field: nil,
+                issues.append(RowIssue(.error, field: nil,
                     "the record has \(record.count) fields but the header has \(fields.count); is a delimiter unquoted?"))
             }
         }
-        return out
+        // Built last and returned as it is: a `var` record changed after it was built was copied.
+        return SourceRecord(row: row, line: record.line, input: consume input, issues: consume issues)
     }
 
     /// Sets the input's cells from the record, the input's buffer holding the record's raw bytes
