@@ -77,6 +77,10 @@ public final class CSVReader {
     private var fieldAcc: UInt64 = 0 // OR of the field's bytes (8 lanes): no bit 7 set means ASCII
     private var pending: CSVError? = nil // a recoverable error, thrown once the record is consumed
     private var raw: [UInt8] = []
+    /// Set while ``readRecord(lending:)`` reads: the record stays in `scratch` and `ends`.
+    private var lending = false
+    private var lentLength = 0
+    private var lentRecord = CSVRecord()
 
     private init(anySource: any CSVByteSource, options: CSVReaderOptions, ownedFD: Int32) {
         source = anySource
@@ -170,6 +174,29 @@ public final class CSVReader {
             failure = wrapped
             throw wrapped
         }
+    }
+
+    /// Reads the next record and lends it to `body` in place, without copying its fields into a
+    /// ``CSVRecord``; returns `body`'s result, or `nil` at the end of the input. With
+    /// ``CSVReaderOptions/keepRawRecord``, `body` also gets the record's raw bytes (as
+    /// ``CSVRecord/rawBytes`` holds them; without the option, whatever `body` left there), which it may swap for another
+    /// buffer: the reader clears and refills whatever buffer it is left with.
+    /// - Throws: as ``next()``; an error `body` throws is rethrown as it is.
+    public func readRecord<R>(lending body: (CSVLentRecord, inout [UInt8]) throws -> R) throws -> R? {
+        var meta = CSVRecord()
+        swap(&meta, &lentRecord)
+        defer { swap(&meta, &lentRecord) }
+        lending = true
+        let found: Bool
+        do {
+            defer { lending = false }
+            found = try readRecord(into: &meta)
+        }
+        guard found else { return nil }
+        let lent = CSVLentRecord(number: meta.number, line: meta.line, byteOffset: meta.byteOffset,
+                                 bytes: UnsafeBufferPointer(start: UnsafePointer(scratch), count: lentLength),
+                                 ends: UnsafeBufferPointer(start: UnsafePointer(ends), count: meta.count))
+        return try body(lent, &raw)
     }
 
     // MARK: - Positions and errors
@@ -404,6 +431,15 @@ public final class CSVReader {
         if let error = pending {
             pending = nil
             throw error
+        }
+        if lending {
+            // The fields stay where they are (`scratch`, `ends`) for `readRecord(lending:)`.
+            lentLength = o
+            record.count = fieldCount
+            record.number = recordCount
+            record.line = recordLine
+            record.byteOffset = recordOffset
+            return
         }
         // Grow-only storage: a reused record takes one memcpy per array, no reallocation.
         if record.storage.count < o {

@@ -18,7 +18,6 @@ public final class CSVRecordSource: RecordSource {
     private let reader: CSVReader
     private let path: String
     private let keepRaw: Bool
-    private var record = CSVRecord()
     private var row = 0
     /// Text buffers of rows already written out, given back (``reuse(_:)``) to hold later records'
     /// raw bytes: a row then costs no allocation, and no buffer is freed on another thread.
@@ -103,54 +102,61 @@ public final class CSVRecordSource: RecordSource {
         if spares.isEmpty {
             swap(&spares, &buffers)
         } else {
-            spares.append(contentsOf: buffers)
-            buffers.removeAll()
+            // Moved one by one: `append(contentsOf:)` copied them (a retain each, then a release).
+            spares.reserveCapacity(spares.count + buffers.count)
+            while let buffer = buffers.popLast() { spares.append(buffer) }
         }
     }
 
     deinit { fieldTable.deallocate() }
 
     /// Input bytes consumed so far, for progress.
-    public var bytesRead: Int { record.byteOffset }
+    public var bytesRead: Int { lastOffset }
+    private var lastOffset = 0
 
     public func next() throws -> SourceRecord? {
-        // The record is worked on as a local (no exclusivity check or array retain per access to
-        // the stored property) and put back at the end, keeping its storage for the next one.
-        var record = CSVRecord()
-        swap(&record, &self.record)
-        defer { swap(&record, &self.record) }
+        // The record is lent in place by the reader: its fields are not copied into a `CSVRecord`.
+        // Stored from the closure rather than returned through the reader's generic (unspecialized
+        // across modules) result, which copied the record through its value witness.
+        var out: SourceRecord?
         do {
-            guard try reader.readRecord(into: &record) else { return nil }
+            _ = try reader.readRecord(lending: { record, raw in out = make(record, raw: &raw) })
         } catch let error as CSVError {
             throw Self.inputError(error, path: path)
         }
+        return out.take() // moved out (a plain `return out` copied the record)
+    }
+
+    private func make(_ record: CSVLentRecord, raw: inout [UInt8]) -> SourceRecord {
         row += 1
+        lastOffset = record.byteOffset
         let fields = mapping.fields
         let width = min(record.count, fields.count)
         var input = ResourceInput()
-        if keepRaw, record.rawBytes != nil {
+        if keepRaw {
             // The raw bytes move into the row as its text buffer, and cells found in them as they
             // are point there: no copy of the record or of those cells.
-            // A spare buffer goes to the reader in its place (it keeps its capacity for the next record).
-            var raw: [UInt8] = spares.popLast() ?? []
-            swap(&raw, &record.rawBytes!)
-            input.adoptRaw(&raw)
+            // A spare buffer goes to the reader in their place (it keeps its capacity for the next record).
+            var text: [UInt8] = spares.popLast() ?? []
+            swap(&text, &raw)
+            input.adoptRaw(&text)
             Self.setCellsInPlace(&input, record: record, fields: UnsafeBufferPointer(fieldTable), width: width)
         } else {
             // The cells' bytes go straight into the row's one text buffer: no `String` per cell.
-            input.reserve(bytes: record.byteCount, fields: width)
-            Self.setCells(&input, record: record, fields: fields, width: width)
+            input.reserve(bytes: record.count == 0 ? 0 : record.ends[record.count - 1], fields: width)
+            Self.setCells(&input, record: record, fields: UnsafeBufferPointer(fieldTable), width: width)
         }
-        var out = SourceRecord(row: row, line: record.line, input: input)
+        var issues: [RowIssue] = []
         if record.count > fields.count {
             var extra = 0
-            for i in fields.count..<record.count where record.withFieldBytes(i, { !$0.isEmpty }) { extra += 1 }
+            for i in fields.count..<record.count where !record.field(i).isEmpty { extra += 1 }
             if extra > 0 {
-                out.issues.append(RowIssue(.error, field: nil,
+                issues.append(RowIssue(.error, field: nil,
                     "the record has \(record.count) fields but the header has \(fields.count); is a delimiter unquoted?"))
             }
         }
-        return out
+        // Built last and returned as it is: a `var` record changed after it was built was copied.
+        return SourceRecord(row: row, line: record.line, input: consume input, issues: consume issues)
     }
 
     /// Sets the input's cells from the record, the input's buffer holding the record's raw bytes
@@ -158,55 +164,50 @@ public final class CSVRecordSource: RecordSource {
     /// one's delimiter; unquoted it is its cell's bytes, quoted it is `"`, the cell with each `"`
     /// doubled, `"` (the reader accepts nothing else). A cell without a quote is therefore found in
     /// place; one with quotes is copied.
-    private static func setCellsInPlace(_ input: inout ResourceInput, record: borrowing CSVRecord,
+    private static func setCellsInPlace(_ input: inout ResourceInput, record: CSVLentRecord,
                                         fields: UnsafeBufferPointer<ResourceField?>, width: Int) {
         let rawCount = input.rawByteCount
-        do {
-            record.withAllFieldBytes { bytes, ends in
-                var pos = 0 // where field i starts in the raw bytes
-                for i in 0..<width {
-                    let cell = UnsafeBufferPointer(rebasing: bytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]])
-                    // The buffer's address is read again each time: copying a cell may move it.
-                    let quoted = pos < rawCount && input.unsafeBase![pos] == 0x22
-                    var quotes = 0
-                    if quoted { for b in cell where b == 0x22 { quotes += 1 } }
-                    let start = quoted ? pos + 1 : pos
-                    pos = start + cell.count + quotes + (quoted ? 1 : 0) + 1
-                    guard let field = fields[i] else { continue }
-                    if field == .serviceIds {
-                        guard let text = CellText.trimmed(CellText.unguardedBytes(CellText.trimmedBytes(cell))) else { continue }
-                        let list = CellText.list(text)
-                        if !list.isEmpty { input.serviceIds = list }
-                        continue
-                    }
-                    let value = CellText.unguardedBytes(CellText.trimmedBytes(cell))
-                    if quotes == 0, start + cell.count <= rawCount, let cellBase = cell.baseAddress, let valueBase = value.baseAddress {
-                        let from = start + (valueBase - cellBase)
-                        input.setInPlace(field, start: from, end: from + value.count)
-                    } else {
-                        input.set(field, utf8: value)
-                    }
-                }
+        let bytes = record.bytes, ends = record.ends
+        var pos = 0 // where field i starts in the raw bytes
+        for i in 0..<width {
+            let cell = UnsafeBufferPointer(rebasing: bytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]])
+            // The buffer's address is read again each time: copying a cell may move it.
+            let quoted = pos < rawCount && input.unsafeBase![pos] == 0x22
+            var quotes = 0
+            if quoted { for b in cell where b == 0x22 { quotes += 1 } }
+            let start = quoted ? pos + 1 : pos
+            pos = start + cell.count + quotes + (quoted ? 1 : 0) + 1
+            guard let field = fields[i] else { continue }
+            if field == .serviceIds {
+                guard let text = CellText.trimmed(CellText.unguardedBytes(CellText.trimmedBytes(cell))) else { continue }
+                let list = CellText.list(text)
+                if !list.isEmpty { input.serviceIds = list }
+                continue
+            }
+            let value = CellText.unguardedBytes(CellText.trimmedBytes(cell))
+            if quotes == 0, start + cell.count <= rawCount, let cellBase = cell.baseAddress, let valueBase = value.baseAddress {
+                let from = start + (valueBase - cellBase)
+                input.setInPlace(field, start: from, end: from + value.count)
+            } else {
+                input.set(field, utf8: value)
             }
         }
     }
 
     /// Sets the input's cells from the record by copying their bytes into the input's buffer.
-    private static func setCells(_ input: inout ResourceInput, record: borrowing CSVRecord, fields: [ResourceField?], width: Int) {
-        fields.withUnsafeBufferPointer { fields in
-            record.withAllFieldBytes { bytes, ends in
-                for i in 0..<width {
-                    guard let field = fields[i] else { continue }
-                    let cell = UnsafeBufferPointer(rebasing: bytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]])
-                    if field == .serviceIds {
-                        guard let text = CellText.trimmed(CellText.unguardedBytes(CellText.trimmedBytes(cell))) else { continue }
-                        // A cell of separators only is blank: an empty list would mean "every service".
-                        let list = CellText.list(text)
-                        if !list.isEmpty { input.serviceIds = list }
-                    } else {
-                        input.set(field, utf8: CellText.unguardedBytes(CellText.trimmedBytes(cell)))
-                    }
-                }
+    private static func setCells(_ input: inout ResourceInput, record: CSVLentRecord, fields: UnsafeBufferPointer<ResourceField?>,
+                                 width: Int) {
+        let bytes = record.bytes, ends = record.ends
+        for i in 0..<width {
+            guard let field = fields[i] else { continue }
+            let cell = UnsafeBufferPointer(rebasing: bytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]])
+            if field == .serviceIds {
+                guard let text = CellText.trimmed(CellText.unguardedBytes(CellText.trimmedBytes(cell))) else { continue }
+                // A cell of separators only is blank: an empty list would mean "every service".
+                let list = CellText.list(text)
+                if !list.isEmpty { input.serviceIds = list }
+            } else {
+                input.set(field, utf8: CellText.unguardedBytes(CellText.trimmedBytes(cell)))
             }
         }
     }

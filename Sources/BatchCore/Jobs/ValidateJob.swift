@@ -38,7 +38,7 @@ public struct ValidateJob {
         while var batch = try await pipeline.nextBatch() {
             statuses.removeAll(keepingCapacity: true)
             var valid = 0
-            try batch.withUnsafeBufferPointer { batch in
+            batch.withUnsafeBufferPointer { batch in
                 // Rows are read in place, never copied out of the batch.
                 for i in batch.indices {
                     let status: RowStatus = batch[i].issues.hasErrors ? .invalid : (batch[i].duplicateOf != nil ? .skipped : .valid)

@@ -93,6 +93,40 @@ public struct ResourceInput: Sendable {
         return UnsafeBufferPointer(start: base + start, count: end - start)
     }
 
+    /// ``unsafeBase`` of the input at `input`, read through the pointer. Calling a method or
+    /// property on `pointer.pointee` makes the compiler copy the whole input first (a retain and a
+    /// release of each of its buffers); these static forms touch only the stored fields they need.
+    @inline(__always)
+    static func unsafeBase(at input: UnsafePointer<ResourceInput>) -> UnsafePointer<UInt8>? {
+        input.pointee.bytes.withUnsafeBufferPointer { $0.baseAddress }
+    }
+
+    /// ``unsafeBytes(_:_:)`` of the input at `input`, read through the pointer (see ``unsafeBase(at:)``).
+    @inline(__always)
+    static func unsafeBytes(at input: UnsafePointer<ResourceInput>, _ field: ResourceField,
+                            _ base: UnsafePointer<UInt8>?) -> UnsafeBufferPointer<UInt8>? {
+        guard let base, input.pointee.present & (1 << UInt64(field.ordinal)) != 0 else { return nil }
+        var found: UInt64?
+        let count = input.pointee.inlineCount
+        let inline = input.pointee.inline // 64 bytes, no references
+        withUnsafeBytes(of: inline) { raw in
+            let entries = raw.bindMemory(to: UInt64.self)
+            for i in 0..<count where Int(entries[i] >> 56) == field.ordinal {
+                found = entries[i]
+                return
+            }
+        }
+        if found == nil {
+            for e in input.pointee.overflow where Int(e >> 56) == field.ordinal {
+                found = e
+                break
+            }
+        }
+        guard let e = found else { return nil }
+        let (start, end) = span(e)
+        return UnsafeBufferPointer(start: base + start, count: end - start)
+    }
+
     /// Whether two fields hold the same bytes (both given).
     func sameBytes(_ a: ResourceField, _ b: ResourceField) -> Bool {
         guard let ea = entry(a), let eb = entry(b) else { return false }

@@ -13,6 +13,8 @@ final class ReportLineBuffer {
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     private(set) var count = 0
+    /// "00" "01" … "99", for ``number(_:first:)`` (a field, not a lazy global checked per call).
+    private let pairs: UnsafeMutablePointer<UInt8>
     private static let flushAt = 1 << 20
 
     private static let ones: UInt64 = 0x0101_0101_0101_0101
@@ -23,9 +25,17 @@ final class ReportLineBuffer {
         self.path = path
         capacity = Self.flushAt + (1 << 16)
         base = .allocate(capacity: capacity)
+        pairs = .allocate(capacity: 200)
+        for i in 0..<100 {
+            pairs[2 * i] = UInt8(0x30 + i / 10)
+            pairs[2 * i + 1] = UInt8(0x30 + i % 10)
+        }
     }
 
-    deinit { base.deallocate() }
+    deinit {
+        base.deallocate()
+        pairs.deallocate()
+    }
 
     /// Makes room for `n` more bytes, writing out what is buffered when past 1 MiB.
     @inline(__always)
@@ -83,10 +93,14 @@ final class ReportLineBuffer {
     }
 
     /// Appends `,` (unless `first`) and the field, guarded against formulas when `guardFormula`.
+    ///
+    /// The usual field (nothing to quote) is copied eight bytes at a time while it is scanned for
+    /// the bytes that need quoting, without a `memmove` call; the buffer always has the slack for
+    /// the last word's overshoot. A field that needs quotes is then written again, byte by byte.
     @inline(__always)
     func field(_ f: UnsafeBufferPointer<UInt8>, guardFormula: Bool = true) throws {
         let n = f.count
-        try reserve(2 * n + 4)
+        try reserve(2 * n + 12)
         var o = base + count
         o[0] = 0x2C
         o += 1
@@ -94,7 +108,6 @@ final class ReportLineBuffer {
             count = o - base
             return
         }
-        let quoted = Self.needsQuotes(p, n)
         var prefix = false
         if guardFormula {
             switch p[0] {
@@ -102,31 +115,72 @@ final class ReportLineBuffer {
             default: break
             }
         }
-        if quoted {
-            o[0] = 0x22
-            o += 1
-        }
         if prefix {
             o[0] = 0x27
             o += 1
         }
-        if quoted {
-            for j in 0..<n {
-                let b = p[j]
-                o[0] = b
-                o += 1
-                if b == 0x22 {
-                    o[0] = 0x22
-                    o += 1
-                }
-            }
-            o[0] = 0x22
-            o += 1
-        } else {
-            o.update(from: p, count: n)
-            o += n
+        if !Self.copyUnlessQuoting(p, n, to: o) {
+            count = o + n - base
+            return
         }
+        // Quoted: `"`, the guard, the bytes with each `"` doubled, `"`.
+        o = base + count + 1
+        o[0] = 0x22
+        o += 1
+        if prefix {
+            o[0] = 0x27
+            o += 1
+        }
+        for j in 0..<n {
+            let b = p[j]
+            o[0] = b
+            o += 1
+            if b == 0x22 {
+                o[0] = 0x22
+                o += 1
+            }
+        }
+        o[0] = 0x22
+        o += 1
         count = o - base
+    }
+
+    /// Copies `n` bytes from `p` to `o` (writing up to 7 bytes past them) and says whether they
+    /// hold `,` `"` CR or LF (the field must then be quoted; what was copied is to be overwritten).
+    @inline(__always)
+    private static func copyUnlessQuoting(_ p: UnsafePointer<UInt8>, _ n: Int, to o: UnsafeMutablePointer<UInt8>) -> Bool {
+        let raw = UnsafeMutableRawPointer(o)
+        var i = 0
+        var found = false
+        while i &+ 8 <= n {
+            let v = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+            raw.storeBytes(of: v, toByteOffset: i, as: UInt64.self)
+            found = found || hasByte(v, ones &* 0x2C) || hasByte(v, ones &* 0x22) || hasByte(v, ones &* 0x0D) || hasByte(v, ones &* 0x0A)
+            i &+= 8
+        }
+        if i < n {
+            // The tail, gathered into one word (the source may end right after the field).
+            var v: UInt64 = 0
+            var j = n &- 1
+            while j >= i {
+                v = v << 8 | UInt64(p[j])
+                j &-= 1
+            }
+            raw.storeBytes(of: UInt64(littleEndian: v), toByteOffset: i, as: UInt64.self)
+            let k = UInt64(n &- i) &* 8 // the bytes past the tail are 0: no false match on them
+            let lanes = k == 64 ? ~UInt64(0) : (UInt64(1) << k) &- 1
+            let x = v
+            found = found || hasByteIn(x, ones &* 0x2C, lanes) || hasByteIn(x, ones &* 0x22, lanes)
+                || hasByteIn(x, ones &* 0x0D, lanes) || hasByteIn(x, ones &* 0x0A, lanes)
+        }
+        return found
+    }
+
+    /// ``hasByte(_:_:)`` restricted to the bytes `mask` covers (whole bytes, the low ones).
+    @inline(__always)
+    private static func hasByteIn(_ v: UInt64, _ lanes: UInt64, _ mask: UInt64) -> Bool {
+        let x = (v ^ lanes) | ~mask // bytes outside the mask never match
+        return (x &- ones) & ~x & highs != 0
     }
 
     /// Appends `,` and the field (a String).
@@ -137,6 +191,7 @@ final class ReportLineBuffer {
     }
 
     /// Appends `,` (unless `first`) and a whole number in decimal (the tool's own value, never guarded).
+    /// Two digits at a time from a table, the length found by comparisons, not divisions.
     @inline(__always)
     func number(_ value: Int, first: Bool = false) throws {
         try reserve(24)
@@ -151,19 +206,30 @@ final class ReportLineBuffer {
         }
         var m = value.magnitude
         var digits = 1
-        var t = m
-        while t >= 10 {
-            t /= 10
+        var limit: UInt = 10
+        while digits < 20, m >= limit {
             digits += 1
+            if digits == 20 { break }
+            limit = limit &* 10
         }
         var k = digits
-        repeat {
-            k -= 1
-            o[k] = UInt8(truncatingIfNeeded: m % 10) &+ 0x30
-            m /= 10
-        } while k > 0
+        while m >= 100 {
+            let r = Int(m % 100)
+            m /= 100
+            k -= 2
+            o[k] = pairs[2 * r]
+            o[k + 1] = pairs[2 * r + 1]
+        }
+        if m >= 10 {
+            k -= 2
+            o[k] = pairs[2 * Int(m)]
+            o[k + 1] = pairs[2 * Int(m) + 1]
+        } else {
+            o[k - 1] = UInt8(truncatingIfNeeded: m) &+ 0x30
+        }
         count = o + digits - base
     }
+
 
     /// Appends bytes as they are (separators, fixed texts that need no quoting).
     @inline(__always)

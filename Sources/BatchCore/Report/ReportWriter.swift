@@ -76,15 +76,17 @@ public final class ReportWriter {
         try out.number(row.pointee.record.row, first: true)
         let line = row.pointee.record.line
         if line > 0 { try out.number(line) } else { try out.raw(",") }
-        try out.field(status.rawValue, guardFormula: false)
+        try out.raw(Self.statusField(status))
         if let id = row.pointee.id { try out.field(id) } else { try out.raw(",") }
         // The cells read where they are (the batch holds the rows while they are written).
-        let base = row.pointee.record.input.unsafeBase
-        if let b = row.pointee.record.input.unsafeBytes(.name, base) { try out.field(b) } else { try out.raw(",") }
-        if let b = row.pointee.record.input.unsafeBytes(.email, base) { try out.field(b) } else { try out.raw(",") }
+        // Through a pointer to the input: a method called on `row.pointee.record.input` copied it.
+        let input = row.pointer(to: \.record.input)!
+        let base = ResourceInput.unsafeBase(at: input)
+        if let b = ResourceInput.unsafeBytes(at: input, .name, base) { try out.field(b) } else { try out.raw(",") }
+        if let b = ResourceInput.unsafeBytes(at: input, .email, base) { try out.field(b) } else { try out.raw(",") }
         if let p = row.pointee.provider {
-            try out.field(p.rawValue, guardFormula: false)
-            if let b = row.pointee.record.input.unsafeBytes(p.calendarIdField, base) { try out.field(b) } else { try out.raw(",") }
+            try out.raw(p == .google ? ",google" : ",outlook")
+            if let b = ResourceInput.unsafeBytes(at: input, p.calendarIdField, base) { try out.field(b) } else { try out.raw(",") }
         } else {
             try out.raw(",,")
         }
@@ -95,6 +97,22 @@ public final class ReportWriter {
             try out.raw(",,")
             try out.field(row.pointee.issues.reportMessage)
             try out.emptyFieldsAndLineEnd(0)
+        }
+    }
+
+    /// `,` and the status as the report writes it (none needs quoting or a formula guard): a
+    /// static text instead of the `String` raw value per row.
+    @inline(__always)
+    static func statusField(_ status: RowStatus) -> StaticString {
+        switch status {
+        case .created: ",created"
+        case .updated: ",updated"
+        case .wouldCreate: ",would-create"
+        case .wouldUpdate: ",would-update"
+        case .valid: ",valid"
+        case .invalid: ",invalid"
+        case .failed: ",failed"
+        case .skipped: ",skipped"
         }
     }
 

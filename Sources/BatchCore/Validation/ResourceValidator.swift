@@ -29,25 +29,35 @@ public struct ResourceValidator: Sendable {
     /// ``validate(_:)`` appending the row to `rows`, checked where it lands in the array: the
     /// ~290-byte row is moved once instead of being returned and then copied in.
     mutating func validate(_ record: consuming SourceRecord, appendingTo rows: inout [ValidatedRow]) {
-        var issues = record.issues
+        appendUnchecked(record, to: &rows)
+        rows.withUnsafeMutableBufferPointer { rows in check(rows.baseAddress! + (rows.count - 1)) }
+    }
+
+    /// Appends the record as a row not yet checked: ``check(_:)`` must follow before the row is
+    /// used (possibly on another thread, with another validator of the same options: the checks
+    /// depend on the row and the options only).
+    func appendUnchecked(_ record: consuming SourceRecord, to rows: inout [ValidatedRow]) {
         rows.append(ValidatedRow(record: record, defaultLocationId: options.locationId, id: nil, provider: nil,
                                  calendarAvailability: nil, issues: [], duplicateOf: nil, calendarIdIsValid: false))
-        rows.withUnsafeMutableBufferPointer { rows in
-            let row = rows.baseAddress! + (rows.count - 1)
-            let checked = checkFields(row.pointee.record.input, issues: &issues)
-            row.pointee.id = checked.id
-            row.pointee.provider = checked.provider
-            row.pointee.calendarAvailability = checked.availability
-            row.pointee.returnURLs = checked.returnURLs
-            row.pointee.issues = issues
-            row.pointee.calendarIdIsValid = checked.calendarIdIsValid
-        }
+    }
+
+    /// Checks a row that ``appendUnchecked(_:to:)`` appended, where it is: the same as
+    /// ``validate(_:appendingTo:)`` had done at once.
+    mutating func check(_ row: UnsafeMutablePointer<ValidatedRow>) {
+        var issues = row.pointee.record.issues
+        let checked = checkFields(&row.pointee.record.input, issues: &issues)
+        row.pointee.id = checked.id
+        row.pointee.provider = checked.provider
+        row.pointee.calendarAvailability = checked.availability
+        row.pointee.returnURLs = checked.returnURLs
+        row.pointee.issues = issues
+        row.pointee.calendarIdIsValid = checked.calendarIdIsValid
     }
 
     private mutating func check(_ row: consuming ValidatedRow, issues: inout [RowIssue]) -> ValidatedRow {
         // The input borrowed where it is in the row, not copied (a retain and release of each of
         // its buffers per row).
-        let checked = checkFields(row.record.input, issues: &issues)
+        let checked = checkFields(&row.record.input, issues: &issues)
         row.id = checked.id
         row.provider = checked.provider
         row.calendarAvailability = checked.availability
@@ -57,7 +67,9 @@ public struct ResourceValidator: Sendable {
         return row
     }
 
-    private mutating func checkFields(_ input: borrowing ResourceInput, issues: inout [RowIssue])
+    /// `input` is `inout` only so that it is accessed in place (it is not changed): borrowing it
+    /// from `row.pointee` made the compiler copy it per row (a retain and release of each buffer).
+    private mutating func checkFields(_ input: inout ResourceInput, issues: inout [RowIssue])
         -> (id: String?, provider: CalendarProvider?, availability: Int?, returnURLs: ReturnURLs, calendarIdIsValid: Bool) {
 
         let id = input[.id]

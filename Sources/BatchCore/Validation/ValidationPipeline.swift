@@ -36,7 +36,7 @@ public final class ValidationPipeline {
         policy = options.hostingPolicy
         self.batchSize = batchSize
         if readAhead > 0 {
-            let ahead = ReadAhead(capacity: readAhead)
+            let ahead = ReadAhead(capacity: readAhead, batchSize: batchSize)
             self.readAhead = ahead
             let reader = BatchReader(source: source, validator: validator, batchSize: batchSize)
             let thread = Thread { ahead.run(reader) }
@@ -57,11 +57,13 @@ public final class ValidationPipeline {
             for i in rows.indices {
                 // From the input's bytes: no String for the e-mail, its key or the calendar id.
                 // Read in place (no copy of the input per access); the rows stay put meanwhile.
-                let base = rows[i].record.input.unsafeBase
-                rows[i].emailHash = rows[i].record.input.unsafeBytes(.email, base).map(DuplicateTracker.emailHash(utf8:))
+                // Through a pointer to the input: a method called on `rows[i].record.input` copied it.
+                let input = UnsafePointer((rows.baseAddress! + i).pointer(to: \.record.input)!)
+                let base = ResourceInput.unsafeBase(at: input)
+                rows[i].emailHash = ResourceInput.unsafeBytes(at: input, .email, base).map(DuplicateTracker.emailHash(utf8:))
                 rows[i].idHash = rows[i].id.map(DuplicateTracker.idHash)
                 if let provider = rows[i].provider {
-                    if let calendarId = rows[i].record.input.unsafeBytes(provider.calendarIdField, base) {
+                    if let calendarId = ResourceInput.unsafeBytes(at: input, provider.calendarIdField, base) {
                         rows[i].hostingDomain = recent.code(utf8: calendarId)
                     } else {
                         rows[i].hostingDomain = -1
@@ -89,8 +91,9 @@ public final class ValidationPipeline {
             for i in rows.indices { buffers.append(rows[i].record.input.takeBuffer()) }
         }
         rows.removeAll(keepingCapacity: true)
-        readAhead.giveBack(buffers: buffers, batch: rows)
-        rows = []
+        var spent: [ValidatedRow] = []
+        swap(&spent, &rows) // `rows` left empty; the storage moves on without a second reference
+        readAhead.giveBack(buffers: consume buffers, batch: consume spent)
     }
 
     /// Input bytes consumed by the rows handed out so far, for progress.
@@ -105,8 +108,17 @@ public final class ValidationPipeline {
         var rows: [ValidatedRow]
         if let readAhead {
             // Taken straight into `rows`: a second reference would make the first change copy the batch.
-            rows = try readAhead.take() ?? []
+            var checked = 0
+            rows = try readAhead.take(checked: &checked) ?? []
             if rows.isEmpty { return nil }
+            // The rows the reading thread left unchecked (``ReadAhead/share``) are checked here.
+            if checked < rows.count {
+                var local = validator // a local: no exclusivity check on the property per row
+                rows.withUnsafeMutableBufferPointer { rows in
+                    for i in checked..<rows.count { local.check(rows.baseAddress! + i) }
+                }
+                validator = local
+            }
         } else {
             rows = []
             rows.reserveCapacity(batchSize)
@@ -188,11 +200,18 @@ private struct BatchReader: @unchecked Sendable {
 
     /// The next batch (empty at the end of the input) and the input bytes read so far; `spare`
     /// is an empty batch given back (``ValidationPipeline/recycle(_:)``), whose storage is reused.
-    mutating func next(spare: [ValidatedRow]) throws -> ([ValidatedRow], Int) {
-        var rows = spare
+    /// Only the first `checking` rows are checked; the others are left to the caller's thread.
+    mutating func next(spare: consuming [ValidatedRow], checking: Int) throws -> ([ValidatedRow], Int) {
+        // Moved, not copied: a second reference would make `reserveCapacity` allocate a new buffer.
+        var rows = consume spare
         rows.reserveCapacity(batchSize)
-        while rows.count < batchSize, let record = try source.next() {
+        while rows.count < checking, let record = try source.next() {
             validator.validate(record, appendingTo: &rows)
+        }
+        if rows.count == checking {
+            while rows.count < batchSize, let record = try source.next() {
+                validator.appendUnchecked(record, to: &rows)
+            }
         }
         return (rows, (source as? CSVRecordSource)?.bytesRead ?? 0)
     }
@@ -212,19 +231,36 @@ private final class ReadAhead: @unchecked Sendable {
     private var cancelled = false
     private var handedBytes = 0
     private var queuedBytes: [Int] = []
+    private var queuedChecked: [Int] = []
+    /// How many rows of each batch the reading thread checks (``BatchReader/next(spare:checking:)``);
+    /// the caller's thread checks the rest. Moved by `step` toward whichever side waits: the
+    /// caller waiting for a batch gives the reader less to do, the reader waiting for room gives
+    /// it more. The two threads then stay about equally busy whatever else shares the cores
+    /// (what a row's checks give does not depend on the thread that runs them).
+    private var share: Int
+    private let batchSize: Int
+    private var step: Int { max(1, batchSize / 32) }
 
-    init(capacity: Int) { self.capacity = max(1, capacity) }
+    init(capacity: Int, batchSize: Int) {
+        self.capacity = max(1, capacity)
+        self.batchSize = batchSize
+        share = batchSize / 2
+    }
 
     /// Row text buffers and empty batches given back by the caller's thread, for the reader.
     private var spareBuffers: [[UInt8]] = []
     private var spareBatches: [[ValidatedRow]] = []
 
     /// Called on the caller's thread with a spent batch's buffers and its emptied storage.
-    func giveBack(buffers: [[UInt8]], batch: [ValidatedRow]) {
+    func giveBack(buffers: consuming [[UInt8]], batch: consuming [ValidatedRow]) {
         condition.lock()
         // Bounded: a few batches' worth at most (the reader takes them before each batch).
-        if spareBuffers.count < 4 * buffers.count + 1 { spareBuffers.append(contentsOf: buffers) }
-        if spareBatches.count < 2 { spareBatches.append(batch) }
+        if spareBuffers.isEmpty {
+            spareBuffers = consume buffers // the usual case: the reader took the last ones
+        } else if spareBuffers.count < 4 * buffers.count + 1 {
+            spareBuffers.append(contentsOf: buffers)
+        }
+        if spareBatches.count < 2 { spareBatches.append(consume batch) }
         condition.unlock()
     }
 
@@ -233,17 +269,18 @@ private final class ReadAhead: @unchecked Sendable {
         var reader = reader
         let csv = reader.source as? CSVRecordSource
         while true {
-            let batch: [ValidatedRow]
+            var batch: [ValidatedRow]
             let bytes: Int
             // What the caller gave back, taken in one go; handed to the source outside the lock.
             condition.lock()
             var buffers: [[UInt8]] = []
             swap(&buffers, &spareBuffers)
             let spare = spareBatches.popLast() ?? []
+            let checking = share
             condition.unlock()
             if let csv, !buffers.isEmpty { csv.reuse(&buffers) }
             do {
-                (batch, bytes) = try reader.next(spare: spare)
+                (batch, bytes) = try reader.next(spare: consume spare, checking: checking)
             } catch {
                 condition.lock()
                 failure = error
@@ -259,6 +296,7 @@ private final class ReadAhead: @unchecked Sendable {
                 condition.unlock()
                 return
             }
+            if queue.count - head >= capacity { share = min(batchSize, share + step) } // the caller is behind
             while queue.count - head >= capacity && !cancelled { condition.wait() }
             if cancelled {
                 condition.unlock()
@@ -267,23 +305,31 @@ private final class ReadAhead: @unchecked Sendable {
             if head > 0 {
                 queue.removeFirst(head)
                 queuedBytes.removeFirst(head)
+                queuedChecked.removeFirst(head)
                 head = 0
             }
-            queue.append(batch)
+            // Moved in under the lock: were this thread's reference still alive when the caller
+            // takes the batch, the caller's first change would copy all its rows (a retain each).
+            let rows = batch.count
+            queue.append(consume batch)
             queuedBytes.append(bytes)
+            queuedChecked.append(min(checking, rows))
             condition.broadcast()
             condition.unlock()
         }
     }
 
-    /// The next batch, `nil` at the end; rethrows the reader's error once the batches before it are taken.
-    func take() throws -> [ValidatedRow]? {
+    /// The next batch, `nil` at the end, and in `checked` how many of its rows (the first ones)
+    /// are checked; rethrows the reader's error once the batches before it are taken.
+    func take(checked: inout Int) throws -> [ValidatedRow]? {
         condition.lock()
         defer { condition.unlock() }
+        if head == queue.count && !finished { share = max(0, share - step) } // the reader is behind
         while head == queue.count && !finished { condition.wait() }
         if head < queue.count {
-            let batch = queue[head]
-            queue[head] = []
+            var batch: [ValidatedRow] = []
+            swap(&batch, &queue[head]) // moved out: the caller holds the only reference
+            checked = queuedChecked[head]
             handedBytes = queuedBytes[head]
             head += 1
             condition.broadcast()

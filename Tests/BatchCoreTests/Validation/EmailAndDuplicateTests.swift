@@ -33,6 +33,37 @@ import Testing
     @Test func keyIsLowercased() {
         #expect(EmailAddress.key("Ana.Lima@Gmail.COM") == "ana.lima@gmail.com")
     }
+
+    /// The one-pass shortcut must accept exactly what the ordered checks accept: random
+    /// addresses from an alphabet of the bytes the rules care about, plus long and edge ones.
+    @Test func onePassShortcutAgreesWithTheOrderedChecks() {
+        let alphabet: [UInt8] = Array("aZ09.@-_+ \u{7F}".utf8) + [0xC3, 0xA9, 0x2E, 0x2E, 0x61, 0x62, 0x40]
+        var rng = SplitMix(state: 0x5eed) // fixed seed: the same samples every run
+        var samples: [[UInt8]] = []
+        for _ in 0..<200_000 {
+            let n = Int.random(in: 0...14, using: &rng)
+            samples.append((0..<n).map { _ in alphabet.randomElement(using: &rng)! })
+        }
+        for local in [1, 63, 64, 65] {
+            for label in [1, 62, 63, 64] {
+                for tld in ["com", "123", "c1", "-c", "c-"] {
+                    samples.append(Array((String(repeating: "a", count: local) + "@" + String(repeating: "b", count: label) + "." + tld).utf8))
+                }
+            }
+        }
+        samples.append(Array((String(repeating: "a", count: 60) + "@" + String(repeating: "b.", count: 96) + "com").utf8))
+        samples.append(Array((String(repeating: "a", count: 60) + "@" + String(repeating: "b.", count: 95) + "com").utf8))
+        var valid = 0
+        for bytes in samples {
+            bytes.withUnsafeBufferPointer { b in
+                let fast = EmailAddress.problem(utf8: b)
+                let ordered = EmailAddress.orderedChecksProblem(utf8: b)
+                #expect(fast == ordered, "\(bytes)")
+                if ordered == nil { valid += 1 }
+            }
+        }
+        #expect(valid > 100)
+    }
 }
 
 @Suite struct DuplicateTrackerTests {

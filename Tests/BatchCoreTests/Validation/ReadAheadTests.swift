@@ -53,6 +53,34 @@ final class FailingSource: RecordSource {
         #expect(plain.contains { $0.duplicateOf != nil })
     }
 
+    /// The reading thread leaves some rows unchecked for the caller's thread: checking them
+    /// later, with another validator, must give what checking them at once gives.
+    @Test func rowsCheckedLaterMatchRowsCheckedAtOnce() {
+        var o = ValidationOptions()
+        o.returnURLs.google = "https://example.com/back"
+        var atOnce = ResourceValidator(options: o)
+        let appender = ResourceValidator(options: o)
+        var later = ResourceValidator(options: o)
+        var a: [ValidatedRow] = []
+        var b: [ValidatedRow] = []
+        var records = specs(600)
+        records.append(record([.email: "x@y.example", .id: "7", .outlookCalendarId: "x@y.example"], row: 601, line: 602))
+        for r in records {
+            atOnce.validate(r, appendingTo: &a)
+            appender.appendUnchecked(r, to: &b)
+        }
+        b.withUnsafeMutableBufferPointer { rows in
+            for i in stride(from: rows.count - 1, through: 0, by: -1) { later.check(rows.baseAddress! + i) }
+        }
+        #expect(a.count == b.count)
+        for (x, y) in zip(a, b) {
+            #expect(x.row == y.row && x.issues == y.issues && x.id == y.id && x.provider == y.provider
+                    && x.calendarAvailability == y.calendarAvailability && x.returnURLs == y.returnURLs
+                    && x.calendarIdIsValid == y.calendarIdIsValid && x.payload == y.payload)
+        }
+        #expect(a.contains { $0.issues.hasErrors } && a.contains { $0.provider != nil })
+    }
+
     @Test func anInputErrorComesAfterTheBatchesBeforeIt() async throws {
         let p = ValidationPipeline(source: FailingSource(failAfter: 250), options: ValidationOptions(), hosting: nil,
                                    batchSize: 100, readAhead: 2)
