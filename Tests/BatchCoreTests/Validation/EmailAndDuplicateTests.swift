@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import BatchCore
 
 @Suite struct EmailAddressTests {
@@ -38,7 +39,7 @@ import Testing
     /// addresses from an alphabet of the bytes the rules care about, plus long and edge ones.
     @Test func onePassShortcutAgreesWithTheOrderedChecks() {
         let alphabet: [UInt8] = Array("aZ09.@-_+ \u{7F}".utf8) + [0xC3, 0xA9, 0x2E, 0x2E, 0x61, 0x62, 0x40]
-        var rng = SplitMix(state: 0x5eed) // fixed seed: the same samples every run
+        var rng = SeededRandom(seed: 0x5eed) // fixed seed: the same samples every run
         var samples: [[UInt8]] = []
         for _ in 0..<200_000 {
             let n = Int.random(in: 0...14, using: &rng)
