@@ -115,8 +115,8 @@ final class DnsmasqServer {
     /// A port free for both UDP and TCP on 127.0.0.1 (just now; dnsmasq start is retried on a race).
     static func freeLoopbackPort() throws -> UInt16 {
         for _ in 0..<20 {
-            let udp = try DNSTestSocket(type: Int32(SOCK_DGRAM.rawValue), port: 0)
-            if let tcp = try? DNSTestSocket(type: Int32(SOCK_STREAM.rawValue), port: udp.port) {
+            let udp = try LoopbackTestSocket(type: Int32(SOCK_DGRAM.rawValue), port: 0)
+            if let tcp = try? LoopbackTestSocket(type: Int32(SOCK_STREAM.rawValue), port: udp.port) {
                 tcp.close()
                 udp.close()
                 return udp.port

@@ -7,7 +7,7 @@ import Testing
 /// Failure modes that need no dnsmasq: scripted loopback peers.
 @Suite struct HostingDNSClientFailureTests {
     @Test func serverThatNeverAnswersTimesOut() async throws {
-        let silent = try DNSTestSocket(type: Int32(SOCK_DGRAM.rawValue), port: 0)
+        let silent = try LoopbackTestSocket(type: Int32(SOCK_DGRAM.rawValue), port: 0)
         defer { silent.close() }
         let client = DNSClient(servers: [silent.address], timeout: .milliseconds(200), retries: 1)
         await #expect(throws: DNSError.lookupFailed(domain: "slow.example", reason: "DNS server \(silent.address) timed out")) {
@@ -21,7 +21,7 @@ import Testing
     }
 
     @Test func portWithNobodyListeningFailsWithoutWaitingForTheTimeout() async throws {
-        let closed = try DNSTestSocket(type: Int32(SOCK_DGRAM.rawValue), port: 0)
+        let closed = try LoopbackTestSocket(type: Int32(SOCK_DGRAM.rawValue), port: 0)
         let address = closed.address
         closed.close()
         let client = DNSClient(servers: [address], timeout: .seconds(30), retries: 0)

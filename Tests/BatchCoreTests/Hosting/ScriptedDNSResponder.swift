@@ -6,13 +6,13 @@ import Synchronization
 /// A tiny UDP DNS "server" on 127.0.0.1 whose answers a test scripts: for each query it sends
 /// the datagrams `respond` returns (none = silence). Runs on its own thread until `stop()`.
 final class ScriptedDNSResponder: Sendable {
-    let socket: DNSTestSocket
+    let socket: LoopbackTestSocket
     private let stopping = Atomic<Bool>(false)
     private let finished = Atomic<Bool>(false)
     let queriesSeen = Atomic<Int>(0)
 
     init(respond: @escaping @Sendable (DNSMessage) -> [[UInt8]]) throws {
-        socket = try DNSTestSocket(type: Int32(SOCK_DGRAM.rawValue), port: 0)
+        socket = try LoopbackTestSocket(type: Int32(SOCK_DGRAM.rawValue), port: 0)
         let thread = Thread { [self] in self.serve(respond) }
         thread.start()
     }

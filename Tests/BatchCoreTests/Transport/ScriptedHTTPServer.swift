@@ -34,27 +34,13 @@ final class ScriptedHTTPServer: Sendable {
     private let stopped = Mutex(false)
 
     init(script: @escaping Script) throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw ServerError("socket: errno \(errno)") }
-        var one: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        let socket = try LoopbackTestSocket(type: Int32(SOCK_STREAM.rawValue), port: 0)
+        guard listen(socket.fd, 16) == 0 else {
+            socket.close()
+            throw ServerError("listen: errno \(errno)")
         }
-        guard bound == 0, listen(fd, 16) == 0 else {
-            close(fd)
-            throw ServerError("bind/listen: errno \(errno)")
-        }
-        var actual = sockaddr_in()
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &actual) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        listener = fd
-        port = UInt16(bigEndian: actual.sin_port)
+        listener = socket.fd
+        port = socket.port
         self.script = script
         Thread { [self] in acceptLoop() }.start()
     }

@@ -1,14 +1,19 @@
 import Glibc
 @testable import BatchCore
 
-/// A socket bound to 127.0.0.1 (port 0 = any free port).
-final class DNSTestSocket: Sendable {
+/// A socket bound to 127.0.0.1 (port 0 = any free port): the DNS peers' UDP and TCP sockets and the
+/// scripted HTTP server's listener.
+final class LoopbackTestSocket: Sendable {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
     let fd: Int32
     let port: UInt16
 
     init(type: Int32, port: UInt16) throws {
         let fd = socket(AF_INET, type | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw DnsmasqServer.StartError(description: "socket: \(errno)") }
+        guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
@@ -18,7 +23,7 @@ final class DNSTestSocket: Sendable {
         }
         guard bound == 0 else {
             Glibc.close(fd)
-            throw DnsmasqServer.StartError(description: "bind: \(errno)")
+            throw Failure(description: "bind: errno \(errno)")
         }
         var actual = sockaddr_in()
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
