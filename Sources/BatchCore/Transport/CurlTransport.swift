@@ -26,13 +26,13 @@ public final class CurlTransport: HTTPTransport {
             let queue = queue, timeout = self.timeout
             queue.workerStarted()
             let thread = Thread {
-                let easy = CurlEasyHandle(curl: curl)
+                var easy = CurlEasyHandle(curl: curl)
                 while let job = queue.take() {
                     let result = easy?.perform(job.request, timeout: timeout)
                         ?? .failure(TransportError(.notConnected, "libcurl could not start a transfer"))
                     job.continuation.resume(returning: result)
                 }
-                withExtendedLifetime(easy) {}
+                easy = nil // its connections are closed before `invalidate()` returns
                 queue.workerExited()
             }
             thread.name = "resource-batch http \(index + 1)"
