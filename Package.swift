@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CSVCodecTests", dependencies: ["CSVCodec", "TestSupport"]),
         .testTarget(name: "BatchCoreTests", dependencies: ["BatchCore", "CSVCodec", "OnSchedEmulator", "TestSupport"]),
-        .testTarget(name: "OnSchedEmulatorTests", dependencies: ["OnSchedEmulator"]),
+        .testTarget(name: "OnSchedEmulatorTests", dependencies: ["OnSchedEmulator", "TestSupport"]),
         // Runs the built binaries as a user would; depending on them makes `swift test` build them.
         .testTarget(name: "EndToEndTests", dependencies: ["resource-batch", "OnSchedEmulator", "TestSupport"]),
     ],

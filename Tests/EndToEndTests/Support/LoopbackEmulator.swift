@@ -1,5 +1,6 @@
 import Foundation
 import OnSchedEmulator
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -99,20 +100,13 @@ final class LoopbackEmulator: @unchecked Sendable {
 enum LoopbackHTTP {
     static func request(port: UInt16, method: String, path: String, body: Data? = nil,
                         headers: [String: String] = [:], timeout: Int = 30) throws -> (status: Int, body: Data) {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw E2EError("socket failed") }
-        defer { close(fd) }
-        var tv = timeval(tv_sec: timeout, tv_usec: 0)
-        _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = port.bigEndian
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        let fd: Int32
+        do {
+            fd = try LoopbackConnection.open(port: port, timeout: Double(timeout))
+        } catch {
+            throw E2EError("\(error)")
         }
-        guard connected == 0 else { throw E2EError("connect to 127.0.0.1:\(port) failed: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
 
         var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
         for (k, v) in headers { head += "\(k): \(v)\r\n" }
