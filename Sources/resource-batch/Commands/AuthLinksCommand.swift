@@ -38,7 +38,7 @@ enum AuthLinksCommand {
         let summary = try await job.run(client: connection.client, stop: stop, progress: display.handler)
         display.finish()
         SummaryPrinter.print(summary, quiet: quiet)
-        SummaryPrinter.writeJSON(summary, to: args.value("summary-json"))
+        try SummaryPrinter.writeJSON(summary, to: args.value("summary-json"))
         return summary.exitCode
     }
 }
