@@ -6,12 +6,11 @@ import Foundation
 /// to `concurrency` child tasks that always answer with exactly one event; file work (journal,
 /// report, errors file) runs on the driver itself, in the order the core gave it.
 public struct ImportJob: Sendable {
-    /// What a run did: the core's outcome, the summary to print, and the journal left for `--resume`.
+    /// What a run did: the core's outcome and the summary to print. The journal stays open: the
+    /// caller ends it (``JournalSession/end(finished:sentWrites:)``) once its last output is written.
     public struct Result: Sendable {
         public var outcome: ImportOutcome
         public var summary: JobSummary
-        /// The journal kept for `--resume`, if one was kept.
-        public var journalKept: String?
     }
 
     public let options: ImportOptions
@@ -98,8 +97,7 @@ public struct ImportJob: Sendable {
         summary.elapsedSeconds = seconds(clock.now - started)
         progress?(JobProgress(rowsDone: core.rowsDone, counts: core.statusCounts, bytesRead: input.size ?? 0,
                               totalBytes: input.size, elapsed: summary.elapsedSeconds))
-        let kept = journal?.end(finished: outcome.stop == nil, sentWrites: outcome.sentWrites) == true
-        return Result(outcome: outcome, summary: summary, journalKept: kept ? journal?.journal.path : nil)
+        return Result(outcome: outcome, summary: summary)
     }
 
     /// The files a run writes from its driver, never from a worker.

@@ -99,8 +99,13 @@ public struct JournalSession: Sendable {
     @discardableResult
     public func end(finished: Bool, sentWrites: Bool) -> Bool {
         journal.close()
-        let keep = !finished && (sentWrites || carriesEarlierWork)
+        let keep = keeps(finished: finished, sentWrites: sentWrites)
         if !keep { _ = unlink(journal.path) }
         return keep
+    }
+
+    /// Whether ``end(finished:sentWrites:)`` keeps the journal for these facts.
+    public func keeps(finished: Bool, sentWrites: Bool) -> Bool {
+        !finished && (sentWrites || carriesEarlierWork)
     }
 }

@@ -79,17 +79,29 @@ enum ImportCommand {
         let result = await job.run(input: input, hosting: hosting, journal: journal, progress: display.handler)
         display.finish()
         if case .jsonl = input.source.format { CommonOptions.warnUnmapped(input.source, quiet: settings.quiet) }
+        var outcome = result.outcome
         var summary = result.summary
-        let status = ExitStatus.of(result.outcome, journal: result.journalKept, resumable: path != "-")
-        summary.stoppedBecause = status.stoppedBecause
-        summary.exitCode = status.code
-        if status.stoppedBecause == nil, let code = CommonOptions.checkNoRecords(input, args, quiet: settings.quiet) {
-            summary.exitCode = code
+        let noRecords = outcome.stop == nil ? CommonOptions.checkNoRecords(input, args, quiet: settings.quiet) : nil
+        // The summary JSON is the run's last output: the journal is ended only once it is written,
+        // so a summary that cannot be written leaves the run resumable like any other output.
+        func decide() {
+            let keeps = journal?.keeps(finished: outcome.stop == nil, sentWrites: outcome.sentWrites) == true
+            let status = ExitStatus.of(outcome, journal: keeps ? journal?.journal.path : nil, resumable: path != "-")
+            summary.stoppedBecause = status.stoppedBecause
+            summary.exitCode = status.code
+            if status.stoppedBecause == nil, let noRecords { summary.exitCode = noRecords }
         }
+        decide()
+        do {
+            try SummaryPrinter.writeJSON(summary, to: settings.summaryJSON, afterWrites: outcome.sentWrites)
+        } catch let error as OutputWriteError {
+            if outcome.stop == nil { outcome.stop = .output(path: error.path, reason: error.reason) }
+            decide()
+        }
+        journal?.end(finished: outcome.stop == nil, sentWrites: outcome.sentWrites)
         SummaryPrinter.print(summary, quiet: settings.quiet)
         // Why a run stopped is an error, said even with --quiet (the summary says it otherwise).
-        if settings.quiet, let why = status.stoppedBecause { Console.error(why) }
-        try SummaryPrinter.writeJSON(summary, to: settings.summaryJSON, afterWrites: result.outcome.sentWrites)
+        if settings.quiet, let why = summary.stoppedBecause { Console.error(why) }
         return summary.exitCode
     }
 
