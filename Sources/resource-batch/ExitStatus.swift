@@ -20,9 +20,9 @@ enum ExitStatus {
         switch error {
         case let e as UsageError: (e.description, nothingSent)
         case let e as InputError:
-            if case .stoppedAfterSending = e { (e.description, stopped) } else { (e.description, nothingSent) }
-        case let e as CSVError: (e.description, nothingSent)
-        case let e as JournalError: (e.description, nothingSent)
+            if case .stoppedAfterSending = e { (e.description, stopped) } else { (e.description + hint(for: e), nothingSent) }
+        case let e as CSVError: (e.description + (e.kind == .invalidUTF8 ? "; " + encodingHint : ""), nothingSent)
+        case let e as JournalError: (e.description + hint(for: e), nothingSent)
         case let e as DomainHostingTableError: (e.description, nothingSent)
         case let e as OutputWriteError: (e.description, e.afterWrites ? stopped : nothingSent)
         case let e as OnSchedError:
@@ -35,6 +35,29 @@ enum ExitStatus {
         case let e as EmulatorError: ("cannot start the emulator: \(e.description)", nothingSent)
         case let e as FaultSpecError: (e.description, nothingSent)
         default: ("internal error (please report it): \(String(describing: error))", stopped)
+        }
+    }
+
+    private static let encodingHint = "pass --encoding latin1 or --encoding windows-1252 if it is"
+
+    /// How to fix an input error from the command line (the library says what is wrong, not which
+    /// option to use).
+    static func hint(for error: InputError) -> String {
+        switch error {
+        case .missingColumn(let field, _): "; name one with --map 'Column=\(field)'"
+        case .duplicateColumn(_, _, _, let second, _): "; choose one with --map '\(second)=' (ignores it) or map it elsewhere"
+        case .unknownFormat: "; use --format csv or --format jsonl"
+        case .malformed(_, _, _, let reason) where reason == CSVRecordSource.invalidUTF8Reason: "; " + encodingHint
+        default: ""
+        }
+    }
+
+    static func hint(for error: JournalError) -> String {
+        switch error {
+        case .exists: ": run the same command to finish that run, or delete the journal to start over"
+        case .noJournal: " (pass --journal PATH if it was written elsewhere)"
+        case .cannotResumeStream: "; import from a regular file to use --resume"
+        default: ""
         }
     }
 

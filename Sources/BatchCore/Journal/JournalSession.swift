@@ -45,14 +45,21 @@ public struct JournalSession: Sendable {
             let (journal, replay) = try Journal.open(path: path, header: header, resume: true)
             return JournalSession(journal: journal, replay: replay, start: .resumed(explicit: true), setAside: nil)
         }
+        var reason = "it belongs to another input"
+        var mayCarryOn = header.input.isResumable
         do {
             let (journal, replay) = try Journal.open(path: path, header: header, resume: false)
             return JournalSession(journal: journal, replay: replay, start: .fresh, setAside: nil)
         } catch JournalError.exists {
             // An interrupted run left this journal: carry it on when it is this run, else set it aside.
+        } catch JournalError.corrupt(_, let line, let why) {
+            reason = "it is damaged at line \(line) (\(why))"
+            mayCarryOn = false
+        } catch JournalError.unsupportedVersion(_, let version) {
+            reason = "it has format version \(version)"
+            mayCarryOn = false
         }
-        var reason = "it belongs to another input"
-        if header.input.isResumable {
+        if mayCarryOn {
             do {
                 let (journal, replay) = try Journal.open(path: path, header: header, resume: true)
                 if replay.header?.options == header.options {
