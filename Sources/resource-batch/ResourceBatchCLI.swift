@@ -5,7 +5,7 @@ import Foundation
 /// The command line: finds the command, runs it, and turns any error into a message and an exit
 /// code (cli.md: 2 usage or input, 3 the run stopped, 130 interrupted).
 enum ResourceBatchCLI {
-    static let version = "0.1.0"
+    static var version: String { BuildInfo.version }
 
     struct Command: Sendable {
         var spec: CommandSpec
@@ -18,7 +18,17 @@ enum ResourceBatchCLI {
         Command(spec: ExportCommand.spec, run: ExportCommand.run),
         Command(spec: AuthLinksCommand.spec, run: AuthLinksCommand.run),
         Command(spec: EmulatorCommand.spec, run: EmulatorCommand.run),
+        Command(spec: CompletionCommand.spec, run: CompletionCommand.run),
+        Command(spec: ManCommand.spec, run: ManCommand.run),
     ]
+
+    /// `help` itself, handled before the commands are looked up; described for the man page and completion.
+    static let helpSpec = CommandSpec(
+        name: "help", summary: "Show the overview, or every option of COMMAND.", usage: "help [COMMAND]",
+        positionals: ["COMMAND"], options: [])
+
+    /// Every command's table: the one source of `help`, the man page and the completion scripts.
+    static var allSpecs: [CommandSpec] { commands.map(\.spec) + [helpSpec] }
 
     static func main(_ arguments: [String]) async -> Int32 {
         guard let first = arguments.first else {
@@ -30,7 +40,7 @@ enum ResourceBatchCLI {
             print(overview, terminator: "")
             return 0
         case "--version", "version":
-            print("resource-batch \(version)")
+            print("resource-batch \(BuildInfo.versionText)")
             return 0
         case "help":
             guard arguments.count > 1 else {
@@ -91,7 +101,8 @@ enum ResourceBatchCLI {
         lines += [
             "  help        help COMMAND shows a command's options",
             "",
-            "Credentials come from ONSCHED_CLIENT_ID and ONSCHED_CLIENT_SECRET; --emulator needs none.",
+            "Credentials come from ONSCHED_CLIENT_ID and ONSCHED_CLIENT_SECRET (or ONSCHED_CLIENT_SECRET_FILE);",
+            "--emulator needs none. resource-batch --version names the version and the commit.",
             "Try: resource-batch import samples/resources.csv --emulator",
         ]
         return lines.joined(separator: "\n") + "\n"
