@@ -1,10 +1,20 @@
 /// The manual page, `resource-batch(1)` in troff (man macros), generated from the same
 /// `CommandSpec` tables as `help` and the completion scripts: one source of truth for options.
 enum ManPage {
-    /// Text made safe for troff: backslashes escaped, and a line that would start with `.` or `'`
-    /// (a request) guarded with `\&`.
+    /// Text made safe for troff: backslashes escaped, characters beyond ASCII as `\[uXXXX]` (troff
+    /// reads bytes, not UTF-8), and a line that would start with `.` or `'` (a request) guarded with `\&`.
     static func escape(_ text: String) -> String {
-        let escaped = text.replacingOccurrences(of: "\\", with: "\\e")
+        var escaped = ""
+        for scalar in text.unicodeScalars {
+            if scalar == "\\" {
+                escaped += "\\e"
+            } else if scalar.value > 0x7E {
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                escaped += "\\[u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex + "]"
+            } else {
+                escaped.unicodeScalars.append(scalar)
+            }
+        }
         return escaped.split(separator: "\n", omittingEmptySubsequences: false).map { line in
             line.hasPrefix(".") || line.hasPrefix("'") ? "\\&" + line : String(line)
         }.joined(separator: "\n")
