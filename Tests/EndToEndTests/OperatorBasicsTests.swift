@@ -115,6 +115,8 @@ import TestSupport
         #expect(Set(["import", "validate", "export", "auth-links", "emulator", "completion", "man", "help"]).isSubset(of: commands), "\(commands)")
         let man = try cli.run(["man"])
         #expect(man.status == 0 && man.out.hasPrefix(".\\\"") && man.out.contains("\n.TH RESOURCE\\-BATCH 1 "), "\(man)")
+        // troff reads bytes: anything beyond ASCII is written as an escape.
+        #expect(man.stdout.allSatisfy { $0 < 0x80 }, "the man page is ASCII")
         let bash = try cli.run(["completion", "bash"]).out
         let zsh = try cli.run(["completion", "zsh"]).out
         let fish = try cli.run(["completion", "fish"]).out

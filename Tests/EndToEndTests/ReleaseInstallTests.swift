@@ -144,6 +144,15 @@ import TestSupport
             Issue.record("the release executable needs \(library): \(ldd.stdoutText)")
         }
 
+        // The README's oldest glibc is the newest GLIBC_ symbol version the executable asks for.
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/objdump") {
+            let symbols = try Self.sh("objdump -T '\(stage)/bin/resource-batch'")
+            let versions = symbols.stdoutText.matches(of: /GLIBC_([0-9]+)\.([0-9]+)/).map { (Int($0.1)!, Int($0.2)!) }
+            let newest = try #require(versions.max { $0 < $1 })
+            let readme = try String(contentsOfFile: Self.root + "/README.md", encoding: .utf8)
+            #expect(readme.contains("glibc \(newest.0).\(newest.1) or newer"), "README names glibc \(newest.0).\(newest.1)")
+        }
+
         // 2. The README's words: apt lines and the installed executable run in the root; `tar` and
         // `make` run on this machine with DESTDIR set to the root (the minimal root has no make,
         // and the issue asks for nothing but libcurl4 and ca-certificates there).
