@@ -30,7 +30,11 @@ enum ResourceBatchCLI {
     /// Every command's table: the one source of `help`, the man page and the completion scripts.
     static var allSpecs: [CommandSpec] { commands.map(\.spec) + [helpSpec] }
 
+    /// When this run started (read first thing in `main`), for `--summary-json`.
+    static let startedAt = Date()
+
     static func main(_ arguments: [String]) async -> Int32 {
+        _ = startedAt
         guard let first = arguments.first else {
             Console.write(overview)
             return 2

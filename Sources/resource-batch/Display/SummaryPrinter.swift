@@ -18,8 +18,13 @@ enum SummaryPrinter {
         Console.line(lines.joined(separator: "\n"))
     }
 
+    /// Writes the summary with the build's version and the run's start and end times.
     static func writeJSON(_ summary: JobSummary, to path: String?) {
         guard let path else { return }
+        var summary = summary
+        summary.version = BuildInfo.versionText
+        summary.startedAt = Console.timestamp(ResourceBatchCLI.startedAt)
+        summary.finishedAt = Console.timestamp(Date())
         do {
             let file = try OutputFile(path: path)
             try file.write(Array(summary.json()) + [0x0A])
