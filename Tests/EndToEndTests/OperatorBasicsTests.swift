@@ -143,6 +143,32 @@ import TestSupport
         #expect(checked > 60, "\(checked) options checked")
     }
 
+    static let inCI = ProcessInfo.processInfo.environment["CI"] == "true"
+    static func tool(_ name: String) -> String? {
+        ["/usr/bin/\(name)", "/bin/\(name)"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    @Test(.enabled(if: (tool("zsh") != nil && tool("fish") != nil) || inCI, "zsh and fish are not installed"))
+    func theZshAndFishScriptsParseAndFishCompletes() throws {
+        let zsh = try #require(Self.tool("zsh"), "zsh is required under CI=true (.ci/run installs it)")
+        let fish = try #require(Self.tool("fish"), "fish is required under CI=true (.ci/run installs it)")
+        let cli = try CLIRunner()
+        defer { cli.cleanUp() }
+        try cli.write("_resource-batch", try cli.run(["completion", "zsh"]).stdout)
+        try cli.write("resource-batch.fish", try cli.run(["completion", "fish"]).stdout)
+        let zshCheck = try ChildProcess.run(zsh, ["-n", cli.path("_resource-batch")], timeout: 30)
+        #expect(zshCheck.status == 0, "zsh -n: \(zshCheck.stderrText)")
+        let fishCheck = try ChildProcess.run(fish, ["--no-execute", cli.path("resource-batch.fish")], timeout: 30)
+        #expect(fishCheck.status == 0, "fish --no-execute: \(fishCheck.stderrText)")
+        // fish answers `complete -C` as it would at a prompt.
+        let probe = "source \(cli.path("resource-batch.fish")); complete -C 'resource-batch imp'; echo ---; complete -C 'resource-batch export --format '"
+        let run = try ChildProcess.run(fish, ["--no-config", "-c", probe], environment: ["HOME": cli.directory.path, "PATH": "/usr/bin:/bin"], timeout: 30)
+        let parts = run.stdoutText.components(separatedBy: "---\n")
+        #expect(run.status == 0 && parts.count == 2, "\(run.stdoutText) \(run.stderrText)")
+        #expect(parts.first?.hasPrefix("import\t") == true, "\(run.stdoutText)")
+        #expect(parts.last?.split(separator: "\n").map { String($0.prefix { $0 != "\t" }) } == ["csv", "jsonl"], "\(run.stdoutText)")
+    }
+
     @Test func theBashScriptParsesAndCompletes() throws {
         let cli = try CLIRunner()
         defer { cli.cleanUp() }
