@@ -73,12 +73,32 @@ enum ResourceBatchCLI {
                 print(command.spec.helpText, terminator: "")
                 return 0
             }
+            logStart(command.spec.name, args)
             return try await command.run(args)
         } catch {
             let (message, code) = describe(error)
             Console.error(message)
             return code
         }
+    }
+
+    /// The commands that do a job, whose log opens with a start line.
+    static let loggedCommands: Set<String> = ["import", "validate", "export", "auth-links"]
+
+    /// The start line of a log (only when standard error is not a terminal): the build, the
+    /// command, its input and the API host it will use, so a cron log shows what ran against
+    /// what even when the run fails at once.
+    static func logStart(_ command: String, _ args: ParsedArguments) {
+        guard loggedCommands.contains(command) else { return }
+        let host: String?
+        if command == "validate" {
+            host = nil
+        } else if args.flag("emulator") {
+            host = "the built-in emulator"
+        } else {
+            host = (try? APIOptions.resolveEndpoint(args))?.apiURL.absoluteString ?? "(not resolved: see below)"
+        }
+        Console.startLine(command: command, input: args.positionals.first, apiHost: host, quiet: args.flag("quiet"))
     }
 
     /// The one place that turns an error into text and an exit code.

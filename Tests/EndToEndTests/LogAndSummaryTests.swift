@@ -44,6 +44,8 @@ import Testing
         #expect(imported.status == 1, "\(imported)")
         #expect(Self.unstamped(imported).isEmpty, "\(Self.unstamped(imported))")
         #expect(imported.err.contains("Z import finished with problems: 61 rows"), "\(imported)")
+        let importFirst = imported.err.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(importFirst.hasSuffix(" resource-batch \(version): import people.csv, API \(emulator.url.absoluteString)"), "\(importFirst)")
 
         let exported = try cli.run(["export", "--out", "export.csv", "--max-retries", "10"] + emulator.apiArguments)
         #expect(exported.status == 0, "\(exported)")

@@ -30,7 +30,6 @@ enum AuthLinksCommand {
         try CommonOptions.refuseToReplace(out, args)
         let connection = try APIOptions.connect(args, concurrency: concurrency)
         defer { connection.close() }
-        Console.startLine(command: "auth-links", input: nil, apiHost: connection.client.endpoint.apiURL.absoluteString, quiet: quiet)
         let stop = StopSignal()
         let trap = SignalTrap(stop: stop, quiet: quiet)
         defer { trap.cancel() }

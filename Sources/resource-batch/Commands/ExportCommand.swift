@@ -25,7 +25,6 @@ enum ExportCommand {
         try CommonOptions.refuseToReplace(out, args)
         let connection = try APIOptions.connect(args, concurrency: 1)
         defer { connection.close() }
-        Console.startLine(command: "export", input: nil, apiHost: connection.client.endpoint.apiURL.absoluteString, quiet: quiet)
         let job = ExportJob(outPath: out, format: format, excel: args.flag("excel"),
                             locationId: args.value("location-id"), includeDeleted: args.flag("include-deleted"))
         let display = ProgressDisplay(quiet: quiet, verb: "exported")
