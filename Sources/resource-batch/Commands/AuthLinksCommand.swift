@@ -16,6 +16,7 @@ enum AuthLinksCommand {
         ] + APIOptions.location + APIOptions.requests + [
             .value("summary-json", "PATH", "also write the summary as JSON"),
             .flag("quiet", "print no progress and no summary"),
+            CommonOptions.force,
         ],
         discussion: "Exit codes: 0 every link issued, 1 some rows failed (see the file), 2 usage error, 3 the run stopped.")
 
@@ -26,6 +27,7 @@ enum AuthLinksCommand {
         let quiet = args.flag("quiet")
         let validation = try CommonOptions.validationOptions(args)
         let concurrency = try args.integer("concurrency", in: 1...64) ?? 4
+        try CommonOptions.refuseToReplace(out, args)
         let connection = try APIOptions.connect(args, concurrency: concurrency)
         defer { connection.close() }
         let stop = StopSignal()
