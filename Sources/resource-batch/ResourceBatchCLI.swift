@@ -74,6 +74,7 @@ enum ResourceBatchCLI {
         case let e as InputError: return (e.description, 2)
         case let e as CSVError: return (e.description, 2)
         case let e as JournalError: return (e.description, 2)
+        case let e as OutputPathError: return (e.description, 2)
         case let e as any CustomStringConvertible: return (e.description, 3)
         default: return ("\(error)", 3)
         }

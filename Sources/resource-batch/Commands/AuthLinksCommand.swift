@@ -24,6 +24,7 @@ enum AuthLinksCommand {
         let format = explicit ?? args.value("out").flatMap(ReportFormat.fromExtension) ?? .csv
         let out = args.value("out") ?? "auth-links.\(format.rawValue)"
         let quiet = args.flag("quiet")
+        try CommonOptions.checkOutputPaths(out: out, summaryJSON: args.value("summary-json"))
         let validation = try CommonOptions.validationOptions(args)
         let concurrency = try args.integer("concurrency", in: 1...64) ?? 4
         let connection = try APIOptions.connect(args, concurrency: concurrency)

@@ -21,6 +21,7 @@ enum ExportCommand {
         let format = explicit ?? args.value("out").flatMap(ReportFormat.fromExtension) ?? .csv
         let out = args.value("out") ?? "resources.\(format.rawValue)"
         let quiet = args.flag("quiet")
+        try CommonOptions.checkOutputPaths(out: out, summaryJSON: args.value("summary-json"))
         let connection = try APIOptions.connect(args, concurrency: 1)
         defer { connection.close() }
         let job = ExportJob(outPath: out, format: format, excel: args.flag("excel"),
