@@ -207,7 +207,7 @@ public struct OnSchedClient: Sendable {
                 failures += 1
                 guard failures <= retryPolicy.maxRetries else { throw error }
                 await recorder.retry()
-                try await clock.sleep(for: retryPolicy.backoff(attempt: failures))
+                try await pause(for: retryPolicy.backoff(attempt: failures))
                 continue
             }
             try await rateLimiter.acquire()
@@ -252,11 +252,30 @@ public struct OnSchedClient: Sendable {
             case .retry(let delay):
                 failures += 1
                 await recorder.retry()
-                try await clock.sleep(for: delay)
+                try await pause(for: delay)
             case .giveUp:
                 throw error(for: failure, response: response, transportMessage: transportMessage, method: method, url: url)
             }
         }
+    }
+
+    /// Sleeps `seconds` before a retry, unless the run stops meanwhile: then throws
+    /// `StoppedWhileWaiting` (looking at the stop every `StopCheck.pollInterval`).
+    private func pause(for seconds: Double) async throws {
+        let stopCheck = rateLimiter.stopCheck
+        let deadline = clock.now + max(0, seconds)
+        while true {
+            if stopCheck.isStopped { throw StoppedWhileWaiting(waitingFor: "a retry") }
+            let now = clock.now
+            guard now < deadline else { return }
+            try await clock.sleep(until: stopCheck.isWatching ? min(deadline, now + StopCheck.pollInterval) : deadline)
+        }
+    }
+
+    /// From now on, no request waits (for the rate limit or a retry) once `isStopped` is true:
+    /// it throws `StoppedWhileWaiting` instead. Requests in flight are not interrupted.
+    public func stopWaiting(when isStopped: @escaping @Sendable () -> Bool) {
+        rateLimiter.stopCheck.watch(isStopped)
     }
 
     private func error(

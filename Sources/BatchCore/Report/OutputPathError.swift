@@ -29,9 +29,9 @@ public enum OutputPathError: Error, Sendable, Equatable, CustomStringConvertible
         case let .sameFile(role, path, otherRole, otherPath):
             return "\(role) \(path) and \(otherRole) \(otherPath) are the same file; give them different paths"
         case let .noDirectory(role, path, directory):
-            return "\(role) \(path) cannot be created: the folder \(directory) does not exist"
+            return "cannot write \(path) (\(role)): the folder \(directory) does not exist"
         case let .notWritable(role, path, reason):
-            return "\(role) \(path) cannot be written: \(reason)"
+            return "cannot write \(path) (\(role)): \(reason)"
         case let .isDirectory(role, path):
             return "\(role) \(path) is a folder; name a file"
         case let .notAFile(role, path):

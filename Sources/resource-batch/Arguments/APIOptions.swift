@@ -60,9 +60,11 @@ enum APIOptions {
             credentials = try environmentCredentials()
         }
         let (transport, invalidate) = makeTransport(concurrency: concurrency, timeout: timeout)
+        // A 429's pause is capped as the retry policy caps Retry-After: no server wedges a run.
+        let policy = RetryPolicy(maxRetries: retries)
         let client = OnSchedClient(
             endpoint: endpoint, credentials: credentials, transport: transport,
-            rateLimiter: RateLimiter(rate: rate), retryPolicy: RetryPolicy(maxRetries: retries))
+            rateLimiter: RateLimiter(rate: rate, maxPause: policy.maxRetryAfter), retryPolicy: policy)
         return Connection(client: client, transport: transport, invalidateTransport: invalidate, emulator: emulator)
     }
 

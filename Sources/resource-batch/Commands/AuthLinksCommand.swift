@@ -30,6 +30,7 @@ enum AuthLinksCommand {
         let connection = try APIOptions.connect(args, concurrency: concurrency)
         defer { connection.close() }
         let stop = StopSignal()
+        connection.client.stopWaiting { stop.isStopped }
         let trap = SignalTrap(stop: stop, quiet: quiet)
         defer { trap.cancel() }
         let job = AuthLinksJob(outPath: out, format: format, excel: args.flag("excel"), all: args.flag("all"),

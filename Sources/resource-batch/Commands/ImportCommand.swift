@@ -51,6 +51,7 @@ enum ImportCommand {
             Console.line("resource-batch: using the built-in emulator at \(url.absoluteString) (data in .resource-batch/emulator/)")
         }
         let stop = StopSignal()
+        connection.client.stopWaiting { stop.isStopped }
         let job = ImportJob(options: options, validation: validation, client: connection.client, stop: stop)
         let journal = try job.openJournal(inputPath: path)
         if let replay = journal?.1, options.resume, !settings.quiet {
