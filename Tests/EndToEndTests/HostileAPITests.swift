@@ -36,4 +36,65 @@ import Glibc
             #expect(result.status == 130, "\(command) after signal \(signal): \(result)")
         }
     }
+
+    static let transports: [[String: String]] = [[:], ["RESOURCE_BATCH_TRANSPORT": "urlsession"]]
+
+    /// A redirect from the API or the token endpoint is an error naming where it pointed, on
+    /// both transports, and nothing is sent there.
+    @Test(arguments: [ScriptedPeer.Mode.redirect, .tokenRedirect])
+    func aRedirectIsNeverFollowed(mode: ScriptedPeer.Mode) throws {
+        guard ScriptedPeer.available() else { return }
+        for transport in Self.transports {
+            let peer = try ScriptedPeer(mode)
+            defer { peer.stop() }
+            let cli = try cliWithPeople()
+            defer { cli.cleanUp() }
+            for (k, v) in transport { cli.environment[k] = v }
+            let status = mode == .redirect ? 302 : 307
+            for arguments in [["import", "people.csv", "--hosting-check", "off"], ["export", "--out", "x.csv"]] {
+                let result = try cli.run(arguments + ["--max-retries", "1"] + peer.apiArguments)
+                #expect(result.status == 3, "\(arguments[0]) \(transport): \(result)")
+                #expect(result.err.contains("redirected (HTTP \(status)) to \(peer.url)/stolen"), "\(arguments[0]) \(transport): \(result.err)")
+            }
+            #expect(!peer.requests.contains { $0.contains("/stolen") }, "followed: \(peer.requests)")
+        }
+    }
+
+    /// A listing that never ends, or runs past its own total, stops import, export and
+    /// auth-links with exit 3 and a message, instead of looping.
+    @Test(arguments: [ScriptedPeer.Mode.endlessList, .pastTotal])
+    func aListingThatNeverEndsStopsTheRun(mode: ScriptedPeer.Mode) throws {
+        guard ScriptedPeer.available() else { return }
+        let peer = try ScriptedPeer(mode)
+        defer { peer.stop() }
+        let cli = try cliWithPeople()
+        defer { cli.cleanUp() }
+        let expected = mode == .endlessList ? "repeats resources already listed" : "past its own total of 2"
+        let runs = [["import", "people.csv", "--hosting-check", "off"], ["export", "--out", "x.csv"],
+                    ["auth-links", "--out", "links.csv", "--all"] + returnOptions]
+        for arguments in runs {
+            let result = try cli.run(arguments + ["--rate", "100"] + peer.apiArguments)
+            #expect(result.status == 3, "\(arguments[0]): \(result)")
+            #expect(result.err.contains(expected), "\(arguments[0]): \(result.err)")
+        }
+        #expect(peer.requests.filter { $0.hasPrefix("GET /setup/v1/resources?") }.count < 20, "\(peer.requests.count) requests")
+        // Export wrote the first page once, not the same rows again and again.
+        let exported = try cli.readText("x.csv").split(separator: "\r\n").count
+        #expect(exported <= 5, "\(exported) lines in the export")
+    }
+
+    /// A 50 MB error page: the run stops on the 500 as usual, with a short message, on both transports.
+    @Test func aHugeErrorPageIsCutShort() throws {
+        guard ScriptedPeer.available() else { return }
+        for transport in Self.transports {
+            let peer = try ScriptedPeer(.hugeError)
+            defer { peer.stop() }
+            let cli = try cliWithPeople()
+            defer { cli.cleanUp() }
+            for (k, v) in transport { cli.environment[k] = v }
+            let result = try cli.run(["import", "people.csv", "--hosting-check", "off", "--max-retries", "2", "--rate", "100"] + peer.apiArguments)
+            #expect(result.status == 3, "\(transport): \(result)")
+            #expect(result.err.contains("xxxx") && result.stderr.count < 8_000, "\(transport): \(result.stderr.count) bytes of stderr")
+        }
+    }
 }

@@ -72,8 +72,10 @@ public struct OnSchedClient: Sendable {
     ///     server that reads `deleted=true` as "include" yields no duplicates).
     ///   - pageSize: 1…100 (clamped).
     ///   - onPage: called with each page in order; the next page is fetched after it returns.
-    /// - Throws: `OnSchedError`; `.invalidResponse` when the server says `hasMore` but sends an
-    ///   empty page (which would loop forever).
+    /// - Throws: `OnSchedError`; `.invalidResponse` when the paging cannot end: the server says
+    ///   `hasMore` but sends an empty page, sends a page whose resources were all listed already
+    ///   (it ignores `offset`), says `hasMore` past its own `total`, or goes on beyond
+    ///   `maxListedResources`. Each of these would otherwise loop forever.
     public func listResources(
         locationId: String? = nil, email: String? = nil, includeDeleted: Bool = false, pageSize: Int = 100,
         onPage: ([Resource]) async throws -> Void
@@ -87,11 +89,16 @@ public struct OnSchedClient: Sendable {
         }
     }
 
+    /// The most resources one listing may return before it is taken for a server that never
+    /// stops paging (OnSched tenants hold thousands; ten million is no tenant).
+    public static let maxListedResources = 10_000_000
+
     private func listPages(
         locationId: String?, email: String?, deleted: Bool?, pageSize: Int, onPage: ([Resource]) async throws -> Void
     ) async throws {
         let limit = min(max(pageSize, 1), Self.maxBulkSize)
         var offset = 0
+        var seen = Set<String>()
         while true {
             var query: [(name: String, value: String)] = []
             if let locationId, !locationId.isEmpty { query.append(("locationId", locationId)) }
@@ -106,14 +113,32 @@ public struct OnSchedClient: Sendable {
             } catch {
                 throw OnSchedError.invalidResponse("the resource list at offset \(offset) could not be read: \(Self.brief(error))")
             }
+            // A page that only repeats what was listed (a server ignoring `offset`) is never
+            // handed on: it would write the same rows again. A few repeats among new resources are
+            // normal (a resource created while paging shifts the later pages by one).
+            let ids = page.data.compactMap(\.id).filter { !$0.isEmpty }
+            if offset > 0, !ids.isEmpty, ids.allSatisfy(seen.contains) {
+                throw OnSchedError.invalidResponse(
+                    "the resource list at offset \(offset) repeats resources already listed (it ignores the offset); "
+                        + "stopping to avoid a loop")
+            }
+            seen.formUnion(ids)
             try await onPage(page.data)
             let count = page.count ?? page.data.count
             guard page.hasMore == true else { return }
-            guard count > 0 else {
+            guard count > 0, !page.data.isEmpty else {
                 throw OnSchedError.invalidResponse(
                     "the resource list says more pages follow offset \(offset) but returned none; stopping to avoid a loop")
             }
             offset += count
+            if let total = page.total, offset >= total {
+                throw OnSchedError.invalidResponse(
+                    "the resource list says more pages follow offset \(offset), past its own total of \(total); stopping to avoid a loop")
+            }
+            guard offset < Self.maxListedResources else {
+                throw OnSchedError.invalidResponse(
+                    "the resource list went on past \(Self.maxListedResources) resources; stopping to avoid a loop")
+            }
         }
     }
 
@@ -234,6 +259,10 @@ public struct OnSchedClient: Sendable {
                 transportMessage = String(describing: error)
             }
 
+            if let r = response, r.isRedirect {
+                throw OnSchedError.redirected("\(method.rawValue) \(Self.path(of: url))", status: r.status,
+                                              location: r.header("Location"), mayHaveBeenApplied: method == .post)
+            }
             if case .status(429, let retryAfter) = failure {
                 await recorder.throttled()
                 await rateLimiter.throttled(retryAfter: retryAfter)

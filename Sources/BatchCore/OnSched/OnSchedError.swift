@@ -55,6 +55,26 @@ public struct OnSchedError: Error, Sendable, Hashable, CustomStringConvertible {
         OnSchedError(kind: .invalidConfiguration, message: message)
     }
 
+    /// A 3xx answer to `what` ("GET /setup/v1/resources", "the token endpoint"): never followed,
+    /// since the bearer token or the client secret would go along to wherever it points. Names
+    /// the `Location` (without its query, which may carry anything) so the user can fix the URL.
+    public static func redirected(_ what: String, status: Int, location: String?, mayHaveBeenApplied: Bool = false) -> OnSchedError {
+        let target = location.map { "to \(shownLocation($0))" } ?? "without a Location"
+        return OnSchedError(
+            kind: .invalidResponse, status: status,
+            message: "\(what) was redirected (HTTP \(status)) \(target); redirects are not followed, as the credentials "
+                + "would go along: check the API and token URLs",
+            mayHaveBeenApplied: mayHaveBeenApplied)
+    }
+
+    /// A `Location` for a message: printable characters only, no query or fragment, at most 200.
+    static func shownLocation(_ location: String) -> String {
+        var text = String(location.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.map(Character.init))
+        if let cut = text.firstIndex(where: { $0 == "?" || $0 == "#" }) { text = String(text[..<cut]) + " (query left out)" }
+        if text.count > 200 { text = String(text.prefix(200)) + "…" }
+        return text.isEmpty ? "an empty Location" : text
+    }
+
     /// The same error, marked as possibly applied (or not).
     public func markingMayHaveBeenApplied(_ value: Bool = true) -> OnSchedError {
         OnSchedError(kind: kind, status: status, message: message, mayHaveBeenApplied: value)

@@ -99,6 +99,10 @@ public actor TokenProvider: CustomStringConvertible {
         } catch {
             throw OnSchedError.transport("token endpoint \(tokenURL.host ?? ""): \(redact(String(describing: error)))")
         }
+        if response.isRedirect {
+            throw OnSchedError.redirected("the token endpoint \(tokenURL.host ?? "")", status: response.status,
+                                          location: response.header("Location"))
+        }
         guard response.isSuccess else {
             let message = redact(APIErrorBody.message(from: response.body, status: response.status))
             switch response.status {

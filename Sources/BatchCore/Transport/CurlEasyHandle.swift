@@ -48,6 +48,9 @@ final class CurlEasyHandle {
             curl.set(handle, .noSignal, 1)
             curl.set(handle, .protocols, LibCurl.httpAndHTTPS)
             curl.set(handle, .redirectProtocols, LibCurl.httpAndHTTPS)
+            // Never follow a redirect: the Authorization header (or the client secret) would go
+            // along to wherever it points. A 3xx comes back as an answer, and the client refuses it.
+            curl.set(handle, .followLocation, 0)
             curl.set(handle, .timeoutMS, milliseconds)
             curl.set(handle, .connectTimeoutMS, milliseconds)
             _ = noProxy.withCString { curl.set(handle, .noProxy, $0) }
@@ -65,7 +68,16 @@ final class CurlEasyHandle {
             curl.set(handle, .errorBuffer, UnsafeRawPointer(errorBuffer))
             return withExtendedLifetime(sink) { send(request) }
         }
-        guard code == 0 else {
+        // 23 (CURLE_WRITE_ERROR): our body callback stopped reading an over-long answer.
+        if code == 23, let cut = sink.cut {
+            switch cut {
+            case .errorBodyTruncated:
+                break  // an error answer, complete enough for its message: the rest is discarded
+            case .tooLarge:
+                return .failure(TransportError(
+                    .connectionLost, "the answer was larger than \(HTTPResponse.maxBodyBytes / (1024 * 1024)) MiB; stopped reading it"))
+            }
+        } else if code != 0 {
             return .failure(classify(code))
         }
         let status = curl.info(handle, .responseCode)
@@ -129,15 +141,37 @@ final class CurlEasyHandle {
 }
 
 /// Where libcurl's callbacks put one answer's header lines and body bytes.
+///
+/// Bodies are bounded: an error answer (not 2xx) keeps its first `HTTPResponse.maxErrorBodyBytes`
+/// and the transfer stops there; a 2xx answer over `HTTPResponse.maxBodyBytes` stops the transfer
+/// and fails. Stopping (returning less than was offered) makes libcurl end the transfer with
+/// CURLE_WRITE_ERROR and close the connection, so the rest is never read.
 private final class ResponseSink {
+    enum Cut {
+        case errorBodyTruncated
+        case tooLarge
+    }
+
     var body: [UInt8] = []
     var headers: [String: String] = [:]
+    /// The status of the last status line seen (interim 1xx lines come first).
+    var status = 0
+    /// Why the body callback stopped the transfer, if it did.
+    var cut: Cut?
 
     static let receiveBody: LibCurl.DataCallback = { data, size, count, context in
         let total = size * count
         guard let data, let context else { return total }
         let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
-        data.withMemoryRebound(to: UInt8.self, capacity: total) { sink.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: total)) }
+        let isError = !(200..<300).contains(sink.status)
+        let limit = isError ? HTTPResponse.maxErrorBodyBytes : HTTPResponse.maxBodyBytes
+        let room = max(0, limit - sink.body.count)
+        let kept = min(room, total)
+        data.withMemoryRebound(to: UInt8.self, capacity: total) { sink.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: kept)) }
+        if kept < total {
+            sink.cut = isError ? .errorBodyTruncated : .tooLarge
+            return 0
+        }
         return total
     }
 
@@ -152,6 +186,8 @@ private final class ResponseSink {
         }
         if line.hasPrefix("HTTP/") {
             sink.headers = [:]
+            let parts = line.split(separator: " ", maxSplits: 2)
+            sink.status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
         } else if let colon = line.firstIndex(of: ":") {
             let name = String(line[..<colon]).trimmingCharacters(in: .whitespaces)
             let value = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespacesAndNewlines)

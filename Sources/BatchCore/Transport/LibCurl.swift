@@ -79,6 +79,7 @@ struct LibCurl: Sendable {
         case httpHeader = 10023
         case headerData = 10029
         case customRequest = 10036
+        case followLocation = 52
         case freshConnect = 74
         case forbidReuse = 75
         case httpGet = 80

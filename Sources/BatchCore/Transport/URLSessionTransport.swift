@@ -13,9 +13,11 @@ import FoundationNetworking
 /// - requests are never cancelled (cancelling can deadlock): a cancelled caller still waits for
 ///   its request to finish, so stop by handing out no more work;
 /// - no URL cache, no cookies;
+/// - no redirect is followed and bodies are bounded (`URLSessionCollector`, the session's delegate);
 /// - `invalidate()` before the process exits (a live session can crash OpenSSL cleanup).
 public final class URLSessionTransport: HTTPTransport {
     private let session: URLSession
+    private let collector = URLSessionCollector()
     private let gate: ConcurrencyGate
     /// The most requests in flight at once.
     public let concurrency: Int
@@ -37,7 +39,10 @@ public final class URLSessionTransport: HTTPTransport {
         configuration.httpCookieStorage = nil
         configuration.httpShouldSetCookies = false
         configuration.httpCookieAcceptPolicy = .never
-        session = URLSession(configuration: configuration)
+        // A delegate queue of one: callbacks for one task arrive in order.
+        let queue = OperationQueue()
+        queue.maxConcurrentOperationCount = 1
+        session = URLSession(configuration: configuration, delegate: collector, delegateQueue: queue)
         gate = ConcurrencyGate(limit: self.concurrency)
     }
 
@@ -62,30 +67,12 @@ public final class URLSessionTransport: HTTPTransport {
         urlRequest.setValue("close", forHTTPHeaderField: "Connection")
 
         await gate.enter()
-        let result: Result<HTTPResponse, TransportError> = await withCheckedContinuation { continuation in
-            // A completion handler, not `data(for:)`: the async variant cancels its URLSession task
-            // when the Swift task is cancelled, which can deadlock on Linux.
-            let task = session.dataTask(with: urlRequest) { data, response, error in
-                continuation.resume(returning: Self.result(data: data, response: response, error: error))
-            }
-            task.resume()
-        }
+        // The session's delegate, not `data(for:)`: the async variant cancels its URLSession task
+        // when the Swift task is cancelled, which can deadlock on Linux; and not a completion
+        // handler, with which swift-corelibs-foundation follows redirects without asking.
+        let result = await collector.run(session.dataTask(with: urlRequest))
         await gate.leave()
         return try result.get()
-    }
-
-    private static func result(data: Data?, response: URLResponse?, error: (any Error)?) -> Result<HTTPResponse, TransportError> {
-        if let error {
-            return .failure(classify(error))
-        }
-        guard let http = response as? HTTPURLResponse else {
-            return .failure(TransportError(.connectionLost, "the answer was not HTTP"))
-        }
-        var headers: [String: String] = [:]
-        for (key, value) in http.allHeaderFields {
-            if let k = key as? String { headers[k] = value as? String ?? "\(value)" }
-        }
-        return .success(HTTPResponse(status: http.statusCode, headers: headers, body: data ?? Data()))
     }
 
     /// Sorts URLSession's errors by whether the request may have reached the server.

@@ -21,8 +21,11 @@ final class ScriptedPeer {
         case pastTotal = "past-total"
         /// A 500 whose body is 50 MB.
         case hugeError = "huge-error"
-        /// A 302 to another host, for every API request.
+        /// A 302 to the peer's own `/stolen` for every API request (a request there would show
+        /// the redirect was followed).
         case redirect = "redirect"
+        /// A 307 from the token endpoint to the peer's own `/stolen`.
+        case tokenRedirect = "token-redirect"
         /// A 400 whose body echoes the bearer token.
         case echoToken = "echo-token"
     }
@@ -98,6 +101,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.rfile.read(length)
         print("REQ %s %s" % (self.command, self.path), flush=True)
         js = [("Content-Type", "application/json")]
+        if self.path.startswith("/stolen"):
+            return self.answer(200, b'{"access_token":"stolen","expires_in":3600}', js)
+        if mode == "token-redirect" and self.path.startswith("/connect/token"):
+            return self.answer(307, b"", [("Location", "http://127.0.0.1:%d/stolen" % self.server.server_address[1])])
         if self.path.startswith("/connect/token"):
             return self.answer(200, json.dumps({"access_token": TOKEN, "expires_in": 3600, "token_type": "Bearer"}).encode(), js)
         if mode == "retry-after":
@@ -113,7 +120,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             body = b'{"message":"' + b"x" * (50 * 1024 * 1024) + b'"}'
             return self.answer(500, body, js)
         if mode == "redirect":
-            return self.answer(302, b"", [("Location", "http://127.0.0.9:9/stolen")])
+            return self.answer(302, b"", [("Location", "http://127.0.0.1:%d/stolen" % self.server.server_address[1])])
         if mode == "echo-token":
             auth = self.headers.get("Authorization", "")
             return self.answer(400, json.dumps({"message": "bad request with " + auth}).encode(), js)
