@@ -97,4 +97,56 @@ import Glibc
             #expect(result.err.contains("xxxx") && result.stderr.count < 8_000, "\(transport): \(result.stderr.count) bytes of stderr")
         }
     }
+
+    /// Where a secret could hide in `text`: as it is, percent-decoded, form-decoded, JSON-unescaped.
+    static func leaks(_ text: String, secrets: [String]) -> [String] {
+        let forms = [text, text.removingPercentEncoding ?? text,
+                     text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? text,
+                     text.replacingOccurrences(of: "\\/", with: "/")]
+        return secrets.filter { secret in forms.contains { $0.contains(secret) } }
+    }
+
+    /// A server echoing the bearer token and the secret (lower-case percent-encoding) in its
+    /// error bodies: every output shows `<redacted>` where they were, and neither in any encoding.
+    @Test func echoedTokensAndSecretsAreRedactedEverywhere() throws {
+        guard ScriptedPeer.available() else { return }
+        let secret = "s3cr et/\u{FC}+x~*"
+        let secrets = [secret, ScriptedPeer.token]
+        do {
+            let peer = try ScriptedPeer(.echoToken)
+            defer { peer.stop() }
+            let cli = try cliWithPeople()
+            defer { cli.cleanUp() }
+            cli.useCredentials(id: "sbox-echo", secret: secret)
+            let result = try cli.run(["import", "people.csv", "--hosting-check", "off", "--summary-json", "s.json",
+                                      "--max-retries", "0", "--rate", "100"] + peer.apiArguments)
+            #expect(result.status == 1, "every row refused: \(result)")
+            let outputs = [("stderr", result.err), ("stdout", result.out), ("report", try cli.readText("people.report.csv")),
+                           ("errors file", try cli.readText("people.errors.csv")), ("summary", try cli.readText("s.json"))]
+            for (name, text) in outputs {
+                #expect(Self.leaks(text, secrets: secrets).isEmpty, "\(name) leaks: \(text.prefix(2000))")
+            }
+            let report = try cli.readText("people.report.csv")
+            #expect(report.contains("Bearer <redacted>") && report.contains("client_secret=<redacted>"), "the echo reached the report: \(report)")
+            #expect(try cli.readText("people.errors.csv").contains("client_secret=<redacted>"))
+        }
+        do {
+            let peer = try ScriptedPeer(.echoSecret)
+            defer { peer.stop() }
+            let cli = try cliWithPeople()
+            defer { cli.cleanUp() }
+            cli.useCredentials(id: "sbox-echo", secret: secret)
+            for arguments in [["import", "people.csv", "--hosting-check", "off", "--summary-json", "s.json"],
+                              ["export", "--out", "x.csv", "--summary-json", "s.json"]] {
+                let result = try cli.run(arguments + peer.apiArguments)
+                #expect(result.status == 3, "\(arguments[0]): \(result)")
+                #expect(result.err.contains("client_secret=<redacted>"), "\(arguments[0]): the echo is shown, redacted: \(result.err)")
+                #expect(Self.leaks(result.err, secrets: secrets).isEmpty, "\(arguments[0]) stderr leaks: \(result.err)")
+                if cli.exists("s.json") {
+                    let summary = try cli.readText("s.json")
+                    #expect(Self.leaks(summary, secrets: secrets).isEmpty, "\(arguments[0]) summary leaks: \(summary)")
+                }
+            }
+        }
+    }
 }

@@ -37,9 +37,12 @@ public struct OnSchedClient: Sendable {
     ///   - rateLimiter: shared by every worker.
     ///   - retryPolicy: backoff and retry limits.
     ///   - clock: drives backoff sleeps and token expiry.
+    ///   - secrets: collects the client secret and every token, and is redacted from every error
+    ///     this client throws (the command line passes `SecretRegistry.shared`).
     public init(
         endpoint: OnSchedEndpoint, credentials: ClientCredentials, transport: any HTTPTransport,
-        rateLimiter: RateLimiter, retryPolicy: RetryPolicy = RetryPolicy(), clock: any BatchClock = SystemClock()
+        rateLimiter: RateLimiter, retryPolicy: RetryPolicy = RetryPolicy(), clock: any BatchClock = SystemClock(),
+        secrets: SecretRegistry = SecretRegistry()
     ) {
         self.endpoint = endpoint
         self.transport = transport
@@ -47,7 +50,7 @@ public struct OnSchedClient: Sendable {
         self.retryPolicy = retryPolicy
         self.clock = clock
         self.tokens = TokenProvider(
-            tokenURL: endpoint.tokenURL, credentials: credentials, transport: transport, clock: clock)
+            tokenURL: endpoint.tokenURL, credentials: credentials, transport: transport, clock: clock, secrets: secrets)
     }
 
     /// Requests, retries, 429s and token fetches so far.
@@ -217,7 +220,18 @@ public struct OnSchedClient: Sendable {
     // MARK: - The request loop
 
     /// Sends one API request until it succeeds or the policy gives up; returns the 2xx response.
+    /// Every `OnSchedError` it throws has the run's secrets redacted (a server may echo them).
     func perform(_ method: HTTPMethod, url: URL, body: Data? = nil, retryAmbiguous: Bool = false) async throws
+        -> HTTPResponse
+    {
+        do {
+            return try await performUnredacted(method, url: url, body: body, retryAmbiguous: retryAmbiguous)
+        } catch let error as OnSchedError {
+            throw error.redacting(tokens.secrets)
+        }
+    }
+
+    private func performUnredacted(_ method: HTTPMethod, url: URL, body: Data?, retryAmbiguous: Bool) async throws
         -> HTTPResponse
     {
         let idempotent = method.isIdempotent || retryAmbiguous

@@ -23,7 +23,8 @@ public struct OnSchedError: Error, Sendable, Hashable, CustomStringConvertible {
     public let kind: Kind
     /// The HTTP status for `.http` (and for `.unauthorized` when it came from a status).
     public let status: Int?
-    /// One readable line.
+    /// One readable line. `OnSchedClient` redacts its secrets from it (`SecretRegistry`): a
+    /// server may echo the token or the secret back in its error body.
     public let message: String
     /// True when a non-idempotent request (a create) may have been applied although it failed:
     /// the caller must look it up (by e-mail) before sending it again.
@@ -73,6 +74,11 @@ public struct OnSchedError: Error, Sendable, Hashable, CustomStringConvertible {
         if let cut = text.firstIndex(where: { $0 == "?" || $0 == "#" }) { text = String(text[..<cut]) + " (query left out)" }
         if text.count > 200 { text = String(text.prefix(200)) + "…" }
         return text.isEmpty ? "an empty Location" : text
+    }
+
+    /// The same error with `secrets` redacted from its message.
+    public func redacting(_ secrets: SecretRegistry) -> OnSchedError {
+        OnSchedError(kind: kind, status: status, message: secrets.redact(message), mayHaveBeenApplied: mayHaveBeenApplied)
     }
 
     /// The same error, marked as possibly applied (or not).

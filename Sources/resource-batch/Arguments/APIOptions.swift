@@ -64,7 +64,8 @@ enum APIOptions {
         let policy = RetryPolicy(maxRetries: retries)
         let client = OnSchedClient(
             endpoint: endpoint, credentials: credentials, transport: transport,
-            rateLimiter: RateLimiter(rate: rate, maxPause: policy.maxRetryAfter), retryPolicy: policy)
+            rateLimiter: RateLimiter(rate: rate, maxPause: policy.maxRetryAfter), retryPolicy: policy,
+            secrets: .shared)
         return Connection(client: client, transport: transport, invalidateTransport: invalidate, emulator: emulator)
     }
 

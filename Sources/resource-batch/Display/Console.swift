@@ -1,3 +1,4 @@
+import BatchCore
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -9,8 +10,9 @@ enum Console {
     /// Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
     static let useColor = isTerminal && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
 
+    /// Writes `text` with every secret of the run redacted (raw, percent-, form- or JSON-encoded).
     static func write(_ text: String) {
-        var bytes = Array(text.utf8)
+        var bytes = Array(SecretRegistry.shared.redact(text).utf8)
         bytes.withUnsafeMutableBytes { buf in
             var done = 0
             while done < buf.count {

@@ -26,8 +26,11 @@ final class ScriptedPeer {
         case redirect = "redirect"
         /// A 307 from the token endpoint to the peer's own `/stolen`.
         case tokenRedirect = "token-redirect"
-        /// A 400 whose body echoes the bearer token.
+        /// An empty tenant; every write gets a 400 whose body echoes the bearer token and the
+        /// token request's form body (the client secret) with lower-case percent-encoding.
         case echoToken = "echo-token"
+        /// The token endpoint answers 401 echoing the form body (the secret), lower-case hex.
+        case echoSecret = "echo-secret"
     }
 
     let child: ChildProcess
@@ -76,8 +79,9 @@ final class ScriptedPeer {
     static let token = "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9"
 
     static let script = #"""
-import json, sys, http.server, socketserver
+import json, re, sys, http.server, socketserver
 mode = sys.argv[1]
+FORM = [""]
 TOKEN = "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9"
 
 def resource(n):
@@ -97,14 +101,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(body)
     def handle_any(self):
         length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(length)
+        body = self.rfile.read(length) if length else b""
+        if self.path.startswith("/connect/token"):
+            FORM[0] = re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), body.decode("ascii", "replace"))
         print("REQ %s %s" % (self.command, self.path), flush=True)
         js = [("Content-Type", "application/json")]
         if self.path.startswith("/stolen"):
             return self.answer(200, b'{"access_token":"stolen","expires_in":3600}', js)
         if mode == "token-redirect" and self.path.startswith("/connect/token"):
             return self.answer(307, b"", [("Location", "http://127.0.0.1:%d/stolen" % self.server.server_address[1])])
+        if mode == "echo-secret" and self.path.startswith("/connect/token"):
+            return self.answer(401, json.dumps({"error": "invalid_client", "error_description": "unknown client in " + FORM[0]}).encode(), js)
         if self.path.startswith("/connect/token"):
             return self.answer(200, json.dumps({"access_token": TOKEN, "expires_in": 3600, "token_type": "Bearer"}).encode(), js)
         if mode == "retry-after":
@@ -121,9 +128,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.answer(500, body, js)
         if mode == "redirect":
             return self.answer(302, b"", [("Location", "http://127.0.0.1:%d/stolen" % self.server.server_address[1])])
+        if mode == "echo-token" and self.command == "GET":
+            return self.answer(200, b'{"object":"list","hasMore":false,"count":0,"total":0,"data":[]}', js)
         if mode == "echo-token":
             auth = self.headers.get("Authorization", "")
-            return self.answer(400, json.dumps({"message": "bad request with " + auth}).encode(), js)
+            text = "bad request with " + auth + " after " + FORM[0]
+            return self.answer(400, json.dumps({"message": text}).encode(), js)
         return self.answer(404, b'{"message":"no such thing"}', js)
     do_GET = do_POST = do_PUT = do_DELETE = handle_any
 
