@@ -262,6 +262,8 @@ public struct OnSchedClient: Sendable {
                 if r.isSuccess { return r }
                 response = r
                 failure = .status(r.status, retryAfter: r.header("Retry-After").flatMap { RetryAfter.parse($0, now: Date()) })
+            } catch let error as TransportError where error.kind == .untrusted {
+                throw OnSchedError(kind: .untrustedCertificate, message: error.message)
             } catch let error as TransportError {
                 failure = RequestFailure(error)
                 transportMessage = error.message

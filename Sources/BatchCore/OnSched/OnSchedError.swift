@@ -18,6 +18,8 @@ public struct OnSchedError: Error, Sendable, Hashable, CustomStringConvertible {
         case insecureURL
         /// A setting that cannot work (unknown environment name, …).
         case invalidConfiguration
+        /// The server's TLS certificate is not trusted: nothing was sent, retrying cannot help.
+        case untrustedCertificate
     }
 
     public let kind: Kind
@@ -92,7 +94,7 @@ public struct OnSchedError: Error, Sendable, Hashable, CustomStringConvertible {
         switch kind {
         case .transport: true
         case .http: status.map { RetryPolicy.retryableStatuses.contains($0) } ?? false
-        case .unauthorized, .invalidResponse, .insecureURL, .invalidConfiguration: false
+        case .unauthorized, .invalidResponse, .insecureURL, .invalidConfiguration, .untrustedCertificate: false
         }
     }
 
@@ -105,6 +107,7 @@ public struct OnSchedError: Error, Sendable, Hashable, CustomStringConvertible {
         case .invalidResponse: text = "unexpected answer from OnSched: \(message)"
         case .insecureURL: text = "refused URL: \(message)"
         case .invalidConfiguration: text = "invalid configuration: \(message)"
+        case .untrustedCertificate: text = message
         }
         return mayHaveBeenApplied
             ? text + " (the request may have been applied; look it up before sending it again)"

@@ -100,6 +100,8 @@ public actor TokenProvider: CustomStringConvertible {
         let response: HTTPResponse
         do {
             response = try await transport.send(request)
+        } catch let error as TransportError where error.kind == .untrusted {
+            throw OnSchedError(kind: .untrustedCertificate, message: redact(error.message))
         } catch let error as TransportError {
             throw OnSchedError.transport("token endpoint \(tokenURL.host ?? ""): \(redact(error.message))")
         } catch {

@@ -13,16 +13,17 @@ final class CurlEasyHandle {
     private let handle: LibCurl.Handle
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: LibCurl.errorBufferSize)
 
-    /// Hosts never reached through a proxy: loopback (the emulator) and the environment's own list.
+    /// Hosts never reached through a proxy (`ProxyRules`): loopback and the environment's own list.
     private let noProxy: String
+    /// The CA certificates to trust instead of the system store (`CAINFO`), if any.
+    private let caFile: String?
 
-    init?(curl: LibCurl) {
+    init?(curl: LibCurl, caFile: String? = nil) {
         guard let handle = curl.easyInit() else { return nil }
         self.curl = curl
         self.handle = handle
-        let environment = ProcessInfo.processInfo.environment
-        let listed = environment["no_proxy"] ?? environment["NO_PROXY"] ?? ""
-        noProxy = (["localhost", "127.0.0.1", "::1"] + [listed].filter { !$0.isEmpty }).joined(separator: ",")
+        self.caFile = caFile
+        noProxy = ProxyRules(environment: ProcessInfo.processInfo.environment).noProxy
     }
 
     deinit {
@@ -54,6 +55,12 @@ final class CurlEasyHandle {
             curl.set(handle, .timeoutMS, milliseconds)
             curl.set(handle, .connectTimeoutMS, milliseconds)
             _ = noProxy.withCString { curl.set(handle, .noProxy, $0) }
+            // A loopback API never goes through a proxy, whatever the environment says (an empty
+            // PROXY turns libcurl's own reading of the environment off).
+            if ProxyRules.isLoopback(request.url.host ?? "") {
+                curl.set(handle, .proxy, UnsafeRawPointer(("" as StaticString).utf8Start))
+            }
+            if let caFile { _ = caFile.withCString { curl.set(handle, .caInfo, $0) } }
             curl.set(handle, .acceptEncoding, UnsafeRawPointer(("" as StaticString).utf8Start))
             curl.set(handle, .writeFunction, ResponseSink.receiveBody)
             curl.set(handle, .headerFunction, ResponseSink.receiveHeader)
@@ -78,7 +85,7 @@ final class CurlEasyHandle {
                     .connectionLost, "the answer was larger than \(HTTPResponse.maxBodyBytes / (1024 * 1024)) MiB; stopped reading it"))
             }
         } else if code != 0 {
-            return .failure(classify(code))
+            return .failure(classify(code, host: request.url.host ?? ""))
         }
         let status = curl.info(handle, .responseCode)
         guard status >= 100 else {
@@ -109,9 +116,13 @@ final class CurlEasyHandle {
     }
 
     /// Sorts libcurl's failures by whether the request may have reached the server.
-    private func classify(_ code: Int32) -> TransportError {
+    private func classify(_ code: Int32, host: String) -> TransportError {
         let detail = String(cString: errorBuffer)
         let text = "\(Self.describe(code) ?? curl.describe(code)) (curl \(code)\(detail.isEmpty ? "" : ": \(detail)"))"
+        if let reason = Self.certificateProblem(code: code, detail: detail) {
+            return TransportError(.untrusted, "the TLS certificate of \(host) is not trusted: \(reason) (curl \(code): \(detail)); "
+                + "to trust a private or corporate certificate authority, give the tool its CA certificate file (PEM)")
+        }
         switch code {
         case 1, 3, 4, 5, 6, 7, 35, 51, 53, 54, 58, 59, 60, 64, 66, 77, 80, 82, 83, 90, 91, 98:
             // Unsupported or malformed URL, no proxy or host, refused connection, TLS set-up or
@@ -123,6 +134,24 @@ final class CurlEasyHandle {
         default:
             return TransportError(.connectionLost, text)
         }
+    }
+
+    /// Why a certificate was refused, in words, when `code` is a certificate failure: 60 (peer
+    /// verification), 51 (name), 77 (the CA file itself cannot be read), or 35 with a
+    /// certificate reason in the detail.
+    static func certificateProblem(code: Int32, detail: String) -> String? {
+        let d = detail.lowercased()
+        if code == 77 { return "the CA certificate file cannot be used" }
+        guard code == 60 || code == 51 || (code == 35 && d.contains("certificate")) else { return nil }
+        if d.contains("expired") { return "its certificate has expired" }
+        if d.contains("not yet valid") { return "its certificate is not valid yet" }
+        if code == 51 || d.contains("subject name") || d.contains("does not match") || d.contains("no alternative") {
+            return "the certificate is for another host name"
+        }
+        if d.contains("issuer") || d.contains("self-signed") || d.contains("self signed") || d.contains("unknown ca") {
+            return "it is signed by an unknown certificate authority"
+        }
+        return "the certificate could not be verified"
     }
 
     private static func describe(_ code: Int32) -> String? {

@@ -39,6 +39,12 @@ public final class URLSessionTransport: HTTPTransport {
         configuration.httpCookieStorage = nil
         configuration.httpShouldSetCookies = false
         configuration.httpCookieAcceptPolicy = .never
+        // swift-corelibs-foundation sets no proxy option: libcurl reads the proxy variables by
+        // itself, NO_PROXY included. So loopback (127.0.0.0/8, ::1) and `*` are put where it
+        // reads them (`ProxyRules`), once, before the session's first transfer.
+        let noProxy = ProxyRules(environment: ProcessInfo.processInfo.environment).noProxy
+        setenv("no_proxy", noProxy, 1)
+        setenv("NO_PROXY", noProxy, 1)
         // A delegate queue of one: callbacks for one task arrive in order.
         let queue = OperationQueue()
         queue.maxConcurrentOperationCount = 1
@@ -82,9 +88,12 @@ public final class URLSessionTransport: HTTPTransport {
         }
         let text = "\(describe(urlError.code)) (URLError \(urlError.code.rawValue))"
         switch urlError.code {
+        case .serverCertificateUntrusted, .serverCertificateHasBadDate, .serverCertificateNotYetValid,
+            .serverCertificateHasUnknownRoot:
+            let host = urlError.failingURL?.host ?? "the server"
+            return TransportError(.untrusted, "the TLS certificate of \(host) is not trusted: \(text)")
         case .cannotFindHost, .cannotConnectToHost, .dnsLookupFailed, .notConnectedToInternet,
-            .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
-            .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot, .clientCertificateRejected,
+            .secureConnectionFailed, .clientCertificateRejected,
             .clientCertificateRequired, .cannotLoadFromNetwork, .internationalRoamingOff, .dataNotAllowed,
             .unsupportedURL, .badURL, .appTransportSecurityRequiresSecureConnection:
             return TransportError(.notConnected, text)

@@ -17,6 +17,7 @@ enum APIOptions {
         .value("rate", "R", "requests per second across all workers (default 5)"),
         .value("max-retries", "N", "retries of a failed request (default 6)"),
         .value("timeout", "SECONDS", "time limit of one request (default 60)"),
+        .value("ca-cert", "FILE", "trust the CA certificates in this PEM file (a corporate TLS proxy's) instead of the system store; also CURL_CA_BUNDLE, SSL_CERT_FILE"),
     ]
 
     /// The pieces of a connection: the client, and what must be shut down at the end.
@@ -59,7 +60,8 @@ enum APIOptions {
             endpoint = try resolveEndpoint(args)
             credentials = try environmentCredentials()
         }
-        let (transport, invalidate) = makeTransport(concurrency: concurrency, timeout: timeout)
+        let caFile = try caCertificateFile(args)
+        let (transport, invalidate) = try makeTransport(concurrency: concurrency, timeout: timeout, caFile: caFile)
         // A 429's pause is capped as the retry policy caps Retry-After: no server wedges a run.
         let policy = RetryPolicy(maxRetries: retries)
         let client = OnSchedClient(
@@ -71,13 +73,37 @@ enum APIOptions {
 
     /// libcurl's easy interface on worker threads (`CurlTransport`) where libcurl can be loaded,
     /// otherwise URLSession; `RESOURCE_BATCH_TRANSPORT=urlsession` forces URLSession.
-    static func makeTransport(concurrency: Int, timeout: Double) -> (any HTTPTransport, @Sendable () -> Void) {
-        if ProcessInfo.processInfo.environment["RESOURCE_BATCH_TRANSPORT"] != "urlsession",
-           let curl = CurlTransport(concurrency: concurrency, timeout: timeout) {
+    ///
+    /// A CA file needs libcurl: swift-corelibs-foundation's URLSession on Linux cannot be given one
+    /// (it reads no such setting outside Android), so that combination is refused rather than
+    /// silently trusting the system store instead.
+    static func makeTransport(concurrency: Int, timeout: Double, caFile: String? = nil) throws -> (any HTTPTransport, @Sendable () -> Void) {
+        let wantsURLSession = ProcessInfo.processInfo.environment["RESOURCE_BATCH_TRANSPORT"] == "urlsession"
+        if !wantsURLSession, let curl = CurlTransport(concurrency: concurrency, timeout: timeout, caFile: caFile) {
             return (curl, { curl.invalidate() })
+        }
+        if let caFile {
+            throw UsageError("the CA certificate file \(caFile) needs the libcurl transport: URLSession on Linux cannot load one"
+                             + (wantsURLSession ? " (unset RESOURCE_BATCH_TRANSPORT)" : " (libcurl.so.4 could not be loaded)"))
         }
         let session = URLSessionTransport(concurrency: concurrency, timeout: timeout)
         return (session, { session.invalidate() })
+    }
+
+    /// The CA certificates to trust, as cli.md orders them: `--ca-cert FILE`, then
+    /// `CURL_CA_BUNDLE`, then `SSL_CERT_FILE` (as curl reads them); nil for the system store.
+    /// A file that cannot be read is a usage error (exit 2, nothing sent).
+    static func caCertificateFile(_ args: ParsedArguments) throws -> String? {
+        let env = ProcessInfo.processInfo.environment
+        let sources: [(String, String?)] = [("--ca-cert", args.value("ca-cert")), ("CURL_CA_BUNDLE", env["CURL_CA_BUNDLE"]),
+                                            ("SSL_CERT_FILE", env["SSL_CERT_FILE"])]
+        guard let (source, path) = sources.first(where: { !($0.1 ?? "").isEmpty }).map({ ($0.0, $0.1!) }) else { return nil }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+              FileManager.default.isReadableFile(atPath: path) else {
+            throw UsageError("\(source) \(path): no readable CA certificate file there", command: args.command.name)
+        }
+        return path
     }
 
     static let embeddedClientId = "sbox-resource-batch-emulator"

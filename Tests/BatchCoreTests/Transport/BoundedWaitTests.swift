@@ -64,7 +64,7 @@ import Testing
         let calls = TestCounter()
         let transport = ScriptedHTTPTransport { request, _ in
             if request.url.path.hasSuffix("/connect/token") {
-                return .json(#"{"access_token":"tok","expires_in":3600}"#)
+                return .json(#"{"access_token":"test-token-0123456789","expires_in":3600}"#)
             }
             _ = calls.increment()
             return HTTPResponse(status: 503)
@@ -72,7 +72,7 @@ import Testing
         let client = OnSchedClient(
             endpoint: try OnSchedEndpoint(apiURL: URL(string: "https://api.example.com")!,
                                           tokenURL: URL(string: "https://id.example.com/connect/token")!),
-            credentials: ClientCredentials(id: "sbox-1", secret: "s"), transport: transport,
+            credentials: ClientCredentials(id: "sbox-1", secret: "a-long-test-secret-42"), transport: transport,
             rateLimiter: RateLimiter(rate: 1_000, burst: 100, clock: clock),
             retryPolicy: RetryPolicy(maxRetries: 50, base: 30, cap: 30, random: .seeded(1)), clock: clock)
         client.stopWaiting { stop.isSet }

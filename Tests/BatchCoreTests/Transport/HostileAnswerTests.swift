@@ -61,12 +61,12 @@ import Testing
     func makeClient(token: HTTPResponse? = nil, _ api: @escaping @Sendable (HTTPRequest) -> HTTPResponse) -> (OnSchedClient, ScriptedHTTPTransport) {
         let transport = ScriptedHTTPTransport { request, _ in
             if request.url.path.hasSuffix("/connect/token") {
-                return token ?? .json(#"{"access_token":"tok","expires_in":3600}"#)
+                return token ?? .json(#"{"access_token":"test-token-0123456789","expires_in":3600}"#)
             }
             return api(request)
         }
         let clock = FakeClock()
-        return (OnSchedClient(endpoint: Self.endpoint, credentials: ClientCredentials(id: "sbox-1", secret: "s"), transport: transport,
+        return (OnSchedClient(endpoint: Self.endpoint, credentials: ClientCredentials(id: "sbox-1", secret: "a-long-test-secret-42"), transport: transport,
                               rateLimiter: RateLimiter(rate: 1_000, burst: 100, clock: clock),
                               retryPolicy: RetryPolicy(maxRetries: 3, random: .seeded(1)), clock: clock), transport)
     }
