@@ -18,8 +18,9 @@ public final class OutputFile {
     ///
     /// A symbolic link at `path` is never followed (`O_NOFOLLOW`: a link planted after
     /// ``OutputPathGuard`` looked is refused too), and only a regular file is truncated and
-    /// re-moded: the file is opened without `O_TRUNC` and checked (`fstat`) first, so a FIFO is
-    /// refused and a device such as `/dev/null` is written as it is, never `chmod`ed.
+    /// re-moded: the file is opened without `O_TRUNC` and checked (`fstat`) first, so a FIFO or a
+    /// file with other hard links is refused and a device such as `/dev/null` is written as it
+    /// is, never `chmod`ed.
     public init(path: String) throws {
         self.path = path
         if path == "-" {
@@ -37,6 +38,12 @@ public final class OutputFile {
             }
             switch info.st_mode & S_IFMT {
             case S_IFREG:
+                // A second name for the file (a hard link planted where the report goes) would
+                // make this truncate someone else's file: refused, like a symbolic link.
+                guard info.st_nlink <= 1 else {
+                    Glibc.close(fd)
+                    throw InputError.unsupported("cannot write \(path): the file has other hard links, and outputs never write through one")
+                }
                 guard ftruncate(fd, 0) == 0 else {
                     let error = Self.cannotWrite(path)
                     Glibc.close(fd)

@@ -18,6 +18,8 @@ public enum OutputPathError: Error, Sendable, Equatable, CustomStringConvertible
     case isDirectory(role: String, path: String)
     /// The path names something that is neither a regular file nor a device (a FIFO, a socket).
     case notAFile(role: String, path: String)
+    /// The file has other names (hard links): writing it would change a file elsewhere.
+    case hardLinked(role: String, path: String, links: Int)
 
     public var description: String {
         switch self {
@@ -36,6 +38,8 @@ public enum OutputPathError: Error, Sendable, Equatable, CustomStringConvertible
             return "\(role) \(path) is a folder; name a file"
         case let .notAFile(role, path):
             return "\(role) \(path) is not a regular file (a FIFO or a socket); name a file"
+        case let .hardLinked(role, path, links):
+            return "\(role) \(path) has \(links) hard links: writing it would change the same file under its other names; remove it or name another path"
         }
     }
 }

@@ -44,9 +44,12 @@ public struct OutputPathFacts: Sendable, Equatable {
     public var notWritableReason: String?
     /// For a missing file: why it cannot be created there, if it cannot.
     public var parentProblem: ParentProblem?
+    /// How many names (hard links) an existing regular file has.
+    public var linkCount: Int
 
     public init(kind: Kind, identity: Identity? = nil, resolvedName: String? = nil,
-                notWritableReason: String? = nil, parentProblem: ParentProblem? = nil) {
+                notWritableReason: String? = nil, parentProblem: ParentProblem? = nil, linkCount: Int = 1) {
+        self.linkCount = linkCount
         self.kind = kind
         self.identity = identity
         self.resolvedName = resolvedName
@@ -89,7 +92,8 @@ public struct OutputPathFacts: Sendable, Equatable {
             let writable = access(path, W_OK) == 0
             return OutputPathFacts(kind: (info.st_mode & S_IFMT) == S_IFREG ? .regular : .characterDevice,
                                    identity: identity, resolvedName: resolvedName,
-                                   notWritableReason: writable ? nil : String(cString: strerror(errno)))
+                                   notWritableReason: writable ? nil : String(cString: strerror(errno)),
+                                   linkCount: Int(info.st_nlink))
         default:
             return OutputPathFacts(kind: .other, identity: identity, resolvedName: resolvedName)
         }

@@ -52,6 +52,9 @@ public enum OutputPathGuard {
                     break
                 }
             case .regular, .characterDevice, .symbolicLink:
+                if facts.kind == .regular, facts.linkCount > 1 {
+                    throw .hardLinked(role: output.role, path: output.path, links: facts.linkCount)
+                }
                 if let reason = facts.notWritableReason {
                     throw .notWritable(role: output.role, path: output.path, reason: reason)
                 }

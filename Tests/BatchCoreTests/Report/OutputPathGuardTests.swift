@@ -29,6 +29,8 @@ import Glibc
         let new1 = Facts(kind: .missing, resolvedName: "/d/new")
         #expect(problem([(Self.out("the report", "new"), new1), (Self.out("the journal", "/d/new"), new1)])
             == .sameFile(role: "the journal", path: "/d/new", otherRole: "the report", otherPath: "new"))
+        #expect(problem([(Self.out("the report", "h"), Facts(kind: .regular, identity: .init(device: 1, inode: 4), linkCount: 2))])
+            == .hardLinked(role: "the report", path: "h", links: 2))
         #expect(problem([(Self.out("the report", "x/y"), Facts(kind: .missing, parentProblem: .missing(directory: "x")))])
             == .noDirectory(role: "the report", path: "x/y", directory: "x"))
         #expect(problem([(Self.out("the report", "d"), Facts(kind: .directory, identity: .init(device: 1, inode: 2)))])
@@ -98,6 +100,10 @@ import Glibc
         #expect(try String(contentsOfFile: dir.path("victim"), encoding: .utf8) == "keep\n")
         #expect(try fileMode(dir.path("victim")) == 0o644)
         #expect(!dir.exists("created-elsewhere"))
+        // A hard link to someone else's file is not truncated either.
+        #expect(link(dir.path("victim"), dir.path("hard.csv")) == 0)
+        #expect(throws: InputError.self) { try OutputFile(path: dir.path("hard.csv")) }
+        #expect(try String(contentsOfFile: dir.path("victim"), encoding: .utf8) == "keep\n")
         // A FIFO is refused rather than waited on.
         #expect(mkfifo(dir.path("fifo"), 0o600) == 0)
         #expect(throws: InputError.self) { try OutputFile(path: dir.path("fifo")) }
