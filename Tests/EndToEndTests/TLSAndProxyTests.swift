@@ -55,6 +55,13 @@ import Glibc
         cli.environment["RESOURCE_BATCH_TRANSPORT"] = "urlsession"
         let viaSession = try cli.run(export + [good.url, "--ca-cert", ca.caFile])
         #expect(viaSession.status == 2 && viaSession.err.contains("needs the libcurl transport"), "\(viaSession)")
+        // ...but SSL_CERT_FILE naming the system's own bundle (as many machines set it) is no reason to refuse.
+        if FileManager.default.fileExists(atPath: "/etc/ssl/certs/ca-certificates.crt") {
+            cli.environment["SSL_CERT_FILE"] = "/etc/ssl/certs/ca-certificates.crt"
+            let systemBundle = try cli.run(export + [good.url])
+            #expect(systemBundle.status == 3 && systemBundle.err.contains("unknown certificate authority"), "\(systemBundle)")
+            cli.environment["SSL_CERT_FILE"] = nil
+        }
         cli.environment["RESOURCE_BATCH_TRANSPORT"] = nil
 
         // Another host's certificate, and an expired one, from the trusted CA.

@@ -86,12 +86,22 @@ public final class URLSessionTransport: HTTPTransport {
         guard let urlError = error as? URLError else {
             return TransportError(.connectionLost, String(describing: error))
         }
-        let text = "\(describe(urlError.code)) (URLError \(urlError.code.rawValue))"
-        switch urlError.code {
-        case .serverCertificateUntrusted, .serverCertificateHasBadDate, .serverCertificateNotYetValid,
-            .serverCertificateHasUnknownRoot:
+        // On Linux a certificate failure comes as code -1 (unknown) with libcurl's own text as the
+        // description ("SSL certificate problem: …"): that text says what happened.
+        let detail = (error as NSError).localizedDescription
+        let known = urlError.code != .unknown || detail.isEmpty || detail.hasPrefix("The operation could")
+        let text = "\(describe(urlError.code)) (URLError \(urlError.code.rawValue)\(known ? "" : ": \(detail)"))"
+        let certificateCodes: Set<URLError.Code> = [.serverCertificateUntrusted, .serverCertificateHasBadDate,
+                                                    .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot]
+        let lower = detail.lowercased()
+        if certificateCodes.contains(urlError.code) || lower.contains("ssl certificate problem")
+            || lower.contains("certificate subject name") {
             let host = urlError.failingURL?.host ?? "the server"
-            return TransportError(.untrusted, "the TLS certificate of \(host) is not trusted: \(text)")
+            let reason = CurlEasyHandle.certificateProblem(code: 60, detail: detail) ?? "the certificate could not be verified"
+            return TransportError(.untrusted, "the TLS certificate of \(host) is not trusted: \(reason) (\(detail)); "
+                + "to trust a private or corporate certificate authority, give the tool its CA certificate file (PEM)")
+        }
+        switch urlError.code {
         case .cannotFindHost, .cannotConnectToHost, .dnsLookupFailed, .notConnectedToInternet,
             .secureConnectionFailed, .clientCertificateRejected,
             .clientCertificateRequired, .cannotLoadFromNetwork, .internationalRoamingOff, .dataNotAllowed,

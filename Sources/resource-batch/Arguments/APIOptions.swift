@@ -76,13 +76,14 @@ enum APIOptions {
     ///
     /// A CA file needs libcurl: swift-corelibs-foundation's URLSession on Linux cannot be given one
     /// (it reads no such setting outside Android), so that combination is refused rather than
-    /// silently trusting the system store instead.
+    /// silently trusting the system store instead, unless the file *is* the system store's bundle
+    /// (many machines set `SSL_CERT_FILE` or `CURL_CA_BUNDLE` to it).
     static func makeTransport(concurrency: Int, timeout: Double, caFile: String? = nil) throws -> (any HTTPTransport, @Sendable () -> Void) {
         let wantsURLSession = ProcessInfo.processInfo.environment["RESOURCE_BATCH_TRANSPORT"] == "urlsession"
         if !wantsURLSession, let curl = CurlTransport(concurrency: concurrency, timeout: timeout, caFile: caFile) {
             return (curl, { curl.invalidate() })
         }
-        if let caFile {
+        if let caFile, !isSystemBundle(caFile) {
             throw UsageError("the CA certificate file \(caFile) needs the libcurl transport: URLSession on Linux cannot load one"
                              + (wantsURLSession ? " (unset RESOURCE_BATCH_TRANSPORT)" : " (libcurl.so.4 could not be loaded)"))
         }
@@ -104,6 +105,16 @@ enum APIOptions {
             throw UsageError("\(source) \(path): no readable CA certificate file there", command: args.command.name)
         }
         return path
+    }
+
+    /// The CA bundles libcurl and URLSession use by default (the list swift-corelibs-foundation searches).
+    static let systemBundles = ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt",
+                                "/usr/share/ssl/certs/ca-bundle.crt", "/usr/local/share/certs/ca-root-nss.crt", "/etc/ssl/cert.pem"]
+
+    /// Whether `path` is (a link to) one of the system's default CA bundles.
+    static func isSystemBundle(_ path: String) -> Bool {
+        let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        return systemBundles.contains { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path == resolved }
     }
 
     static let embeddedClientId = "sbox-resource-batch-emulator"
