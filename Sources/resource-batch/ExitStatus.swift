@@ -26,10 +26,11 @@ enum ExitStatus {
         case let e as DomainHostingTableError: (e.description, nothingSent)
         case let e as OutputWriteError: (e.description, e.afterWrites ? stopped : nothingSent)
         case let e as LibCurlUnavailableError: (e.description, nothingSent)
+        case let e as OutputPathError: (e.description + "; nothing was sent", nothingSent)
         case let e as OnSchedError:
             switch e.kind {
             case .insecureURL, .invalidConfiguration: (e.description, nothingSent)
-            case .http, .unauthorized, .transport, .invalidResponse: (e.description, stopped)
+            case .http, .unauthorized, .transport, .invalidResponse, .untrustedCertificate: (e.description, stopped)
             }
         case let e as TransportError: (e.description, stopped)
         case let e as DNSError: (e.description, stopped)

@@ -37,9 +37,12 @@ public struct OnSchedClient: Sendable {
     ///   - rateLimiter: shared by every worker.
     ///   - retryPolicy: backoff and retry limits.
     ///   - clock: drives backoff sleeps and token expiry.
+    ///   - secrets: collects the client secret and every token, and is redacted from every error
+    ///     this client throws (the command line passes `SecretRegistry.shared`).
     public init(
         endpoint: OnSchedEndpoint, credentials: ClientCredentials, transport: any HTTPTransport,
-        rateLimiter: RateLimiter, retryPolicy: RetryPolicy = RetryPolicy(), clock: any BatchClock = SystemClock()
+        rateLimiter: RateLimiter, retryPolicy: RetryPolicy = RetryPolicy(), clock: any BatchClock = SystemClock(),
+        secrets: SecretRegistry = SecretRegistry()
     ) {
         self.endpoint = endpoint
         self.transport = transport
@@ -47,7 +50,7 @@ public struct OnSchedClient: Sendable {
         self.retryPolicy = retryPolicy
         self.clock = clock
         self.tokens = TokenProvider(
-            tokenURL: endpoint.tokenURL, credentials: credentials, transport: transport, clock: clock)
+            tokenURL: endpoint.tokenURL, credentials: credentials, transport: transport, clock: clock, secrets: secrets)
     }
 
     /// Requests, retries, 429s and token fetches so far.
@@ -72,8 +75,10 @@ public struct OnSchedClient: Sendable {
     ///     server that reads `deleted=true` as "include" yields no duplicates).
     ///   - pageSize: 1…100 (clamped).
     ///   - onPage: called with each page in order; the next page is fetched after it returns.
-    /// - Throws: `OnSchedError`; `.invalidResponse` when the server says `hasMore` but sends an
-    ///   empty page (which would loop forever).
+    /// - Throws: `OnSchedError`; `.invalidResponse` when the paging cannot end: the server says
+    ///   `hasMore` but sends an empty page, sends a page whose resources were all listed already
+    ///   (it ignores `offset`), says `hasMore` past its own `total`, or goes on beyond
+    ///   `maxListedResources`. Each of these would otherwise loop forever.
     public func listResources(
         locationId: String? = nil, email: String? = nil, includeDeleted: Bool = false, pageSize: Int = 100,
         onPage: ([Resource]) async throws -> Void
@@ -87,11 +92,16 @@ public struct OnSchedClient: Sendable {
         }
     }
 
+    /// The most resources one listing may return before it is taken for a server that never
+    /// stops paging (OnSched tenants hold thousands; ten million is no tenant).
+    public static let maxListedResources = 10_000_000
+
     private func listPages(
         locationId: String?, email: String?, deleted: Bool?, pageSize: Int, onPage: ([Resource]) async throws -> Void
     ) async throws {
         let limit = min(max(pageSize, 1), Self.maxBulkSize)
         var offset = 0
+        var seen = Set<String>()
         while true {
             var query: [(name: String, value: String)] = []
             if let locationId, !locationId.isEmpty { query.append(("locationId", locationId)) }
@@ -106,14 +116,32 @@ public struct OnSchedClient: Sendable {
             } catch {
                 throw OnSchedError.invalidResponse("the resource list at offset \(offset) could not be read: \(Self.brief(error))")
             }
+            // A page that only repeats what was listed (a server ignoring `offset`) is never
+            // handed on: it would write the same rows again. A few repeats among new resources are
+            // normal (a resource created while paging shifts the later pages by one).
+            let ids = page.data.compactMap(\.id).filter { !$0.isEmpty }
+            if offset > 0, !ids.isEmpty, ids.allSatisfy(seen.contains) {
+                throw OnSchedError.invalidResponse(
+                    "the resource list at offset \(offset) repeats resources already listed (it ignores the offset); "
+                        + "stopping to avoid a loop")
+            }
+            seen.formUnion(ids)
             try await onPage(page.data)
             let count = page.count ?? page.data.count
             guard page.hasMore == true else { return }
-            guard count > 0 else {
+            guard count > 0, !page.data.isEmpty else {
                 throw OnSchedError.invalidResponse(
                     "the resource list says more pages follow offset \(offset) but returned none; stopping to avoid a loop")
             }
             offset += count
+            if let total = page.total, offset >= total {
+                throw OnSchedError.invalidResponse(
+                    "the resource list says more pages follow offset \(offset), past its own total of \(total); stopping to avoid a loop")
+            }
+            guard offset < Self.maxListedResources else {
+                throw OnSchedError.invalidResponse(
+                    "the resource list went on past \(Self.maxListedResources) resources; stopping to avoid a loop")
+            }
         }
     }
 
@@ -192,7 +220,18 @@ public struct OnSchedClient: Sendable {
     // MARK: - The request loop
 
     /// Sends one API request until it succeeds or the policy gives up; returns the 2xx response.
+    /// Every `OnSchedError` it throws has the run's secrets redacted (a server may echo them).
     func perform(_ method: HTTPMethod, url: URL, body: Data? = nil, retryAmbiguous: Bool = false) async throws
+        -> HTTPResponse
+    {
+        do {
+            return try await performUnredacted(method, url: url, body: body, retryAmbiguous: retryAmbiguous)
+        } catch let error as OnSchedError {
+            throw error.redacting(tokens.secrets)
+        }
+    }
+
+    private func performUnredacted(_ method: HTTPMethod, url: URL, body: Data?, retryAmbiguous: Bool) async throws
         -> HTTPResponse
     {
         let idempotent = method.isIdempotent || retryAmbiguous
@@ -207,7 +246,7 @@ public struct OnSchedClient: Sendable {
                 failures += 1
                 guard failures <= retryPolicy.maxRetries else { throw error }
                 await recorder.retry()
-                try await clock.sleep(for: retryPolicy.backoff(attempt: failures))
+                try await pause(for: retryPolicy.backoff(attempt: failures))
                 continue
             }
             try await rateLimiter.acquire()
@@ -223,6 +262,8 @@ public struct OnSchedClient: Sendable {
                 if r.isSuccess { return r }
                 response = r
                 failure = .status(r.status, retryAfter: r.header("Retry-After").flatMap { RetryAfter.parse($0, now: Date()) })
+            } catch let error as TransportError where error.kind == .untrusted {
+                throw OnSchedError(kind: .untrustedCertificate, message: error.message)
             } catch let error as TransportError {
                 failure = RequestFailure(error)
                 transportMessage = error.message
@@ -234,6 +275,10 @@ public struct OnSchedClient: Sendable {
                 transportMessage = String(describing: error)
             }
 
+            if let r = response, r.isRedirect {
+                throw OnSchedError.redirected("\(method.rawValue) \(Self.path(of: url))", status: r.status,
+                                              location: r.header("Location"), mayHaveBeenApplied: method == .post)
+            }
             if case .status(429, let retryAfter) = failure {
                 await recorder.throttled()
                 await rateLimiter.throttled(retryAfter: retryAfter)
@@ -252,11 +297,30 @@ public struct OnSchedClient: Sendable {
             case .retry(let delay):
                 failures += 1
                 await recorder.retry()
-                try await clock.sleep(for: delay)
+                try await pause(for: delay)
             case .giveUp:
                 throw error(for: failure, response: response, transportMessage: transportMessage, method: method, url: url)
             }
         }
+    }
+
+    /// Sleeps `seconds` before a retry, unless the run stops meanwhile: then throws
+    /// `StoppedWhileWaiting` (looking at the stop every `StopCheck.pollInterval`).
+    private func pause(for seconds: Double) async throws {
+        let stopCheck = rateLimiter.stopCheck
+        let deadline = clock.now + max(0, seconds)
+        while true {
+            if stopCheck.isStopped { throw StoppedWhileWaiting(waitingFor: "a retry") }
+            let now = clock.now
+            guard now < deadline else { return }
+            try await clock.sleep(until: stopCheck.isWatching ? min(deadline, now + StopCheck.pollInterval) : deadline)
+        }
+    }
+
+    /// From now on, no request waits (for the rate limit or a retry) once `isStopped` is true:
+    /// it throws `StoppedWhileWaiting` instead. Requests in flight are not interrupted.
+    public func stopWaiting(when isStopped: @escaping @Sendable () -> Bool) {
+        rateLimiter.stopCheck.watch(isStopped)
     }
 
     private func error(

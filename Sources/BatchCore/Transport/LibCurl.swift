@@ -80,6 +80,9 @@ struct LibCurl: Sendable {
         case httpHeader = 10023
         case headerData = 10029
         case customRequest = 10036
+        case followLocation = 52
+        case proxy = 10004
+        case caInfo = 10065
         case freshConnect = 74
         case forbidReuse = 75
         case httpGet = 80

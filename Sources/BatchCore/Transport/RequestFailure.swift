@@ -13,7 +13,7 @@ public enum RequestFailure: Sendable, Hashable {
     /// Builds the failure matching a transport error.
     public init(_ error: TransportError) {
         switch error.kind {
-        case .notConnected: self = .notConnected
+        case .notConnected, .untrusted: self = .notConnected
         case .timedOut: self = .timedOut
         case .connectionLost: self = .connectionLost
         }

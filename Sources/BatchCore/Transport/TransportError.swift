@@ -8,6 +8,9 @@ public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible
         case timedOut
         /// The connection broke after it was made (reset, closed, garbled reply): it may have been processed.
         case connectionLost
+        /// The server's TLS certificate is not trusted (unknown CA, another host's name, expired):
+        /// nothing was sent, and trying again cannot help.
+        case untrusted
     }
 
     public var kind: Kind
@@ -20,7 +23,7 @@ public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible
     }
 
     /// Whether the server may have received (and acted on) the request.
-    public var mayHaveBeenSent: Bool { kind != .notConnected }
+    public var mayHaveBeenSent: Bool { kind != .notConnected && kind != .untrusted }
 
     public var description: String { message }
 }

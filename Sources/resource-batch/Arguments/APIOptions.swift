@@ -17,6 +17,7 @@ enum APIOptions {
         .value("rate", "R", "requests per second across all workers (default 5)"),
         .value("max-retries", "N", "retries of a failed request (default 6)"),
         .value("timeout", "SECONDS", "time limit of one request (default 60)"),
+        .value("ca-cert", "FILE", "trust the CA certificates in this PEM file (a corporate TLS proxy's) instead of the system store; also CURL_CA_BUNDLE, SSL_CERT_FILE"),
     ]
 
     /// The pieces of a connection: the client, and what must be shut down at the end.
@@ -40,7 +41,8 @@ enum APIOptions {
         let retries = try args.integer("max-retries", in: 0...100) ?? 6
         let timeout = try args.number("timeout") ?? 60
         // First, before the emulator starts or a credential is read: without libcurl nothing can be sent.
-        let (transport, invalidate) = try makeTransport(concurrency: concurrency, timeout: timeout)
+        let caFile = try caCertificateFile(args)
+        let (transport, invalidate) = try makeTransport(concurrency: concurrency, timeout: timeout, caFile: caFile)
         var emulator: EmulatorServer?
         let endpoint: OnSchedEndpoint
         let credentials: ClientCredentials
@@ -65,9 +67,12 @@ enum APIOptions {
             credentials = try environmentCredentials()
         }
         ready = true
+        // A 429's pause is capped as the retry policy caps Retry-After: no server wedges a run.
+        let policy = RetryPolicy(maxRetries: retries)
         let client = OnSchedClient(
             endpoint: endpoint, credentials: credentials, transport: transport,
-            rateLimiter: RateLimiter(rate: rate), retryPolicy: RetryPolicy(maxRetries: retries))
+            rateLimiter: RateLimiter(rate: rate, maxPause: policy.maxRetryAfter), retryPolicy: policy,
+            secrets: .shared)
         return Connection(client: client, transport: transport, invalidateTransport: invalidate, emulator: emulator)
     }
 
@@ -75,18 +80,53 @@ enum APIOptions {
     /// otherwise URLSession; `RESOURCE_BATCH_TRANSPORT=urlsession` forces URLSession. The release
     /// build has no URLSession (RESOURCE_BATCH_NO_URLSESSION): there a missing libcurl is an error
     /// naming the package to install.
-    static func makeTransport(concurrency: Int, timeout: Double) throws -> (any HTTPTransport, @Sendable () -> Void) {
+    ///
+    /// A CA file needs libcurl: swift-corelibs-foundation's URLSession on Linux cannot be given one
+    /// (it reads no such setting outside Android), so that combination is refused rather than
+    /// silently trusting the system store instead, unless the file *is* the system store's bundle
+    /// (many machines set `SSL_CERT_FILE` or `CURL_CA_BUNDLE` to it).
+    static func makeTransport(concurrency: Int, timeout: Double, caFile: String? = nil) throws -> (any HTTPTransport, @Sendable () -> Void) {
         #if RESOURCE_BATCH_NO_URLSESSION
-        guard let curl = CurlTransport(concurrency: concurrency, timeout: timeout) else { throw LibCurlUnavailableError() }
+        guard let curl = CurlTransport(concurrency: concurrency, timeout: timeout, caFile: caFile) else { throw LibCurlUnavailableError() }
         return (curl, { curl.invalidate() })
         #else
-        if ProcessInfo.processInfo.environment["RESOURCE_BATCH_TRANSPORT"] != "urlsession",
-           let curl = CurlTransport(concurrency: concurrency, timeout: timeout) {
+        let wantsURLSession = ProcessInfo.processInfo.environment["RESOURCE_BATCH_TRANSPORT"] == "urlsession"
+        if !wantsURLSession, let curl = CurlTransport(concurrency: concurrency, timeout: timeout, caFile: caFile) {
             return (curl, { curl.invalidate() })
+        }
+        if let caFile, !isSystemBundle(caFile) {
+            throw UsageError("the CA certificate file \(caFile) needs the libcurl transport: URLSession on Linux cannot load one"
+                             + (wantsURLSession ? " (unset RESOURCE_BATCH_TRANSPORT)" : " (libcurl.so.4 could not be loaded)"))
         }
         let session = URLSessionTransport(concurrency: concurrency, timeout: timeout)
         return (session, { session.invalidate() })
         #endif
+    }
+
+    /// The CA certificates to trust, as cli.md orders them: `--ca-cert FILE`, then
+    /// `CURL_CA_BUNDLE`, then `SSL_CERT_FILE` (as curl reads them); nil for the system store.
+    /// A file that cannot be read is a usage error (exit 2, nothing sent).
+    static func caCertificateFile(_ args: ParsedArguments) throws -> String? {
+        let env = ProcessInfo.processInfo.environment
+        let sources: [(String, String?)] = [("--ca-cert", args.value("ca-cert")), ("CURL_CA_BUNDLE", env["CURL_CA_BUNDLE"]),
+                                            ("SSL_CERT_FILE", env["SSL_CERT_FILE"])]
+        guard let (source, path) = sources.first(where: { !($0.1 ?? "").isEmpty }).map({ ($0.0, $0.1!) }) else { return nil }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+              FileManager.default.isReadableFile(atPath: path) else {
+            throw UsageError("\(source) \(path): no readable CA certificate file there", command: args.command.name)
+        }
+        return path
+    }
+
+    /// The CA bundles libcurl and URLSession use by default (the list swift-corelibs-foundation searches).
+    static let systemBundles = ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt",
+                                "/usr/share/ssl/certs/ca-bundle.crt", "/usr/local/share/certs/ca-root-nss.crt", "/etc/ssl/cert.pem"]
+
+    /// Whether `path` is (a link to) one of the system's default CA bundles.
+    static func isSystemBundle(_ path: String) -> Bool {
+        let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        return systemBundles.contains { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path == resolved }
     }
 
     static let embeddedClientId = "sbox-resource-batch-emulator"

@@ -25,12 +25,14 @@ enum AuthLinksCommand {
         let format = explicit ?? args.value("out").flatMap(ReportFormat.fromExtension) ?? .csv
         let out = args.value("out") ?? "auth-links.\(format.rawValue)"
         let quiet = args.flag("quiet")
+        try CommonOptions.checkOutputPaths(out: out, summaryJSON: args.value("summary-json"))
         let validation = try CommonOptions.validationOptions(args)
         let concurrency = try args.integer("concurrency", in: 1...64) ?? 4
         try CommonOptions.refuseToReplace(out, args)
         let connection = try APIOptions.connect(args, concurrency: concurrency)
         defer { connection.close() }
         let stop = StopSignal()
+        connection.client.stopWaiting { stop.isStopped }
         let trap = SignalTrap(stop: stop, quiet: quiet)
         defer { trap.cancel() }
         let job = AuthLinksJob(outPath: out, format: format, excel: args.flag("excel"), all: args.flag("all"),

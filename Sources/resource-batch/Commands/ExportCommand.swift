@@ -22,6 +22,7 @@ enum ExportCommand {
         let format = explicit ?? args.value("out").flatMap(ReportFormat.fromExtension) ?? .csv
         let out = args.value("out") ?? "resources.\(format.rawValue)"
         let quiet = args.flag("quiet")
+        try CommonOptions.checkOutputPaths(out: out, summaryJSON: args.value("summary-json"))
         try CommonOptions.refuseToReplace(out, args)
         let connection = try APIOptions.connect(args, concurrency: 1)
         defer { connection.close() }

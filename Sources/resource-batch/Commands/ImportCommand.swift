@@ -39,6 +39,7 @@ enum ImportCommand {
             if path == "-" && options.resume { throw UsageError("standard input cannot be resumed; import from a file", command: "import") }
             options.journalPath = args.value("journal") ?? (settings.path == "-" ? ReportPaths.report(forInput: path, format: .csv) : settings.path) + ".journal"
         }
+        try CommonOptions.checkOutputPaths(input: path, settings: settings, journal: options.journalPath)
         let input = try OpenedInput(path: path, options: inputOptions)
         CommonOptions.warnUnmapped(input.source, quiet: settings.quiet)
         // Exit code 2 promises that nothing was sent: find a broken line before the first request.
@@ -53,6 +54,7 @@ enum ImportCommand {
             Console.line("resource-batch: using the built-in emulator at \(url.absoluteString) (data in .resource-batch/emulator/)")
         }
         let stop = StopSignal()
+        connection.client.stopWaiting { stop.isStopped }
         let job = ImportJob(options: options, validation: validation, client: connection.client, stop: stop)
         let trap = SignalTrap(stop: stop, quiet: settings.quiet)
         defer { trap.cancel() }

@@ -1,3 +1,4 @@
+import BatchCore
 import Foundation
 import Synchronization
 #if canImport(Glibc)
@@ -13,10 +14,12 @@ enum Console {
     /// Whether the next byte written starts a line (for the timestamps of a log).
     private static let atLineStart = Mutex(true)
 
-    /// Writes `text` to standard error. When standard error is not a terminal (a cron log, a
-    /// journal), every line starts with its UTC time, `2026-01-31T02:30:00Z `, so a log shows
-    /// when each thing happened; writes from several threads never interleave within a line.
+    /// Writes `text` to standard error, with every secret of the run redacted (raw, percent-,
+    /// form- or JSON-encoded). When standard error is not a terminal (a cron log, a journal),
+    /// every line starts with its UTC time, `2026-01-31T02:30:00Z `, so a log shows when each
+    /// thing happened; writes from several threads never interleave within a line.
     static func write(_ text: String) {
+        let text = SecretRegistry.shared.redact(text)
         atLineStart.withLock { atStart in
             guard !isTerminal else { return writeAll(Array(text.utf8)) }
             let stamp = Array((timestamp(Date()) + " ").utf8)
