@@ -151,7 +151,7 @@ struct ChunkSender: Sendable {
             guard let resource else {
                 if chunk.kind == .create {
                     // Answered, but not about this row: find out by e-mail rather than guess.
-                    let found = try await client.findResources(email: row.email ?? "")
+                    let found = try await client.findResources(email: row.email ?? "", locationId: row.payload.locationId)
                     if let r = found.first {
                         outcomes.append(try await outcome(row, r, status: .created))
                         continue
@@ -226,7 +226,7 @@ struct ChunkSender: Sendable {
                 resend.append(row)
                 continue
             }
-            let existing = try await client.findResources(email: email)
+            let existing = try await client.findResources(email: email, locationId: row.payload.locationId)
             if let r = existing.first {
                 found.append(try await outcome(row, r, status: .created))
             } else {
