@@ -126,7 +126,7 @@ struct ChunkSender: Sendable {
     }
 
     private func sendOnce(_ chunk: Chunk) async throws -> [JournalRowOutcome] {
-        let payloads = chunk.rows.map { row -> ResourcePayload in
+        var payloads = chunk.rows.map { row -> ResourcePayload in
             var p = row.payload
             if case let .update(id) = row.operation {
                 p.id = id
@@ -135,6 +135,10 @@ struct ChunkSender: Sendable {
                 p.id = nil
             }
             return p
+        }
+        // Bulk items need name and e-mail; a row giving only an id takes the tenant's (issue 14).
+        for i in payloads.indices where chunk.kind == .update && !payloads[i].hasIdentity {
+            payloads[i] = payloads[i].withIdentity(of: try await client.getResource(id: payloads[i].id ?? ""))
         }
         let answer: [Resource]
         switch chunk.kind {
