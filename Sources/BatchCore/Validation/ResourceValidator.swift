@@ -52,6 +52,7 @@ public struct ResourceValidator: Sendable {
         row.pointee.returnURLs = checked.returnURLs
         row.pointee.issues = issues
         row.pointee.calendarIdIsValid = checked.calendarIdIsValid
+        row.pointee.mappedTimezoneId = checked.timezoneId
     }
 
     private mutating func check(_ row: consuming ValidatedRow, issues: inout [RowIssue]) -> ValidatedRow {
@@ -64,13 +65,15 @@ public struct ResourceValidator: Sendable {
         row.returnURLs = checked.returnURLs
         row.issues = issues
         row.calendarIdIsValid = checked.calendarIdIsValid
+        row.mappedTimezoneId = checked.timezoneId
         return row
     }
 
     /// `input` is `inout` only so that it is accessed in place (it is not changed): borrowing it
     /// from `row.pointee` made the compiler copy it per row (a retain and release of each buffer).
     private mutating func checkFields(_ input: inout ResourceInput, issues: inout [RowIssue])
-        -> (id: String?, provider: CalendarProvider?, availability: Int?, returnURLs: ReturnURLs, calendarIdIsValid: Bool) {
+        -> (id: String?, provider: CalendarProvider?, availability: Int?, returnURLs: ReturnURLs, calendarIdIsValid: Bool,
+            timezoneId: String?) {
 
         let id = input[.id]
         if !input.has(.name) { issues.append(.error(.name, "is required")) }
@@ -165,7 +168,21 @@ public struct ResourceValidator: Sendable {
             }
         }
 
-        return (id, provider, availability, returnURLs, calendarIdIsValid)
+        // Time zones: a Windows id of the list, or an IANA name sent as its Windows id.
+        var timezoneId: String?
+        if let text = input[.timezoneId], text.lowercased() != "#clear" {
+            switch options.timeZones.resolve(text) {
+            case .windowsId(let id):
+                if id != text { timezoneId = id }
+            case .mapped(let id):
+                timezoneId = id
+            case .unknown(let suggestions):
+                let hint = suggestions.isEmpty ? "" : "; did you mean \(suggestions.joined(separator: " or "))?"
+                issues.append(.error(.timezoneId, "'\(text)' is not a time zone OnSched lists (a Windows zone id such as Eastern Standard Time, or its IANA name)\(hint)"))
+            }
+        }
+
+        return (id, provider, availability, returnURLs, calendarIdIsValid, timezoneId)
     }
 
     /// The body to send for `input`: every given field, with values that fail their check left out
