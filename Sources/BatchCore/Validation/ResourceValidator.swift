@@ -9,6 +9,10 @@ public struct ResourceValidator: Sendable {
     public var options: ValidationOptions
     private var urlVerdicts: [String: String?] = [:]
     private var lastURL: (url: String, verdict: String?)?
+    /// The time zone texts seen lately and what they resolved to (the Windows id to send instead,
+    /// or the row's error): an HR file has a handful of zones, so a row's zone is found by its
+    /// bytes without making a `String`.
+    private var recentZones: [(text: [UInt8], mapped: String?, problem: String?)] = []
     private static let wholeNumberFields: [ResourceField] = [.notificationType, .bookingNotification, .sortKey]
 
     public init(options: ValidationOptions) {
@@ -170,16 +174,13 @@ public struct ResourceValidator: Sendable {
 
         // Time zones: a Windows id of the list, or an IANA name sent as its Windows id.
         var timezoneId: String?
-        if let text = input[.timezoneId], text.lowercased() != "#clear" {
-            switch options.timeZones.resolve(text) {
-            case .windowsId(let id):
-                if id != text { timezoneId = id }
-            case .mapped(let id):
-                timezoneId = id
-            case .unknown(let suggestions):
-                let hint = suggestions.isEmpty ? "" : "; did you mean \(suggestions.joined(separator: " or "))?"
-                issues.append(.error(.timezoneId, "'\(text)' is not a time zone OnSched lists (a Windows zone id such as Eastern Standard Time, or its IANA name)\(hint)"))
-            }
+        if input.has(.timezoneId) {
+            let known = input.withBytes(.timezoneId) { b in
+                recentZones.firstIndex { $0.text.count == b.count && memcmp($0.text, b.baseAddress!, b.count) == 0 }
+            } ?? nil
+            let zone = known.map { recentZones[$0] } ?? resolveZone(input[.timezoneId]!)
+            timezoneId = zone.mapped
+            if let problem = zone.problem { issues.append(.error(.timezoneId, problem)) }
         }
 
         return (id, provider, availability, returnURLs, calendarIdIsValid, timezoneId)
@@ -238,6 +239,24 @@ public struct ResourceValidator: Sendable {
         if !contact.isEmpty { payload.contact = contact }
         if !custom.isEmpty { payload.customFields = custom }
         return payload
+    }
+
+    /// What a `timezoneId` text resolves to, remembered for the next rows (at most 64 texts).
+    private mutating func resolveZone(_ text: String) -> (text: [UInt8], mapped: String?, problem: String?) {
+        var zone: (text: [UInt8], mapped: String?, problem: String?) = (Array(text.utf8), nil, nil)
+        if text.lowercased() != "#clear" {
+            switch options.timeZones.resolve(text) {
+            case .windowsId(let id):
+                if id != text { zone.mapped = id }
+            case .mapped(let id):
+                zone.mapped = id
+            case .unknown(let suggestions):
+                let hint = suggestions.isEmpty ? "" : "; did you mean \(suggestions.joined(separator: " or "))?"
+                zone.problem = "'\(text)' is not a time zone OnSched lists (a Windows zone id such as Eastern Standard Time, or its IANA name)\(hint)"
+            }
+        }
+        if recentZones.count < 64 { recentZones.append(zone) }
+        return zone
     }
 
     /// Whether the field's text is what `Int(_:)` accepts, checked on its bytes without a `String`.

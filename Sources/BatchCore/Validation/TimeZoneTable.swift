@@ -22,6 +22,8 @@ public struct TimeZoneTable: Sendable {
     private let windowsByLowercase: [String: String]
     /// Lowercased IANA name → Windows id.
     private let windowsByIana: [String: String]
+    /// IANA name as spelled → Windows id: the usual case, found without lowercasing.
+    private let windowsByIanaExact: [String: String]
     /// The IANA name shown beside each Windows id in suggestions.
     private let primaryIana: [String: String]
     /// Every IANA name known, as spelled, for suggestions.
@@ -57,6 +59,7 @@ public struct TimeZoneTable: Sendable {
         windowsIds = ids
         windowsByLowercase = byLower
         windowsByIana = byIana
+        windowsByIanaExact = Dictionary(names.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
         primaryIana = primary
         ianaNames = names
     }
@@ -64,9 +67,11 @@ public struct TimeZoneTable: Sendable {
     /// How many Windows zone ids the table has.
     public var count: Int { windowsIds.count }
 
-    /// What `text` (trimmed by the caller) is. Exact Windows ids are found without allocating.
+    /// What `text` (trimmed by the caller) is. Exact Windows ids and IANA names are found
+    /// without lowercasing (a file of a million rows asks this a million times).
     public func resolve(_ text: String) -> Resolution {
         if windowsIds.contains(text) { return .windowsId(text) }
+        if let id = windowsByIanaExact[text] { return .mapped(windowsId: id) }
         let lower = text.lowercased()
         if let id = windowsByLowercase[lower] { return .windowsId(id) }
         if let id = windowsByIana[lower] { return .mapped(windowsId: id) }

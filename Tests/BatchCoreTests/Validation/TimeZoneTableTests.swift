@@ -77,6 +77,10 @@ import Testing
         let berlin = v.validate(record([.name: "A", .email: "a@x.example", .timezoneId: "Berlin"]))
         #expect(errorFields(berlin) == ["timezoneId"])
         #expect(berlin.issues.reportMessage.contains("did you mean W. Europe Standard Time (Europe/Berlin)"))
+        // The second time a text is seen it is remembered, with the same outcome.
+        #expect(errorFields(v.validate(record([.name: "B", .email: "b@x.example", .timezoneId: "Berlin"]))) == ["timezoneId"])
+        #expect(v.validate(record([.name: "B", .email: "b@x.example", .timezoneId: "Europe/Berlin"])).payload.timezoneId == "W. Europe Standard Time")
+        #expect(v.validate(record([.name: "B", .email: "b@x.example", .timezoneId: "#clear"])).isValid)
 
         var o = ValidationOptions()
         o.timeZones = TimeZoneTable(entries: [TimeZoneEntry(timezoneId: "UTC", timezoneIana: "Etc/UTC")])
