@@ -67,16 +67,10 @@ enum ResourceBatchCLI {
         }
     }
 
-    /// The one place that turns an error into text and an exit code.
+    /// An error's message and exit code (``ExitStatus`` decides both).
     static func describe(_ error: any Error) -> (String, Int32) {
-        switch error {
-        case let e as UsageError: return (e.description, 2)
-        case let e as InputError: return (e.description, 2)
-        case let e as CSVError: return (e.description, 2)
-        case let e as JournalError: return (e.description, 2)
-        case let e as any CustomStringConvertible: return (e.description, 3)
-        default: return ("\(error)", 3)
-        }
+        let status = ExitStatus.of(error)
+        return (status.message, status.code)
     }
 
     static var overview: String {

@@ -26,14 +26,13 @@ public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(path) is empty: expected a header line and at least one record"
         case let .missingColumn(field, headers):
             let found = headers.isEmpty ? "none" : headers.map { "'\($0)'" }.joined(separator: ", ")
-            return "no column feeds '\(field)' (line 1 has \(found)); name one with --map 'Column=\(field)'"
+            return "no column feeds '\(field)' (line 1 has \(found))"
         case let .duplicateColumn(field, first, firstIndex, second, secondIndex):
-            return "columns \(firstIndex) ('\(first)') and \(secondIndex) ('\(second)') both map to '\(field)'; "
-                + "choose one with --map '\(second)=' (ignores it) or map it elsewhere"
+            return "columns \(firstIndex) ('\(first)') and \(secondIndex) ('\(second)') both map to '\(field)'"
         case let .badMapping(source, reason):
             return "\(source): \(reason)"
         case let .unknownFormat(path):
-            return "cannot tell the format of \(path) from its extension; use --format csv or --format jsonl"
+            return "cannot tell the format of \(path) from its extension"
         case let .unsupported(message):
             return message
         case let .stoppedAfterSending(reason, rowsSent):

@@ -29,7 +29,7 @@ public struct OpenedInput {
         switch format! {
         case .jsonl:
             if options.encoding != .utf8 {
-                throw InputError.unsupported("--encoding applies to CSV only: JSON Lines are UTF-8 by definition")
+                throw InputError.unsupported("a text encoding applies to CSV only: JSON Lines are UTF-8 by definition")
             }
             source = try JSONLRecordSource(path: path, options: opts)
         case let .csv(delimiter):

@@ -37,6 +37,14 @@ public struct ReorderBuffer<Value> {
         }
         return ready
     }
+
+    /// Takes every value still waiting behind a gap, in row order: what a stopped run can still
+    /// report after the rows it never finished.
+    public mutating func drain() -> [Value] {
+        let rows = waiting.keys.sorted()
+        defer { waiting.removeAll() }
+        return rows.map { waiting[$0]! }
+    }
 }
 
 extension ReorderBuffer: Sendable where Value: Sendable {}

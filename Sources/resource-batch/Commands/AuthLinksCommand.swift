@@ -56,7 +56,7 @@ enum AuthLinksCommand {
         }
         display.finish()
         SummaryPrinter.print(summary, quiet: quiet)
-        SummaryPrinter.writeJSON(summary, to: args.value("summary-json"))
+        try SummaryPrinter.writeJSON(summary, to: args.value("summary-json"))
         return summary.exitCode
     }
 }

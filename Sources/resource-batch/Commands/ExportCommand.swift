@@ -29,7 +29,7 @@ enum ExportCommand {
         let summary = try await job.run(client: connection.client, progress: display.handler)
         display.finish()
         SummaryPrinter.print(summary, quiet: quiet)
-        SummaryPrinter.writeJSON(summary, to: args.value("summary-json"))
+        try SummaryPrinter.writeJSON(summary, to: args.value("summary-json"))
         return summary.exitCode
     }
 }

@@ -27,7 +27,7 @@ enum ValidateCommand {
             summary.exitCode = code
         }
         SummaryPrinter.print(summary, quiet: settings.quiet)
-        SummaryPrinter.writeJSON(summary, to: settings.summaryJSON)
+        try SummaryPrinter.writeJSON(summary, to: settings.summaryJSON)
         return summary.exitCode
     }
 }

@@ -18,14 +18,15 @@ enum SummaryPrinter {
         Console.line(lines.joined(separator: "\n"))
     }
 
-    static func writeJSON(_ summary: JobSummary, to path: String?) {
+    /// Writes `--summary-json`; a failure is an ``OutputWriteError`` naming the file.
+    static func writeJSON(_ summary: JobSummary, to path: String?, afterWrites: Bool = false) throws {
         guard let path else { return }
         do {
             let file = try OutputFile(path: path)
             try file.write(Array(summary.json()) + [0x0A])
             try file.close()
         } catch {
-            Console.error("cannot write the summary to \(path): \(error)")
+            throw OutputWriteError(path: path, reason: String(describing: error), afterWrites: afterWrites)
         }
     }
 }

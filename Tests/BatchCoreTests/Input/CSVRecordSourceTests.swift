@@ -98,7 +98,7 @@ import Testing
             _ = try source.next()
         } throws: { error in
             guard let e = error as? InputError, case let .malformed(_, line, column, _) = e else { return false }
-            return line == 3 && column != nil && e.description.contains("line 3") && e.description.contains("--encoding latin1")
+            return line == 3 && column != nil && e.description.contains("line 3") && e.description.contains("Latin-1")
         }
     }
 

@@ -151,7 +151,7 @@ private func flockFromAnotherProcess(_ file: String) throws -> Int32 {
         let error = #expect(throws: JournalError.exists(path: path)) {
             _ = try Journal.open(path: path, header: S.header(), resume: false)
         }
-        #expect(error?.description.contains("--resume") == true)
+        #expect(error?.description.contains("already exists") == true)
         #expect(try contents(path) == before)
     }
 
