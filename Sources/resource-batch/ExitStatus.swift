@@ -25,6 +25,7 @@ enum ExitStatus {
         case let e as JournalError: (e.description + hint(for: e), nothingSent)
         case let e as DomainHostingTableError: (e.description, nothingSent)
         case let e as OutputWriteError: (e.description, e.afterWrites ? stopped : nothingSent)
+        case let e as LibCurlUnavailableError: (e.description, nothingSent)
         case let e as OnSchedError:
             switch e.kind {
             case .insecureURL, .invalidConfiguration: (e.description, nothingSent)

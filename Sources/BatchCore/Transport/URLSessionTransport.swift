@@ -1,3 +1,8 @@
+// Left out of the release build (`make release` sets RESOURCE_BATCH_NO_URLSESSION): importing
+// FoundationNetworking links libcurl at load time, so a `--static-swift-stdlib` executable would
+// need libcurl's development files to link and would refuse to start without libcurl.so.4, even
+// for `validate`. The release loads libcurl with dlopen only (`LibCurl`) and says what is missing.
+#if !RESOURCE_BATCH_NO_URLSESSION
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -126,3 +131,4 @@ public final class URLSessionTransport: HTTPTransport {
         }
     }
 }
+#endif

@@ -39,9 +39,14 @@ enum APIOptions {
         let rate = try args.number("rate") ?? 5
         let retries = try args.integer("max-retries", in: 0...100) ?? 6
         let timeout = try args.number("timeout") ?? 60
+        // First, before the emulator starts or a credential is read: without libcurl nothing can be sent.
+        let (transport, invalidate) = try makeTransport(concurrency: concurrency, timeout: timeout)
         var emulator: EmulatorServer?
         let endpoint: OnSchedEndpoint
         let credentials: ClientCredentials
+        // The transport's threads must not outlive a refusal below (architecture.md's traps).
+        var ready = false
+        defer { if !ready { invalidate(); emulator?.stop() } }
         if args.flag("emulator") {
             if args.value("api-url") != nil || args.value("env") != nil {
                 throw UsageError("--emulator cannot be combined with --env or --api-url", command: args.command.name)
@@ -59,7 +64,7 @@ enum APIOptions {
             endpoint = try resolveEndpoint(args)
             credentials = try environmentCredentials()
         }
-        let (transport, invalidate) = makeTransport(concurrency: concurrency, timeout: timeout)
+        ready = true
         let client = OnSchedClient(
             endpoint: endpoint, credentials: credentials, transport: transport,
             rateLimiter: RateLimiter(rate: rate), retryPolicy: RetryPolicy(maxRetries: retries))
@@ -67,14 +72,21 @@ enum APIOptions {
     }
 
     /// libcurl's easy interface on worker threads (`CurlTransport`) where libcurl can be loaded,
-    /// otherwise URLSession; `RESOURCE_BATCH_TRANSPORT=urlsession` forces URLSession.
-    static func makeTransport(concurrency: Int, timeout: Double) -> (any HTTPTransport, @Sendable () -> Void) {
+    /// otherwise URLSession; `RESOURCE_BATCH_TRANSPORT=urlsession` forces URLSession. The release
+    /// build has no URLSession (RESOURCE_BATCH_NO_URLSESSION): there a missing libcurl is an error
+    /// naming the package to install.
+    static func makeTransport(concurrency: Int, timeout: Double) throws -> (any HTTPTransport, @Sendable () -> Void) {
+        #if RESOURCE_BATCH_NO_URLSESSION
+        guard let curl = CurlTransport(concurrency: concurrency, timeout: timeout) else { throw LibCurlUnavailableError() }
+        return (curl, { curl.invalidate() })
+        #else
         if ProcessInfo.processInfo.environment["RESOURCE_BATCH_TRANSPORT"] != "urlsession",
            let curl = CurlTransport(concurrency: concurrency, timeout: timeout) {
             return (curl, { curl.invalidate() })
         }
         let session = URLSessionTransport(concurrency: concurrency, timeout: timeout)
         return (session, { session.invalidate() })
+        #endif
     }
 
     static let embeddedClientId = "sbox-resource-batch-emulator"
@@ -105,12 +117,58 @@ enum APIOptions {
         return endpoint
     }
 
-    /// `ONSCHED_CLIENT_ID` and `ONSCHED_CLIENT_SECRET`: never flags, so they stay out of `ps` and shell history.
+    /// `ONSCHED_CLIENT_ID` and the secret: never flags, so they stay out of `ps` and shell history.
     static func environmentCredentials() throws -> ClientCredentials {
         let env = ProcessInfo.processInfo.environment
-        guard let id = env["ONSCHED_CLIENT_ID"], !id.isEmpty, let secret = env["ONSCHED_CLIENT_SECRET"], !secret.isEmpty else {
-            throw UsageError("set ONSCHED_CLIENT_ID and ONSCHED_CLIENT_SECRET in the environment (or use --emulator to try the tool locally)")
+        guard let id = env["ONSCHED_CLIENT_ID"], !id.isEmpty else {
+            throw UsageError("set ONSCHED_CLIENT_ID, and the secret in ONSCHED_CLIENT_SECRET or ONSCHED_CLIENT_SECRET_FILE, in the environment (or use --emulator to try the tool locally)")
         }
-        return ClientCredentials(id: id, secret: secret)
+        return ClientCredentials(id: id, secret: try clientSecret(env))
+    }
+
+    /// The name of the secret's file in a systemd credentials directory (`LoadCredential=`).
+    static let credentialName = "onsched-client-secret"
+
+    /// The client secret, from the first of: `ONSCHED_CLIENT_SECRET`; the file named by
+    /// `ONSCHED_CLIENT_SECRET_FILE`; `onsched-client-secret` in `$CREDENTIALS_DIRECTORY` (systemd
+    /// credentials). Giving both the variable and the file variable is refused: which one wins
+    /// would be a guess. A file loses one trailing newline (as `echo` or an editor leaves it).
+    static func clientSecret(_ env: [String: String]) throws -> String {
+        let direct = env["ONSCHED_CLIENT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+        let file = env["ONSCHED_CLIENT_SECRET_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        if direct != nil, file != nil {
+            throw UsageError("both ONSCHED_CLIENT_SECRET and ONSCHED_CLIENT_SECRET_FILE are set; set only one")
+        }
+        if let direct { return direct }
+        if let file { return try readSecret(file, origin: "ONSCHED_CLIENT_SECRET_FILE") }
+        if let directory = env["CREDENTIALS_DIRECTORY"], !directory.isEmpty {
+            let path = (directory as NSString).appendingPathComponent(credentialName)
+            if FileManager.default.fileExists(atPath: path) {
+                return try readSecret(path, origin: "$CREDENTIALS_DIRECTORY")
+            }
+            throw UsageError("no client secret: ONSCHED_CLIENT_SECRET and ONSCHED_CLIENT_SECRET_FILE are not set and \(path) does not exist (systemd: LoadCredential=\(credentialName):FILE)")
+        }
+        throw UsageError("set ONSCHED_CLIENT_SECRET or ONSCHED_CLIENT_SECRET_FILE (a file holding the secret) in the environment (or use --emulator to try the tool locally)")
+    }
+
+    /// The secret in `path`, less one trailing newline (`\n` or `\r\n`); an empty or unreadable
+    /// file is an error naming the file and where its name came from.
+    static func readSecret(_ path: String, origin: String) throws -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw UsageError("cannot read the client secret: \(path) (from \(origin)) does not exist")
+        }
+        guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
+            throw UsageError("cannot read the client secret: \(path) (from \(origin)) is \(isDirectory.boolValue ? "a directory" : "not readable by this user")")
+        }
+        var bytes = Array(data)
+        if bytes.last == 0x0A { bytes.removeLast(); if bytes.last == 0x0D { bytes.removeLast() } }
+        guard !bytes.isEmpty else {
+            throw UsageError("the client secret file \(path) (from \(origin)) is empty")
+        }
+        guard let secret = String(validating: bytes, as: UTF8.self), !secret.contains("\n") else {
+            throw UsageError("the client secret file \(path) (from \(origin)) holds more than one line or is not UTF-8 text")
+        }
+        return secret
     }
 }

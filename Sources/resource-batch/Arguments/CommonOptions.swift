@@ -158,6 +158,20 @@ enum CommonOptions {
                               summaryJSON: args.value("summary-json"), quiet: args.flag("quiet"))
     }
 
+    /// `--force`: what `export` and `auth-links` need to replace a file (cli.md).
+    static let force: OptionSpec = .flag("force", "replace the --out file if it exists (otherwise an existing file is an error)")
+
+    /// Refuses, before anything is sent, to replace an existing `--out` file without `--force`: an
+    /// export or a list of links is not named after an input, so an existing file of that name is
+    /// someone's (the sample `resources.csv`, last week's links). Anything at the path counts,
+    /// a symbolic link too, dangling or not.
+    static func refuseToReplace(_ path: String, _ args: ParsedArguments) throws {
+        guard path != "-", !args.flag("force") else { return }
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return }
+        throw UsageError("\(path) exists; nothing was sent (pass --force to replace it, or --out another path)", command: args.command.name)
+    }
+
     /// Names unmapped columns once, as cli.md asks: the first `maxNamed` of them, each cut to a
     /// readable length, so that a 5,000-column sheet (or a header cell holding a whole file) gives
     /// one readable line instead of tens of kilobytes.

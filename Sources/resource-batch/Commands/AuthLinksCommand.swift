@@ -16,6 +16,7 @@ enum AuthLinksCommand {
         ] + APIOptions.location + APIOptions.requests + [
             .value("summary-json", "PATH", "also write the summary as JSON"),
             .flag("quiet", "print no progress and no summary"),
+            CommonOptions.force,
         ],
         discussion: """
             Links come 100 at a time from the resource list asked with the return URLs; the calendar/auth endpoint is \
@@ -36,6 +37,7 @@ enum AuthLinksCommand {
                              command: "auth-links")
         }
         let concurrency = try args.integer("concurrency", in: 1...64) ?? 4
+        try CommonOptions.refuseToReplace(out, args)
         let connection = try APIOptions.connect(args, concurrency: concurrency)
         defer { connection.close() }
         let stop = StopSignal()

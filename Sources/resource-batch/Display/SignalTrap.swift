@@ -20,7 +20,8 @@ final class SignalTrap {
                     _exit(130)
                 }
                 stop.stop(.interrupted)
-                if !quiet { Console.line("\nresource-batch: stopping: finishing the requests in flight (signal again to quit at once)") }
+                // The newline ends a progress line on a terminal; a log has none to end.
+                if !quiet { Console.line((Console.isTerminal ? "\n" : "") + "resource-batch: stopping: finishing the requests in flight (signal again to quit at once)") }
             }
             source.resume()
             sources.append(source)

@@ -18,9 +18,14 @@ enum SummaryPrinter {
         Console.line(lines.joined(separator: "\n"))
     }
 
-    /// Writes `--summary-json`; a failure is an ``OutputWriteError`` naming the file.
+    /// Writes `--summary-json` with the build's version and the run's start and end times; a
+    /// failure is an ``OutputWriteError`` naming the file.
     static func writeJSON(_ summary: JobSummary, to path: String?, afterWrites: Bool = false) throws {
         guard let path else { return }
+        var summary = summary
+        summary.version = BuildInfo.versionText
+        summary.startedAt = Console.timestamp(ResourceBatchCLI.startedAt)
+        summary.finishedAt = Console.timestamp(Date())
         do {
             let file = try OutputFile(path: path)
             try file.write(Array(summary.json()) + [0x0A])
