@@ -242,7 +242,7 @@ public struct ImportJob: Sendable {
 
     /// One bulk call, and the links of the resources that came back without one.
     static func send(_ chunk: Chunk, ticket: Int, client: OnSchedClient) async -> ImportEvent {
-        let payloads = chunk.rows.map { row -> ResourcePayload in
+        var payloads = chunk.rows.map { row -> ResourcePayload in
             var p = row.payload
             if case let .update(id) = row.operation {
                 p.id = id
@@ -253,6 +253,11 @@ public struct ImportJob: Sendable {
             return p
         }
         do {
+            // Bulk items need name and e-mail; a row giving only an id takes the tenant's (issue 14;
+            // interim: one GET per such row, until the tenant listing supplies them).
+            for i in payloads.indices where chunk.kind == .update && !payloads[i].hasIdentity {
+                payloads[i] = payloads[i].withIdentity(of: try await client.getResource(id: payloads[i].id ?? ""))
+            }
             let answer = switch chunk.kind {
             case .create: try await client.bulkCreate(payloads, returnURLs: chunk.returnURLs)
             case .update: try await client.bulkUpdate(payloads, returnURLs: chunk.returnURLs)

@@ -74,18 +74,24 @@ public struct OnSchedClient: Sendable {
     ///     with `deleted=true` after the live ones, keeping only resources marked deleted (so a
     ///     server that reads `deleted=true` as "include" yields no duplicates).
     ///   - pageSize: 1…100 (clamped).
+    ///   - returnURLs: asked with the list so it can answer each resource's authorization link
+    ///     (`googleCalendarAuthUrl` / `outlookCalendarAuthUrl`) where the API does.
     ///   - onPage: called with each page in order; the next page is fetched after it returns.
     /// - Throws: `OnSchedError`; `.invalidResponse` when the paging cannot end: the server says
     ///   `hasMore` but sends an empty page, sends a page whose resources were all listed already
     ///   (it ignores `offset`), says `hasMore` past its own `total`, or goes on beyond
-    ///   `maxListedResources`. Each of these would otherwise loop forever.
+    ///   `maxListedResources`. Each of these would otherwise loop forever. A 404 to a look-up
+    ///   filtered by `email` means no match (onsched-api.md): no page, no error.
     public func listResources(
         locationId: String? = nil, email: String? = nil, includeDeleted: Bool = false, pageSize: Int = 100,
-        onPage: ([Resource]) async throws -> Void
+        returnURLs: ReturnURLs = .none, onPage: ([Resource]) async throws -> Void
     ) async throws {
-        try await listPages(locationId: locationId, email: email, deleted: nil, pageSize: pageSize, onPage: onPage)
+        try await listPages(
+            locationId: locationId, email: email, deleted: nil, pageSize: pageSize, returnURLs: returnURLs, onPage: onPage)
         if includeDeleted {
-            try await listPages(locationId: locationId, email: email, deleted: true, pageSize: pageSize) { page in
+            try await listPages(
+                locationId: locationId, email: email, deleted: true, pageSize: pageSize, returnURLs: returnURLs
+            ) { page in
                 let deleted = page.filter { $0.deletedStatus == true }
                 if !deleted.isEmpty { try await onPage(deleted) }
             }
@@ -97,7 +103,8 @@ public struct OnSchedClient: Sendable {
     public static let maxListedResources = 10_000_000
 
     private func listPages(
-        locationId: String?, email: String?, deleted: Bool?, pageSize: Int, onPage: ([Resource]) async throws -> Void
+        locationId: String?, email: String?, deleted: Bool?, pageSize: Int, returnURLs: ReturnURLs,
+        onPage: ([Resource]) async throws -> Void
     ) async throws {
         let limit = min(max(pageSize, 1), Self.maxBulkSize)
         var offset = 0
@@ -109,7 +116,13 @@ public struct OnSchedClient: Sendable {
             if let deleted { query.append(("deleted", deleted ? "true" : "false")) }
             query.append(("offset", String(offset)))
             query.append(("limit", String(limit)))
-            let response = try await perform(.get, url: try url(["setup", "v1", "resources"], query: query))
+            query += returnURLs.queryItems
+            let response: HTTPResponse
+            do {
+                response = try await perform(.get, url: try url(["setup", "v1", "resources"], query: query))
+            } catch let error as OnSchedError where error.kind == .http && error.status == 404 && !(email ?? "").isEmpty {
+                return  // "Resource was not found": the filtered look-up matched nothing.
+            }
             let page: ResourceList
             do {
                 page = try JSONDecoder().decode(ResourceList.self, from: response.body)
@@ -147,6 +160,10 @@ public struct OnSchedClient: Sendable {
 
     /// Every resource with this e-mail (compared case-insensitively, whatever the server's
     /// filter does), to match input rows and to look up a create that may have been applied.
+    ///
+    /// Pass the row's `locationId`: the list searches the primary location when none is given,
+    /// so a resource created in another location would not be found and be created again.
+    /// A 404 answer means no match (an empty result).
     public func findResources(email: String, locationId: String? = nil) async throws -> [Resource] {
         let wanted = email.trimmingCharacters(in: .whitespaces).lowercased()
         var found: [Resource] = []
@@ -157,9 +174,19 @@ public struct OnSchedClient: Sendable {
     }
 
     /// One resource by id (`GET /setup/v1/resources/{id}`); a missing one is `.http` with status 404.
-    public func getResource(id: String) async throws -> Resource {
-        let response = try await perform(.get, url: try url(["setup", "v1", "resources", id]))
+    /// With return URLs, the answer carries the authorization link of an unauthorized calendar.
+    public func getResource(id: String, returnURLs: ReturnURLs = .none) async throws -> Resource {
+        let response = try await perform(.get, url: try url(["setup", "v1", "resources", id], query: returnURLs.queryItems))
         return try decode(Resource.self, response, what: "resource \(id)", applied: false)
+    }
+
+    /// The time zones a resource may have (`GET /setup/v1/resources/timezones`): Windows zone ids
+    /// with their IANA names. Read once per run; the answer may be a bare array or a list envelope.
+    public func timeZones() async throws -> [TimeZoneEntry] {
+        let response = try await perform(.get, url: try url(["setup", "v1", "resources", "timezones"]))
+        if let list = try? JSONDecoder().decode([TimeZoneEntry].self, from: response.body) { return list }
+        if let envelope = try? JSONDecoder().decode(TimeZoneList.self, from: response.body) { return envelope.data }
+        throw OnSchedError.invalidResponse("the time zone list is not a JSON array of time zones")
     }
 
     /// Creates up to 100 resources in one call (`POST /setup/v1/resources/bulk`, a bare JSON array back).
@@ -425,6 +452,11 @@ private struct ResourceList: Decodable {
         count = (try? c.decodeIfPresent(LenientNumber.self, forKey: .count))??.int
         total = (try? c.decodeIfPresent(LenientNumber.self, forKey: .total))??.int
     }
+}
+
+/// `{"object":"list","data":[…]}` around the time zones, should the API wrap them.
+private struct TimeZoneList: Decodable {
+    var data: [TimeZoneEntry]
 }
 
 /// `{"object":"calendarAuth","calendarId":"…","calendarAuthUrl":"…"}`.

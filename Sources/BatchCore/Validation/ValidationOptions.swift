@@ -5,6 +5,9 @@ public struct ValidationOptions: Sendable {
     /// `--location-id`: the location of new resources that name none.
     public var locationId: String?
     public var hostingPolicy: HostingPolicy = .strict
+    /// The time zones `timezoneId` must be one of: the built-in copy of OnSched's list unless a
+    /// run that talks to the API replaces it with the API's own (`OnSchedClient.timeZones()`).
+    public var timeZones: TimeZoneTable = .builtIn
 
     public init() {}
 }
