@@ -1,3 +1,5 @@
+import BatchModel
+import BatchInput
 import Glibc
 
 /// The address of a DNS server: an IPv4 or IPv6 literal and a port.

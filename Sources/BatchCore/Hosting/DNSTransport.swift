@@ -1,3 +1,5 @@
+import BatchModel
+import BatchInput
 import Dispatch
 import Glibc
 

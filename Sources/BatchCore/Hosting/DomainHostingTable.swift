@@ -1,3 +1,5 @@
+import BatchModel
+import BatchInput
 import Foundation
 
 /// Answers from the `--domain-hosting FILE` option: who hosts which domain, without DNS.

@@ -1,3 +1,5 @@
+import BatchModel
+import BatchInput
 import Foundation
 
 /// Which DNS servers to ask, and how patiently.

@@ -1,3 +1,4 @@
+import BatchModel
 import CSVCodec
 import Foundation
 
@@ -98,7 +99,7 @@ public final class CSVRecordSource: RecordSource {
     }
 
     /// Gives spent rows' text buffers (``ResourceInput/takeBuffer()``) back for later records.
-    func reuse(_ buffers: inout [[UInt8]]) {
+    package func reuse(_ buffers: inout [[UInt8]]) {
         if spares.isEmpty {
             swap(&spares, &buffers)
         } else {

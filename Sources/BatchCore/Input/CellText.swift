@@ -1,3 +1,4 @@
+import BatchModel
 import Foundation
 
 /// Byte-level helpers that turn a cell into the text a field holds.

@@ -1,3 +1,5 @@
+import BatchModel
+
 /// Decides which input column feeds which resource field.
 ///
 /// Headers match the API's field names ignoring case, spaces, `_` and `-`, then common HR

@@ -1,3 +1,5 @@
+import BatchModel
+
 /// A problem with the input as a whole: it ends the run with exit code 2 before anything is sent.
 ///
 /// Every case names where the problem is (file, line, column) so the message stands on its own.

@@ -1,3 +1,4 @@
+import BatchModel
 import CSVCodec
 
 /// How to read an input file: the options of cli.md's Input section.

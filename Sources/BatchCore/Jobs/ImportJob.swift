@@ -1,3 +1,10 @@
+import BatchModel
+import BatchInput
+import BatchRules
+import BatchWire
+import BatchJournal
+import BatchReport
+import BatchSync
 import Foundation
 
 /// `import`: the driver of ``ImportCore``. It reads and validates the input, reads the tenant,

@@ -1,3 +1,11 @@
+import BatchModel
+import BatchInput
+import BatchRules
+import BatchWire
+import BatchJournal
+import BatchReport
+import BatchSync
+
 /// The settings of one `import` run (cli.md, Import).
 public struct ImportOptions: Sendable {
     public enum MatchBy: String, Sendable { case email, none }

@@ -1,3 +1,4 @@
+import BatchModel
 import Foundation
 
 /// One line of the journal, tagged by `"t"`: `header`, `intent` or `done`.

@@ -1,3 +1,4 @@
+import BatchModel
 import Foundation
 
 /// The first line of a journal: which input it belongs to, when and how the run started.

@@ -1,3 +1,4 @@
+import BatchModel
 import Foundation
 
 /// What an existing journal says, rebuilt line by line: pure, no I/O.

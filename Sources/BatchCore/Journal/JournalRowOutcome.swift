@@ -1,3 +1,5 @@
+import BatchModel
+
 /// The final outcome of one row as the journal records it: what the report will say about it.
 ///
 /// Only definitive outcomes are journaled: `created` / `updated` from the API's answer, `failed`

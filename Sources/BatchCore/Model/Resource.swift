@@ -163,7 +163,7 @@ public struct Resource: Sendable, Equatable, Codable {
 /// A JSON value read as a string whether it arrived as a string, a number or a bool.
 struct LenientString: Decodable {
     var value: String?
-    init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         if c.decodeNil() { value = nil }
         else if let s = try? c.decode(String.self) { value = s }
@@ -175,10 +175,10 @@ struct LenientString: Decodable {
 }
 
 /// A JSON number that may arrive as a string.
-struct LenientNumber: Decodable {
-    var double: Double?
-    var int: Int? { double.flatMap { $0.isFinite && $0 == $0.rounded() && abs($0) < 1e15 ? Int($0) : nil } }
-    init(from decoder: any Decoder) throws {
+package struct LenientNumber: Decodable {
+    package var double: Double?
+    package var int: Int? { double.flatMap { $0.isFinite && $0 == $0.rounded() && abs($0) < 1e15 ? Int($0) : nil } }
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         if c.decodeNil() { double = nil }
         else if let d = try? c.decode(Double.self) { double = d }
@@ -188,9 +188,9 @@ struct LenientNumber: Decodable {
 }
 
 /// A JSON bool that may arrive as a string or a 0/1 number.
-struct LenientBool: Decodable {
-    var value: Bool?
-    init(from decoder: any Decoder) throws {
+package struct LenientBool: Decodable {
+    package var value: Bool?
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         if c.decodeNil() { value = nil }
         else if let b = try? c.decode(Bool.self) { value = b }

@@ -1,3 +1,4 @@
+import BatchModel
 import Foundation
 
 /// Turns any error body into one readable line.

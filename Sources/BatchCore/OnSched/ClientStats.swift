@@ -1,3 +1,5 @@
+import BatchModel
+
 /// Counters of an `OnSchedClient`, for the end-of-run summary (`requests`, `retries`,
 /// `throttled responses`).
 public struct ClientStats: Sendable, Hashable {

@@ -1,3 +1,5 @@
+import BatchModel
+
 /// The shared mutable counters behind `ClientStats`.
 actor ClientStatsRecorder {
     private(set) var current = ClientStats()

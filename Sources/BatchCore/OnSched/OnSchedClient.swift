@@ -1,3 +1,4 @@
+import BatchModel
 import Foundation
 
 /// The OnSched Setup API calls resource-batch makes, with rate limiting, token handling and retries.

@@ -1,3 +1,4 @@
+import BatchModel
 import Foundation
 
 /// Where the API and its token endpoint are.

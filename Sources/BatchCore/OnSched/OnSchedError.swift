@@ -1,3 +1,5 @@
+import BatchModel
+
 /// A failed OnSched call, as the import job and the user need to see it.
 ///
 /// An opaque struct with static constructors (like async-http-client's errors) so cases can be

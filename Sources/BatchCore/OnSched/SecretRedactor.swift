@@ -1,3 +1,5 @@
+import BatchModel
+
 /// Replaces every occurrence of some secrets in a text with `<redacted>`, whatever encoding the
 /// occurrence is in: raw, percent-encoded with upper- or lower-case hex (wholly or in part, as
 /// different encoders leave different characters alone), form-encoded (`+` for a space), or

@@ -1,3 +1,4 @@
+import BatchModel
 import Foundation
 
 /// Fetches, caches and refreshes the OAuth access token (client-credentials grant).

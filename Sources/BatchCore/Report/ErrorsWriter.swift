@@ -1,3 +1,6 @@
+import BatchModel
+import BatchInput
+import BatchRules
 import CSVCodec
 
 /// Writes the rows that were `invalid` or `failed` exactly as they were in the input, plus an

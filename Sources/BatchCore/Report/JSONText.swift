@@ -1,3 +1,7 @@
+import BatchModel
+import BatchInput
+import BatchRules
+
 /// Writes JSON strings byte by byte: faster than an encoder for the report's flat objects.
 enum JSONText {
     static func appendString(_ s: String, to out: inout [UInt8]) {

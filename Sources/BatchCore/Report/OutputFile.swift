@@ -1,3 +1,6 @@
+import BatchModel
+import BatchInput
+import BatchRules
 import Foundation
 #if canImport(Glibc)
 import Glibc

@@ -1,3 +1,7 @@
+import BatchModel
+import BatchInput
+import BatchRules
+
 /// Why an output path of a run is refused before anything is sent.
 ///
 /// Every case names the output by its role ("the report", "the journal", …: chosen by the caller),

@@ -1,3 +1,7 @@
+import BatchModel
+import BatchInput
+import BatchRules
+
 /// Refuses, before a run sends anything, every output path that could destroy data or leak it:
 /// a symbolic link (followed, it would truncate or create a file elsewhere, which matters when the
 /// tool runs as root in a shared folder), the input file under another spelling, two outputs that

@@ -1,3 +1,7 @@
+import BatchModel
+import BatchInput
+import BatchRules
+
 /// The formats of reports and exports.
 public enum ReportFormat: String, Sendable, Equatable {
     case csv, jsonl

@@ -1,3 +1,6 @@
+import BatchModel
+import BatchInput
+import BatchRules
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,3 +1,6 @@
+import BatchModel
+import BatchInput
+import BatchRules
 import CSVCodec
 
 /// Writes the report: one line per input row, in input order, CSV (spreadsheet-safe) or JSONL,

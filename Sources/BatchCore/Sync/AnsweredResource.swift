@@ -1,3 +1,8 @@
+import BatchModel
+import BatchRules
+import BatchJournal
+import BatchReport
+
 /// A resource as the API answered it, with the authorization link the driver fetched for it when
 /// the answer had an unauthorized calendar and no link (or why it could not).
 public struct AnsweredResource: Sendable, Equatable {

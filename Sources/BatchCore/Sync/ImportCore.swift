@@ -1,3 +1,7 @@
+import BatchModel
+import BatchRules
+import BatchJournal
+import BatchReport
 import Foundation
 
 /// The import as a pure state machine: events in, actions out, no I/O and no clock.

@@ -1,3 +1,8 @@
+import BatchModel
+import BatchRules
+import BatchJournal
+import BatchReport
+
 /// What an import did, as a value: rows by status, whether any write reached the API, and why it
 /// stopped early if it did. The command line alone turns this into text and an exit code.
 public struct ImportOutcome: Sendable, Equatable {

@@ -1,3 +1,8 @@
+import BatchModel
+import BatchRules
+import BatchJournal
+import BatchReport
+
 /// One validated input row as the import core sees it: its report line so far, its input bytes
 /// (for the errors file), and what validation decided about it.
 public struct ImportRow: Sendable, Equatable {

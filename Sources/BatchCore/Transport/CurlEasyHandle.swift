@@ -1,3 +1,4 @@
+import BatchModel
 import Foundation
 
 /// One libcurl easy handle and the connections it keeps: performs one request at a time,

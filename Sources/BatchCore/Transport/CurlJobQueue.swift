@@ -1,3 +1,4 @@
+import BatchModel
 import Foundation
 
 /// A request waiting for a `CurlTransport` worker, and where its answer goes.

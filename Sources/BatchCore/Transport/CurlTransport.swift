@@ -1,3 +1,4 @@
+import BatchModel
 import Foundation
 
 /// The tool's transport: a fixed pool of `concurrency` threads, each driving one libcurl easy

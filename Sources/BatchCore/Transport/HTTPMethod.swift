@@ -1,3 +1,5 @@
+import BatchModel
+
 /// The HTTP methods the OnSched client uses.
 public enum HTTPMethod: String, Sendable, Hashable {
     case get = "GET"

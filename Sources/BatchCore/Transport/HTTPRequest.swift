@@ -1,3 +1,4 @@
+import BatchModel
 import Foundation
 
 /// One HTTP request as a plain value, so transports can be faked and requests compared in tests.

@@ -1,3 +1,4 @@
+import BatchModel
 import Foundation
 
 /// One HTTP response as a plain value: status, headers and the whole body.

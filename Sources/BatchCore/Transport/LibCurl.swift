@@ -1,3 +1,4 @@
+import BatchModel
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

@@ -1,3 +1,4 @@
+import BatchModel
 import Foundation
 
 /// Which requests may go through a proxy. libcurl reads the proxy itself from the environment as

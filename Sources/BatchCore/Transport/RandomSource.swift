@@ -1,3 +1,4 @@
+import BatchModel
 import Synchronization
 
 /// A source of uniformly distributed numbers in `0..<1`, injected into `RetryPolicy` so that

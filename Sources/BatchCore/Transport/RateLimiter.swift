@@ -1,3 +1,5 @@
+import BatchModel
+
 /// A token bucket shared by every worker, so the whole run stays under `rate` requests per second.
 ///
 /// - Tokens refill at the current rate up to `burst`. The default burst is **1**: requests are

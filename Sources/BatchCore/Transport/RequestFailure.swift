@@ -1,3 +1,5 @@
+import BatchModel
+
 /// Why one attempt of an API request failed: the input of `RetryPolicy.decision`.
 public enum RequestFailure: Sendable, Hashable {
     /// The server answered with a non-2xx status. `retryAfter` is the parsed `Retry-After`

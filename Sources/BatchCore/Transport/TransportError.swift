@@ -1,3 +1,5 @@
+import BatchModel
+
 /// A request that got no HTTP response, classified by whether it may have reached the server.
 public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong, from the point of view of "could the server have acted on it?".

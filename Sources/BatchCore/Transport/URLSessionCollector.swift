@@ -1,4 +1,5 @@
 // Left out of the release build with URLSessionTransport (RESOURCE_BATCH_NO_URLSESSION).
+import BatchModel
 #if !RESOURCE_BATCH_NO_URLSESSION
 import Foundation
 import Synchronization

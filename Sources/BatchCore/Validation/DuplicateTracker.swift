@@ -1,3 +1,6 @@
+import BatchModel
+import BatchInput
+
 /// Finds rows that repeat an e-mail or id of an earlier row in the same file.
 ///
 /// It keeps a 64-bit hash of each key, not the key, so a million rows cost about 25 MB rather

@@ -1,3 +1,6 @@
+import BatchModel
+import BatchInput
+
 /// A pragmatic, byte-level e-mail syntax check: what OnSched and mail servers accept in practice.
 public enum EmailAddress {
     /// Why `text` is not a usable address, or `nil` when it is one.

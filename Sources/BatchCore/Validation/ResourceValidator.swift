@@ -1,3 +1,5 @@
+import BatchModel
+import BatchInput
 import Foundation
 
 /// Applies cli.md's row rules to one record and builds the payload to send.
@@ -287,7 +289,7 @@ public struct ResourceValidator: Sendable {
         return nil
     }
 
-    static let customFields: [ResourceField] = (1...10).map { ResourceField(name: "customField\($0)")! }
+    package static let customFields: [ResourceField] = (1...10).map { ResourceField(name: "customField\($0)")! }
 
     /// `calendarAvailability` from `0/1/2` or the words `onsched`/`none`, `google`, `outlook`.
     public static func availability(_ text: String) -> Int? {

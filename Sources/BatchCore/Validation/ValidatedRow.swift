@@ -1,3 +1,6 @@
+import BatchModel
+import BatchInput
+
 /// A row after validation: what the report says about it and its calendar, every issue found,
 /// and (on demand) the payload to send.
 public struct ValidatedRow: Sendable {

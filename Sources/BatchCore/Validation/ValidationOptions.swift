@@ -1,3 +1,6 @@
+import BatchModel
+import BatchInput
+
 /// Options of cli.md's Validation section that shape every row's checks.
 public struct ValidationOptions: Sendable {
     /// `--google-return-url` / `--outlook-return-url`: used where a row has no return URL column.

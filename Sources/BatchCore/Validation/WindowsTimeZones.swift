@@ -1,3 +1,6 @@
+import BatchModel
+import BatchInput
+
 /// A built-in copy of the time zones OnSched accepts: the Windows zone ids a resource's
 /// `timezoneId` holds, with the IANA name each corresponds to (CLDR's `windowsZones`, territory
 /// 001, the same table `GET /setup/v1/resources/timezones` answers). `validate` uses it when it

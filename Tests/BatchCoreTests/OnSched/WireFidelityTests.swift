@@ -1,6 +1,14 @@
 import Foundation
 import Testing
 @testable import BatchCore
+@testable import BatchInput
+@testable import BatchJobs
+@testable import BatchJournal
+@testable import BatchModel
+@testable import BatchReport
+@testable import BatchRules
+@testable import BatchSync
+@testable import BatchWire
 
 /// The client's request bodies and its reading of answers, against the table of issue 14 and
 /// the **(new)** facts of onsched-api.md: `serviceIds` as strings, `contact.preferredPhoneType` on

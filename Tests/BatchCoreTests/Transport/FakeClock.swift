@@ -1,4 +1,12 @@
-import BatchCore
+@testable import BatchCore
+@testable import BatchInput
+@testable import BatchJobs
+@testable import BatchJournal
+@testable import BatchModel
+@testable import BatchReport
+@testable import BatchRules
+@testable import BatchSync
+@testable import BatchWire
 import Synchronization
 
 /// A clock that only moves when a test calls `advance(by:)`: drives the rate limiter, the retry

@@ -1,3 +1,8 @@
+import BatchModel
+import BatchRules
+import BatchJournal
+import BatchReport
+
 extension ReportRow {
     /// Merges a sent row's outcome: status, id, link, and the calendar the API reports when the
     /// row named none (an update of someone who already has a calendar).

@@ -1,3 +1,8 @@
+import BatchModel
+import BatchRules
+import BatchJournal
+import BatchReport
+
 /// Puts results that finish out of order back into input order.
 ///
 /// Rows are numbered 1, 2, 3 … without gaps, and each must arrive exactly once. `insert` returns
