@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "BatchJournal", dependencies: ["BatchModel"], path: "Sources/BatchCore", sources: ["Journal"]),
         .target(name: "BatchReport", dependencies: ["BatchModel", "BatchInput", "BatchRules", "CSVCodec"],
                 path: "Sources/BatchCore", sources: ["Report"]),
-        .target(name: "BatchSync", dependencies: ["BatchModel", "BatchRules", "BatchJournal", "BatchReport"],
+        .target(name: "BatchSync", dependencies: ["BatchModel", "BatchJournal", "BatchReport"],
                 path: "Sources/BatchCore", sources: ["Sync", "Planning"]),
         .target(name: "BatchJobs",
                 dependencies: ["BatchModel", "BatchInput", "BatchRules", "BatchWire", "BatchJournal", "BatchReport", "BatchSync", "CSVCodec"],

@@ -1,5 +1,3 @@
-import BatchModel
-import BatchInput
 
 /// A small stub resolver for MX lookups: UDP to the configured servers, TCP when an answer is
 /// truncated.

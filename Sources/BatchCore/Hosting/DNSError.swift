@@ -1,5 +1,3 @@
-import BatchModel
-import BatchInput
 
 /// Everything that can go wrong while building, parsing or exchanging a DNS message.
 ///

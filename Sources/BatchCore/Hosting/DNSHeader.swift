@@ -1,5 +1,3 @@
-import BatchModel
-import BatchInput
 
 /// The 12-byte header of a DNS message (RFC 1035 §4.1.1).
 ///

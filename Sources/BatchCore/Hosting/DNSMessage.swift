@@ -1,5 +1,3 @@
-import BatchModel
-import BatchInput
 
 /// A DNS message in the wire format of RFC 1035 §4: building queries and parsing responses.
 ///

@@ -1,5 +1,3 @@
-import BatchModel
-import BatchInput
 
 /// Helpers for domain names as this client handles them: dot-separated text without a trailing
 /// dot, compared case-insensitively.

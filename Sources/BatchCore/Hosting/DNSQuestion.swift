@@ -1,5 +1,3 @@
-import BatchModel
-import BatchInput
 
 /// One entry of a DNS question section: the name asked about, QTYPE and QCLASS.
 public struct DNSQuestion: Sendable, Equatable {

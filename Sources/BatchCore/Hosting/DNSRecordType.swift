@@ -1,5 +1,3 @@
-import BatchModel
-import BatchInput
 
 /// A DNS TYPE / QTYPE value (RFC 1035 §3.2.2). A struct rather than an enum so that any value
 /// seen on the wire can be represented.

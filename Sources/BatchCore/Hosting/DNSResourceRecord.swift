@@ -1,5 +1,3 @@
-import BatchModel
-import BatchInput
 
 /// A resource record of an answer, authority or additional section.
 ///

@@ -1,5 +1,3 @@
-import BatchModel
-import BatchInput
 
 /// The RCODE of a DNS header (RFC 1035 §4.1.1), kept open for values this client does not name.
 public struct DNSResponseCode: RawRepresentable, Sendable, Hashable, CustomStringConvertible {

@@ -1,5 +1,3 @@
-import BatchModel
-import BatchInput
 import Glibc
 
 /// The address of a DNS server: an IPv4 or IPv6 literal and a port.

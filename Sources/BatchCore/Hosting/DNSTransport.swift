@@ -1,5 +1,3 @@
-import BatchModel
-import BatchInput
 import Dispatch
 import Glibc
 

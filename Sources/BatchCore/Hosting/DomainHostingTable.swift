@@ -1,5 +1,3 @@
-import BatchModel
-import BatchInput
 import Foundation
 
 /// Answers from the `--domain-hosting FILE` option: who hosts which domain, without DNS.

@@ -1,5 +1,3 @@
-import BatchModel
-import BatchInput
 
 /// A `--domain-hosting` file that cannot be used, naming the file and the 1-based line.
 public struct DomainHostingTableError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -1,5 +1,3 @@
-import BatchModel
-import BatchInput
 
 /// What the hosting check means for a row's calendar id.
 public enum HostingCheckOutcome: Sendable, Equatable {

@@ -1,5 +1,3 @@
-import BatchModel
-import BatchInput
 
 /// Decides who hosts e-mail domains for a whole run: table first, then the consumer lists, then
 /// DNS MX records.

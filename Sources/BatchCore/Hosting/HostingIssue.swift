@@ -1,5 +1,3 @@
-import BatchModel
-import BatchInput
 
 /// Applies `policy` to `verdict` for a calendar id that must be hosted by `expected`.
 ///

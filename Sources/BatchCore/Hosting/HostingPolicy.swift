@@ -1,5 +1,3 @@
-import BatchModel
-import BatchInput
 
 /// How hard the hosting check is (`--hosting-check strict|warn|off`).
 public enum HostingPolicy: String, Sendable, Hashable, CaseIterable {

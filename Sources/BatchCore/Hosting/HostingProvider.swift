@@ -1,5 +1,3 @@
-import BatchModel
-import BatchInput
 
 /// Who hosts an e-mail domain, as far as calendar ids are concerned: Google, Microsoft, or
 /// anyone else (which cannot hold a Google or Outlook calendar id).

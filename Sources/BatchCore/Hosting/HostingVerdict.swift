@@ -1,5 +1,3 @@
-import BatchModel
-import BatchInput
 
 /// What the hosting check concluded about one e-mail domain, with the evidence.
 ///

@@ -1,5 +1,3 @@
-import BatchModel
-import BatchInput
 
 /// What an MX lookup found, separating the answers that prove something about a domain from a
 /// failure (which is thrown instead).

@@ -1,5 +1,3 @@
-import BatchModel
-import BatchInput
 
 /// One mail exchanger of a domain, as the hosting check needs it.
 public struct MXRecord: Sendable, Equatable, Hashable {

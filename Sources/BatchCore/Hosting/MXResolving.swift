@@ -1,5 +1,3 @@
-import BatchModel
-import BatchInput
 
 /// Anything that can look up a domain's MX records. `DNSClient` is the real one; tests use
 /// fakes, which is why `HostingClassifier` depends on this protocol and not on the client.

@@ -1,5 +1,3 @@
-import BatchModel
-import BatchInput
 import Foundation
 
 /// Which DNS servers to ask, and how patiently.

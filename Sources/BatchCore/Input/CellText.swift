@@ -1,4 +1,3 @@
-import BatchModel
 import Foundation
 
 /// Byte-level helpers that turn a cell into the text a field holds.

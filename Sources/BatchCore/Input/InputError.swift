@@ -1,4 +1,3 @@
-import BatchModel
 
 /// A problem with the input as a whole: it ends the run with exit code 2 before anything is sent.
 ///

@@ -1,4 +1,3 @@
-import BatchModel
 import CSVCodec
 
 /// How to read an input file: the options of cli.md's Input section.

@@ -1,10 +1,6 @@
 import BatchModel
-import BatchInput
-import BatchRules
 import BatchWire
-import BatchJournal
 import BatchReport
-import BatchSync
 import Foundation
 
 /// `auth-links`: a fresh authorization link for every resource whose calendar is not yet

@@ -1,10 +1,5 @@
 import BatchModel
-import BatchInput
-import BatchRules
 import BatchWire
-import BatchJournal
-import BatchReport
-import BatchSync
 
 /// Why `auth-links` refused to issue links before writing anything: calendars of a provider
 /// whose return URL was not given (a link must say where the person lands after authorizing).

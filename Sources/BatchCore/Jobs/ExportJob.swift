@@ -1,10 +1,5 @@
-import BatchModel
-import BatchInput
-import BatchRules
 import BatchWire
-import BatchJournal
 import BatchReport
-import BatchSync
 import Foundation
 
 /// `export`: every resource of the tenant through the paged list, streamed to CSV or JSONL with

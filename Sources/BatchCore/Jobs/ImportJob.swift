@@ -1,5 +1,4 @@
 import BatchModel
-import BatchInput
 import BatchRules
 import BatchWire
 import BatchJournal

@@ -1,10 +1,4 @@
-import BatchModel
-import BatchInput
-import BatchRules
-import BatchWire
-import BatchJournal
 import BatchReport
-import BatchSync
 
 /// The settings of one `import` run (cli.md, Import).
 public struct ImportOptions: Sendable {

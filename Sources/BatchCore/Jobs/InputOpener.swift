@@ -1,10 +1,5 @@
-import BatchModel
 import BatchInput
-import BatchRules
-import BatchWire
-import BatchJournal
 import BatchReport
-import BatchSync
 import Foundation
 
 /// Opens an input file as a record source and knows how to write its errors file.

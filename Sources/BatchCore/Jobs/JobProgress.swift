@@ -1,10 +1,4 @@
-import BatchModel
-import BatchInput
-import BatchRules
-import BatchWire
-import BatchJournal
 import BatchReport
-import BatchSync
 
 /// A snapshot of a running job, for progress lines.
 public struct JobProgress: Sendable {

@@ -1,10 +1,5 @@
-import BatchModel
-import BatchInput
-import BatchRules
 import BatchWire
-import BatchJournal
 import BatchReport
-import BatchSync
 import Foundation
 
 /// What a finished run did: printed at the end, and written as JSON with `--summary-json`.

@@ -1,10 +1,5 @@
-import BatchModel
 import BatchInput
-import BatchRules
-import BatchWire
-import BatchJournal
 import BatchReport
-import BatchSync
 
 /// The default paths of cli.md: the input path with its extension replaced.
 public enum ReportPaths {

@@ -1,10 +1,4 @@
-import BatchModel
-import BatchInput
-import BatchRules
 import BatchWire
-import BatchJournal
-import BatchReport
-import BatchSync
 import Synchronization
 
 /// Why a run stopped early, if it did: set once, read between requests, and announced to whoever

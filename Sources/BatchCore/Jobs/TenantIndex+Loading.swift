@@ -1,9 +1,4 @@
-import BatchModel
-import BatchInput
-import BatchRules
 import BatchWire
-import BatchJournal
-import BatchReport
 import BatchSync
 
 extension TenantIndex {

@@ -1,10 +1,5 @@
-import BatchModel
-import BatchInput
 import BatchRules
-import BatchWire
-import BatchJournal
 import BatchReport
-import BatchSync
 import Foundation
 
 /// `validate`: every row checked, nothing sent; the same report and errors file as `import`.

@@ -1,4 +1,3 @@
-import BatchModel
 
 /// "These rows are finished": written and fsynced after a chunk's answer (create or update, and
 /// for rows that failed).

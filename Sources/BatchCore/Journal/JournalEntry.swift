@@ -1,4 +1,3 @@
-import BatchModel
 import Foundation
 
 /// One line of the journal, tagged by `"t"`: `header`, `intent` or `done`.

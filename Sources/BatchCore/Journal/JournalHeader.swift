@@ -1,4 +1,3 @@
-import BatchModel
 import Foundation
 
 /// The first line of a journal: which input it belongs to, when and how the run started.

@@ -1,4 +1,3 @@
-import BatchModel
 import Foundation
 
 #if canImport(Glibc)

@@ -1,4 +1,3 @@
-import BatchModel
 
 /// The options of the run that wrote a journal, recorded in its header so a resumed run can
 /// show (or refuse) a change. The journal itself does not depend on them: it keys on row numbers.

@@ -1,4 +1,3 @@
-import BatchModel
 import Foundation
 
 /// What an existing journal says, rebuilt line by line: pure, no I/O.

@@ -1,4 +1,3 @@
-import BatchModel
 
 /// The final outcome of one row as the journal records it: what the report will say about it.
 ///

@@ -1,4 +1,3 @@
-import BatchModel
 import Foundation
 
 /// Turns any error body into one readable line.

@@ -1,4 +1,3 @@
-import BatchModel
 
 /// The OAuth client id and secret (from `ONSCHED_CLIENT_ID` / `ONSCHED_CLIENT_SECRET`).
 ///

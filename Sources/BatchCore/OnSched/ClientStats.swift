@@ -1,4 +1,3 @@
-import BatchModel
 
 /// Counters of an `OnSchedClient`, for the end-of-run summary (`requests`, `retries`,
 /// `throttled responses`).

@@ -1,4 +1,3 @@
-import BatchModel
 
 /// The shared mutable counters behind `ClientStats`.
 actor ClientStatsRecorder {

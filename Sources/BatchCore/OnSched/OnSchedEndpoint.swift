@@ -1,4 +1,3 @@
-import BatchModel
 import Foundation
 
 /// Where the API and its token endpoint are.

@@ -1,4 +1,3 @@
-import BatchModel
 
 /// A failed OnSched call, as the import job and the user need to see it.
 ///

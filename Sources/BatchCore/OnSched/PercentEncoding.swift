@@ -1,4 +1,3 @@
-import BatchModel
 
 /// Strict percent-encoding for query values, form fields and path segments.
 ///

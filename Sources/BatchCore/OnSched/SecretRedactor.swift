@@ -1,4 +1,3 @@
-import BatchModel
 
 /// Replaces every occurrence of some secrets in a text with `<redacted>`, whatever encoding the
 /// occurrence is in: raw, percent-encoded with upper- or lower-case hex (wholly or in part, as

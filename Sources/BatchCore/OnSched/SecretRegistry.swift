@@ -1,4 +1,3 @@
-import BatchModel
 import Synchronization
 
 /// The secrets of this process's run (the client secret, every access token issued), so that

@@ -1,4 +1,3 @@
-import BatchModel
 import Foundation
 
 /// Fetches, caches and refreshes the OAuth access token (client-credentials grant).

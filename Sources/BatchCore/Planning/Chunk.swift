@@ -1,7 +1,4 @@
 import BatchModel
-import BatchRules
-import BatchJournal
-import BatchReport
 
 /// Rows that go together in one bulk call: one kind of call and one set of return URLs, ≤ 100 rows.
 public struct Chunk: Sendable, Equatable {

@@ -1,7 +1,4 @@
 import BatchModel
-import BatchRules
-import BatchJournal
-import BatchReport
 
 /// Groups planned rows into chunks as they stream by: pure, deterministic, bounded memory.
 ///

@@ -1,7 +1,3 @@
-import BatchModel
-import BatchRules
-import BatchJournal
-import BatchReport
 
 /// Splits a chunk the API refused with 400 into two halves, to isolate the bad rows.
 ///

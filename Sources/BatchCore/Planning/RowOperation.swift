@@ -1,7 +1,4 @@
 import BatchModel
-import BatchRules
-import BatchJournal
-import BatchReport
 
 /// What the import does with one row: create a new resource, or update the resource with `id`
 /// (given in the input or found by matching the e-mail).

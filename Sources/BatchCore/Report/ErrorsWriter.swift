@@ -1,6 +1,4 @@
-import BatchModel
 import BatchInput
-import BatchRules
 import CSVCodec
 
 /// Writes the rows that were `invalid` or `failed` exactly as they were in the input, plus an

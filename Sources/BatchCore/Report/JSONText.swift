@@ -1,6 +1,3 @@
-import BatchModel
-import BatchInput
-import BatchRules
 
 /// Writes JSON strings byte by byte: faster than an encoder for the report's flat objects.
 enum JSONText {

@@ -1,6 +1,4 @@
-import BatchModel
 import BatchInput
-import BatchRules
 import Foundation
 #if canImport(Glibc)
 import Glibc

@@ -1,6 +1,3 @@
-import BatchModel
-import BatchInput
-import BatchRules
 
 /// Why an output path of a run is refused before anything is sent.
 ///

@@ -1,6 +1,3 @@
-import BatchModel
-import BatchInput
-import BatchRules
 
 /// Refuses, before a run sends anything, every output path that could destroy data or leak it:
 /// a symbolic link (followed, it would truncate or create a file elsewhere, which matters when the

@@ -1,6 +1,3 @@
-import BatchModel
-import BatchInput
-import BatchRules
 
 /// The formats of reports and exports.
 public enum ReportFormat: String, Sendable, Equatable {

@@ -1,6 +1,3 @@
-import BatchModel
-import BatchInput
-import BatchRules
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,5 +1,4 @@
 import BatchModel
-import BatchInput
 import BatchRules
 
 /// One line of the report: the columns of cli.md, in that order.

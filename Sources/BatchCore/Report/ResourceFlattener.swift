@@ -1,5 +1,4 @@
 import BatchModel
-import BatchInput
 import BatchRules
 
 /// Turns the API's resource into the import's flat columns, so that an export edited in a

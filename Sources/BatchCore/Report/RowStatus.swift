@@ -1,6 +1,3 @@
-import BatchModel
-import BatchInput
-import BatchRules
 
 /// A row's outcome: the report's `status` column.
 public enum RowStatus: String, Sendable, Hashable, Codable, CaseIterable {

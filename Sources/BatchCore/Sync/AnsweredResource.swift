@@ -1,7 +1,4 @@
 import BatchModel
-import BatchRules
-import BatchJournal
-import BatchReport
 
 /// A resource as the API answered it, with the authorization link the driver fetched for it when
 /// the answer had an unauthorized calendar and no link (or why it could not).

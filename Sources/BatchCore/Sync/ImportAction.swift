@@ -1,7 +1,4 @@
-import BatchModel
-import BatchRules
 import BatchJournal
-import BatchReport
 
 /// What ``ImportCore`` asks its driver to do. Each action with a ticket is answered by exactly one
 /// event with the same ticket; `readRows` and `loadTenant` by one input or tenant event.

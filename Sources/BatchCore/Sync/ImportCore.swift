@@ -1,5 +1,4 @@
 import BatchModel
-import BatchRules
 import BatchJournal
 import BatchReport
 import Foundation

@@ -1,7 +1,3 @@
-import BatchModel
-import BatchRules
-import BatchJournal
-import BatchReport
 
 /// Something that happened to an import: the input, the tenant, the API or an output. The driver
 /// turns every result of an ``ImportAction``, failures included, into one of these and hands it to

@@ -1,6 +1,3 @@
-import BatchModel
-import BatchRules
-import BatchJournal
 import BatchReport
 
 /// What an import did, as a value: rows by status, whether any write reached the API, and why it

@@ -1,6 +1,4 @@
 import BatchModel
-import BatchRules
-import BatchJournal
 import BatchReport
 
 /// One validated input row as the import core sees it: its report line so far, its input bytes

@@ -1,7 +1,3 @@
-import BatchModel
-import BatchRules
-import BatchJournal
-import BatchReport
 
 /// Why an import stopped before every row was done. Carries facts; the command line turns it
 /// into a message and an exit code.

@@ -1,7 +1,4 @@
-import BatchModel
-import BatchRules
 import BatchJournal
-import BatchReport
 
 extension JournalIntent {
     /// The intent of sending `chunk`: its label, kind, rows and their e-mails.

@@ -1,7 +1,3 @@
-import BatchModel
-import BatchRules
-import BatchJournal
-import BatchReport
 
 /// Puts results that finish out of order back into input order.
 ///

@@ -1,7 +1,4 @@
 import BatchModel
-import BatchRules
-import BatchJournal
-import BatchReport
 
 /// The tenant's existing resources by e-mail, read once through the paged list, to decide
 /// whether a row without an id creates or updates.

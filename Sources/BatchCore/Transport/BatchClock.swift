@@ -1,4 +1,3 @@
-import BatchModel
 
 /// A monotonic clock that the rate limiter, the retry loop and the token cache read and sleep on.
 ///

@@ -1,4 +1,3 @@
-import BatchModel
 
 /// A counting semaphore for async code with first-come, first-served waiters.
 ///

@@ -1,4 +1,3 @@
-import BatchModel
 import Foundation
 
 /// One libcurl easy handle and the connections it keeps: performs one request at a time,

@@ -1,4 +1,3 @@
-import BatchModel
 import Foundation
 
 /// A request waiting for a `CurlTransport` worker, and where its answer goes.

@@ -1,4 +1,3 @@
-import BatchModel
 import Foundation
 
 /// The tool's transport: a fixed pool of `concurrency` threads, each driving one libcurl easy

@@ -1,4 +1,3 @@
-import BatchModel
 
 /// The HTTP methods the OnSched client uses.
 public enum HTTPMethod: String, Sendable, Hashable {

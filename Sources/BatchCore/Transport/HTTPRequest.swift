@@ -1,4 +1,3 @@
-import BatchModel
 import Foundation
 
 /// One HTTP request as a plain value, so transports can be faked and requests compared in tests.

@@ -1,4 +1,3 @@
-import BatchModel
 import Foundation
 
 /// One HTTP response as a plain value: status, headers and the whole body.

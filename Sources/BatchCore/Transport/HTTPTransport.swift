@@ -1,4 +1,3 @@
-import BatchModel
 
 /// Sends one HTTP request and returns the whole response.
 ///

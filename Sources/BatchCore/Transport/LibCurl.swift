@@ -1,4 +1,3 @@
-import BatchModel
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)

@@ -1,4 +1,3 @@
-import BatchModel
 import Foundation
 
 /// Which requests may go through a proxy. libcurl reads the proxy itself from the environment as

@@ -1,4 +1,3 @@
-import BatchModel
 import Synchronization
 
 /// A source of uniformly distributed numbers in `0..<1`, injected into `RetryPolicy` so that

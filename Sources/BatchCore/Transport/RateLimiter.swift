@@ -1,4 +1,3 @@
-import BatchModel
 
 /// A token bucket shared by every worker, so the whole run stays under `rate` requests per second.
 ///

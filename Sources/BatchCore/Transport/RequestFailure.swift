@@ -1,4 +1,3 @@
-import BatchModel
 
 /// Why one attempt of an API request failed: the input of `RetryPolicy.decision`.
 public enum RequestFailure: Sendable, Hashable {

@@ -1,4 +1,3 @@
-import BatchModel
 import Foundation
 
 /// Parses the `Retry-After` header (RFC 9110 §10.2.3): delay seconds or an HTTP date.

@@ -1,4 +1,3 @@
-import BatchModel
 
 /// What to do after a failed attempt; the output of `RetryPolicy.decision`.
 public enum RetryDecision: Sendable, Hashable {

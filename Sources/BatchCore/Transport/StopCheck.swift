@@ -1,4 +1,3 @@
-import BatchModel
 import Synchronization
 
 /// Whether the run has decided to stop, as seen by the parts of the client that wait (the rate

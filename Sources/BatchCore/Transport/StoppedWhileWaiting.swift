@@ -1,4 +1,3 @@
-import BatchModel
 
 /// Thrown instead of waiting when the run has decided to stop: the request that would have
 /// waited (for the rate limiter's pause or a retry's back-off) was not sent.

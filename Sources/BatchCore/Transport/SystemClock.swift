@@ -1,4 +1,3 @@
-import BatchModel
 
 /// The real monotonic clock (`ContinuousClock`), used by the command-line tool.
 ///

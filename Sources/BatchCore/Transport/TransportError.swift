@@ -1,4 +1,3 @@
-import BatchModel
 
 /// A request that got no HTTP response, classified by whether it may have reached the server.
 public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible {

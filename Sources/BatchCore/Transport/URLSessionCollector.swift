@@ -1,5 +1,4 @@
 // Left out of the release build with URLSessionTransport (RESOURCE_BATCH_NO_URLSESSION).
-import BatchModel
 #if !RESOURCE_BATCH_NO_URLSESSION
 import Foundation
 import Synchronization

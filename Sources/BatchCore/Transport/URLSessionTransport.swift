@@ -2,7 +2,6 @@
 // FoundationNetworking links libcurl at load time, so a `--static-swift-stdlib` executable would
 // need libcurl's development files to link and would refuse to start without libcurl.so.4, even
 // for `validate`. The release loads libcurl with dlopen only (`LibCurl`) and says what is missing.
-import BatchModel
 #if !RESOURCE_BATCH_NO_URLSESSION
 import Foundation
 #if canImport(FoundationNetworking)

@@ -1,5 +1,4 @@
 import BatchModel
-import BatchInput
 
 /// Finds rows that repeat an e-mail or id of an earlier row in the same file.
 ///

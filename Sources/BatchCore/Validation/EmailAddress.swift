@@ -1,5 +1,3 @@
-import BatchModel
-import BatchInput
 
 /// A pragmatic, byte-level e-mail syntax check: what OnSched and mail servers accept in practice.
 public enum EmailAddress {

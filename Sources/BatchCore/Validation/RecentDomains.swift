@@ -1,5 +1,3 @@
-import BatchModel
-import BatchInput
 
 /// Numbers the calendar domains rows name (lowercased, as ``ValidatedRow/hostingCheck`` gives
 /// them), so that the pipeline keeps a row's domain as a small code instead of a `String`.

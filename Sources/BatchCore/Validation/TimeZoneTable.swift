@@ -1,5 +1,4 @@
 import BatchModel
-import BatchInput
 
 /// The time zones a resource's `timezoneId` may hold, and how a row's text maps onto them
 /// (cli.md, Validation): a Windows zone id the list has is sent as it is (in the list's spelling);

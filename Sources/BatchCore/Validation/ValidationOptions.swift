@@ -1,5 +1,4 @@
 import BatchModel
-import BatchInput
 
 /// Options of cli.md's Validation section that shape every row's checks.
 public struct ValidationOptions: Sendable {
