@@ -109,6 +109,26 @@ import Glibc
         #expect(tally(statuses(report)) == (invalidEvery == nil ? ["created": count] : ["created": count / 2, "invalid": count / 2]))
     }
 
+    /// The input rewritten while the import reads it (tonight's export landing mid-run): an error
+    /// naming the file, exit 3 as rows were sent, never "done" with old and new rows mixed.
+    @Test func anInputRewrittenWhileReadStopsTheRun() throws {
+        let emulator = try LoopbackEmulator()
+        defer { emulator.stop() }
+        let cli = try CLIRunner()
+        defer { cli.cleanUp() }
+        cli.useCredentials()
+        // More rows than the import reads ahead (10,000), sent slowly enough to rewrite the file meanwhile.
+        try cli.write("people.csv", Self.people(25_000, prefix: "rw-"))
+        let run = try cli.start(["import", "people.csv", "--rate", "40", "--hosting-check", "off", "--quiet"] + emulator.apiArguments)
+        defer { run.signal(SIGKILL) }
+        #expect(run.waitUntil { cli.lineCount("people.report.csv.journal") >= 4 }, "the import is sending")
+        try cli.write("people.csv", Self.people(25_000, prefix: "new-"))
+        let result = run.wait()
+        #expect(result.status == 3, "\(result)")
+        #expect(result.err.contains("people.csv changed while it was read"), "\(result)")
+        #expect(!result.err.contains("done"), "\(result)")
+    }
+
     /// Four nights of the same cron command on each night's file: wrong credentials, a normal
     /// night, a night killed mid-run, and a night on a new file that needs no manual step.
     @Test func theNightlyJobNeverWedges() throws {

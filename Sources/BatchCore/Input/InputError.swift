@@ -15,6 +15,8 @@ public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
     /// checked up front, i.e. standard input): `reason` is the error, `rowsSent` how many rows were
     /// created, updated or failed before it.
     case stoppedAfterSending(reason: String, rowsSent: Int)
+    /// The file changed while it was read (size, modification time, identity or content).
+    case changedWhileRead(path: String, change: String)
 
     public var description: String {
         switch self {
@@ -36,6 +38,8 @@ public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
             return "cannot tell the format of \(path) from its extension"
         case let .unsupported(message):
             return message
+        case let .changedWhileRead(path, change):
+            return "\(path) changed while it was read (\(change)): the rows read may mix two versions of the file"
         case let .stoppedAfterSending(reason, rowsSent):
             return "\(reason)\n  the import stopped there, but \(rowsSent) row\(rowsSent == 1 ? " was" : "s were") already sent "
                 + "(see the report); fix the input and import it again: resources already created are "

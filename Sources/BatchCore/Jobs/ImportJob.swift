@@ -4,6 +4,7 @@ import BatchWire
 import BatchJournal
 import BatchReport
 import BatchSync
+import BatchInput
 import Foundation
 
 /// `import`: the driver of ``ImportCore``. It reads and validates the input, reads the tenant,
@@ -86,7 +87,8 @@ public struct ImportJob: Sendable {
             let errors = ErrorsWriter(path: options.errorsPath, layout: input.errorsLayout)
             let pipeline = ValidationPipeline(source: input.source, options: validation, hosting: hosting)
             let files = RunFiles(report: report, errors: errors, journal: journal?.journal)
-            outcome = await drive(&core, pipeline: pipeline, input: input, files: files, progress: progress, started: started)
+            outcome = await drive(&core, pipeline: pipeline, input: input, journal: journal, files: files, progress: progress,
+                                  started: started)
             for (path, close) in [(report.path, { try report.close() }), (errors.path, { try errors.close() })] {
                 do { try close() } catch {
                     if outcome.stop == nil { outcome.stop = .output(path: path, reason: Self.describe(error)) }
@@ -114,7 +116,8 @@ public struct ImportJob: Sendable {
     }
 
     /// The event loop: runs the core's actions until it finishes.
-    private func drive(_ core: inout ImportCore, pipeline: ValidationPipeline, input: OpenedInput, files: RunFiles,
+    private func drive(_ core: inout ImportCore, pipeline: ValidationPipeline, input: OpenedInput, journal: JournalSession?,
+                       files: RunFiles,
                        progress: ProgressHandler?, started: ContinuousClock.Instant) async -> ImportOutcome {
         let (events, sink) = AsyncStream.makeStream(of: ImportEvent.self)
         stop.onStop { reason in
@@ -160,6 +163,11 @@ public struct ImportJob: Sendable {
                                 lastRowRead = batch.last?.row
                                 answer = .rowsRead(batch.map(Self.importRow))
                             } else {
+                                try input.checkUnchanged()
+                                if let expected = journal?.replay.header?.input, expected.isResumable,
+                                   !expected.sameContent(as: try InputFingerprint.compute(path: input.path)) {
+                                    throw InputError.changedWhileRead(path: input.path, change: "its content is not what the run began with")
+                                }
                                 answer = .inputEnded
                             }
                         } catch {

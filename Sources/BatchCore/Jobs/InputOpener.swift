@@ -9,9 +9,12 @@ public struct OpenedInput {
     private let options: InputOptions
     /// The file's size, for progress; `nil` for standard input.
     public let size: Int?
+    /// The file as it was before anything was read (nil for a stream).
+    public let snapshot: InputSnapshot?
 
     /// Opens `path` in the format `options` give or its extension names (CSV by default for `-`).
     public init(path: String, options: InputOptions) throws {
+        snapshot = InputSnapshot.take(path: path)
         self.path = path
         var format = options.format ?? InputFormat.fromExtension(path)
         if format == nil {
@@ -53,6 +56,12 @@ public struct OpenedInput {
               type == .typeRegular
         else { return }
         try csv.checkWholeFile(path: path, options: options)
+    }
+
+    /// The input changed since it was opened (an error: the rows read may mix two files).
+    public func checkUnchanged() throws {
+        guard let snapshot, let change = snapshot.change(to: InputSnapshot.take(path: path)) else { return }
+        throw InputError.changedWhileRead(path: path, change: change)
     }
 
     /// How the errors file repeats this input's layout.

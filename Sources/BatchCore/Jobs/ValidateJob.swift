@@ -72,6 +72,7 @@ public struct ValidateJob {
         }
         try report.close()
         try errors.close()
+        try input.checkUnchanged()
         progress?(JobProgress(rowsDone: summary.rows, counts: counts, bytesRead: input.size ?? 0, totalBytes: input.size,
                               elapsed: seconds(clock.now - started)))
         summary.reportPath = reportPath

@@ -49,7 +49,8 @@ public enum JournalEntry: Sendable, Equatable, Codable {
     }
 
     /// The journal line for this entry, without its newline: `"t"` first, then the fields in
-    /// sorted order, so journals read and diff the same every time (`Codable` leaves order open).
+    /// sorted order, so journals read and diff the same every time (`Codable` leaves order open),
+    /// then its checksum (``JournalLineSeal``).
     public func line() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -63,6 +64,6 @@ public enum JournalEntry: Sendable, Equatable, Codable {
         let fields = body.dropFirst()  // the body's fields and its closing brace
         if fields.first != UInt8(ascii: "}") { line.append(UInt8(ascii: ",")) }
         line.append(contentsOf: fields)
-        return line
+        return JournalLineSeal.seal(line)
     }
 }

@@ -3,7 +3,8 @@ import Foundation
 /// The first line of a journal: which input it belongs to, when and how the run started.
 public struct JournalHeader: Sendable, Equatable, Codable {
     /// The format version this code writes. A newer version is refused rather than misread.
-    public static let currentVersion = 1
+    /// Version 2: every line carries a checksum (``JournalLineSeal``); version 1 lines are read as before.
+    public static let currentVersion = 2
 
     /// Format version of the file (`currentVersion` when written by this code).
     public var version: Int

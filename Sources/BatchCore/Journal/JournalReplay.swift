@@ -77,11 +77,28 @@ public struct JournalReplay: Sendable {
         if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\t") }) {
             return
         }
+        let body: Data
+        let sealed: Bool
+        switch JournalLineSeal.check(line) {
+        case .intact(let b):
+            body = b
+            sealed = true
+        case .changed:
+            throw .corrupt(path: path, line: number, reason: "its checksum does not match: the line was changed after it was written")
+        case .unsealed:
+            body = line
+            sealed = false
+        }
         let entry: JournalEntry
         do {
-            entry = try JSONDecoder().decode(JournalEntry.self, from: line)
+            entry = try JSONDecoder().decode(JournalEntry.self, from: body)
         } catch {
             throw .corrupt(path: path, line: number, reason: "not a journal entry (\(JournalReplay.describe(error)))")
+        }
+        // Since version 2 every line carries its checksum: one without it was not written by us.
+        let version: Int? = if case .header(let h) = entry { h.version } else { header?.version }
+        if !sealed, let version, version >= 2 {
+            throw .corrupt(path: path, line: number, reason: "it has no checksum: the line was not written by resource-batch")
         }
         try apply(entry, line: number)
     }

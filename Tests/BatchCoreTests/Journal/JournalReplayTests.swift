@@ -18,11 +18,11 @@ private typealias S = JournalTestSupport
         let lines = text.split(separator: "\n")
         #expect(lines.count == 3)
         #expect(lines[0].contains(#""t":"header""#) && lines[0].contains(#""fingerprint":"00112233445566aa""#))
-        #expect(lines[0].contains(#""version":1"#) && lines[0].contains(#""chunkSize":100"#))
+        #expect(lines[0].contains(#""version":2"#) && lines[0].contains(#""chunkSize":100"#))
         #expect(lines[1].contains(#""t":"intent""#) && lines[1].contains(#""rows":[1,2]"#))
         #expect(lines[2].contains(#""t":"done""#) && lines[2].contains(#""status":"created""#))
         #expect(lines.allSatisfy { $0.hasPrefix(#"{"t":""#) })
-        #expect(lines[1] == #"{"t":"intent","chunk":"1","emails":["p1@example.com","p2@example.com"],"op":"create","rows":[1,2]}"#)
+        #expect(lines[1] == #"{"t":"intent","chunk":"1","emails":["p1@example.com","p2@example.com"],"op":"create","rows":[1,2],"sum":"f6934f6b0f8f60b2"}"#)
     }
 
     @Test func codableAndLineAgree() throws {
@@ -114,10 +114,28 @@ private typealias S = JournalTestSupport
         }
     }
 
+    @Test func aChangedLineIsFoundByItsChecksum() throws {
+        let text = String(decoding: try S.lines([.header(S.header()), S.intent([1, 2]), S.done([1])]), as: UTF8.self)
+        // Row 1's outcome turned into row 2's: a valid JSON line, but not the one that was written.
+        let tampered = text.replacingOccurrences(of: #""row":1,"status":"created""#, with: #""row":2,"status":"created""#)
+        #expect(tampered != text)
+        #expect(throws: JournalError.corrupt(path: "j", line: 3, reason: "its checksum does not match: the line was changed after it was written")) {
+            try JournalReplay.replay(Data(tampered.utf8), path: "j")
+        }
+        // A line without a checksum in a version-2 journal was not written by the tool either.
+        let unsealed = text.split(separator: "\n").prefix(2).joined(separator: "\n") + "\n"
+            + #"{"t":"done","rows":[{"row":2,"status":"created","id":"x"}]}"# + "\n"
+        #expect(throws: JournalError.self) { try JournalReplay.replay(Data(unsealed.utf8), path: "j") }
+        // Version 1 journals, written before lines were sealed, still read.
+        let old = #"{"t":"header","version":1,"created":"2026-01-01T00:00:00Z","input":{"path":"a.csv","size":1,"fingerprint":"ab"},"options":{"chunkSize":100,"matchBy":"email"}}"#
+            + "\n" + #"{"t":"done","rows":[{"row":1,"status":"created","id":"x"}]}"# + "\n"
+        #expect(try JournalReplay.replay(Data(old.utf8), path: "j").finished.keys.sorted() == [1])
+    }
+
     @Test func aNewerVersionIsRefused() throws {
         var header = S.header()
-        header.version = 2
-        #expect(throws: JournalError.unsupportedVersion(path: "j", version: 2)) {
+        header.version = 3
+        #expect(throws: JournalError.unsupportedVersion(path: "j", version: 3)) {
             try JournalReplay.replay(try S.lines([.header(header)]), path: "j")
         }
     }
