@@ -71,12 +71,14 @@ public struct ImportJob: Sendable {
         var core = ImportCore(ImportCore.Configuration(
             chunkSize: options.chunkSize, concurrency: options.concurrency, dryRun: options.dryRun,
             matchByEmail: options.matchBy == .email, readTenant: client != nil && options.matchBy == .email,
-            finished: replay?.finished ?? [:], uncertainCreates: Set(replay?.uncertainCreates.map(\.row) ?? [])))
+            finished: replay?.finished ?? [:], uncertainCreates: Set(replay?.uncertainCreates.map(\.row) ?? []),
+            sendUnchanged: options.sendUnchanged))
 
         var outcome: ImportOutcome
         var errorsPath: String?
         do {
-            let report = try ReportWriter(path: options.reportPath, format: options.reportFormat, excel: options.excel)
+            let report = try ReportWriter(path: options.reportPath, format: options.reportFormat, excel: options.excel,
+                                          changesColumn: true)
             let errors = ErrorsWriter(path: options.errorsPath, layout: input.errorsLayout)
             let pipeline = ValidationPipeline(source: input.source, options: validation, hosting: hosting)
             let files = RunFiles(report: report, errors: errors, journal: journal?.journal)

@@ -6,6 +6,8 @@ public struct ImportOptions: Sendable {
     public var concurrency = 4
     public var matchBy = MatchBy.email
     public var dryRun = false
+    /// Send matched rows even when every given field already equals the resource's.
+    public var sendUnchanged = false
     /// `nil` for no journal (dry runs).
     public var journalPath: String?
     public var resume = false

@@ -34,11 +34,13 @@ public struct ImportCore: Sendable {
         public var finished: [Int: JournalRowOutcome]
         /// Rows whose create an earlier run may have made: looked up before anything is sent.
         public var uncertainCreates: Set<Int>
+        /// Send every matched row, even when all its given fields equal the resource's.
+        public var sendUnchanged: Bool
 
         public init(
             chunkSize: Int = 100, concurrency: Int = 4, dryRun: Bool = false, matchByEmail: Bool = true,
             readTenant: Bool = true, maxAmbiguousRounds: Int = 5, backlogLimit: Int? = nil,
-            finished: [Int: JournalRowOutcome] = [:], uncertainCreates: Set<Int> = []
+            finished: [Int: JournalRowOutcome] = [:], uncertainCreates: Set<Int> = [], sendUnchanged: Bool = false
         ) {
             self.chunkSize = chunkSize
             self.concurrency = max(1, concurrency)
@@ -49,6 +51,7 @@ public struct ImportCore: Sendable {
             self.backlogLimit = backlogLimit ?? max(10_000, 20 * chunkSize * max(1, concurrency))
             self.finished = finished
             self.uncertainCreates = uncertainCreates
+            self.sendUnchanged = sendUnchanged
         }
     }
 
@@ -179,7 +182,7 @@ public struct ImportCore: Sendable {
 
     private mutating func take(_ row: ImportRow, _ actions: inout [ImportAction]) {
         var row = row
-        guard case let .candidate(id, emailKey, payload, returnURLs) = row.disposition else {
+        guard case .candidate(let id, let emailKey, var payload, let returnURLs) = row.disposition else {
             row.report.status = row.disposition == .invalid ? .invalid : .skipped
             finish(row, &actions)
             return
@@ -207,6 +210,18 @@ public struct ImportCore: Sendable {
             }
         } else {
             operation = .create
+        }
+        if case let .update(id) = operation, let current = index.resource(id: id) {
+            // Matched: compare with what the tenant holds, and send only a real change.
+            let diff = ResourceDiff.compare(payload, with: current)
+            row.report.changes = diff.summary
+            if diff.isEmpty && !configuration.sendUnchanged {
+                row.report.status = .unchanged
+                row.report.describe(current)
+                finish(row, &actions)
+                return
+            }
+            if !configuration.sendUnchanged { payload = diff.payload }
         }
         if configuration.dryRun {
             row.report.status = operation == .create ? .wouldCreate : .wouldUpdate

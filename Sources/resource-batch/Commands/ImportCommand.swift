@@ -9,6 +9,7 @@ enum ImportCommand {
         options: CommonOptions.input + CommonOptions.validation + APIOptions.location + [
             .value("match-by", "email|none", "match rows without an id to existing resources by e-mail (default email)"),
             .value("chunk-size", "N", "resources per bulk call, 1-100 (default 100)"),
+            .flag("send-unchanged", "send every matched row, even one whose given fields all equal the resource's"),
         ] + APIOptions.requests + [
             .flag("dry-run", "validate and match, but change nothing; statuses become would-create / would-update"),
             .value("journal", "PATH", "the crash journal (default: the report path + .journal)"),
@@ -31,6 +32,7 @@ enum ImportCommand {
         options.concurrency = try args.integer("concurrency", in: 1...64) ?? 4
         options.matchBy = ImportOptions.MatchBy(rawValue: try args.choice("match-by", ["email", "none"]) ?? "email")!
         options.dryRun = args.flag("dry-run")
+        options.sendUnchanged = args.flag("send-unchanged")
         options.resume = args.flag("resume")
         options.reportFormat = settings.format
         options.excel = settings.excel

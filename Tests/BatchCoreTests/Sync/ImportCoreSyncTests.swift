@@ -1,0 +1,112 @@
+import Testing
+@testable import BatchCore
+
+private typealias H = ImportCoreHarness
+
+/// A row that gives `payload` (its e-mail the match key).
+private func row(_ n: Int, _ payload: ResourcePayload, id: String? = nil) -> ImportRow {
+    ImportRow(
+        report: ReportRow(row: n, line: n + 1, status: .valid, id: id, name: payload.name, email: payload.email),
+        raw: Array("row \(n)".utf8),
+        disposition: .candidate(id: id, emailKey: payload.email.map(EmailAddress.key), payload: payload, returnURLs: ReturnURLs()))
+}
+
+private func resource(_ id: String, name: String, email: String, google: String? = nil) -> Resource {
+    var r = Resource(id: id, name: name, email: email)
+    r.googleCalendarId = google
+    r.googleCalendarAuthorized = google == nil ? nil : true
+    return r
+}
+
+/// A core whose tenant holds `tenant`, fed `rows`, then the end of the input.
+private func synced(_ tenant: [Resource], _ rows: [ImportRow], configure: (inout ImportCore.Configuration) -> Void = { _ in })
+    -> ImportCoreHarness
+{
+    var configuration = ImportCore.Configuration()
+    configure(&configuration)
+    var h = ImportCoreHarness(configuration)
+    _ = h.takeTenantLoad()
+    var index = TenantIndex()
+    for r in tenant { index.add(r) }
+    h.send(.tenantRead(index))
+    _ = h.takeRead()
+    h.send(.rowsRead(rows))
+    if h.takeRead() { h.send(.inputEnded) }
+    return h
+}
+
+private func google(_ name: String, _ email: String, _ calendar: String) -> ResourcePayload {
+    ResourcePayload(name: name, email: email, options: ResourceOptions(googleCalendarId: calendar))
+}
+
+@Suite struct ImportCoreSyncTests {
+    @Test func rowsEqualToTheirResourcesAreUnchangedAndNothingIsSent() {
+        let tenant = [resource("r1", name: "Ana", email: "ana@example.com", google: "ana@example.com"),
+                      resource("r2", name: "Bo", email: "bo@example.com")]
+        // The e-mail and calendar differ only in case: still the same.
+        var h = synced(tenant, [row(1, google("Ana", "ANA@example.com", "Ana@Example.com")),
+                                row(2, ResourcePayload(name: "Bo", email: "bo@example.com"))])
+        #expect(h.nextSend() == nil)
+        #expect(h.reported.map(\.status) == [.unchanged, .unchanged])
+        #expect(h.reported.map(\.id) == ["r1", "r2"])
+        #expect(h.reported[0].authorized == true && h.reported[0].provider == .google)
+        #expect(h.outcome == ImportOutcome(counts: [.unchanged: 2], sentWrites: false))
+    }
+
+    @Test func changedRowsAreSentWithTheirChangesNamedAndNoUnchangedCalendarId() {
+        let tenant = [resource("r1", name: "Ana", email: "ana@example.com", google: "ana@example.com"),
+                      resource("r2", name: "Bo", email: "bo@example.com", google: "bo@example.com"),
+                      resource("r3", name: "Cy", email: "cy@example.com")]
+        var h = synced(tenant, [row(1, google("Ana Li", "ana@example.com", "ana@example.com")),
+                                row(2, google("Bo", "bo@example.com", "bo2@example.com")),
+                                row(3, ResourcePayload(name: "Cy", email: "cy@example.com"))])
+        let sent = h.nextSend()!
+        #expect(h.nextSend() == nil)
+        #expect(sent.chunk.kind == .update)
+        #expect(sent.chunk.rows.map(\.row) == [1, 2])
+        // Row 1's calendar id is the resource's: it is not sent again. Row 2's changed: it is.
+        #expect(sent.chunk.rows[0].payload.options?.googleCalendarId == nil)
+        #expect(sent.chunk.rows[0].payload.name == "Ana Li")
+        #expect(sent.chunk.rows[1].payload.options?.googleCalendarId == "bo2@example.com")
+        h.answerAll(sent)
+        #expect(h.reported.map(\.status) == [.updated, .updated, .unchanged])
+        #expect(h.reported.map(\.changes) == ["name", "googleCalendarId", ""])
+        #expect(h.outcome == ImportOutcome(counts: [.updated: 2, .unchanged: 1], sentWrites: true))
+    }
+
+    @Test func sendUnchangedSendsEveryMatchedRowWholly() {
+        let tenant = [resource("r1", name: "Ana", email: "ana@example.com", google: "ana@example.com")]
+        var h = synced(tenant, [row(1, google("Ana", "ana@example.com", "ana@example.com"))]) { $0.sendUnchanged = true }
+        let sent = h.nextSend()!
+        #expect(sent.chunk.rows[0].payload.options?.googleCalendarId == "ana@example.com")
+        h.answerAll(sent)
+        #expect(h.reported.map(\.status) == [.updated])
+    }
+
+    @Test func aDryRunShowsUnchangedAndWouldUpdateWithItsChanges() {
+        let tenant = [resource("r1", name: "Ana", email: "ana@example.com"), resource("r2", name: "Bo", email: "bo@example.com")]
+        var h = synced(tenant, [row(1, ResourcePayload(name: "Ana", email: "ana@example.com")),
+                                row(2, ResourcePayload(name: "Bob", email: "bo@example.com", description: "ops")),
+                                row(3, ResourcePayload(name: "Cy", email: "cy@example.com"))]) { $0.dryRun = true }
+        #expect(h.nextSend() == nil)
+        #expect(h.reported.map(\.status) == [.unchanged, .wouldUpdate, .wouldCreate])
+        #expect(h.reported[1].changes == "name; description")
+        #expect(h.outcome == ImportOutcome(counts: [.unchanged: 1, .wouldUpdate: 1, .wouldCreate: 1], sentWrites: false))
+    }
+
+    @Test func aRowWithAnIdIsComparedWithThatResource() {
+        let tenant = [resource("r1", name: "Ana", email: "ana@example.com")]
+        var h = synced(tenant, [row(1, ResourcePayload(name: "Ana", email: "ana@example.com"), id: "r1")])
+        #expect(h.nextSend() == nil)
+        #expect(h.reported.map(\.status) == [.unchanged])
+    }
+
+    @Test func aFailedUpdateNamesNoChanges() {
+        let tenant = [resource("r1", name: "Ana", email: "ana@example.com")]
+        var h = synced(tenant, [row(1, ResourcePayload(name: "Ana Li", email: "ana@example.com"))])
+        let sent = h.nextSend()!
+        h.send(.sendFailed(ticket: sent.ticket, .refused("resources[0].Name: too long")))
+        #expect(h.reported.map(\.status) == [.failed])
+        #expect(h.reported[0].changes == nil)
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+
+/// The nightly sync (cli.md, "Sync: what a nightly run changes"), run as the built binary against
+/// an emulator on loopback: only real changes are sent.
+@Suite struct SyncTests {
+    /// `count` people with a Google calendar each, `name,email,googleCalendarId`.
+    static func people(_ count: Int, renamed: Set<Int> = []) -> String {
+        var text = "name,email,googleCalendarId\n"
+        for n in 1...count {
+            text += "Person \(n)\(renamed.contains(n) ? " Jr" : ""),p\(n)@example.com,p\(n)@gmail.com\n"
+        }
+        return text
+    }
+
+    @Test func anUnchangedNightSendsNoWriteAndReportsEveryRowUnchanged() throws {
+        let emulator = try LoopbackEmulator()
+        defer { emulator.stop() }
+        let cli = try CLIRunner()
+        defer { cli.cleanUp() }
+        cli.useCredentials()
+        try cli.write("people.csv", Self.people(12))
+        let first = try cli.run(["import", "people.csv", "--rate", "100"] + emulator.apiArguments + returnOptions)
+        #expect(first.status == 0, "\(first)")
+        #expect(tally(statuses(try cli.table("people.report.csv"))) == ["created": 12])
+        let before = try emulator.stats()
+
+        let night = try cli.run(["import", "people.csv", "--rate", "100", "--summary-json", "s.json"] + emulator.apiArguments + returnOptions)
+        #expect(night.status == 0, "\(night)")
+        let report = try cli.table("people.report.csv")
+        expectCompleteReport(report, rows: 12)
+        #expect(report.header == importReportColumns)
+        #expect(statuses(report) == Array(repeating: "unchanged", count: 12), "\(report.rows)")
+        #expect(report.rows.allSatisfy { !($0[3]).isEmpty }, "unchanged rows name their resource")
+        #expect(report.cell(0, "calendarId") == "p1@gmail.com")
+        let after = try emulator.stats()
+        for key in ["creates", "updates", "bulkCreateCalls", "bulkUpdateCalls"] {
+            #expect(after[key] == before[key], "no write request: \(key) \(before[key] ?? -1) → \(after[key] ?? -1)")
+        }
+        let summary = try summaryJSON(cli, "s.json")
+        #expect((summary["counts"] as? [String: Any])?["unchanged"] as? Int == 12, "\(summary)")
+    }
+
+    @Test func threeChangedRowsGoInOneBulkCallNamingTheirChanges() throws {
+        let emulator = try LoopbackEmulator()
+        defer { emulator.stop() }
+        let cli = try CLIRunner()
+        defer { cli.cleanUp() }
+        cli.useCredentials()
+        try cli.write("people.csv", Self.people(20))
+        let first = try cli.run(["import", "people.csv", "--rate", "100"] + emulator.apiArguments + returnOptions)
+        #expect(first.status == 0, "\(first)")
+        let before = try emulator.stats()
+
+        // Three renamed; row 9 also moves to another Google calendar.
+        var lines = Self.people(20, renamed: [4, 9, 17]).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines[9] = "Person 9 Jr,p9@example.com,p9.new@gmail.com"
+        try cli.write("people.csv", lines.joined(separator: "\n"))
+        let night = try cli.run(["import", "people.csv", "--rate", "100"] + emulator.apiArguments + returnOptions)
+        #expect(night.status == 0, "\(night)")
+        let report = try cli.table("people.report.csv")
+        expectCompleteReport(report, rows: 20)
+        let changed = report.rows.indices.filter { report.rows[$0][2] == "updated" }
+        #expect(changed == [3, 8, 16], "\(report.rows)")
+        #expect(tally(statuses(report)) == ["updated": 3, "unchanged": 17])
+        #expect(report.cell(3, "changes") == "name")
+        #expect(report.cell(8, "changes") == "name; googleCalendarId")
+        #expect(report.cell(0, "changes") == "")
+        let after = try emulator.stats()
+        #expect((after["bulkUpdateCalls"] ?? 0) - (before["bulkUpdateCalls"] ?? 0) == 1, "one bulk call")
+        #expect((after["updates"] ?? 0) - (before["updates"] ?? 0) == 3, "holding exactly the three rows")
+        #expect(after["bulkCreateCalls"] == before["bulkCreateCalls"])
+        let held = try emulator.resources().first { ($0["email"] as? String) == "p9@example.com" }
+        #expect(held?["googleCalendarId"] as? String == "p9.new@gmail.com")
+        #expect(held?["name"] as? String == "Person 9 Jr")
+    }
+
+    @Test func sendUnchangedSendsEveryMatchedRow() throws {
+        let emulator = try LoopbackEmulator()
+        defer { emulator.stop() }
+        let cli = try CLIRunner()
+        defer { cli.cleanUp() }
+        cli.useCredentials()
+        try cli.write("people.csv", Self.people(5))
+        _ = try cli.run(["import", "people.csv", "--rate", "100"] + emulator.apiArguments + returnOptions)
+        let before = try emulator.stats()
+        let night = try cli.run(["import", "people.csv", "--rate", "100", "--send-unchanged"] + emulator.apiArguments + returnOptions)
+        #expect(night.status == 0, "\(night)")
+        #expect(statuses(try cli.table("people.report.csv")) == Array(repeating: "updated", count: 5))
+        #expect((try emulator.stats()["updates"] ?? 0) - (before["updates"] ?? 0) == 5)
+    }
+}
