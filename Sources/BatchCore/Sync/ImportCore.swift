@@ -211,7 +211,8 @@ public struct ImportCore: Sendable {
         } else {
             operation = .create
         }
-        if case let .update(id) = operation, let current = index.resource(id: id) {
+        let uncertain = configuration.uncertainCreates.contains(row.row)
+        if !uncertain, case let .update(id) = operation, let current = index.resource(id: id) {
             // Matched: compare with what the tenant holds, and send only a real change.
             let diff = ResourceDiff.compare(payload, with: current)
             row.report.changes = diff.summary
@@ -230,7 +231,7 @@ public struct ImportCore: Sendable {
             return
         }
         waiting[row.row] = row
-        if configuration.uncertainCreates.contains(row.row) {
+        if uncertain {
             // An earlier run may have created it (the tenant may already show it): look it up first.
             operation = .create
             let planned = PlannedRow(row: row.row, line: row.report.line, operation: operation,
