@@ -89,4 +89,28 @@ import Testing
         #expect(statuses(try cli.table("people.report.csv")) == Array(repeating: "updated", count: 5))
         #expect((try emulator.stats()["updates"] ?? 0) - (before["updates"] ?? 0) == 5)
     }
+
+    @Test func aRowRepeatingAnInvalidRowsKeyIsSkippedAndNeverLandsOnAnotherPerson() throws {
+        let emulator = try LoopbackEmulator()
+        defer { emulator.stop() }
+        let cli = try CLIRunner()
+        defer { cli.cleanUp() }
+        cli.useCredentials()
+        // Alice's row is invalid (no name); Kenji's has her e-mail by mistake.
+        try cli.write("people.csv", "name,email\n,alice@example.com\nKenji,ALICE@example.com\nBo,bo@example.com\n")
+        let night1 = try cli.run(["import", "people.csv", "--rate", "100"] + emulator.apiArguments)
+        #expect(night1.status == 1, "\(night1)")
+        let report1 = try cli.table("people.report.csv")
+        #expect(statuses(report1) == ["invalid", "skipped", "created"], "\(report1.rows)")
+        #expect(report1.cell(1, "message")?.contains("row 1") == true, "\(report1.rows[1])")
+        #expect(emails(of: try emulator.resources()) == ["bo@example.com"], "Kenji's row created nothing")
+
+        // Alice's row fixed the next night: she is created, as herself.
+        try cli.write("people.csv", "name,email\nAlice,alice@example.com\nKenji,ALICE@example.com\nBo,bo@example.com\n")
+        let night2 = try cli.run(["import", "people.csv", "--rate", "100"] + emulator.apiArguments)
+        #expect(night2.status == 0, "\(night2)")
+        #expect(statuses(try cli.table("people.report.csv")) == ["created", "skipped", "unchanged"])
+        let alice = try emulator.resources().filter { ($0["email"] as? String)?.lowercased() == "alice@example.com" }
+        #expect(alice.count == 1 && alice.first?["name"] as? String == "Alice", "\(alice)")
+    }
 }
