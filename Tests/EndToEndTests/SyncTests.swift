@@ -113,4 +113,74 @@ import Testing
         let alice = try emulator.resources().filter { ($0["email"] as? String)?.lowercased() == "alice@example.com" }
         #expect(alice.count == 1 && alice.first?["name"] as? String == "Alice", "\(alice)")
     }
+
+    static func seedThree(_ emulator: LoopbackEmulator) throws {
+        try emulator.seed([
+            ["name": "Ana", "email": "ana@example.com", "description": "temp contract", "customFields": ["field3": "E-1"]],
+            ["name": "Bo", "email": "bo@example.com", "googleCalendarId": "bo@gmail.com", "calendarAvailability": 1],
+            ["name": "Cy", "email": "cy@example.com", "address": ["city": "Oslo"]],
+        ])
+    }
+
+    static func held(_ emulator: LoopbackEmulator, _ email: String) throws -> [String: Any] {
+        try emulator.resources().first { ($0["email"] as? String) == email } ?? [:]
+    }
+
+    @Test func clearInCSVAndTheSwitchFromGoogleToOutlook() throws {
+        let emulator = try LoopbackEmulator()
+        defer { emulator.stop() }
+        try Self.seedThree(emulator)
+        let cli = try CLIRunner()
+        defer { cli.cleanUp() }
+        cli.useCredentials()
+        try cli.write("people.csv", """
+            name,email,description,customField3,outlookCalendarId
+            Ana,ana@example.com,#Clear,#clear,
+            Bo,bo@example.com,,,bo@outlook.com
+            Cy,cy@example.com,,,
+
+            """)
+        let run = try cli.run(["import", "people.csv", "--rate", "100"] + emulator.apiArguments + returnOptions)
+        #expect(run.status == 0, "\(run)")
+        let report = try cli.table("people.report.csv")
+        #expect(statuses(report) == ["updated", "updated", "unchanged"], "\(report.rows)")
+        #expect(report.cell(0, "changes") == "description; customField3")
+        #expect(report.cell(1, "changes") == "googleCalendarId; outlookCalendarId; calendarAvailability")
+        #expect(report.cell(1, "provider") == "outlook")
+        #expect(report.cell(1, "authUrl")?.hasPrefix("https://login.microsoftonline.com/") == true, "\(report.rows[1])")
+
+        let ana = try Self.held(emulator, "ana@example.com")
+        #expect(((ana["description"] as? String) ?? "").isEmpty, "\(ana)")
+        #expect((((ana["customFields"] as? [String: Any])?["field3"] as? String) ?? "").isEmpty, "\(ana)")
+        let bo = try Self.held(emulator, "bo@example.com")
+        #expect(((bo["googleCalendarId"] as? String) ?? "").isEmpty, "the Google id is gone: \(bo)")
+        #expect(bo["outlookCalendarId"] as? String == "bo@outlook.com")
+        #expect(bo["calendarAvailability"] as? Int == 2)
+
+        // The same file again: the fields are already clear, Bo is already on Outlook.
+        let again = try cli.run(["import", "people.csv", "--rate", "100"] + emulator.apiArguments + returnOptions)
+        #expect(again.status == 0, "\(again)")
+        #expect(statuses(try cli.table("people.report.csv")) == ["unchanged", "unchanged", "unchanged"])
+    }
+
+    @Test func nullInJSONLinesClearsTheField() throws {
+        let emulator = try LoopbackEmulator()
+        defer { emulator.stop() }
+        try Self.seedThree(emulator)
+        let cli = try CLIRunner()
+        defer { cli.cleanUp() }
+        cli.useCredentials()
+        try cli.write("people.jsonl", #"{"name":"Cy","email":"cy@example.com","address":{"city":null}}"# + "\n"
+            + #"{"name":"Ana","email":"ana@example.com","customFields":{"field3":null},"description":"temp contract"}"# + "\n")
+        let run = try cli.run(["import", "people.jsonl", "--rate", "100"] + emulator.apiArguments)
+        #expect(run.status == 0, "\(run)")
+        let report = try cli.table("people.report.csv")
+        #expect(statuses(report) == ["updated", "updated"], "\(report.rows)")
+        #expect(report.cell(0, "changes") == "city")
+        #expect(report.cell(1, "changes") == "customField3")
+        let cy = try Self.held(emulator, "cy@example.com")
+        #expect((((cy["address"] as? [String: Any])?["city"] as? String) ?? "").isEmpty, "\(cy)")
+        let ana = try Self.held(emulator, "ana@example.com")
+        #expect(ana["description"] as? String == "temp contract")
+    }
 }

@@ -24,6 +24,7 @@ public struct ResourceDiff: Sendable, Equatable {
 
     /// Compares `payload` (a row's body) with `resource` (as the tenant's list gave it).
     public static func compare(_ payload: ResourcePayload, with resource: Resource) -> ResourceDiff {
+        let payload = switchingProvider(payload, from: resource)
         var fields: [String] = []
         func text(_ name: String, _ given: String?, _ current: String?, ignoringCase: Bool = false) {
             guard let given else { return }
@@ -83,5 +84,27 @@ public struct ResourceDiff: Sendable, Equatable {
             update.options = o.isEmpty ? nil : o
         }
         return ResourceDiff(fields: fields, payload: update)
+    }
+
+    /// A resource has one external calendar: a row giving an Outlook id to a resource with a
+    /// Google one (or the reverse) clears the other id in the same update. `calendarAvailability`
+    /// follows the row, or becomes the new provider's value when the row gives none and the old
+    /// value pointed at the old provider.
+    static func switchingProvider(_ payload: ResourcePayload, from resource: Resource) -> ResourcePayload {
+        guard var o = payload.options else { return payload }
+        let hadGoogle = !(resource.googleCalendarId ?? "").isEmpty
+        let hadOutlook = !(resource.outlookCalendarId ?? "").isEmpty
+        let givesGoogle = !(o.googleCalendarId ?? "").isEmpty
+        let givesOutlook = !(o.outlookCalendarId ?? "").isEmpty
+        if givesOutlook && hadGoogle && o.googleCalendarId == nil {
+            o.googleCalendarId = ""
+            if o.calendarAvailability == nil && resource.calendarAvailability == 1 { o.calendarAvailability = 2 }
+        } else if givesGoogle && hadOutlook && o.outlookCalendarId == nil {
+            o.outlookCalendarId = ""
+            if o.calendarAvailability == nil && resource.calendarAvailability == 2 { o.calendarAvailability = 1 }
+        }
+        var switched = payload
+        switched.options = o
+        return switched
     }
 }

@@ -109,4 +109,32 @@ private func google(_ name: String, _ email: String, _ calendar: String) -> Reso
         #expect(h.reported.map(\.status) == [.failed])
         #expect(h.reported[0].changes == nil)
     }
+
+    @Test func aProviderSwitchIsOneUpdateClearingTheOldCalendar() {
+        var ana = resource("r1", name: "Ana", email: "ana@example.com", google: "ana@gmail.com")
+        ana.calendarAvailability = 1
+        let switched = ResourcePayload(name: "Ana", email: "ana@example.com", options: ResourceOptions(outlookCalendarId: "ana@outlook.com"))
+        var h = synced([ana], [row(1, switched)])
+        let sent = h.nextSend()!
+        #expect(h.nextSend() == nil)
+        #expect(sent.chunk.rows.map(\.row) == [1])
+        #expect(sent.chunk.rows[0].payload.options == ResourceOptions(googleCalendarId: "", outlookCalendarId: "ana@outlook.com", calendarAvailability: 2))
+        h.answerAll(sent)
+        #expect(h.reported.map(\.status) == [.updated])
+        #expect(h.reported[0].changes == "googleCalendarId; outlookCalendarId; calendarAvailability")
+    }
+
+    @Test func clearingAFieldTheResourceHasIsAChangeAndOneItLacksIsNot() {
+        var bo = resource("r2", name: "Bo", email: "bo@example.com")
+        bo.description = "temp"
+        let tenant = [resource("r1", name: "Ana", email: "ana@example.com"), bo]
+        var h = synced(tenant, [row(1, ResourcePayload(name: "Ana", email: "ana@example.com", description: "")),
+                                row(2, ResourcePayload(name: "Bo", email: "bo@example.com", description: ""))])
+        let sent = h.nextSend()!
+        #expect(sent.chunk.rows.map(\.row) == [2])
+        #expect(sent.chunk.rows[0].payload.description == "")
+        h.answerAll(sent)
+        #expect(h.reported.map(\.status) == [.unchanged, .updated])
+        #expect(h.reported[1].changes == "description")
+    }
 }
