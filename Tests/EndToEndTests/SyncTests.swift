@@ -183,4 +183,29 @@ import Testing
         let ana = try Self.held(emulator, "ana@example.com")
         #expect(ana["description"] as? String == "temp contract")
     }
+
+    @Test func anEmailChangeUnderAStableKeyUpdatesTheSameResource() throws {
+        let emulator = try LoopbackEmulator()
+        defer { emulator.stop() }
+        let seeded = try emulator.seed([
+            ["name": "Ana", "email": "ana@old.example", "customFields": ["field3": "E-1"]],
+            ["name": "Room 1", "email": "room1@example.com"],
+        ])
+        let cli = try CLIRunner()
+        defer { cli.cleanUp() }
+        cli.useCredentials()
+        try cli.write("people.csv", "name,email,customField3\nAna,ana@new.example,E-1\nBo,bo@example.com,E-2\n")
+        let run = try cli.run(["import", "people.csv", "--rate", "100", "--match-by", "customField3"] + emulator.apiArguments)
+        #expect(run.status == 0, "\(run)")
+        let report = try cli.table("people.report.csv")
+        #expect(statuses(report) == ["updated", "created"], "\(report.rows)")
+        #expect(report.cell(0, "id") == seeded[0]["id"] as? String)
+        #expect(report.cell(0, "changes") == "email")
+        let all = try emulator.resources()
+        #expect(all.count == 3, "Ana updated, not created again: \(emails(of: all))")
+        #expect(Set(emails(of: all)) == ["ana@new.example", "room1@example.com", "bo@example.com"])
+
+        let bad = try cli.run(["import", "people.csv", "--match-by", "customField11"] + emulator.apiArguments)
+        #expect(bad.status == 2, "\(bad)")
+    }
 }

@@ -70,9 +70,9 @@ public struct ImportJob: Sendable {
         let replay = journal?.replay
         var core = ImportCore(ImportCore.Configuration(
             chunkSize: options.chunkSize, concurrency: options.concurrency, dryRun: options.dryRun,
-            matchByEmail: options.matchBy == .email, readTenant: client != nil && options.matchBy == .email,
+            matchByEmail: options.matchBy == .email, readTenant: client != nil && options.matchBy != .none,
             finished: replay?.finished ?? [:], uncertainCreates: Set(replay?.uncertainCreates.map(\.row) ?? []),
-            sendUnchanged: options.sendUnchanged))
+            sendUnchanged: options.sendUnchanged, matchField: options.matchBy.customField))
 
         var outcome: ImportOutcome
         var errorsPath: String?
@@ -154,7 +154,8 @@ public struct ImportJob: Sendable {
                         do {
                             if let batch = try await pipeline.nextBatch() {
                                 lastRowRead = batch.last?.row
-                                answer = .rowsRead(batch.map(Self.importRow))
+                                let field = options.matchBy.customField.map { ResourceValidator.customFields[$0 - 1] }
+                                answer = .rowsRead(batch.map { Self.importRow($0, keyField: field) })
                             } else {
                                 answer = .inputEnded
                             }
@@ -230,16 +231,18 @@ public struct ImportJob: Sendable {
     // MARK: - Workers
 
     /// A validated row as the core takes it.
-    static func importRow(_ row: ValidatedRow) -> ImportRow {
+    /// `keyField`: the match field (`customFieldN`), whose value every row carries as its key.
+    static func importRow(_ row: ValidatedRow, keyField: ResourceField? = nil) -> ImportRow {
+        let key = keyField.flatMap { row.record.input[$0] }
         if row.issues.hasErrors {
-            return ImportRow(report: ReportRow(row, status: .invalid), raw: row.record.raw, disposition: .invalid)
+            return ImportRow(report: ReportRow(row, status: .invalid), raw: row.record.raw, disposition: .invalid, key: key)
         }
         if row.duplicateOf != nil {
-            return ImportRow(report: ReportRow(row, status: .skipped), raw: row.record.raw, disposition: .skipped)
+            return ImportRow(report: ReportRow(row, status: .skipped), raw: row.record.raw, disposition: .skipped, key: key)
         }
         return ImportRow(report: ReportRow(row, status: .valid), raw: row.record.raw,
                          disposition: .candidate(id: row.id, emailKey: row.emailKey, payload: row.payload,
-                                                 returnURLs: row.returnURLs))
+                                                 returnURLs: row.returnURLs), key: key)
     }
 
     /// One bulk call, and the links of the resources that came back without one.

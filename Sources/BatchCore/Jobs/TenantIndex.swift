@@ -22,6 +22,9 @@ public struct TenantIndex: Sendable {
     /// The listed resource with this id, if the listing had it.
     public func resource(id: String) -> Resource? { resources[id] }
 
+    /// Every listed resource (in no particular order).
+    public var all: Dictionary<String, Resource>.Values { resources.values }
+
     /// How many resources the listing held.
     public var count: Int { resources.count }
 

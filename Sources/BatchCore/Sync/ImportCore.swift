@@ -24,6 +24,9 @@ public struct ImportCore: Sendable {
         public var dryRun: Bool
         /// Match rows without an id to the tenant's resources by e-mail.
         public var matchByEmail: Bool
+        /// Match rows without an id by `customFields.fieldN` instead (the stable key): N, 1…10.
+        /// Each row's ``ImportRow/key`` holds its value; two rows with one key are a conflict.
+        public var matchField: Int?
         /// Whether the tenant must be read before rows are decided.
         public var readTenant: Bool
         /// How often one create may lose its answer before the run stops.
@@ -40,8 +43,10 @@ public struct ImportCore: Sendable {
         public init(
             chunkSize: Int = 100, concurrency: Int = 4, dryRun: Bool = false, matchByEmail: Bool = true,
             readTenant: Bool = true, maxAmbiguousRounds: Int = 5, backlogLimit: Int? = nil,
-            finished: [Int: JournalRowOutcome] = [:], uncertainCreates: Set<Int> = [], sendUnchanged: Bool = false
+            finished: [Int: JournalRowOutcome] = [:], uncertainCreates: Set<Int> = [], sendUnchanged: Bool = false,
+            matchField: Int? = nil
         ) {
+            self.matchField = matchField
             self.chunkSize = chunkSize
             self.concurrency = max(1, concurrency)
             self.dryRun = dryRun
@@ -79,6 +84,10 @@ public struct ImportCore: Sendable {
 
     public let configuration: Configuration
     private var index = TenantIndex()
+    /// With ``Configuration/matchField``: the key's value → ids of the tenant's resources holding it.
+    private var keyed: [String: [String]] = [:]
+    /// With ``Configuration/matchField``: the key's value → the first row that gave it.
+    private var claimedKeys: [String: Int] = [:]
     private var tenant: TenantState
     private var planner: ChunkPlanner
     private var queue: [Work] = []
@@ -135,6 +144,12 @@ public struct ImportCore: Sendable {
         switch event {
         case .tenantRead(let index):
             self.index = index
+            if let n = configuration.matchField {
+                for r in index.all {
+                    guard let id = r.id, let key = Self.key(r.customFields?[n]) else { continue }
+                    keyed[key, default: []].append(id)
+                }
+            }
             tenant = .read
         case .tenantFailed(let message):
             tenant = .read
@@ -182,6 +197,17 @@ public struct ImportCore: Sendable {
 
     private mutating func take(_ row: ImportRow, _ actions: inout [ImportAction]) {
         var row = row
+        if let n = configuration.matchField, row.disposition != .skipped, let key = Self.key(row.key) {
+            // One key, one row, whether or not the first row is valid.
+            if let first = claimedKeys[key] {
+                if case .candidate = row.disposition {
+                    row.disposition = .skipped
+                    row.report.appendMessage("warning: the same customField\(n) as row \(first); skipped")
+                }
+            } else {
+                claimedKeys[key] = row.row
+            }
+        }
         guard case .candidate(let id, let emailKey, var payload, let returnURLs) = row.disposition else {
             row.report.status = row.disposition == .invalid ? .invalid : .skipped
             finish(row, &actions)
@@ -196,6 +222,25 @@ public struct ImportCore: Sendable {
         var operation: RowOperation
         if let id {
             operation = .update(id: id)
+        } else if let n = configuration.matchField {
+            guard let key = Self.key(row.key) else {
+                row.report.status = .failed
+                row.report.appendMessage("customField\(n) is empty: it is the key rows are matched by")
+                finish(row, &actions)
+                return
+            }
+            let ids = (keyed[key] ?? []).sorted()
+            switch ids.count {
+            case 0: operation = .create
+            case 1: operation = .update(id: ids[0])
+            default:
+                // Resources that share a key are reported and left alone.
+                row.report.status = .failed
+                row.report.appendMessage(
+                    "\(ids.count) resources already have this customField\(n) (ids \(ids.joined(separator: ", "))); none was changed")
+                finish(row, &actions)
+                return
+            }
         } else if configuration.matchByEmail, let emailKey {
             let ids = index.ids(forEmail: emailKey)
             switch ids.count {
@@ -403,6 +448,12 @@ public struct ImportCore: Sendable {
     }
 
     // MARK: - Pure helpers
+
+    /// A match key as compared: trimmed, `nil` when empty. Case counts (employee ids are codes).
+    static func key(_ text: String?) -> String? {
+        guard let t = text?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty else { return nil }
+        return t
+    }
 
     private static func message(of failure: SendFailure) -> String {
         switch failure {

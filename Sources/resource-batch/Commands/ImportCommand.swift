@@ -7,7 +7,8 @@ enum ImportCommand {
         name: "import", summary: "Create or update every resource in FILE and write a report with each authorization link.",
         usage: "import FILE [options]", positionals: ["FILE"], minPositionals: 1,
         options: CommonOptions.input + CommonOptions.validation + APIOptions.location + [
-            .value("match-by", "email|none", "match rows without an id to existing resources by e-mail (default email)"),
+            .value("match-by", "email|customFieldN|none",
+                   "match rows without an id to existing resources by e-mail or by a custom field holding a stable key (default email)"),
             .value("chunk-size", "N", "resources per bulk call, 1-100 (default 100)"),
             .flag("send-unchanged", "send every matched row, even one whose given fields all equal the resource's"),
         ] + APIOptions.requests + [
@@ -30,7 +31,11 @@ enum ImportCommand {
         var options = ImportOptions(reportPath: settings.path, errorsPath: settings.errorsPath)
         options.chunkSize = try args.integer("chunk-size", in: 1...100) ?? 100
         options.concurrency = try args.integer("concurrency", in: 1...64) ?? 4
-        options.matchBy = ImportOptions.MatchBy(rawValue: try args.choice("match-by", ["email", "none"]) ?? "email")!
+        let matchBy = args.value("match-by") ?? "email"
+        guard let match = ImportOptions.MatchBy(rawValue: matchBy) else {
+            throw UsageError("--match-by must be email, none or customField1 … customField10, not '\(matchBy)'", command: "import")
+        }
+        options.matchBy = match
         options.dryRun = args.flag("dry-run")
         options.sendUnchanged = args.flag("send-unchanged")
         options.resume = args.flag("resume")

@@ -137,4 +137,69 @@ private func google(_ name: String, _ email: String, _ calendar: String) -> Reso
         #expect(h.reported.map(\.status) == [.unchanged, .updated])
         #expect(h.reported[1].changes == "description")
     }
+
+    // MARK: - A stable key (--match-by customField3)
+
+    private static func employee(_ id: String, name: String, email: String, key: String?) -> Resource {
+        var r = Resource(id: id, name: name, email: email)
+        if let key {
+            var c = ResourceCustomFields()
+            c[3] = key
+            r.customFields = c
+        }
+        return r
+    }
+
+    private static func keyed(_ n: Int, name: String, email: String, key: String?) -> ImportRow {
+        var p = ResourcePayload(name: name, email: email)
+        if let key {
+            var c = ResourceCustomFields()
+            c[3] = key
+            p.customFields = c
+        }
+        var r = row(n, p)
+        r.key = key
+        return r
+    }
+
+    @Test func aPersonWhoseEmailChangedIsUpdatedByTheKeyNotCreatedAgain() {
+        let tenant = [Self.employee("r1", name: "Ana", email: "ana@old.example", key: "E-1"),
+                      Self.employee("r2", name: "Bo", email: "bo@example.com", key: "E-2")]
+        var h = synced(tenant, [Self.keyed(1, name: "Ana", email: "ana@new.example", key: "E-1"),
+                                Self.keyed(2, name: "Bo", email: "bo@example.com", key: "E-2"),
+                                Self.keyed(3, name: "Cy", email: "cy@example.com", key: "E-3")]) { $0.matchField = 3 }
+        var operations: [Int: RowOperation] = [:]
+        while let s = h.nextSend() {
+            for r in s.chunk.rows { operations[r.row] = r.operation }
+            h.answerAll(s)
+        }
+        #expect(operations == [1: .update(id: "r1"), 3: .create])
+        #expect(h.reported.map(\.status) == [.updated, .unchanged, .created])
+        #expect(h.reported[0].changes == "email")
+    }
+
+    @Test func aKeyIsTakenByItsFirstRowEvenAnInvalidOne() {
+        var invalid = Self.keyed(1, name: "Alice", email: "alice@example.com", key: "E-7")
+        invalid.disposition = .invalid
+        invalid.report.status = .invalid
+        var h = synced([], [invalid, Self.keyed(2, name: "Kenji", email: "kenji@example.com", key: "E-7"),
+                            Self.keyed(3, name: "Bo", email: "bo@example.com", key: "E-8")]) { $0.matchField = 3 }
+        let sent = h.nextSend()!
+        #expect(sent.chunk.rows.map(\.row) == [3])
+        h.answerAll(sent)
+        #expect(h.reported.map(\.status) == [.invalid, .skipped, .created])
+        #expect(h.reported[1].message.contains("customField3 as row 1"))
+    }
+
+    @Test func resourcesSharingAKeyAreReportedAndLeftAlone() {
+        let tenant = [Self.employee("r1", name: "Ana", email: "ana@example.com", key: "E-1"),
+                      Self.employee("r9", name: "Ana B", email: "ana.b@example.com", key: "E-1")]
+        var h = synced(tenant, [Self.keyed(1, name: "Ana", email: "ana@example.com", key: "E-1"),
+                                Self.keyed(2, name: "Nokey", email: "nokey@example.com", key: nil)]) { $0.matchField = 3 }
+        #expect(h.nextSend() == nil)
+        #expect(h.reported.map(\.status) == [.failed, .failed])
+        #expect(h.reported[0].message.contains("2 resources already have this customField3 (ids r1, r9)"), "\(h.reported[0].message)")
+        #expect(h.reported[1].message.contains("customField3 is empty"))
+        #expect(h.outcome?.sentWrites == false)
+    }
 }
