@@ -129,10 +129,17 @@ final class EmulatorAPI: Sendable {
                 guard method == "POST" || method == "PUT" else { return Self.notAllowed("POST, PUT") }
                 return authorized(request) { bulk(request, create: method == "POST") }
             }
-            guard method == "GET" || method == "PUT" else { return Self.notAllowed("GET, PUT") }
+            guard method == "GET" || method == "PUT" || method == "DELETE" else { return Self.notAllowed("GET, PUT, DELETE") }
             return authorized(request) {
                 guard let id = Self.resourceId(segments[3]) else { return .error(404, "Resource \(segments[3]) not found") }
+                if method == "DELETE" { return setDeleted(id, true) }
                 return method == "GET" ? getOne(id) : updateOne(request, id)
+            }
+        case 5 where segments.starts(with: ["setup", "v1", "resources"]) && segments[4] == "recover":
+            guard method == "PUT" else { return Self.notAllowed("PUT") }
+            return authorized(request) {
+                guard let id = Self.resourceId(segments[3]) else { return .error(404, "Resource \(segments[3]) not found") }
+                return setDeleted(id, false)
             }
         case 8 where segments.starts(with: ["setup", "v1", "resources"]) && segments[4] == "calendar" && segments[5] == "auth"
             && (segments[6] == "google" || segments[6] == "outlook"):
@@ -282,6 +289,34 @@ final class EmulatorAPI: Sendable {
             "total": .int(total),
             "data": .array(page.map(\.view)),
         ]))
+    }
+
+    /// `DELETE /setup/v1/resources/{id}` (a soft delete) and `PUT …/{id}/recover`: the resource,
+    /// with its new `deletedStatus`.
+    private func setDeleted(_ id: Int, _ deleted: Bool) -> HTTPResponse {
+        let result = mutate { store -> Result<[EmulatedResource], FieldErrors> in
+            guard var r = store.resource(id) else {
+                var errors = FieldErrors()
+                errors.add(general: "Resource \(id) not found")
+                return .failure(errors)
+            }
+            r.deletedStatus = deleted
+            r.deletedTime = deleted ? Self.timestamp() : nil
+            store.put(r)
+            return .success([r])
+        }
+        switch result {
+        case .success(let changed):
+            stats.withLock { deleted ? ($0.deletes += 1) : ($0.recovers += 1) }
+            return .json(200, changed[0].view)
+        case .failure:
+            return .error(404, "Resource \(id) not found")
+        }
+    }
+
+    private static func timestamp() -> String {
+        let f = ISO8601DateFormatter()
+        return f.string(from: Date())
     }
 
     private func getOne(_ id: Int) -> HTTPResponse {

@@ -46,7 +46,7 @@ enum ExitStatus {
             : "; rows were already sent (see the report); standard input cannot be resumed"
         switch outcome.stop {
         case nil:
-            return (nil, outcome.count(of: .invalid) + outcome.count(of: .failed) > 0 ? rowProblems : success)
+            return (nil, outcome.count(of: .invalid) + outcome.count(of: .failed) > 0 || outcome.deletesRefused > 0 ? rowProblems : success)
         case .interrupted?:
             return ("interrupted" + (outcome.sentWrites ? resume : "; nothing was sent"), interrupted)
         case .api(let message)?:

@@ -175,7 +175,8 @@ import Testing
         let run = try cli.run(["import", "people.jsonl", "--rate", "100"] + emulator.apiArguments)
         #expect(run.status == 0, "\(run)")
         let report = try cli.table("people.report.csv")
-        #expect(statuses(report) == ["updated", "updated"], "\(report.rows)")
+        // Bo is not in the file: reported missing (the default), after the input rows.
+        #expect(statuses(report) == ["updated", "updated", "missing"], "\(report.rows)")
         #expect(report.cell(0, "changes") == "city")
         #expect(report.cell(1, "changes") == "customField3")
         let cy = try Self.held(emulator, "cy@example.com")
@@ -207,5 +208,88 @@ import Testing
 
         let bad = try cli.run(["import", "people.csv", "--match-by", "customField11"] + emulator.apiArguments)
         #expect(bad.status == 2, "\(bad)")
+    }
+
+    /// 20 keyed people (customField3 E-1…E-20), a room and a person without a key.
+    static func seedStaff(_ emulator: LoopbackEmulator) throws {
+        var staff: [[String: Any]] = (1...20).map { ["name": "P\($0)", "email": "p\($0)@example.com", "customFields": ["field3": "E-\($0)"]] }
+        staff.append(["name": "Room 1", "email": "room1@example.com"])
+        staff.append(["name": "Nokey", "email": "nokey@example.com"])
+        try emulator.seed(staff)
+    }
+
+    static func staffFile(_ keys: [Int]) -> String {
+        "name,email,customField3\n" + keys.map { "P\($0),p\($0)@example.com,E-\($0)\n" }.joined()
+    }
+
+    static func live(_ emulator: LoopbackEmulator) throws -> Set<String> {
+        Set(try emulator.resources().filter { ($0["deletedStatus"] as? Bool) != true }.map { ($0["email"] as? String) ?? "" })
+    }
+
+    @Test func leaversAreReportedThenDeletedWithRoomsAndUnkeyedPeopleUntouched() throws {
+        let emulator = try LoopbackEmulator()
+        defer { emulator.stop() }
+        try Self.seedStaff(emulator)
+        let cli = try CLIRunner()
+        defer { cli.cleanUp() }
+        cli.useCredentials()
+        try cli.write("staff.csv", Self.staffFile(Array(2...20)))
+        let base = ["import", "staff.csv", "--rate", "100", "--match-by", "customField3"] + emulator.apiArguments
+
+        let reported = try cli.run(base)
+        #expect(reported.status == 0, "\(reported)")
+        var report = try cli.table("staff.report.csv")
+        #expect(report.rows.count == 20)
+        #expect(report.rows[19][0] == "" && report.rows[19][1] == "", "missing rows have no row or line: \(report.rows[19])")
+        #expect(report.cell(19, "status") == "missing")
+        #expect(report.cell(19, "email") == "p1@example.com")
+        #expect(try Self.live(emulator).count == 22, "reporting touches nothing")
+
+        let dry = try cli.run(base + ["--missing", "delete", "--dry-run", "--summary-json", "dry.json"])
+        #expect(dry.status == 0, "\(dry)")
+        report = try cli.table("staff.report.csv")
+        #expect(report.cell(19, "status") == "would-delete")
+        let counts = (try summaryJSON(cli, "dry.json")["counts"] as? [String: Any]) ?? [:]
+        #expect(counts["would-delete"] as? Int == 1 && counts["unchanged"] as? Int == 19, "\(counts)")
+        #expect(try emulator.stats()["deletes"] == 0)
+
+        let deleted = try cli.run(base + ["--missing", "delete"])
+        #expect(deleted.status == 0, "\(deleted)")
+        report = try cli.table("staff.report.csv")
+        #expect(report.cell(19, "status") == "deleted")
+        #expect(try emulator.stats()["deletes"] == 1)
+        let live = try Self.live(emulator)
+        #expect(!live.contains("p1@example.com"))
+        #expect(live.contains("room1@example.com") && live.contains("nokey@example.com"))
+        #expect(live.count == 21)
+    }
+
+    @Test func aFileCutTo60PercentDeletesNothingAndSaysWhyOnEachMissingRow() throws {
+        let emulator = try LoopbackEmulator()
+        defer { emulator.stop() }
+        try Self.seedStaff(emulator)
+        let cli = try CLIRunner()
+        defer { cli.cleanUp() }
+        cli.useCredentials()
+        try cli.write("staff.csv", Self.staffFile(Array(1...12)))
+        let run = try cli.run(["import", "staff.csv", "--rate", "100", "--match-by", "customField3", "--missing", "delete"]
+            + emulator.apiArguments)
+        #expect(run.status == 1, "\(run)")
+        let report = try cli.table("staff.report.csv")
+        let missing = report.rows.filter { $0[0].isEmpty }
+        #expect(missing.count == 8)
+        #expect(missing.allSatisfy { $0[2] == "missing" && $0[report.column("message")!].contains("more than the limit of 1") }, "\(missing)")
+        #expect(try emulator.stats()["deletes"] == 0)
+        #expect(try Self.live(emulator).count == 22)
+        #expect(!cli.exists("staff.errors.csv"), "missing resources are not input rows")
+
+        // A higher limit, chosen on purpose, lets them go.
+        let allowed = try cli.run(["import", "staff.csv", "--rate", "100", "--match-by", "customField3", "--missing", "delete",
+                                   "--max-deletes", "40%"] + emulator.apiArguments)
+        #expect(allowed.status == 0, "\(allowed)")
+        #expect(try emulator.stats()["deletes"] == 8)
+
+        let usage = try cli.run(["import", "staff.csv", "--missing", "delete"] + emulator.apiArguments)
+        #expect(usage.status == 2, "delete needs a key: \(usage)")
     }
 }

@@ -72,7 +72,8 @@ public struct ImportJob: Sendable {
             chunkSize: options.chunkSize, concurrency: options.concurrency, dryRun: options.dryRun,
             matchByEmail: options.matchBy == .email, readTenant: client != nil && options.matchBy != .none,
             finished: replay?.finished ?? [:], uncertainCreates: Set(replay?.uncertainCreates.map(\.row) ?? []),
-            sendUnchanged: options.sendUnchanged, matchField: options.matchBy.customField))
+            sendUnchanged: options.sendUnchanged, matchField: options.matchBy.customField, missing: options.missing,
+            maxDeletes: options.maxDeletes))
 
         var outcome: ImportOutcome
         var errorsPath: String?
@@ -175,6 +176,12 @@ public struct ImportJob: Sendable {
                             break
                         }
                         group.addTask { sink.yield(await Self.send(chunk, ticket: ticket, client: client)) }
+                    case .delete(let ticket, let id):
+                        guard let client else {
+                            answer = .sendFailed(ticket: ticket, .fatal("no API to delete resources"))
+                            break
+                        }
+                        group.addTask { sink.yield(await Self.delete(id, ticket: ticket, client: client)) }
                     case .lookUp(let ticket, let rows):
                         guard let client else {
                             answer = .sendFailed(ticket: ticket, .fatal("no API to look resources up"))
@@ -218,7 +225,8 @@ public struct ImportJob: Sendable {
             } catch {
                 return .reportFailed(path: files.report.path, reason: Self.describe(error))
             }
-            guard row.report.status.isFailure else { continue }
+            // Rows for missing resources (row 0) were never in the input: not for the errors file.
+            guard row.report.status.isFailure, row.row > 0 else { continue }
             do {
                 try files.errors.write(raw: row.raw, message: row.report.message)
             } catch {
@@ -269,6 +277,21 @@ public struct ImportJob: Sendable {
             if error.mayHaveBeenApplied && chunk.kind == .create {
                 return .sendFailed(ticket: ticket, .mayHaveBeenApplied(error.message))
             }
+            if error.kind == .http, let status = error.status, (400..<500).contains(status), ![401, 408, 429].contains(status) {
+                return .sendFailed(ticket: ticket, .refused(error.message))
+            }
+            return .sendFailed(ticket: ticket, .fatal(describe(error)))
+        } catch {
+            return .sendFailed(ticket: ticket, .fatal("a worker failed: \(describe(error))"))
+        }
+    }
+
+    /// Soft-deletes one resource. A refusal (a 4xx) is that resource's failure; anything else stops the run.
+    static func delete(_ id: String, ticket: Int, client: OnSchedClient) async -> ImportEvent {
+        do {
+            try await client.deleteResource(id: id)
+            return .deleted(ticket: ticket)
+        } catch let error as OnSchedError {
             if error.kind == .http, let status = error.status, (400..<500).contains(status), ![401, 408, 429].contains(status) {
                 return .sendFailed(ticket: ticket, .refused(error.message))
             }

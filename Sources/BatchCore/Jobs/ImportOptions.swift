@@ -36,6 +36,10 @@ public struct ImportOptions: Sendable {
     public var dryRun = false
     /// Send matched rows even when every given field already equals the resource's.
     public var sendUnchanged = false
+    /// What to do with the tenant's resources no row matches.
+    public var missing = MissingPolicy.report
+    /// The most resources one run may delete.
+    public var maxDeletes = DeleteLimit.standard
     /// `nil` for no journal (dry runs).
     public var journalPath: String?
     public var resume = false

@@ -53,7 +53,7 @@ public struct ReportRow: Sendable, Equatable, Codable {
     /// The cells in column order.
     var cells: [String] {
         [
-            String(row), line > 0 ? String(line) : "", status.rawValue, id ?? "", name ?? "", email ?? "", provider?.rawValue ?? "",
+            row > 0 ? String(row) : "", line > 0 ? String(line) : "", status.rawValue, id ?? "", name ?? "", email ?? "", provider?.rawValue ?? "",
             calendarId ?? "", calendarAvailability.map(String.init) ?? "", authUrl ?? "",
             authorized.map { $0 ? "true" : "false" } ?? "", message,
         ]

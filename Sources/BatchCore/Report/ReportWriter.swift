@@ -182,7 +182,7 @@ public final class ReportWriter {
 
     static func appendJSON(_ row: ReportRow, changesColumn: Bool = false, to out: inout [UInt8]) {
         out.append(contentsOf: #"{"row":"#.utf8)
-        out.append(contentsOf: String(row.row).utf8)
+        out.append(contentsOf: (row.row > 0 ? String(row.row) : "null").utf8)
         out.append(contentsOf: #","line":"#.utf8)
         out.append(contentsOf: (row.line > 0 ? String(row.line) : "null").utf8)
         func str(_ key: String, _ value: String?) {

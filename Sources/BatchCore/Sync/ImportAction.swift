@@ -13,6 +13,8 @@ public enum ImportAction: Sendable, Equatable {
     case lookUp(ticket: Int, [PlannedRow])
     /// Append (and sync) the outcomes of sent rows.
     case recordOutcomes(ticket: Int, [JournalRowOutcome])
+    /// Soft-delete a resource no input row matches (answered by `deleted` or `sendFailed`).
+    case delete(ticket: Int, id: String)
     /// Write these finished rows, in input order, to the report (and the failures to the errors file).
     case writeReport([ImportRow])
     /// The run is over.

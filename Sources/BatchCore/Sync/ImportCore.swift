@@ -27,6 +27,11 @@ public struct ImportCore: Sendable {
         /// Match rows without an id by `customFields.fieldN` instead (the stable key): N, 1…10.
         /// Each row's ``ImportRow/key`` holds its value; two rows with one key are a conflict.
         public var matchField: Int?
+        /// What to do with the tenant's resources no row matches (read only with the tenant).
+        /// `delete` needs ``matchField``: without a key it is `report`.
+        public var missing: MissingPolicy
+        /// The most resources one run may delete.
+        public var maxDeletes: DeleteLimit
         /// Whether the tenant must be read before rows are decided.
         public var readTenant: Bool
         /// How often one create may lose its answer before the run stops.
@@ -44,9 +49,11 @@ public struct ImportCore: Sendable {
             chunkSize: Int = 100, concurrency: Int = 4, dryRun: Bool = false, matchByEmail: Bool = true,
             readTenant: Bool = true, maxAmbiguousRounds: Int = 5, backlogLimit: Int? = nil,
             finished: [Int: JournalRowOutcome] = [:], uncertainCreates: Set<Int> = [], sendUnchanged: Bool = false,
-            matchField: Int? = nil
+            matchField: Int? = nil, missing: MissingPolicy = .ignore, maxDeletes: DeleteLimit = .standard
         ) {
             self.matchField = matchField
+            self.missing = missing
+            self.maxDeletes = maxDeletes
             self.chunkSize = chunkSize
             self.concurrency = max(1, concurrency)
             self.dryRun = dryRun
@@ -88,6 +95,16 @@ public struct ImportCore: Sendable {
     private var keyed: [String: [String]] = [:]
     /// With ``Configuration/matchField``: the key's value → the first row that gave it.
     private var claimedKeys: [String: Int] = [:]
+    /// Ids of the tenant's resources some input row points at (by id, e-mail or key), valid or not:
+    /// never missing.
+    private var matched: Set<String> = []
+    private enum MissingPhase: Sendable { case notYet, deleting, done }
+    private var missingPhase = MissingPhase.notYet
+    /// The rows for missing resources, in report order, and the deletions in flight (ticket → index).
+    private var missingRows: [ImportRow] = []
+    private var deleteQueue: [Int] = []
+    private var deleting: [Int: Int] = [:]
+    private var deletesRefused = 0
     private var tenant: TenantState
     private var planner: ChunkPlanner
     private var queue: [Work] = []
@@ -188,6 +205,8 @@ public struct ImportCore: Sendable {
             stopRun(.output(path: path, reason: reason))
         case .stopRequested(let reason):
             stopRun(reason)
+        case .deleted(let ticket):
+            deleteAnswered(ticket, failure: nil)
         }
         pump(&actions)
         return actions
@@ -197,6 +216,7 @@ public struct ImportCore: Sendable {
 
     private mutating func take(_ row: ImportRow, _ actions: inout [ImportAction]) {
         var row = row
+        protect(row)
         if let n = configuration.matchField, row.disposition != .skipped, let key = Self.key(row.key) {
             // One key, one row, whether or not the first row is valid.
             if let first = claimedKeys[key] {
@@ -214,6 +234,7 @@ public struct ImportCore: Sendable {
             return
         }
         if let done = configuration.finished[row.row] {
+            if let id = done.id { matched.insert(id) }
             row.report.status = .valid
             row.report.apply(done)
             finish(row, &actions)
@@ -221,6 +242,7 @@ public struct ImportCore: Sendable {
         }
         var operation: RowOperation
         if let id {
+            matched.insert(id)
             operation = .update(id: id)
         } else if let n = configuration.matchField {
             guard let key = Self.key(row.key) else {
@@ -298,6 +320,7 @@ public struct ImportCore: Sendable {
     }
 
     private mutating func complete(_ outcome: JournalRowOutcome, _ actions: inout [ImportAction]) {
+        if let id = outcome.id { matched.insert(id) }
         guard var row = waiting.removeValue(forKey: outcome.row) else { return }
         row.report.apply(outcome)
         finish(row, &actions)
@@ -331,6 +354,10 @@ public struct ImportCore: Sendable {
     }
 
     private mutating func sendFailed(_ ticket: Int, _ failure: SendFailure, _ actions: inout [ImportAction]) {
+        if deleting[ticket] != nil {
+            deleteAnswered(ticket, failure: failure)
+            return
+        }
         guard var flight = flights[ticket] else { return }
         let work = flight.work
         if flight.phase == .lookingUp {
@@ -420,15 +447,94 @@ public struct ImportCore: Sendable {
             readingRows = true
             actions.append(.readRows)
         }
-        let idle = !readingRows && tenant != .reading && flights.isEmpty
+        var idle = !readingRows && tenant != .reading && flights.isEmpty
         let done = stop != nil || (inputEnded && queue.isEmpty && planner.bufferedRows == 0)
+        if idle && done && stop == nil && missingPhase == .notYet {
+            // Every input row is done: what the input no longer names is missing.
+            planMissing()
+        }
+        while stop == nil && flights.count + deleting.count < configuration.concurrency && !deleteQueue.isEmpty {
+            let index = deleteQueue.removeFirst()
+            let ticket = nextTicket
+            nextTicket += 1
+            deleting[ticket] = index
+            sentWrites = true
+            actions.append(.delete(ticket: ticket, id: missingRows[index].report.id ?? ""))
+        }
+        idle = idle && deleting.isEmpty
+        if idle && missingPhase == .deleting && (deleteQueue.isEmpty || stop != nil) {
+            missingPhase = .done
+            let rest = order.drain()
+            if !reportBroken && !rest.isEmpty { actions.append(.writeReport(rest)) }
+            // Deletions a stop kept from being sent are reported as still missing.
+            for i in missingRows.indices where missingRows[i].report.status == .valid {
+                missingRows[i].report.status = .missing
+                missingRows[i].report.appendMessage("not deleted: the run stopped")
+            }
+            for row in missingRows { counts[row.report.status, default: 0] += 1 }
+            if !reportBroken && !missingRows.isEmpty { actions.append(.writeReport(missingRows)) }
+        }
         if idle && done {
             // Rows finished after a gap (a stop left earlier rows unfinished) are still reported.
             let rest = order.drain()
             if !reportBroken && !rest.isEmpty { actions.append(.writeReport(rest)) }
             finished = true
-            actions.append(.finish(ImportOutcome(counts: counts, sentWrites: sentWrites, stop: stop)))
+            actions.append(.finish(ImportOutcome(counts: counts, sentWrites: sentWrites, stop: stop, deletesRefused: deletesRefused)))
         }
+    }
+
+    // MARK: - Missing resources (leavers)
+
+    /// Marks the resources a row points at, valid or not, as named by the input.
+    private mutating func protect(_ row: ImportRow) {
+        guard configuration.missing != .ignore else { return }
+        if let id = row.report.id, !id.isEmpty { matched.insert(id) }
+        if configuration.matchField != nil {
+            if let key = Self.key(row.key) { matched.formUnion(keyed[key] ?? []) }
+        } else if let email = PlannedRow.normalize(email: row.report.email) {
+            matched.formUnion(index.ids(forEmail: email))
+        }
+    }
+
+    /// Decides the missing resources once every input row is done: rows to report, or deletions
+    /// to send when they stay within the limit.
+    private mutating func planMissing() {
+        missingPhase = .deleting
+        guard configuration.missing != .ignore, configuration.readTenant else { return }
+        let n = configuration.matchField
+        // Under a key, only resources carrying one are managed by the input: rooms, things and
+        // people without a key are never touched (nor reported).
+        let managed = index.all.filter { r in n.map { Self.key(r.customFields?[$0]) != nil } ?? true }
+        let missing = managed.filter { !matched.contains($0.id ?? "") }
+            .sorted { ($0.name ?? "", $0.email ?? "", $0.id ?? "") < ($1.name ?? "", $1.email ?? "", $1.id ?? "") }
+        guard !missing.isEmpty else { return }
+        let deleting = configuration.missing == .delete && n != nil
+        let limit = configuration.maxDeletes.limit(managed: managed.count)
+        let refused = deleting && missing.count > limit
+        for r in missing {
+            var report = ReportRow(row: 0, line: 0, status: .missing, id: r.id, name: r.name, email: r.email)
+            report.describe(r)
+            if refused {
+                report.appendMessage("not deleted: \(missing.count) of \(managed.count) managed resources are missing, "
+                    + "more than the limit of \(limit) (\(configuration.maxDeletes.description)); is the input complete?")
+            } else if deleting {
+                report.status = configuration.dryRun ? .wouldDelete : .valid
+            }
+            missingRows.append(ImportRow(report: report, raw: nil, disposition: .skipped))
+        }
+        if refused { deletesRefused = missing.count }
+        if deleting && !refused && !configuration.dryRun { deleteQueue = Array(missingRows.indices) }
+    }
+
+    private mutating func deleteAnswered(_ ticket: Int, failure: SendFailure?) {
+        guard let index = deleting.removeValue(forKey: ticket) else { return }
+        guard let failure else {
+            missingRows[index].report.status = .deleted
+            return
+        }
+        missingRows[index].report.status = .failed
+        missingRows[index].report.appendMessage("not deleted: " + Self.message(of: failure))
+        if case .fatal(let message) = failure { stopRun(.api(message)) }
     }
 
     private mutating func dispatch(_ work: Work, _ actions: inout [ImportAction]) {

@@ -21,6 +21,8 @@ public enum ImportEvent: Sendable {
     /// The rows of a create whose answer was lost, looked up: row number → the resource found.
     /// Rows absent from the dictionary do not exist.
     case lookedUp(ticket: Int, found: [Int: AnsweredResource])
+    /// The resource of a `delete` action is soft-deleted.
+    case deleted(ticket: Int)
     /// The outcomes of a ticket are durable in the journal.
     case outcomesRecorded(ticket: Int)
     /// A journal line could not be written (for `ticket`, when it was a ticket's line).

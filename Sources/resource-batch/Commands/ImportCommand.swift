@@ -10,6 +10,9 @@ enum ImportCommand {
             .value("match-by", "email|customFieldN|none",
                    "match rows without an id to existing resources by e-mail or by a custom field holding a stable key (default email)"),
             .value("chunk-size", "N", "resources per bulk call, 1-100 (default 100)"),
+            .value("missing", "ignore|report|delete",
+                   "resources no row matches: leave them, report them (default), or soft-delete them (needs --match-by customFieldN)"),
+            .value("max-deletes", "N|P%", "delete nothing when more resources than this are missing (default 5% of those with the key)"),
             .flag("send-unchanged", "send every matched row, even one whose given fields all equal the resource's"),
         ] + APIOptions.requests + [
             .flag("dry-run", "validate and match, but change nothing; statuses become would-create / would-update"),
@@ -36,6 +39,17 @@ enum ImportCommand {
             throw UsageError("--match-by must be email, none or customField1 … customField10, not '\(matchBy)'", command: "import")
         }
         options.matchBy = match
+        options.missing = MissingPolicy(rawValue: try args.choice("missing", MissingPolicy.allCases.map(\.rawValue)) ?? "report")!
+        if options.missing == .delete && match.customField == nil {
+            throw UsageError("--missing delete needs --match-by customFieldN: only resources carrying that key are managed by the file",
+                             command: "import")
+        }
+        if let text = args.value("max-deletes") {
+            guard let limit = DeleteLimit(text: text) else {
+                throw UsageError("--max-deletes must be a number or a percentage (like 5%), not '\(text)'", command: "import")
+            }
+            options.maxDeletes = limit
+        }
         options.dryRun = args.flag("dry-run")
         options.sendUnchanged = args.flag("send-unchanged")
         options.resume = args.flag("resume")

@@ -19,7 +19,7 @@ private func resource(_ id: String, name: String, email: String, google: String?
 }
 
 /// A core whose tenant holds `tenant`, fed `rows`, then the end of the input.
-private func synced(_ tenant: [Resource], _ rows: [ImportRow], configure: (inout ImportCore.Configuration) -> Void = { _ in })
+func synced(_ tenant: [Resource], _ rows: [ImportRow], configure: (inout ImportCore.Configuration) -> Void = { _ in })
     -> ImportCoreHarness
 {
     var configuration = ImportCore.Configuration()
@@ -201,5 +201,108 @@ private func google(_ name: String, _ email: String, _ calendar: String) -> Reso
         #expect(h.reported[0].message.contains("2 resources already have this customField3 (ids r1, r9)"), "\(h.reported[0].message)")
         #expect(h.reported[1].message.contains("customField3 is empty"))
         #expect(h.outcome?.sentWrites == false)
+    }
+}
+
+/// Leavers (cli.md, Sync): resources no row matches, reported or deleted after the input rows.
+@Suite struct ImportCoreMissingTests {
+    static func person(_ id: String, _ name: String, key: String?) -> Resource {
+        var r = Resource(id: id, name: name, email: "\(name.lowercased())@example.com")
+        if let key {
+            var c = ResourceCustomFields()
+            c[3] = key
+            r.customFields = c
+        }
+        return r
+    }
+
+    static func keyedRow(_ n: Int, _ name: String, key: String, invalid: Bool = false) -> ImportRow {
+        var c = ResourceCustomFields()
+        c[3] = key
+        let p = ResourcePayload(name: name, email: "\(name.lowercased())@example.com", customFields: c)
+        var r = ImportRow(report: ReportRow(row: n, line: n + 1, status: invalid ? .invalid : .valid, name: name, email: p.email),
+                          raw: Array("\(name)".utf8),
+                          disposition: invalid ? .invalid : .candidate(id: nil, emailKey: p.email, payload: p, returnURLs: ReturnURLs()))
+        r.key = key
+        return r
+    }
+
+    /// 20 keyed people E-1…E-20, plus a room and an unkeyed person.
+    static let tenant: [Resource] = (1...20).map { person("r\($0)", "P\($0)", key: "E-\($0)") }
+        + [person("room", "Room", key: nil), person("nokey", "Nokey", key: nil)]
+
+    static func rows(_ keys: [Int], invalid: Set<Int> = []) -> [ImportRow] {
+        keys.enumerated().map { i, k in keyedRow(i + 1, "P\(k)", key: "E-\(k)", invalid: invalid.contains(k)) }
+    }
+
+    @Test func missingResourcesAreReportedAfterTheInputRowsAndLeftAlone() {
+        var h = synced(Self.tenant, Self.rows(Array(2...20))) { $0.matchField = 3; $0.missing = .report }
+        #expect(h.nextSend() == nil)
+        #expect(h.reported.count == 20)
+        #expect(h.reported.prefix(19).allSatisfy { $0.status == .unchanged })
+        let last = h.reported[19]
+        #expect(last.status == .missing && last.row == 0 && last.line == 0 && last.id == "r1")
+        #expect(!h.log.contains { if case .delete = $0 { true } else { false } })
+        #expect(h.outcome == ImportOutcome(counts: [.unchanged: 19, .missing: 1], sentWrites: false))
+    }
+
+    @Test func leaversAreDeletedButRoomsAndUnkeyedPeopleAndInvalidRowsAreNot() {
+        // Row for E-5 is invalid tonight: its person is still named by the input, not a leaver.
+        var h = synced(Self.tenant, Self.rows(Array(2...20), invalid: [5])) { $0.matchField = 3; $0.missing = .delete }
+        var deletes: [(Int, String)] = []
+        while let action = h.takeOpen({ if case .delete = $0 { true } else { false } }) {
+            if case let .delete(ticket, id) = action { deletes.append((ticket, id)) }
+        }
+        #expect(deletes.map(\.1) == ["r1"])
+        #expect(h.outcome == nil, "the run waits for the delete")
+        h.send(.deleted(ticket: deletes[0].0))
+        let missingRows = h.reported.filter { $0.row == 0 }
+        #expect(missingRows.map(\.status) == [.deleted])
+        #expect(h.outcome == ImportOutcome(counts: [.unchanged: 18, .invalid: 1, .deleted: 1], sentWrites: true))
+    }
+
+    @Test func moreLeaversThanTheLimitDeletesNothingAndSaysWhy() {
+        // The file cut to 60 %: 8 of 20 keyed people missing, the limit 5 % of 20 = 1.
+        var h = synced(Self.tenant, Self.rows(Array(1...12))) { $0.matchField = 3; $0.missing = .delete }
+        #expect(!h.log.contains { if case .delete = $0 { true } else { false } })
+        let missingRows = h.reported.filter { $0.row == 0 }
+        #expect(missingRows.count == 8)
+        #expect(missingRows.allSatisfy { $0.status == .missing && $0.message.contains("8 of 20 managed resources are missing, more than the limit of 1") })
+        #expect(h.outcome?.deletesRefused == 8)
+        #expect(h.outcome?.allSucceeded == false)
+        #expect(h.outcome?.sentWrites == false)
+    }
+
+    @Test func aDryRunShowsWouldDeleteWithinTheLimit() {
+        var h = synced(Self.tenant, Self.rows(Array(2...20))) { $0.matchField = 3; $0.missing = .delete; $0.dryRun = true; $0.maxDeletes = .count(3) }
+        #expect(h.reported.filter { $0.row == 0 }.map(\.status) == [.wouldDelete])
+        #expect(h.outcome?.counts[.wouldDelete] == 1)
+    }
+
+    @Test func aFailedDeleteIsAFailedRowAndAStopedRunDeletesNoMore() {
+        var h = synced(Self.tenant, Self.rows(Array(4...20))) { $0.matchField = 3; $0.missing = .delete; $0.maxDeletes = .count(5); $0.concurrency = 1 }
+        guard case let .delete(t1, _)? = h.takeOpen({ if case .delete = $0 { true } else { false } }) else {
+            Issue.record("no delete")
+            return
+        }
+        h.send(.sendFailed(ticket: t1, .refused("Resource r1 not found")))
+        guard case let .delete(t2, _)? = h.takeOpen({ if case .delete = $0 { true } else { false } }) else {
+            Issue.record("no second delete")
+            return
+        }
+        h.send(.sendFailed(ticket: t2, .fatal("the API is unreachable after retries")))
+        #expect(h.takeOpen({ if case .delete = $0 { true } else { false } }) == nil)
+        let missingRows = h.reported.filter { $0.row == 0 }
+        #expect(missingRows.map(\.status) == [.failed, .failed, .missing])
+        #expect(missingRows[2].message.contains("the run stopped"))
+        #expect(h.outcome?.stop == .api("the API is unreachable after retries"))
+    }
+
+    @Test func underEmailMatchingEveryUnmatchedResourceIsReported() {
+        let tenant = [Resource(id: "a", name: "Ana", email: "ana@example.com"), Resource(id: "b", name: "Bo", email: "bo@example.com")]
+        var h = synced(tenant, [H.candidate(1, email: "ana@example.com")]) { $0.missing = .report }
+        while let s = h.nextSend() { h.answerAll(s) }
+        #expect(h.reported.map(\.status) == [.updated, .missing])
+        #expect(h.reported[1].id == "b")
     }
 }
