@@ -292,4 +292,40 @@ import Testing
         let usage = try cli.run(["import", "staff.csv", "--missing", "delete"] + emulator.apiArguments)
         #expect(usage.status == 2, "delete needs a key: \(usage)")
     }
+
+    @Test func aReturnerIsRecoveredNotCreated() throws {
+        let emulator = try LoopbackEmulator()
+        defer { emulator.stop() }
+        let seeded = try emulator.seed([
+            ["name": "Kim", "email": "kim@example.com", "deletedStatus": true, "customFields": ["field3": "E-9"]],
+            ["name": "Lee", "email": "lee@example.com", "deletedStatus": true],
+        ])
+        let cli = try CLIRunner()
+        defer { cli.cleanUp() }
+        cli.useCredentials()
+        try cli.write("back.csv", "name,email,customField3\nKim Park,kim@new.example,E-9\n")
+        let dry = try cli.run(["import", "back.csv", "--rate", "100", "--match-by", "customField3", "--dry-run"] + emulator.apiArguments)
+        #expect(dry.status == 0, "\(dry)")
+        #expect(statuses(try cli.table("back.report.csv")) == ["would-recover"])
+        #expect(try emulator.stats()["recovers"] == 0)
+
+        let run = try cli.run(["import", "back.csv", "--rate", "100", "--match-by", "customField3"] + emulator.apiArguments)
+        #expect(run.status == 0, "\(run)")
+        let report = try cli.table("back.report.csv")
+        #expect(statuses(report) == ["recovered"], "\(report.rows)")
+        #expect(report.cell(0, "id") == seeded[0]["id"] as? String)
+        #expect(report.cell(0, "changes") == "name; email")
+        let stats = try emulator.stats()
+        #expect(stats["creates"] == 0 && stats["recovers"] == 1, "\(stats)")
+        let kim = try emulator.resources().first { ($0["id"] as? String) == seeded[0]["id"] as? String } ?? [:]
+        #expect(kim["deletedStatus"] as? Bool == false && kim["email"] as? String == "kim@new.example", "\(kim)")
+        #expect(try emulator.resources().count == 2, "nobody created twice")
+
+        // By e-mail too, with nothing to change: only recovered.
+        try cli.write("lee.csv", "name,email\nLee,lee@example.com\n")
+        let lee = try cli.run(["import", "lee.csv", "--rate", "100", "--missing", "ignore"] + emulator.apiArguments)
+        #expect(lee.status == 0, "\(lee)")
+        #expect(statuses(try cli.table("lee.report.csv")) == ["recovered"])
+        #expect(try emulator.stats()["recovers"] == 2)
+    }
 }

@@ -146,7 +146,7 @@ public struct ImportJob: Sendable {
                         let stop = self.stop
                         group.addTask {
                             do {
-                                sink.yield(.tenantRead(try await TenantIndex.load(client: client, locationId: location, stop: stop)))
+                                sink.yield(.tenantRead(try await TenantIndex.load(client: client, locationId: location, includeDeleted: true, stop: stop)))
                             } catch {
                                 sink.yield(.tenantFailed(Self.describe(error)))
                             }
@@ -182,6 +182,12 @@ public struct ImportJob: Sendable {
                             break
                         }
                         group.addTask { sink.yield(await Self.delete(id, ticket: ticket, client: client)) }
+                    case .recover(let ticket, let id, let urls):
+                        guard let client else {
+                            answer = .sendFailed(ticket: ticket, .fatal("no API to recover resources"))
+                            break
+                        }
+                        group.addTask { sink.yield(await Self.recover(id, returnURLs: urls, ticket: ticket, client: client)) }
                     case .lookUp(let ticket, let rows):
                         guard let client else {
                             answer = .sendFailed(ticket: ticket, .fatal("no API to look resources up"))
@@ -291,6 +297,21 @@ public struct ImportJob: Sendable {
         do {
             try await client.deleteResource(id: id)
             return .deleted(ticket: ticket)
+        } catch let error as OnSchedError {
+            if error.kind == .http, let status = error.status, (400..<500).contains(status), ![401, 408, 429].contains(status) {
+                return .sendFailed(ticket: ticket, .refused(error.message))
+            }
+            return .sendFailed(ticket: ticket, .fatal(describe(error)))
+        } catch {
+            return .sendFailed(ticket: ticket, .fatal("a worker failed: \(describe(error))"))
+        }
+    }
+
+    /// Recovers one soft-deleted resource. A refusal (a 4xx) is that row's failure; anything else stops the run.
+    static func recover(_ id: String, returnURLs: ReturnURLs, ticket: Int, client: OnSchedClient) async -> ImportEvent {
+        do {
+            let resource = try await client.recoverResource(id: id, returnURLs: returnURLs)
+            return .recovered(ticket: ticket, resource)
         } catch let error as OnSchedError {
             if error.kind == .http, let status = error.status, (400..<500).contains(status), ![401, 408, 429].contains(status) {
                 return .sendFailed(ticket: ticket, .refused(error.message))

@@ -6,6 +6,10 @@ public struct TenantIndex: Sendable {
     private var ids: [String: [String]] = [:]
     /// Id → the resource as listed.
     private var resources: [String: Resource] = [:]
+    /// The deleted resources (the list with `deleted=true`), for returning staff: id → resource,
+    /// and lowercased e-mail → ids.
+    private var deleted: [String: Resource] = [:]
+    private var deletedIds: [String: [String]] = [:]
 
     public init() {}
 
@@ -15,6 +19,23 @@ public struct TenantIndex: Sendable {
         guard let email = PlannedRow.normalize(email: resource.email) else { return }
         ids[email, default: []].append(id)
     }
+
+    /// Adds a deleted resource (one a returning person's row may recover).
+    public mutating func addDeleted(_ resource: Resource) {
+        guard let id = resource.id, !id.isEmpty, resources[id] == nil else { return }
+        deleted[id] = resource
+        guard let email = PlannedRow.normalize(email: resource.email) else { return }
+        deletedIds[email, default: []].append(id)
+    }
+
+    /// The ids of deleted resources with this e-mail (lowercased key).
+    public func deletedIds(forEmail key: String) -> [String] { deletedIds[key] ?? [] }
+
+    /// The deleted resource with this id, if the listing had it.
+    public func deletedResource(id: String) -> Resource? { deleted[id] }
+
+    /// Every deleted resource listed.
+    public var allDeleted: Dictionary<String, Resource>.Values { deleted.values }
 
     /// The ids of resources with this e-mail (lowercased key).
     public func ids(forEmail key: String) -> [String] { ids[key] ?? [] }
@@ -31,10 +52,14 @@ public struct TenantIndex: Sendable {
     /// Reads every resource of the location through the client, page by page. A large tenant takes
     /// many rate-limited pages, so `stop` is checked after each: a SIGINT or SIGTERM does not wait
     /// for the whole listing (it throws `CancellationError`).
-    public static func load(client: OnSchedClient, locationId: String?, stop: StopSignal? = nil) async throws -> TenantIndex {
+    /// `includeDeleted` reads the list with `deleted=true` too, once, after the live resources.
+    public static func load(client: OnSchedClient, locationId: String?, includeDeleted: Bool = false,
+                            stop: StopSignal? = nil) async throws -> TenantIndex {
         var index = TenantIndex()
-        try await client.listResources(locationId: locationId) { page in
-            for r in page { index.add(r) }
+        try await client.listResources(locationId: locationId, includeDeleted: includeDeleted) { page in
+            for r in page {
+                if r.deletedStatus == true { index.addDeleted(r) } else { index.add(r) }
+            }
             if stop?.isStopped == true { throw CancellationError() }
         }
         return index

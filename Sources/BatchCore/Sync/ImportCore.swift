@@ -105,6 +105,18 @@ public struct ImportCore: Sendable {
     private var deleteQueue: [Int] = []
     private var deleting: [Int: Int] = [:]
     private var deletesRefused = 0
+    /// A row matching a deleted resource: recovered first, then updated where it differs.
+    private struct Recovery: Sendable {
+        var planned: PlannedRow
+        var resource: Resource
+        var changed: Bool
+    }
+    private var recoverQueue: [Recovery] = []
+    private var recovering: [Int: Recovery] = [:]
+    /// Rows whose resource was recovered: `recovered` once their update is answered.
+    private var recoveredRows: Set<Int> = []
+    /// With ``Configuration/matchField``: the key's value → ids of deleted resources holding it.
+    private var deletedKeyed: [String: [String]] = [:]
     private var tenant: TenantState
     private var planner: ChunkPlanner
     private var queue: [Work] = []
@@ -166,6 +178,10 @@ public struct ImportCore: Sendable {
                     guard let id = r.id, let key = Self.key(r.customFields?[n]) else { continue }
                     keyed[key, default: []].append(id)
                 }
+                for r in index.allDeleted {
+                    guard let id = r.id, let key = Self.key(r.customFields?[n]) else { continue }
+                    deletedKeyed[key, default: []].append(id)
+                }
             }
             tenant = .read
         case .tenantFailed(let message):
@@ -207,6 +223,8 @@ public struct ImportCore: Sendable {
             stopRun(reason)
         case .deleted(let ticket):
             deleteAnswered(ticket, failure: nil)
+        case .recovered(let ticket, let resource):
+            recoverAnswered(ticket, resource, failure: nil, &actions)
         }
         pump(&actions)
         return actions
@@ -279,6 +297,38 @@ public struct ImportCore: Sendable {
             operation = .create
         }
         let uncertain = configuration.uncertainCreates.contains(row.row)
+        if !uncertain, operation == .create {
+            // A returning person: a deleted resource with the row's key is recovered, not created again.
+            let gone: [String] = if configuration.matchField != nil {
+                (deletedKeyed[Self.key(row.key) ?? ""] ?? []).sorted()
+            } else if configuration.matchByEmail, let emailKey {
+                index.deletedIds(forEmail: emailKey).sorted()
+            } else {
+                []
+            }
+            if gone.count > 1 {
+                row.report.status = .failed
+                row.report.appendMessage("\(gone.count) deleted resources match this row (ids \(gone.joined(separator: ", "))); none was recovered")
+                finish(row, &actions)
+                return
+            }
+            if let id = gone.first, let old = index.deletedResource(id: id) {
+                let diff = ResourceDiff.compare(payload, with: old)
+                row.report.changes = diff.summary
+                row.report.id = id
+                let send = configuration.sendUnchanged ? payload : diff.payload
+                if configuration.dryRun {
+                    row.report.status = .wouldRecover
+                    finish(row, &actions)
+                    return
+                }
+                waiting[row.row] = row
+                let planned = PlannedRow(row: row.row, line: row.report.line, operation: .update(id: id),
+                                         returnURLs: returnURLs, payload: send, email: emailKey)
+                recoverQueue.append(Recovery(planned: planned, resource: old, changed: !diff.isEmpty || configuration.sendUnchanged))
+                return
+            }
+        }
         if !uncertain, case let .update(id) = operation, let current = index.resource(id: id) {
             // Matched: compare with what the tenant holds, and send only a real change.
             let diff = ResourceDiff.compare(payload, with: current)
@@ -323,6 +373,10 @@ public struct ImportCore: Sendable {
         if let id = outcome.id { matched.insert(id) }
         guard var row = waiting.removeValue(forKey: outcome.row) else { return }
         row.report.apply(outcome)
+        if recoveredRows.contains(outcome.row) {
+            if row.report.status == .updated { row.report.status = .recovered }
+            else if row.report.status == .failed { row.report.appendMessage("the resource was recovered, but not updated") }
+        }
         finish(row, &actions)
     }
 
@@ -356,6 +410,10 @@ public struct ImportCore: Sendable {
     private mutating func sendFailed(_ ticket: Int, _ failure: SendFailure, _ actions: inout [ImportAction]) {
         if deleting[ticket] != nil {
             deleteAnswered(ticket, failure: failure)
+            return
+        }
+        if recovering[ticket] != nil {
+            recoverAnswered(ticket, nil, failure: failure, &actions)
             return
         }
         guard var flight = flights[ticket] else { return }
@@ -438,7 +496,17 @@ public struct ImportCore: Sendable {
         if stop == nil && planner.bufferedRows > 0 && (inputEnded || waiting.count + order.pending >= configuration.backlogLimit) {
             for chunk in planner.finish() { queue.append(Work(chunk: chunk, verifyFirst: false, rounds: 0)) }
         }
-        while stop == nil && flights.count < configuration.concurrency && !queue.isEmpty {
+        while stop == nil && flights.count + recovering.count < configuration.concurrency && !recoverQueue.isEmpty {
+            let recovery = recoverQueue.removeFirst()
+            let ticket = nextTicket
+            nextTicket += 1
+            recovering[ticket] = recovery
+            sentWrites = true
+            if case let .update(id) = recovery.planned.operation {
+                actions.append(.recover(ticket: ticket, id: id, recovery.planned.returnURLs))
+            }
+        }
+        while stop == nil && flights.count + recovering.count < configuration.concurrency && !queue.isEmpty {
             dispatch(queue.removeFirst(), &actions)
         }
         if stop == nil && tenant == .read && !readingRows && !inputEnded && queue.count < configuration.concurrency
@@ -447,8 +515,15 @@ public struct ImportCore: Sendable {
             readingRows = true
             actions.append(.readRows)
         }
-        var idle = !readingRows && tenant != .reading && flights.isEmpty
-        let done = stop != nil || (inputEnded && queue.isEmpty && planner.bufferedRows == 0)
+        if stop == nil && planner.bufferedRows > 0 && inputEnded && recovering.isEmpty && recoverQueue.isEmpty {
+            // Updates of recovered rows join the planner after the input ended: flush them too.
+            for chunk in planner.finish() { queue.append(Work(chunk: chunk, verifyFirst: false, rounds: 0)) }
+            while flights.count + recovering.count < configuration.concurrency && !queue.isEmpty {
+                dispatch(queue.removeFirst(), &actions)
+            }
+        }
+        var idle = !readingRows && tenant != .reading && flights.isEmpty && recovering.isEmpty
+        let done = stop != nil || (inputEnded && queue.isEmpty && planner.bufferedRows == 0 && recoverQueue.isEmpty)
         if idle && done && stop == nil && missingPhase == .notYet {
             // Every input row is done: what the input no longer names is missing.
             planMissing()
@@ -524,6 +599,34 @@ public struct ImportCore: Sendable {
         }
         if refused { deletesRefused = missing.count }
         if deleting && !refused && !configuration.dryRun { deleteQueue = Array(missingRows.indices) }
+    }
+
+    private mutating func recoverAnswered(_ ticket: Int, _ answer: Resource?, failure: SendFailure?,
+                                          _ actions: inout [ImportAction]) {
+        guard let recovery = recovering.removeValue(forKey: ticket) else { return }
+        let number = recovery.planned.row
+        if let failure {
+            if case .fatal(let message) = failure {
+                // The row stays unfinished, like any row a stop leaves unsent.
+                stopRun(.api(message))
+                return
+            }
+            guard var row = waiting.removeValue(forKey: number) else { return }
+            row.report.status = .failed
+            row.report.appendMessage("cannot recover the deleted resource: " + Self.message(of: failure))
+            finish(row, &actions)
+            return
+        }
+        if let id = answer?.id ?? recovery.resource.id { matched.insert(id) }
+        if recovery.changed {
+            recoveredRows.insert(number)
+            for chunk in planner.add(recovery.planned) { queue.append(Work(chunk: chunk, verifyFirst: false, rounds: 0)) }
+            return
+        }
+        guard var row = waiting.removeValue(forKey: number) else { return }
+        row.report.status = .recovered
+        row.report.describe(answer ?? recovery.resource)
+        finish(row, &actions)
     }
 
     private mutating func deleteAnswered(_ ticket: Int, failure: SendFailure?) {

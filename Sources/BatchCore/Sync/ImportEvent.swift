@@ -23,6 +23,8 @@ public enum ImportEvent: Sendable {
     case lookedUp(ticket: Int, found: [Int: AnsweredResource])
     /// The resource of a `delete` action is soft-deleted.
     case deleted(ticket: Int)
+    /// The resource of a `recover` action is live again (as the API answered it, when it did).
+    case recovered(ticket: Int, Resource?)
     /// The outcomes of a ticket are durable in the journal.
     case outcomesRecorded(ticket: Int)
     /// A journal line could not be written (for `ticket`, when it was a ticket's line).

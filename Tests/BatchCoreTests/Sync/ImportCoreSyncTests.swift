@@ -306,3 +306,93 @@ private func google(_ name: String, _ email: String, _ calendar: String) -> Reso
         #expect(h.reported[1].id == "b")
     }
 }
+
+/// Returning staff (cli.md, Sync): a row matching a deleted resource recovers it.
+@Suite struct ImportCoreReturnerTests {
+    static func index(live: [Resource], deleted: [Resource]) -> TenantIndex {
+        var index = TenantIndex()
+        for r in live { index.add(r) }
+        for var r in deleted {
+            r.deletedStatus = true
+            index.addDeleted(r)
+        }
+        return index
+    }
+
+    static func start(_ index: TenantIndex, _ rows: [ImportRow], configure: (inout ImportCore.Configuration) -> Void = { _ in })
+        -> ImportCoreHarness
+    {
+        var c = ImportCore.Configuration()
+        configure(&c)
+        var h = ImportCoreHarness(c)
+        _ = h.takeTenantLoad()
+        h.send(.tenantRead(index))
+        _ = h.takeRead()
+        h.send(.rowsRead(rows))
+        if h.takeRead() { h.send(.inputEnded) }
+        return h
+    }
+
+
+    @Test func aReturnerIsRecoveredThenUpdatedWhereItDiffers() {
+        let gone = Resource(id: "old-7", name: "Kim", email: "kim@example.com")
+        var h = Self.start(Self.index(live: [], deleted: [gone]), [H.candidate(1, email: "kim@example.com")])
+        #expect(h.nextSend() == nil, "recovered before anything is sent")
+        guard case let .recover(ticket, id, _)? = h.takeOpen({ if case .recover = $0 { true } else { false } }) else {
+            Issue.record("no recover action: \(h.log)")
+            return
+        }
+        #expect(id == "old-7")
+        h.send(.recovered(ticket: ticket, Resource(id: "old-7", name: "Kim", email: "kim@example.com")))
+        let sent = h.nextSend()!
+        #expect(sent.chunk.kind == .update)
+        #expect(sent.chunk.rows.map(\.operation) == [.update(id: "old-7")])
+        h.answerAll(sent)
+        #expect(h.reported.map(\.status) == [.recovered])
+        #expect(h.reported[0].changes == "name")  // P1 instead of Kim
+        #expect(h.creates(of: 1) == 0)
+        #expect(h.outcome?.counts == [.recovered: 1])
+    }
+
+    @Test func aReturnerWithNothingChangedIsOnlyRecovered() {
+        let gone = Resource(id: "old-1", name: "P1", email: "p1@example.com")
+        var h = Self.start(Self.index(live: [], deleted: [gone]), [H.candidate(1)])
+        guard case let .recover(ticket, _, _)? = h.takeOpen({ if case .recover = $0 { true } else { false } }) else {
+            Issue.record("no recover action")
+            return
+        }
+        h.send(.recovered(ticket: ticket, nil))
+        #expect(h.nextSend() == nil)
+        #expect(h.reported.map(\.status) == [.recovered])
+        #expect(h.reported[0].id == "old-1")
+        #expect(h.outcome == ImportOutcome(counts: [.recovered: 1], sentWrites: true))
+    }
+
+    @Test func aDryRunShowsWouldRecover() {
+        let gone = Resource(id: "old-1", name: "P1", email: "p1@example.com")
+        var h = Self.start(Self.index(live: [], deleted: [gone]), [H.candidate(1), H.candidate(2)]) { $0.dryRun = true }
+        #expect(h.reported.map(\.status) == [.wouldRecover, .wouldCreate])
+        #expect(!h.log.contains { if case .recover = $0 { true } else { false } })
+    }
+
+    @Test func aRefusedRecoveryFailsTheRowOnly() {
+        let gone = Resource(id: "old-1", name: "P1", email: "p1@example.com")
+        var h = Self.start(Self.index(live: [], deleted: [gone]), [H.candidate(1), H.candidate(2)])
+        guard case let .recover(ticket, _, _)? = h.takeOpen({ if case .recover = $0 { true } else { false } }) else {
+            Issue.record("no recover action")
+            return
+        }
+        h.send(.sendFailed(ticket: ticket, .refused("Resource old-1 not found")))
+        while let s = h.nextSend() { h.answerAll(s) }
+        #expect(h.reported.map(\.status) == [.failed, .created])
+        #expect(h.reported[0].message.contains("cannot recover"))
+    }
+
+    @Test func aLiveResourceWinsOverADeletedOne() {
+        let live = Resource(id: "new", name: "P1", email: "p1@example.com")
+        let gone = Resource(id: "old", name: "P1", email: "p1@example.com")
+        var h = Self.start(Self.index(live: [live], deleted: [gone]), [H.candidate(1)])
+        #expect(!h.log.contains { if case .recover = $0 { true } else { false } })
+        #expect(h.reported.map(\.status) == [.unchanged])
+    }
+}
