@@ -23,6 +23,7 @@ enum ExitStatus {
             if case .stoppedAfterSending = e { (e.description, stopped) } else { (e.description, nothingSent) }
         case let e as CSVError: (e.description, nothingSent)
         case let e as JournalError: (e.description, nothingSent)
+        case let e as TenantLockError: (e.description, nothingSent)
         case let e as DomainHostingTableError: (e.description, nothingSent)
         case let e as OutputWriteError: (e.description, e.afterWrites ? stopped : nothingSent)
         case let e as OnSchedError:

@@ -328,4 +328,36 @@ import Testing
         #expect(statuses(try cli.table("lee.report.csv")) == ["recovered"])
         #expect(try emulator.stats()["recovers"] == 2)
     }
+
+    @Test func aSecondOverlappingRunExits2NamingTheFirstAndNothingIsCreatedTwice() throws {
+        let emulator = try LoopbackEmulator(faults: "latency=50ms")
+        defer { emulator.stop() }
+        let first = try CLIRunner()
+        defer { first.cleanUp() }
+        let second = try CLIRunner()
+        defer { second.cleanUp() }
+        for cli in [first, second] {
+            cli.useCredentials()
+            try cli.write("staff.csv", peopleCSV(200))
+        }
+        let command = ["import", "staff.csv", "--rate", "20", "--chunk-size", "5", "--concurrency", "1"] + emulator.apiArguments
+        let running = try first.start(command)
+        defer { running.signal(SIGKILL) }
+        #expect(running.waitUntil { first.lineCount("staff.report.csv.journal") >= 2 }, "the first run is sending")
+
+        let refused = try second.run(command)
+        #expect(refused.status == 2, "\(refused)")
+        #expect(refused.err.contains("process \(running.pid)"), "\(refused.err)")
+        #expect(!second.exists("staff.report.csv.journal"))
+
+        let done = running.wait()
+        #expect(done.status == 0, "\(done)")
+        let all = emails(of: try emulator.resources())
+        #expect(all.count == 200 && Set(all) == Set(peopleEmails(200)), "each person once: \(all.count)")
+
+        // The lock goes with the run: the next night starts normally.
+        let next = try second.run(command)
+        #expect(next.status == 0, "\(next)")
+        #expect(tally(statuses(try second.table("staff.report.csv"))) == ["unchanged": 200])
+    }
 }

@@ -26,6 +26,8 @@ enum APIOptions {
         /// Shuts the transport down: its threads or session must not outlive the run (architecture.md's traps).
         var invalidateTransport: @Sendable () -> Void
         var emulator: EmulatorServer?
+        /// The OAuth client id (no secret): part of the tenant lock's key.
+        var clientId: String
 
         /// Shuts the transport down and stops the emulator before the process exits.
         func close() {
@@ -63,7 +65,8 @@ enum APIOptions {
         let client = OnSchedClient(
             endpoint: endpoint, credentials: credentials, transport: transport,
             rateLimiter: RateLimiter(rate: rate), retryPolicy: RetryPolicy(maxRetries: retries))
-        return Connection(client: client, transport: transport, invalidateTransport: invalidate, emulator: emulator)
+        return Connection(client: client, transport: transport, invalidateTransport: invalidate, emulator: emulator,
+                          clientId: credentials.id)
     }
 
     /// libcurl's easy interface on worker threads (`CurlTransport`) where libcurl can be loaded,

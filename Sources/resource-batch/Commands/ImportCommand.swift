@@ -73,6 +73,10 @@ enum ImportCommand {
         if let url = connection.emulator?.baseURL, !settings.quiet {
             Console.line("resource-batch: using the built-in emulator at \(url.absoluteString) (data in .resource-batch/emulator/)")
         }
+        // One run per tenant and location on this machine, whatever its journal (cli.md, Sync).
+        let tenantLock = options.dryRun ? nil : try TenantLock(
+            apiURL: connection.client.endpoint.apiURL, clientId: connection.clientId, locationId: validation.locationId)
+        defer { tenantLock?.release() }
         let stop = StopSignal()
         let job = ImportJob(options: options, validation: validation, client: connection.client, stop: stop)
         let trap = SignalTrap(stop: stop, quiet: settings.quiet)
