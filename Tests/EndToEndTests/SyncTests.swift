@@ -360,4 +360,37 @@ import Testing
         #expect(next.status == 0, "\(next)")
         #expect(tally(statuses(try second.table("staff.report.csv"))) == ["unchanged": 200])
     }
+
+    @Test func aDryRunShowsTheWholePlanWithTheSameCountsEverywhere() throws {
+        let emulator = try LoopbackEmulator()
+        defer { emulator.stop() }
+        var staff: [[String: Any]] = (1...40).map { ["name": "P\($0)", "email": "p\($0)@example.com", "customFields": ["field3": "E-\($0)"]] }
+        staff.append(["name": "Gone", "email": "gone@example.com", "deletedStatus": true, "customFields": ["field3": "E-99"]])
+        staff.append(["name": "Room 1", "email": "room1@example.com"])
+        try emulator.seed(staff)
+        let cli = try CLIRunner()
+        defer { cli.cleanUp() }
+        cli.useCredentials()
+        // P1 left (would-delete), P2 renamed (would-update), E-99 returns (would-recover), E-50 is new, one row invalid.
+        var text = "name,email,customField3\n"
+        text += "P2 Renamed,p2@example.com,E-2\n"
+        for n in 3...40 { text += "P\(n),p\(n)@example.com,E-\(n)\n" }
+        text += "Gone,gone@example.com,E-99\nNew,new@example.com,E-50\n,bad@example.com,E-51\n"
+        try cli.write("staff.csv", text)
+        let before = try emulator.stats()
+        let run = try cli.run(["import", "staff.csv", "--dry-run", "--match-by", "customField3", "--missing", "delete",
+                               "--summary-json", "plan.json"] + emulator.apiArguments)
+        #expect(run.status == 1, "one row is invalid: \(run)")
+        let report = try cli.table("staff.report.csv")
+        let tallied = tally(statuses(report))
+        #expect(tallied == ["would-update": 1, "unchanged": 38, "would-recover": 1, "would-create": 1, "invalid": 1, "would-delete": 1],
+                "\(tallied)")
+        #expect(report.cell(0, "changes") == "name")
+        let summary = try summaryJSON(cli, "plan.json")
+        let counts = (summary["counts"] as? [String: Int]) ?? [:]
+        #expect(counts == tallied, "the summary counts what the report shows: \(summary)")
+        for (status, n) in tallied { #expect(run.err.contains("\(n) \(status)"), "the printed summary names \(n) \(status): \(run.err)") }
+        let after = try emulator.stats()
+        for key in ["creates", "updates", "deletes", "recovers"] { #expect(after[key] == before[key], "\(key): nothing changed") }
+    }
 }
