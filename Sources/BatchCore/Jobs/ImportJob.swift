@@ -73,7 +73,7 @@ public struct ImportJob: Sendable {
             matchByEmail: options.matchBy == .email, readTenant: client != nil && options.matchBy != .none,
             finished: replay?.finished ?? [:], uncertainCreates: Set(replay?.uncertainCreates.map(\.row) ?? []),
             sendUnchanged: options.sendUnchanged, matchField: options.matchBy.customField, missing: options.missing,
-            maxDeletes: options.maxDeletes))
+            maxDeletes: options.maxDeletes, runReturnURLs: validation.returnURLs))
 
         var outcome: ImportOutcome
         var errorsPath: String?

@@ -32,6 +32,9 @@ public struct ImportCore: Sendable {
         public var missing: MissingPolicy
         /// The most resources one run may delete.
         public var maxDeletes: DeleteLimit
+        /// The run's return URLs (both providers'): updates whose rows agree with them share
+        /// bulk calls, whatever their calendars. `nil`: each row's own, as creates always are.
+        public var runReturnURLs: ReturnURLs?
         /// Whether the tenant must be read before rows are decided.
         public var readTenant: Bool
         /// How often one create may lose its answer before the run stops.
@@ -49,8 +52,10 @@ public struct ImportCore: Sendable {
             chunkSize: Int = 100, concurrency: Int = 4, dryRun: Bool = false, matchByEmail: Bool = true,
             readTenant: Bool = true, maxAmbiguousRounds: Int = 5, backlogLimit: Int? = nil,
             finished: [Int: JournalRowOutcome] = [:], uncertainCreates: Set<Int> = [], sendUnchanged: Bool = false,
-            matchField: Int? = nil, missing: MissingPolicy = .ignore, maxDeletes: DeleteLimit = .standard
+            matchField: Int? = nil, missing: MissingPolicy = .ignore, maxDeletes: DeleteLimit = .standard,
+            runReturnURLs: ReturnURLs? = nil
         ) {
+            self.runReturnURLs = runReturnURLs
             self.matchField = matchField
             self.missing = missing
             self.maxDeletes = maxDeletes
@@ -324,7 +329,7 @@ public struct ImportCore: Sendable {
                 }
                 waiting[row.row] = row
                 let planned = PlannedRow(row: row.row, line: row.report.line, operation: .update(id: id),
-                                         returnURLs: returnURLs, payload: send, email: emailKey)
+                                         returnURLs: updateURLs(returnURLs), payload: send, email: emailKey)
                 recoverQueue.append(Recovery(planned: planned, resource: old, changed: !diff.isEmpty || configuration.sendUnchanged))
                 return
             }
@@ -358,8 +363,19 @@ public struct ImportCore: Sendable {
             return
         }
         let planned = PlannedRow(row: row.row, line: row.report.line, operation: operation,
-                                 returnURLs: returnURLs, payload: payload, email: emailKey)
+                                 returnURLs: operation == .create ? returnURLs : updateURLs(returnURLs),
+                                 payload: payload, email: emailKey)
         for chunk in planner.add(planned) { queue.append(Work(chunk: chunk, verifyFirst: false, rounds: 0)) }
+    }
+
+    /// The return URLs an update is sent with: the run's own (both providers') when the row's
+    /// agree with them, so that a night's changed rows share bulk calls whatever their calendars
+    /// (one call per 100 changed rows), else the row's.
+    private func updateURLs(_ row: ReturnURLs) -> ReturnURLs {
+        guard let run = configuration.runReturnURLs else { return row }
+        let googleAgrees = row.google == nil || row.google == run.google
+        let outlookAgrees = row.outlook == nil || row.outlook == run.outlook
+        return googleAgrees && outlookAgrees ? run : row
     }
 
     /// A row's outcome is known: count it, and report it when every earlier row is reported.

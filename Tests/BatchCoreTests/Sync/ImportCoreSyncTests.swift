@@ -74,6 +74,27 @@ private func google(_ name: String, _ email: String, _ calendar: String) -> Reso
         #expect(h.outcome == ImportOutcome(counts: [.updated: 2, .unchanged: 1], sentWrites: true))
     }
 
+    @Test func changedRowsShareOneBulkCallWhateverTheirCalendars() {
+        let run = ReturnURLs(google: "https://example.com/g", outlook: "https://example.com/o")
+        let tenant = [resource("r1", name: "Ana", email: "ana@example.com", google: "ana@gmail.com"),
+                      resource("r2", name: "Bo", email: "bo@example.com"),
+                      Resource(id: "r3", name: "Cy", email: "cy@example.com")]
+        var outlookRow = row(3, ResourcePayload(name: "Cy Li", email: "cy@example.com", options: ResourceOptions(outlookCalendarId: "cy@outlook.com")))
+        outlookRow.disposition = .candidate(id: nil, emailKey: "cy@example.com", payload: ResourcePayload(
+            name: "Cy Li", email: "cy@example.com", options: ResourceOptions(outlookCalendarId: "cy@outlook.com")),
+            returnURLs: ReturnURLs(outlook: "https://example.com/o"))
+        var googleRow = row(1, google("Ana Li", "ana@example.com", "ana@gmail.com"))
+        googleRow.disposition = .candidate(id: nil, emailKey: "ana@example.com", payload: google("Ana Li", "ana@example.com", "ana@gmail.com"),
+                                           returnURLs: ReturnURLs(google: "https://example.com/g"))
+        var h = synced(tenant, [googleRow, row(2, ResourcePayload(name: "Bo Li", email: "bo@example.com")), outlookRow]) {
+            $0.runReturnURLs = run
+        }
+        let sent = h.nextSend()!
+        #expect(h.nextSend() == nil, "one call")
+        #expect(sent.chunk.rows.map(\.row) == [1, 2, 3])
+        #expect(sent.chunk.returnURLs == run)
+    }
+
     @Test func sendUnchangedSendsEveryMatchedRowWholly() {
         let tenant = [resource("r1", name: "Ana", email: "ana@example.com", google: "ana@example.com")]
         var h = synced(tenant, [row(1, google("Ana", "ana@example.com", "ana@example.com"))]) { $0.sendUnchanged = true }
