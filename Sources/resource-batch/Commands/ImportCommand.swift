@@ -20,8 +20,9 @@ enum ImportCommand {
             .flag("resume", "finish an interrupted run of the same file, sending nothing twice"),
         ] + CommonOptions.report,
         discussion: """
-        Exit codes: 0 every row succeeded, 1 some rows invalid or failed (see the report),
-        2 usage or input error (nothing sent), 3 the run stopped (credentials, API unreachable;
+        Exit codes: 0 every row succeeded, 1 some rows invalid or failed, or more resources missing
+        than --max-deletes allows (see the report), 2 usage or input error, or another import
+        holding the same tenant and location (nothing sent), 3 the run stopped (credentials, API unreachable;
         --resume continues it), 130 interrupted (--resume continues it).
         """)
 
