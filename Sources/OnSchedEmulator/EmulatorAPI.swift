@@ -316,7 +316,7 @@ final class EmulatorAPI: Sendable {
             return result
         }
         guard let deleted else { return .error(404, "Resource \(id) not found") }
-        stats.withLock { $0.updates += 1 }
+        stats.withLock { $0.deletes += 1 }
         return .json(200, deleted.view(links: .init()))
     }
 
@@ -328,7 +328,7 @@ final class EmulatorAPI: Sendable {
             return result
         }
         guard let recovered else { return .error(404, "Resource \(id) not found") }
-        stats.withLock { $0.updates += 1 }
+        stats.withLock { $0.recovers += 1 }
         return .json(200, recovered.view(links: returnURLs(request)))
     }
 

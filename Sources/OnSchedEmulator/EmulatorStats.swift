@@ -14,12 +14,17 @@ struct EmulatorStats: Sendable, Equatable {
     var bulkCreateCalls = 0
     /// `PUT /setup/v1/resources/bulk` calls that reached the handler (valid or not).
     var bulkUpdateCalls = 0
+    /// Resources soft-deleted (`DELETE /setup/v1/resources/{id}`).
+    var deletes = 0
+    /// Resources recovered (`PUT /setup/v1/resources/{id}/recover`).
+    var recovers = 0
 
     var json: JSONValue {
         .object([
             "requests": .int(requests), "creates": .int(creates), "updates": .int(updates),
             "throttled": .int(throttled), "faults": .int(faults),
             "bulkCreateCalls": .int(bulkCreateCalls), "bulkUpdateCalls": .int(bulkUpdateCalls),
+            "deletes": .int(deletes), "recovers": .int(recovers),
         ])
     }
 }

@@ -7,6 +7,7 @@ let suites: [(name: String, summary: String, run: ([String]) async -> Int32)] = 
     ("emulator", "emulator [--seconds S] [--connections N]: requests per second the emulator serves", EmulatorBench.run),
     ("validate", "validate FILE [--runs N]: `resource-batch validate` vs the Rust csv crate's bare parse, and peak RSS", ValidateBench.run),
     ("import", "import [--rate R] [--rows N] [--latency MS] [--concurrency C]: import rows/s against the rate-limit bound", ImportBench.run),
+    ("sync", "sync [--rows N] [--rate R] [--latency MS] [--changed P]: the unchanged night and a 1 % night against the request bound", SyncBench.run),
     ("import-memory", "import-memory [--rows N] [--concurrency C]: client peak RSS of a 1,000,000-row import", ImportBench.runMemory),
     ("auth-links", "auth-links [--people N] [--rate R] [--latency MS]: auth-links requests and wall time vs token + N/100 list pages", AuthLinksBench.run),
     ("all", "all [FILE]: csv, validate, import, import-memory and emulator, then one markdown table", AllBench.run),

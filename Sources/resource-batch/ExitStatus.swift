@@ -23,6 +23,7 @@ enum ExitStatus {
             if case .stoppedAfterSending = e { (e.description, stopped) } else { (e.description + hint(for: e), nothingSent) }
         case let e as CSVError: (e.description + (e.kind == .invalidUTF8 ? "; " + encodingHint : ""), nothingSent)
         case let e as JournalError: (e.description + hint(for: e), nothingSent)
+        case let e as TenantLockError: (e.description, nothingSent)
         case let e as DomainHostingTableError: (e.description, nothingSent)
         case let e as OutputWriteError: (e.description, e.afterWrites ? stopped : nothingSent)
         case let e as LibCurlUnavailableError: (e.description, nothingSent)
@@ -71,7 +72,7 @@ enum ExitStatus {
             : "; rows were already sent (see the report); standard input cannot be resumed"
         switch outcome.stop {
         case nil:
-            return (nil, outcome.count(of: .invalid) + outcome.count(of: .failed) > 0 ? rowProblems : success)
+            return (nil, outcome.count(of: .invalid) + outcome.count(of: .failed) > 0 || outcome.deletesRefused > 0 ? rowProblems : success)
         case .interrupted?:
             return ("interrupted" + (outcome.sentWrites ? resume : "; nothing was sent"), interrupted)
         case .api(let message)?:

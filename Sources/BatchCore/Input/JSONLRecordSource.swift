@@ -174,7 +174,12 @@ public final class JSONLRecordSource: RecordSource {
             }
             return
         }
-        if value is NSNull { return }
+        if value is NSNull {
+            // `null` clears the field (cli.md, Sync); on a field that cannot be cleared it means
+            // "not given", as it always did.
+            if field.isClearable { record.input.markCleared(field) }
+            return
+        }
         guard let text = Self.scalarText(value) else {
             typeIssue(key, "a string, number or boolean", &record)
             return

@@ -77,13 +77,16 @@ public struct ImportJob: Sendable {
         let replay = journal?.replay
         var core = ImportCore(ImportCore.Configuration(
             chunkSize: options.chunkSize, concurrency: options.concurrency, dryRun: options.dryRun,
-            matchByEmail: options.matchBy == .email, readTenant: client != nil && options.matchBy == .email,
-            finished: replay?.finished ?? [:], uncertainCreates: Set(replay?.uncertainCreates.map(\.row) ?? [])))
+            matchByEmail: options.matchBy == .email, readTenant: client != nil && options.matchBy != .none,
+            finished: replay?.finished ?? [:], uncertainCreates: Set(replay?.uncertainCreates.map(\.row) ?? []),
+            sendUnchanged: options.sendUnchanged, matchField: options.matchBy.customField, missing: options.missing,
+            maxDeletes: options.maxDeletes, runReturnURLs: validation.returnURLs))
 
         var outcome: ImportOutcome
         var errorsPath: String?
         do {
-            let report = try ReportWriter(path: options.reportPath, format: options.reportFormat, excel: options.excel)
+            let report = try ReportWriter(path: options.reportPath, format: options.reportFormat, excel: options.excel,
+                                          changesColumn: true)
             let errors = ErrorsWriter(path: options.errorsPath, layout: input.errorsLayout)
             let pipeline = ValidationPipeline(source: input.source, options: validation, hosting: hosting)
             let files = RunFiles(report: report, errors: errors, journal: journal?.journal)
@@ -152,7 +155,7 @@ public struct ImportJob: Sendable {
                         let stop = self.stop
                         group.addTask {
                             do {
-                                sink.yield(.tenantRead(try await TenantIndex.load(client: client, locationId: location, stop: stop)))
+                                sink.yield(.tenantRead(try await TenantIndex.load(client: client, locationId: location, includeDeleted: true, stop: stop)))
                             } catch {
                                 sink.yield(.tenantFailed(Self.describe(error)))
                             }
@@ -161,7 +164,8 @@ public struct ImportJob: Sendable {
                         do {
                             if let batch = try await pipeline.nextBatch() {
                                 lastRowRead = batch.last?.row
-                                answer = .rowsRead(batch.map(Self.importRow))
+                                let field = options.matchBy.customField.map { ResourceValidator.customFields[$0 - 1] }
+                                answer = .rowsRead(batch.map { Self.importRow($0, keyField: field) })
                             } else {
                                 try input.checkUnchanged()
                                 if let expected = journal?.replay.header?.input, expected.isResumable,
@@ -186,6 +190,18 @@ public struct ImportJob: Sendable {
                             break
                         }
                         group.addTask { sink.yield(await Self.send(chunk, ticket: ticket, client: client)) }
+                    case .delete(let ticket, let id):
+                        guard let client else {
+                            answer = .sendFailed(ticket: ticket, .fatal("no API to delete resources"))
+                            break
+                        }
+                        group.addTask { sink.yield(await Self.delete(id, ticket: ticket, client: client)) }
+                    case .recover(let ticket, let id, let urls):
+                        guard let client else {
+                            answer = .sendFailed(ticket: ticket, .fatal("no API to recover resources"))
+                            break
+                        }
+                        group.addTask { sink.yield(await Self.recover(id, returnURLs: urls, ticket: ticket, client: client)) }
                     case .lookUp(let ticket, let rows):
                         guard let client else {
                             answer = .sendFailed(ticket: ticket, .fatal("no API to look resources up"))
@@ -229,7 +245,8 @@ public struct ImportJob: Sendable {
             } catch {
                 return .reportFailed(path: files.report.path, reason: Self.describe(error))
             }
-            guard row.report.status.isFailure else { continue }
+            // Rows for missing resources (row 0) were never in the input: not for the errors file.
+            guard row.report.status.isFailure, row.row > 0 else { continue }
             do {
                 try files.errors.write(raw: row.raw, message: row.report.message)
             } catch {
@@ -242,16 +259,18 @@ public struct ImportJob: Sendable {
     // MARK: - Workers
 
     /// A validated row as the core takes it.
-    static func importRow(_ row: ValidatedRow) -> ImportRow {
+    /// `keyField`: the match field (`customFieldN`), whose value every row carries as its key.
+    static func importRow(_ row: ValidatedRow, keyField: ResourceField? = nil) -> ImportRow {
+        let key = keyField.flatMap { row.record.input[$0] }
         if row.issues.hasErrors {
-            return ImportRow(report: ReportRow(row, status: .invalid), raw: row.record.raw, disposition: .invalid)
+            return ImportRow(report: ReportRow(row, status: .invalid), raw: row.record.raw, disposition: .invalid, key: key)
         }
         if row.duplicateOf != nil {
-            return ImportRow(report: ReportRow(row, status: .skipped), raw: row.record.raw, disposition: .skipped)
+            return ImportRow(report: ReportRow(row, status: .skipped), raw: row.record.raw, disposition: .skipped, key: key)
         }
         return ImportRow(report: ReportRow(row, status: .valid), raw: row.record.raw,
                          disposition: .candidate(id: row.id, emailKey: row.emailKey, payload: row.payload,
-                                                 returnURLs: row.returnURLs))
+                                                 returnURLs: row.returnURLs), key: key)
     }
 
     /// One bulk call, and the links of the resources that came back without one.
@@ -283,6 +302,36 @@ public struct ImportJob: Sendable {
             if error.mayHaveBeenApplied && chunk.kind == .create {
                 return .sendFailed(ticket: ticket, .mayHaveBeenApplied(error.message))
             }
+            if error.kind == .http, let status = error.status, (400..<500).contains(status), ![401, 408, 429].contains(status) {
+                return .sendFailed(ticket: ticket, .refused(error.message))
+            }
+            return .sendFailed(ticket: ticket, .fatal(describe(error)))
+        } catch {
+            return .sendFailed(ticket: ticket, .fatal("a worker failed: \(describe(error))"))
+        }
+    }
+
+    /// Soft-deletes one resource. A refusal (a 4xx) is that resource's failure; anything else stops the run.
+    static func delete(_ id: String, ticket: Int, client: OnSchedClient) async -> ImportEvent {
+        do {
+            try await client.deleteResource(id: id)
+            return .deleted(ticket: ticket)
+        } catch let error as OnSchedError {
+            if error.kind == .http, let status = error.status, (400..<500).contains(status), ![401, 408, 429].contains(status) {
+                return .sendFailed(ticket: ticket, .refused(error.message))
+            }
+            return .sendFailed(ticket: ticket, .fatal(describe(error)))
+        } catch {
+            return .sendFailed(ticket: ticket, .fatal("a worker failed: \(describe(error))"))
+        }
+    }
+
+    /// Recovers one soft-deleted resource. A refusal (a 4xx) is that row's failure; anything else stops the run.
+    static func recover(_ id: String, returnURLs: ReturnURLs, ticket: Int, client: OnSchedClient) async -> ImportEvent {
+        do {
+            let resource = try await client.recoverResource(id: id, returnURLs: returnURLs)
+            return .recovered(ticket: ticket, resource)
+        } catch let error as OnSchedError {
             if error.kind == .http, let status = error.status, (400..<500).contains(status), ![401, 408, 429].contains(status) {
                 return .sendFailed(ticket: ticket, .refused(error.message))
             }

@@ -12,12 +12,12 @@ import Glibc
 /// The sidecar is removed on release; since another run may have opened it just before, a run
 /// that gets the lock checks that the file it locked is still the one at the path, and retries
 /// otherwise (the usual lock-file race).
-struct JournalLock: ~Copyable {
-    let lockPath: String
+package struct JournalLock: ~Copyable {
+    package let lockPath: String
     private let fd: Int32
 
     /// Takes the lock or throws `JournalError.locked` naming the PID written by the holder.
-    init(journalPath: String) throws(JournalError) {
+    package init(journalPath: String) throws(JournalError) {
         let lockPath = journalPath + ".lock"
         while true {
             let fd = Glibc.open(lockPath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
@@ -50,7 +50,7 @@ struct JournalLock: ~Copyable {
     }
 
     /// Releases the lock now (see `deinit`).
-    consuming func release() {}
+    package consuming func release() {}
 
     /// Removes the lock file, then releases the lock (closing drops the flock).
     deinit {

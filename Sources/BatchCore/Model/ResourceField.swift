@@ -35,6 +35,21 @@ public enum ResourceField: Int, CaseIterable, Sendable, Hashable {
     /// Columns that export writes and import ignores.
     public var isReadOnly: Bool { self == .googleCalendarAuthorized || self == .outlookCalendarAuthorized }
 
+    /// Whether a row may clear the field (`#clear`, JSON `null`): text fields only. A name or an
+    /// e-mail is required, ids and return URLs steer the run, numbers have no empty value.
+    public var isClearable: Bool {
+        switch self {
+        case .description, .timezoneId, .groupId, .googleCalendarId, .outlookCalendarId, .displayColor, .bioLink,
+             .gender, .effectiveDate, .businessPhone, .businessPhoneExt, .mobilePhone, .homePhone, .phoneType,
+             .skypeUsername, .conferenceInfo, .addressLine1, .addressLine2, .city, .state, .postalCode, .country,
+             .customField1, .customField2, .customField3, .customField4, .customField5, .customField6,
+             .customField7, .customField8, .customField9, .customField10:
+            true
+        default:
+            false
+        }
+    }
+
     /// The columns in the order export and templates write them.
     public static let importColumns: [ResourceField] = allCases.filter { !$0.isReadOnly }
 }

@@ -27,6 +27,9 @@ public struct ResourceInput: Sendable {
     private var present: UInt64 = 0
     /// `serviceIds` as given: `;`-separated in CSV, an array in JSONL. Kept apart so JSONL arrays survive.
     public var serviceIds: [String]?
+    /// Bit `ordinal` is set when the row asks for the field to be cleared (`#clear` in CSV, `null`
+    /// in JSON Lines): such a field holds no value, and the update sends it empty.
+    private var clearedMask: UInt64 = 0
 
     /// Where the record's raw bytes (``SourceRecord/raw``) sit in `bytes`, when kept there.
     private var rawStart = -1
@@ -230,6 +233,56 @@ public struct ResourceInput: Sendable {
         (Int((e >> 28) & UInt64(offsetLimit - 1)), Int(e & UInt64(offsetLimit - 1)))
     }
 
+    /// The cell text that asks for a field to be cleared in CSV (any case).
+    public static let clearMarker = "#clear"
+
+    /// Whether the row asks for this field to be cleared.
+    @inline(__always)
+    public func isCleared(_ field: ResourceField) -> Bool { clearedMask & (1 << UInt64(field.ordinal)) != 0 }
+
+    /// Asks for the field to be cleared: any value it held is dropped.
+    public mutating func markCleared(_ field: ResourceField) {
+        remove(field)
+        clearedMask |= 1 << UInt64(field.ordinal)
+    }
+
+    /// The fields the row asks to clear, in column order.
+    public var clearedFields: [ResourceField] {
+        clearedMask == 0 ? [] : ResourceField.allCases.filter { isCleared($0) }
+    }
+
+    /// Turns every cell holding ``clearMarker`` (any case) into a cleared field. Cheap for the
+    /// usual row: only a six-byte cell starting with `#` is looked at twice.
+    package mutating func takeClearMarkers() {
+        // The quick pass allocates nothing: the usual row has no cell that could be a marker.
+        let count = inlineCount
+        let candidate: Bool = bytes.withUnsafeBufferPointer { b in
+            func could(_ e: UInt64) -> Bool {
+                let (start, end) = Self.span(e)
+                return end - start == 6 && b[start] == 0x23
+            }
+            let inlineHit = withUnsafeBytes(of: inline) { raw in
+                let entries = raw.bindMemory(to: UInt64.self)
+                for i in 0..<count where could(entries[i]) { return true }
+                return false
+            }
+            return inlineHit || overflow.contains(where: could)
+        }
+        guard candidate else { return }
+        var marked: [ResourceField] = []
+        bytes.withUnsafeBufferPointer { b in
+            for e in entries {
+                let (start, end) = Self.span(e)
+                guard end - start == 6, b[start] == 0x23 else { continue }
+                let text = String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self)
+                if text.lowercased() == Self.clearMarker, let field = ResourceField(rawValue: Int(e >> 56)) {
+                    marked.append(field)
+                }
+            }
+        }
+        for field in marked { markCleared(field) }
+    }
+
     /// The fields that hold a value, in column order.
     public var givenFields: [ResourceField] {
         ResourceField.allCases.filter { has($0) }
@@ -239,7 +292,7 @@ public struct ResourceInput: Sendable {
 extension ResourceInput: Equatable {
     /// Equal when every field holds the same text (as `String`s compare) and `serviceIds` agree.
     public static func == (a: ResourceInput, b: ResourceInput) -> Bool {
-        guard a.present == b.present, a.serviceIds == b.serviceIds else { return false }
+        guard a.present == b.present, a.clearedMask == b.clearedMask, a.serviceIds == b.serviceIds else { return false }
         return ResourceField.allCases.allSatisfy { !a.has($0) || a[$0] == b[$0] }
     }
 }

@@ -15,11 +15,14 @@ public struct ReportRow: Sendable, Equatable, Codable {
     public var authUrl: String?
     public var authorized: Bool?
     public var message: String
+    /// The fields an update changes or would change, `; `-separated (import reports only: the
+    /// `changes` column after `message`).
+    public var changes: String?
 
     public init(
         row: Int, line: Int, status: RowStatus, id: String? = nil, name: String? = nil, email: String? = nil,
         provider: CalendarProvider? = nil, calendarId: String? = nil, calendarAvailability: Int? = nil,
-        authUrl: String? = nil, authorized: Bool? = nil, message: String = ""
+        authUrl: String? = nil, authorized: Bool? = nil, message: String = "", changes: String? = nil
     ) {
         self.row = row
         self.line = line
@@ -33,6 +36,7 @@ public struct ReportRow: Sendable, Equatable, Codable {
         self.authUrl = authUrl
         self.authorized = authorized
         self.message = message
+        self.changes = changes
     }
 
     /// A row as validation leaves it, before anything is sent.
@@ -52,11 +56,14 @@ public struct ReportRow: Sendable, Equatable, Codable {
     /// The cells in column order.
     var cells: [String] {
         [
-            String(row), line > 0 ? String(line) : "", status.rawValue, id ?? "", name ?? "", email ?? "", provider?.rawValue ?? "",
+            row > 0 ? String(row) : "", line > 0 ? String(line) : "", status.rawValue, id ?? "", name ?? "", email ?? "", provider?.rawValue ?? "",
             calendarId ?? "", calendarAvailability.map(String.init) ?? "", authUrl ?? "",
             authorized.map { $0 ? "true" : "false" } ?? "", message,
         ]
     }
+
+    /// The import report's columns: ``columns`` and `changes`.
+    public static let importColumns = columns + ["changes"]
 
     /// Columns holding the tool's own values (`row`, `line`, `calendarAvailability`, …), never formula-guarded.
     static let ownValueColumns: Set<Int> = [0, 1, 2, 6, 8, 10]

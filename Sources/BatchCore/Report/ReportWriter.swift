@@ -13,16 +13,21 @@ public final class ReportWriter {
     /// whichever of the two is not in use is always empty, so the output stays in order.
     private let lines: ReportLineBuffer
     public private(set) var rowsWritten = 0
+    /// Whether lines end with the `changes` column (import reports).
+    private let changesColumn: Bool
 
     /// Creates the report at `path` (`-` for standard output); `excel` adds a UTF-8 BOM to CSV.
-    public init(path: String, format: ReportFormat, excel: Bool = false, columns: [String] = ReportRow.columns) throws {
+    /// `changesColumn` appends the `changes` column after `message` (CSV header and cells, JSONL key).
+    public init(path: String, format: ReportFormat, excel: Bool = false, columns: [String] = ReportRow.columns,
+                changesColumn: Bool = false) throws {
         self.format = format
+        self.changesColumn = changesColumn
         file = try OutputFile(path: path)
         csv = CSVWriter(
             fileDescriptor: file.fileDescriptor,
             options: CSVWriterOptions(lineEnding: .crlf, byteOrderMark: excel && format == .csv, spreadsheetSafe: true))
         lines = ReportLineBuffer(fileDescriptor: file.fileDescriptor, path: path)
-        if format == .csv { try csv.write(record: columns) }
+        if format == .csv { try csv.write(record: changesColumn ? columns + ["changes"] : columns) }
     }
 
     /// Writes out what the batch path has buffered, before anything goes through `csv`.
@@ -36,9 +41,11 @@ public final class ReportWriter {
         rowsWritten += 1
         switch format {
         case .csv:
-            try csv.write(record: row.cells, formulaSafeColumns: ReportRow.ownValueColumns)
+            try csv.write(record: changesColumn ? row.cells + [row.changes ?? ""] : row.cells,
+                          formulaSafeColumns: ReportRow.ownValueColumns)
         case .jsonl:
-            try file.append { out in Self.appendJSON(row, to: &out) }
+            let changes = changesColumn
+            try file.append { out in Self.appendJSON(row, changesColumn: changes, to: &out) }
         }
     }
 
@@ -46,7 +53,7 @@ public final class ReportWriter {
     /// `write(ReportRow(row, status: status))`, but in CSV written straight into the output
     /// buffer, without the intermediate `ReportRow` and its array of cells.
     public func write(_ row: ValidatedRow, status: RowStatus) throws {
-        guard format == .csv else {
+        guard format == .csv, !changesColumn else {
             try write(ReportRow(row, status: status))
             return
         }
@@ -58,7 +65,7 @@ public final class ReportWriter {
     /// ``write(_:status:)`` for a batch, `statuses[i]` being the status of `rows[i]`.
     public func write(_ rows: [ValidatedRow], statuses: [RowStatus]) throws {
         precondition(rows.count == statuses.count)
-        guard format == .csv else {
+        guard format == .csv, !changesColumn else {
             for i in rows.indices { try write(ReportRow(rows[i], status: statuses[i])) }
             return
         }
@@ -109,8 +116,14 @@ public final class ReportWriter {
         switch status {
         case .created: ",created"
         case .updated: ",updated"
+        case .unchanged: ",unchanged"
+        case .recovered: ",recovered"
+        case .deleted: ",deleted"
+        case .missing: ",missing"
         case .wouldCreate: ",would-create"
         case .wouldUpdate: ",would-update"
+        case .wouldDelete: ",would-delete"
+        case .wouldRecover: ",would-recover"
         case .valid: ",valid"
         case .invalid: ",invalid"
         case .failed: ",failed"
@@ -169,9 +182,9 @@ public final class ReportWriter {
         try file.close()
     }
 
-    static func appendJSON(_ row: ReportRow, to out: inout [UInt8]) {
+    static func appendJSON(_ row: ReportRow, changesColumn: Bool = false, to out: inout [UInt8]) {
         out.append(contentsOf: #"{"row":"#.utf8)
-        out.append(contentsOf: String(row.row).utf8)
+        out.append(contentsOf: (row.row > 0 ? String(row.row) : "null").utf8)
         out.append(contentsOf: #","line":"#.utf8)
         out.append(contentsOf: (row.line > 0 ? String(row.line) : "null").utf8)
         func str(_ key: String, _ value: String?) {
@@ -190,6 +203,7 @@ public final class ReportWriter {
         out.append(contentsOf: #","authorized":"#.utf8)
         out.append(contentsOf: (row.authorized.map { $0 ? "true" : "false" } ?? "null").utf8)
         str("message", row.message)
+        if changesColumn { str("changes", row.changes ?? "") }
         out.append(contentsOf: "}\n".utf8)
     }
 }

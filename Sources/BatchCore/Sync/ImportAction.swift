@@ -1,3 +1,4 @@
+import BatchModel
 import BatchJournal
 
 /// What ``ImportCore`` asks its driver to do. Each action with a ticket is answered by exactly one
@@ -15,6 +16,10 @@ public enum ImportAction: Sendable, Equatable {
     case lookUp(ticket: Int, [PlannedRow])
     /// Append (and sync) the outcomes of sent rows.
     case recordOutcomes(ticket: Int, [JournalRowOutcome])
+    /// Soft-delete a resource no input row matches (answered by `deleted` or `sendFailed`).
+    case delete(ticket: Int, id: String)
+    /// Recover a soft-deleted resource a row matches (answered by `recovered` or `sendFailed`).
+    case recover(ticket: Int, id: String, ReturnURLs)
     /// Write these finished rows, in input order, to the report (and the failures to the errors file).
     case writeReport([ImportRow])
     /// The run is over.

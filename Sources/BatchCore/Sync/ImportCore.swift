@@ -27,6 +27,17 @@ public struct ImportCore: Sendable {
         public var dryRun: Bool
         /// Match rows without an id to the tenant's resources by e-mail.
         public var matchByEmail: Bool
+        /// Match rows without an id by `customFields.fieldN` instead (the stable key): N, 1…10.
+        /// Each row's ``ImportRow/key`` holds its value; two rows with one key are a conflict.
+        public var matchField: Int?
+        /// What to do with the tenant's resources no row matches (read only with the tenant).
+        /// `delete` needs ``matchField``: without a key it is `report`.
+        public var missing: MissingPolicy
+        /// The most resources one run may delete.
+        public var maxDeletes: DeleteLimit
+        /// The run's return URLs (both providers'): updates whose rows agree with them share
+        /// bulk calls, whatever their calendars. `nil`: each row's own, as creates always are.
+        public var runReturnURLs: ReturnURLs?
         /// Whether the tenant must be read before rows are decided.
         public var readTenant: Bool
         /// How often one create may lose its answer before the run stops.
@@ -37,12 +48,20 @@ public struct ImportCore: Sendable {
         public var finished: [Int: JournalRowOutcome]
         /// Rows whose create an earlier run may have made: looked up before anything is sent.
         public var uncertainCreates: Set<Int>
+        /// Send every matched row, even when all its given fields equal the resource's.
+        public var sendUnchanged: Bool
 
         public init(
             chunkSize: Int = 100, concurrency: Int = 4, dryRun: Bool = false, matchByEmail: Bool = true,
             readTenant: Bool = true, maxAmbiguousRounds: Int = 5, backlogLimit: Int? = nil,
-            finished: [Int: JournalRowOutcome] = [:], uncertainCreates: Set<Int> = []
+            finished: [Int: JournalRowOutcome] = [:], uncertainCreates: Set<Int> = [], sendUnchanged: Bool = false,
+            matchField: Int? = nil, missing: MissingPolicy = .ignore, maxDeletes: DeleteLimit = .standard,
+            runReturnURLs: ReturnURLs? = nil
         ) {
+            self.runReturnURLs = runReturnURLs
+            self.matchField = matchField
+            self.missing = missing
+            self.maxDeletes = maxDeletes
             self.chunkSize = chunkSize
             self.concurrency = max(1, concurrency)
             self.dryRun = dryRun
@@ -52,6 +71,7 @@ public struct ImportCore: Sendable {
             self.backlogLimit = backlogLimit ?? max(10_000, 20 * chunkSize * max(1, concurrency))
             self.finished = finished
             self.uncertainCreates = uncertainCreates
+            self.sendUnchanged = sendUnchanged
         }
     }
 
@@ -79,6 +99,32 @@ public struct ImportCore: Sendable {
 
     public let configuration: Configuration
     private var index = TenantIndex()
+    /// With ``Configuration/matchField``: the key's value → ids of the tenant's resources holding it.
+    private var keyed: [String: [String]] = [:]
+    /// With ``Configuration/matchField``: the key's value → the first row that gave it.
+    private var claimedKeys: [String: Int] = [:]
+    /// Ids of the tenant's resources some input row points at (by id, e-mail or key), valid or not:
+    /// never missing.
+    private var matched: Set<String> = []
+    private enum MissingPhase: Sendable { case notYet, deleting, done }
+    private var missingPhase = MissingPhase.notYet
+    /// The rows for missing resources, in report order, and the deletions in flight (ticket → index).
+    private var missingRows: [ImportRow] = []
+    private var deleteQueue: [Int] = []
+    private var deleting: [Int: Int] = [:]
+    private var deletesRefused = 0
+    /// A row matching a deleted resource: recovered first, then updated where it differs.
+    private struct Recovery: Sendable {
+        var planned: PlannedRow
+        var resource: Resource
+        var changed: Bool
+    }
+    private var recoverQueue: [Recovery] = []
+    private var recovering: [Int: Recovery] = [:]
+    /// Rows whose resource was recovered: `recovered` once their update is answered.
+    private var recoveredRows: Set<Int> = []
+    /// With ``Configuration/matchField``: the key's value → ids of deleted resources holding it.
+    private var deletedKeyed: [String: [String]] = [:]
     private var tenant: TenantState
     private var planner: ChunkPlanner
     private var queue: [Work] = []
@@ -135,6 +181,16 @@ public struct ImportCore: Sendable {
         switch event {
         case .tenantRead(let index):
             self.index = index
+            if let n = configuration.matchField {
+                for r in index.all {
+                    guard let id = r.id, let key = Self.key(r.customFields?[n]) else { continue }
+                    keyed[key, default: []].append(id)
+                }
+                for r in index.allDeleted {
+                    guard let id = r.id, let key = Self.key(r.customFields?[n]) else { continue }
+                    deletedKeyed[key, default: []].append(id)
+                }
+            }
             tenant = .read
         case .tenantFailed(let message):
             tenant = .read
@@ -173,6 +229,10 @@ public struct ImportCore: Sendable {
             stopRun(.output(path: path, reason: reason))
         case .stopRequested(let reason):
             stopRun(reason)
+        case .deleted(let ticket):
+            deleteAnswered(ticket, failure: nil)
+        case .recovered(let ticket, let resource):
+            recoverAnswered(ticket, resource, failure: nil, &actions)
         }
         pump(&actions)
         return actions
@@ -182,12 +242,25 @@ public struct ImportCore: Sendable {
 
     private mutating func take(_ row: ImportRow, _ actions: inout [ImportAction]) {
         var row = row
-        guard case let .candidate(id, emailKey, payload, returnURLs) = row.disposition else {
+        protect(row)
+        if let n = configuration.matchField, row.disposition != .skipped, let key = Self.key(row.key) {
+            // One key, one row, whether or not the first row is valid.
+            if let first = claimedKeys[key] {
+                if case .candidate = row.disposition {
+                    row.disposition = .skipped
+                    row.report.appendMessage("warning: the same customField\(n) as row \(first); skipped")
+                }
+            } else {
+                claimedKeys[key] = row.row
+            }
+        }
+        guard case .candidate(let id, let emailKey, var payload, let returnURLs) = row.disposition else {
             row.report.status = row.disposition == .invalid ? .invalid : .skipped
             finish(row, &actions)
             return
         }
         if let done = configuration.finished[row.row] {
+            if let id = done.id { matched.insert(id) }
             row.report.status = .valid
             row.report.apply(done)
             finish(row, &actions)
@@ -195,7 +268,27 @@ public struct ImportCore: Sendable {
         }
         var operation: RowOperation
         if let id {
+            matched.insert(id)
             operation = .update(id: id)
+        } else if let n = configuration.matchField {
+            guard let key = Self.key(row.key) else {
+                row.report.status = .failed
+                row.report.appendMessage("customField\(n) is empty: it is the key rows are matched by")
+                finish(row, &actions)
+                return
+            }
+            let ids = (keyed[key] ?? []).sorted()
+            switch ids.count {
+            case 0: operation = .create
+            case 1: operation = .update(id: ids[0])
+            default:
+                // Resources that share a key are reported and left alone.
+                row.report.status = .failed
+                row.report.appendMessage(
+                    "\(ids.count) resources already have this customField\(n) (ids \(ids.joined(separator: ", "))); none was changed")
+                finish(row, &actions)
+                return
+            }
         } else if configuration.matchByEmail, let emailKey {
             let ids = index.ids(forEmail: emailKey)
             switch ids.count {
@@ -211,6 +304,51 @@ public struct ImportCore: Sendable {
         } else {
             operation = .create
         }
+        let uncertain = configuration.uncertainCreates.contains(row.row)
+        if !uncertain, operation == .create {
+            // A returning person: a deleted resource with the row's key is recovered, not created again.
+            let gone: [String] = if configuration.matchField != nil {
+                (deletedKeyed[Self.key(row.key) ?? ""] ?? []).sorted()
+            } else if configuration.matchByEmail, let emailKey {
+                index.deletedIds(forEmail: emailKey).sorted()
+            } else {
+                []
+            }
+            if gone.count > 1 {
+                row.report.status = .failed
+                row.report.appendMessage("\(gone.count) deleted resources match this row (ids \(gone.joined(separator: ", "))); none was recovered")
+                finish(row, &actions)
+                return
+            }
+            if let id = gone.first, let old = index.deletedResource(id: id) {
+                let diff = ResourceDiff.compare(payload, with: old)
+                row.report.changes = diff.summary
+                row.report.id = id
+                let send = configuration.sendUnchanged ? payload : diff.payload
+                if configuration.dryRun {
+                    row.report.status = .wouldRecover
+                    finish(row, &actions)
+                    return
+                }
+                waiting[row.row] = row
+                let planned = PlannedRow(row: row.row, line: row.report.line, operation: .update(id: id),
+                                         returnURLs: updateURLs(returnURLs), payload: send, email: emailKey)
+                recoverQueue.append(Recovery(planned: planned, resource: old, changed: !diff.isEmpty || configuration.sendUnchanged))
+                return
+            }
+        }
+        if !uncertain, case let .update(id) = operation, let current = index.resource(id: id) {
+            // Matched: compare with what the tenant holds, and send only a real change.
+            let diff = ResourceDiff.compare(payload, with: current)
+            row.report.changes = diff.summary
+            if diff.isEmpty && !configuration.sendUnchanged {
+                row.report.status = .unchanged
+                row.report.describe(current)
+                finish(row, &actions)
+                return
+            }
+            if !configuration.sendUnchanged { payload = diff.payload }
+        }
         if configuration.dryRun {
             row.report.status = operation == .create ? .wouldCreate : .wouldUpdate
             if case let .update(id) = operation { row.report.id = id }
@@ -218,7 +356,7 @@ public struct ImportCore: Sendable {
             return
         }
         waiting[row.row] = row
-        if configuration.uncertainCreates.contains(row.row) {
+        if uncertain {
             // An earlier run may have created it (the tenant may already show it): look it up first.
             operation = .create
             let planned = PlannedRow(row: row.row, line: row.report.line, operation: operation,
@@ -228,8 +366,19 @@ public struct ImportCore: Sendable {
             return
         }
         let planned = PlannedRow(row: row.row, line: row.report.line, operation: operation,
-                                 returnURLs: returnURLs, payload: payload, email: emailKey)
+                                 returnURLs: operation == .create ? returnURLs : updateURLs(returnURLs),
+                                 payload: payload, email: emailKey)
         for chunk in planner.add(planned) { queue.append(Work(chunk: chunk, verifyFirst: false, rounds: 0)) }
+    }
+
+    /// The return URLs an update is sent with: the run's own (both providers') when the row's
+    /// agree with them, so that a night's changed rows share bulk calls whatever their calendars
+    /// (one call per 100 changed rows), else the row's.
+    private func updateURLs(_ row: ReturnURLs) -> ReturnURLs {
+        guard let run = configuration.runReturnURLs else { return row }
+        let googleAgrees = row.google == nil || row.google == run.google
+        let outlookAgrees = row.outlook == nil || row.outlook == run.outlook
+        return googleAgrees && outlookAgrees ? run : row
     }
 
     /// A row's outcome is known: count it, and report it when every earlier row is reported.
@@ -240,8 +389,13 @@ public struct ImportCore: Sendable {
     }
 
     private mutating func complete(_ outcome: JournalRowOutcome, _ actions: inout [ImportAction]) {
+        if let id = outcome.id { matched.insert(id) }
         guard var row = waiting.removeValue(forKey: outcome.row) else { return }
         row.report.apply(outcome)
+        if recoveredRows.contains(outcome.row) {
+            if row.report.status == .updated { row.report.status = .recovered }
+            else if row.report.status == .failed { row.report.appendMessage("the resource was recovered, but not updated") }
+        }
         finish(row, &actions)
     }
 
@@ -273,6 +427,14 @@ public struct ImportCore: Sendable {
     }
 
     private mutating func sendFailed(_ ticket: Int, _ failure: SendFailure, _ actions: inout [ImportAction]) {
+        if deleting[ticket] != nil {
+            deleteAnswered(ticket, failure: failure)
+            return
+        }
+        if recovering[ticket] != nil {
+            recoverAnswered(ticket, nil, failure: failure, &actions)
+            return
+        }
         guard var flight = flights[ticket] else { return }
         let work = flight.work
         if flight.phase == .lookingUp {
@@ -353,7 +515,17 @@ public struct ImportCore: Sendable {
         if stop == nil && planner.bufferedRows > 0 && (inputEnded || waiting.count + order.pending >= configuration.backlogLimit) {
             for chunk in planner.finish() { queue.append(Work(chunk: chunk, verifyFirst: false, rounds: 0)) }
         }
-        while stop == nil && flights.count < configuration.concurrency && !queue.isEmpty {
+        while stop == nil && flights.count + recovering.count < configuration.concurrency && !recoverQueue.isEmpty {
+            let recovery = recoverQueue.removeFirst()
+            let ticket = nextTicket
+            nextTicket += 1
+            recovering[ticket] = recovery
+            sentWrites = true
+            if case let .update(id) = recovery.planned.operation {
+                actions.append(.recover(ticket: ticket, id: id, recovery.planned.returnURLs))
+            }
+        }
+        while stop == nil && flights.count + recovering.count < configuration.concurrency && !queue.isEmpty {
             dispatch(queue.removeFirst(), &actions)
         }
         if stop == nil && tenant == .read && !readingRows && !inputEnded && queue.count < configuration.concurrency
@@ -362,15 +534,129 @@ public struct ImportCore: Sendable {
             readingRows = true
             actions.append(.readRows)
         }
-        let idle = !readingRows && tenant != .reading && flights.isEmpty
-        let done = stop != nil || (inputEnded && queue.isEmpty && planner.bufferedRows == 0)
+        if stop == nil && planner.bufferedRows > 0 && inputEnded && recovering.isEmpty && recoverQueue.isEmpty {
+            // Updates of recovered rows join the planner after the input ended: flush them too.
+            for chunk in planner.finish() { queue.append(Work(chunk: chunk, verifyFirst: false, rounds: 0)) }
+            while flights.count + recovering.count < configuration.concurrency && !queue.isEmpty {
+                dispatch(queue.removeFirst(), &actions)
+            }
+        }
+        var idle = !readingRows && tenant != .reading && flights.isEmpty && recovering.isEmpty
+        let done = stop != nil || (inputEnded && queue.isEmpty && planner.bufferedRows == 0 && recoverQueue.isEmpty)
+        if idle && done && stop == nil && missingPhase == .notYet {
+            // Every input row is done: what the input no longer names is missing.
+            planMissing()
+        }
+        while stop == nil && flights.count + deleting.count < configuration.concurrency && !deleteQueue.isEmpty {
+            let index = deleteQueue.removeFirst()
+            let ticket = nextTicket
+            nextTicket += 1
+            deleting[ticket] = index
+            sentWrites = true
+            actions.append(.delete(ticket: ticket, id: missingRows[index].report.id ?? ""))
+        }
+        idle = idle && deleting.isEmpty
+        if idle && missingPhase == .deleting && (deleteQueue.isEmpty || stop != nil) {
+            missingPhase = .done
+            let rest = order.drain()
+            if !reportBroken && !rest.isEmpty { actions.append(.writeReport(rest)) }
+            // Deletions a stop kept from being sent are reported as still missing.
+            for i in missingRows.indices where missingRows[i].report.status == .valid {
+                missingRows[i].report.status = .missing
+                missingRows[i].report.appendMessage("not deleted: the run stopped")
+            }
+            for row in missingRows { counts[row.report.status, default: 0] += 1 }
+            if !reportBroken && !missingRows.isEmpty { actions.append(.writeReport(missingRows)) }
+        }
         if idle && done {
             // Rows finished after a gap (a stop left earlier rows unfinished) are still reported.
             let rest = order.drain()
             if !reportBroken && !rest.isEmpty { actions.append(.writeReport(rest)) }
             finished = true
-            actions.append(.finish(ImportOutcome(counts: counts, sentWrites: sentWrites, stop: stop)))
+            actions.append(.finish(ImportOutcome(counts: counts, sentWrites: sentWrites, stop: stop, deletesRefused: deletesRefused)))
         }
+    }
+
+    // MARK: - Missing resources (leavers)
+
+    /// Marks the resources a row points at, valid or not, as named by the input.
+    private mutating func protect(_ row: ImportRow) {
+        guard configuration.missing != .ignore else { return }
+        if let id = row.report.id, !id.isEmpty { matched.insert(id) }
+        if configuration.matchField != nil {
+            if let key = Self.key(row.key) { matched.formUnion(keyed[key] ?? []) }
+        } else if let email = PlannedRow.normalize(email: row.report.email) {
+            matched.formUnion(index.ids(forEmail: email))
+        }
+    }
+
+    /// Decides the missing resources once every input row is done: rows to report, or deletions
+    /// to send when they stay within the limit.
+    private mutating func planMissing() {
+        missingPhase = .deleting
+        guard configuration.missing != .ignore, configuration.readTenant else { return }
+        let n = configuration.matchField
+        // Under a key, only resources carrying one are managed by the input: rooms, things and
+        // people without a key are never touched (nor reported).
+        let managed = index.all.filter { r in n.map { Self.key(r.customFields?[$0]) != nil } ?? true }
+        let missing = managed.filter { !matched.contains($0.id ?? "") }
+            .sorted { ($0.name ?? "", $0.email ?? "", $0.id ?? "") < ($1.name ?? "", $1.email ?? "", $1.id ?? "") }
+        guard !missing.isEmpty else { return }
+        let deleting = configuration.missing == .delete && n != nil
+        let limit = configuration.maxDeletes.limit(managed: managed.count)
+        let refused = deleting && missing.count > limit
+        for r in missing {
+            var report = ReportRow(row: 0, line: 0, status: .missing, id: r.id, name: r.name, email: r.email)
+            report.describe(r)
+            if refused {
+                report.appendMessage("not deleted: \(missing.count) of \(managed.count) managed resources are missing, "
+                    + "more than the limit of \(limit) (\(configuration.maxDeletes.description)); is the input complete?")
+            } else if deleting {
+                report.status = configuration.dryRun ? .wouldDelete : .valid
+            }
+            missingRows.append(ImportRow(report: report, raw: nil, disposition: .skipped))
+        }
+        if refused { deletesRefused = missing.count }
+        if deleting && !refused && !configuration.dryRun { deleteQueue = Array(missingRows.indices) }
+    }
+
+    private mutating func recoverAnswered(_ ticket: Int, _ answer: Resource?, failure: SendFailure?,
+                                          _ actions: inout [ImportAction]) {
+        guard let recovery = recovering.removeValue(forKey: ticket) else { return }
+        let number = recovery.planned.row
+        if let failure {
+            if case .fatal(let message) = failure {
+                // The row stays unfinished, like any row a stop leaves unsent.
+                stopRun(.api(message))
+                return
+            }
+            guard var row = waiting.removeValue(forKey: number) else { return }
+            row.report.status = .failed
+            row.report.appendMessage("cannot recover the deleted resource: " + Self.message(of: failure))
+            finish(row, &actions)
+            return
+        }
+        if let id = answer?.id ?? recovery.resource.id { matched.insert(id) }
+        if recovery.changed {
+            recoveredRows.insert(number)
+            for chunk in planner.add(recovery.planned) { queue.append(Work(chunk: chunk, verifyFirst: false, rounds: 0)) }
+            return
+        }
+        guard var row = waiting.removeValue(forKey: number) else { return }
+        row.report.status = .recovered
+        row.report.describe(answer ?? recovery.resource)
+        finish(row, &actions)
+    }
+
+    private mutating func deleteAnswered(_ ticket: Int, failure: SendFailure?) {
+        guard let index = deleting.removeValue(forKey: ticket) else { return }
+        guard let failure else {
+            missingRows[index].report.status = .deleted
+            return
+        }
+        missingRows[index].report.status = .failed
+        missingRows[index].report.appendMessage("not deleted: " + Self.message(of: failure))
+        if case .fatal(let message) = failure { stopRun(.api(message)) }
     }
 
     private mutating func dispatch(_ work: Work, _ actions: inout [ImportAction]) {
@@ -390,6 +676,12 @@ public struct ImportCore: Sendable {
     }
 
     // MARK: - Pure helpers
+
+    /// A match key as compared: trimmed, `nil` when empty. Case counts (employee ids are codes).
+    static func key(_ text: String?) -> String? {
+        guard let t = text?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty else { return nil }
+        return t
+    }
 
     private static func message(of failure: SendFailure) -> String {
         switch failure {

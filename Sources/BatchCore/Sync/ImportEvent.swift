@@ -1,3 +1,4 @@
+import BatchModel
 
 /// Something that happened to an import: the input, the tenant, the API or an output. The driver
 /// turns every result of an ``ImportAction``, failures included, into one of these and hands it to
@@ -22,6 +23,10 @@ public enum ImportEvent: Sendable {
     /// The rows of a create whose answer was lost, looked up: row number → the resource found.
     /// Rows absent from the dictionary do not exist.
     case lookedUp(ticket: Int, found: [Int: AnsweredResource])
+    /// The resource of a `delete` action is soft-deleted.
+    case deleted(ticket: Int)
+    /// The resource of a `recover` action is live again (as the API answered it, when it did).
+    case recovered(ticket: Int, Resource?)
     /// The outcomes of a ticket are durable in the journal.
     case outcomesRecorded(ticket: Int)
     /// A journal line could not be written (for `ticket`, when it was a ticket's line).

@@ -11,15 +11,19 @@ public struct ImportOutcome: Sendable, Equatable {
     public var sentWrites: Bool
     /// Set when the run stopped before every row was done.
     public var stop: ImportStop?
+    /// Resources that would have been deleted but were not, because there were more than the
+    /// delete limit allows (the input may be cut short): the run did not do its job.
+    public var deletesRefused: Int
 
-    public init(counts: [RowStatus: Int] = [:], sentWrites: Bool = false, stop: ImportStop? = nil) {
+    public init(counts: [RowStatus: Int] = [:], sentWrites: Bool = false, stop: ImportStop? = nil, deletesRefused: Int = 0) {
         self.counts = counts
         self.sentWrites = sentWrites
         self.stop = stop
+        self.deletesRefused = deletesRefused
     }
 
     public func count(of status: RowStatus) -> Int { counts[status] ?? 0 }
 
     /// Every input row has its final outcome and none is invalid or failed.
-    public var allSucceeded: Bool { stop == nil && count(of: .invalid) + count(of: .failed) == 0 }
+    public var allSucceeded: Bool { stop == nil && count(of: .invalid) + count(of: .failed) == 0 && deletesRefused == 0 }
 }

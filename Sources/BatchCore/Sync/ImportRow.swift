@@ -19,12 +19,16 @@ public struct ImportRow: Sendable, Equatable {
     /// The record exactly as it was in the input, for the errors file.
     public var raw: [UInt8]?
     public var disposition: Disposition
+    /// The value of the match field (`customFieldN` under a stable key), for every row, invalid
+    /// ones included: a key is taken by its first row whether or not that row is valid.
+    public var key: String?
 
     public var row: Int { report.row }
 
-    public init(report: ReportRow, raw: [UInt8]?, disposition: Disposition) {
+    public init(report: ReportRow, raw: [UInt8]?, disposition: Disposition, key: String? = nil) {
         self.report = report
         self.raw = raw
         self.disposition = disposition
+        self.key = key
     }
 }

@@ -9,7 +9,9 @@ extension ReportRow {
         switch o.status {
         case .created: status = .created
         case .updated: status = .updated
-        case .failed: status = .failed
+        case .failed:
+            status = .failed
+            changes = nil
         }
         id = o.id ?? id
         authUrl = o.authUrl ?? authUrl
@@ -18,6 +20,28 @@ extension ReportRow {
         if calendarId == nil { calendarId = o.calendarId }
         if calendarAvailability == nil { calendarAvailability = o.calendarAvailability }
         if let extra = o.message { appendMessage(extra) }
+    }
+
+    /// Fills what the row did not give from the tenant's resource, for a row that is not sent
+    /// (`unchanged`): its id, and the calendar it has with whether it is authorized.
+    mutating func describe(_ r: Resource) {
+        id = r.id ?? id
+        if let google = r.googleCalendarId, !google.isEmpty {
+            if provider == nil { provider = .google }
+            if provider == .google {
+                calendarId = calendarId ?? google
+                authorized = r.googleCalendarAuthorized
+                authUrl = r.googleCalendarAuthUrl.flatMap { $0.isEmpty ? nil : $0 }
+            }
+        } else if let outlook = r.outlookCalendarId, !outlook.isEmpty {
+            if provider == nil { provider = .outlook }
+            if provider == .outlook {
+                calendarId = calendarId ?? outlook
+                authorized = r.outlookCalendarAuthorized
+                authUrl = r.outlookCalendarAuthUrl.flatMap { $0.isEmpty ? nil : $0 }
+            }
+        }
+        if calendarAvailability == nil { calendarAvailability = r.calendarAvailability }
     }
 
     /// Adds one problem or warning to the row's `; `-separated message.

@@ -54,12 +54,16 @@ public struct DuplicateTracker: Sendable {
         return sum
     }
 
-    /// Claims the keys of every row without errors, in order, marking duplicates (the pipeline's
-    /// step): one access to the tracker for a whole batch. Returns how many rows were duplicates.
+    /// Claims the keys of every row, in order, marking the duplicates among rows without errors
+    /// (the pipeline's step): one access to the tracker for a whole batch. Returns how many rows
+    /// were duplicates. An invalid row claims its keys too: one key, one row, so a later row with
+    /// the same e-mail is skipped rather than created, only for the first row, once fixed, to land
+    /// on that resource the next night.
     mutating func claimAll(_ rows: UnsafeMutableBufferPointer<ValidatedRow>) -> Int {
         var found = 0
-        for i in rows.indices where !rows[i].issues.hasErrors {
-            if let (first, key) = claim(row: rows[i].row, emailHash: rows[i].emailHash, idHash: rows[i].idHash) {
+        for i in rows.indices {
+            let earlier = claim(row: rows[i].row, emailHash: rows[i].emailHash, idHash: rows[i].idHash)
+            if !rows[i].issues.hasErrors, let (first, key) = earlier {
                 rows[i].duplicateOf = first
                 rows[i].issues.append(RowIssue(.warning, field: nil, "the same \(key.rawValue) as row \(first); skipped"))
                 found += 1

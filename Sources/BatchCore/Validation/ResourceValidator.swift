@@ -81,8 +81,12 @@ public struct ResourceValidator: Sendable {
         -> (id: String?, provider: CalendarProvider?, availability: Int?, returnURLs: ReturnURLs, calendarIdIsValid: Bool,
             timezoneId: String?) {
 
+        input.takeClearMarkers()
+        for field in input.clearedFields where !field.isClearable {
+            issues.append(.error(field, "cannot be cleared (only text fields can)"))
+        }
         let id = input[.id]
-        if !input.has(.name) { issues.append(.error(.name, "is required")) }
+        if !input.has(.name) && !input.isCleared(.name) { issues.append(.error(.name, "is required")) }
 
         let emailProblem = input.withBytes(.email, EmailAddress.problem(utf8:))
         if let problem = emailProblem {
@@ -196,42 +200,44 @@ public struct ResourceValidator: Sendable {
         var address = ResourceAddress()
         var contact = ResourceContact()
         var custom = ResourceCustomFields()
+        // A field the row clears is sent empty, which the API takes as "no value".
+        func text(_ field: ResourceField) -> String? { input.isCleared(field) ? "" : input[field] }
 
         payload.name = input[.name]
         payload.email = input[.email]
-        payload.description = input[.description]
-        payload.timezoneId = input[.timezoneId]
+        payload.description = text(.description)
+        payload.timezoneId = text(.timezoneId)
         payload.locationId = input[.locationId] ?? defaultLocationId
-        payload.groupId = input[.groupId]
+        payload.groupId = text(.groupId)
 
-        options.googleCalendarId = input[.googleCalendarId]
-        options.outlookCalendarId = input[.outlookCalendarId]
+        options.googleCalendarId = text(.googleCalendarId)
+        options.outlookCalendarId = text(.outlookCalendarId)
         options.calendarAvailability = input[.calendarAvailability].flatMap(availability)
         options.notificationType = input[.notificationType].flatMap { Int($0) }
         options.bookingNotification = input[.bookingNotification].flatMap { Int($0) }
         options.sortKey = input[.sortKey].flatMap { Int($0) }
         options.ignoreBusinessHours = input[.ignoreBusinessHours].flatMap(boolean)
         options.hourly = input[.hourly].flatMap(hourly)
-        options.effectiveDate = input[.effectiveDate].flatMap { isISODate($0) ? $0 : nil }
-        options.displayColor = input[.displayColor]
-        options.bioLink = input[.bioLink]
-        options.gender = input[.gender]
+        options.effectiveDate = input.isCleared(.effectiveDate) ? "" : input[.effectiveDate].flatMap { isISODate($0) ? $0 : nil }
+        options.displayColor = text(.displayColor)
+        options.bioLink = text(.bioLink)
+        options.gender = text(.gender)
 
-        contact.businessPhone = input[.businessPhone]
-        contact.businessPhoneExt = input[.businessPhoneExt]
-        contact.mobilePhone = input[.mobilePhone]
-        contact.homePhone = input[.homePhone]
-        contact.phoneType = input[.phoneType]
-        contact.skypeUsername = input[.skypeUsername]
-        contact.conferenceInfo = input[.conferenceInfo]
-        address.addressLine1 = input[.addressLine1]
-        address.addressLine2 = input[.addressLine2]
-        address.city = input[.city]
-        address.state = input[.state]
-        address.postalCode = input[.postalCode]
-        address.country = input[.country]
+        contact.businessPhone = text(.businessPhone)
+        contact.businessPhoneExt = text(.businessPhoneExt)
+        contact.mobilePhone = text(.mobilePhone)
+        contact.homePhone = text(.homePhone)
+        contact.phoneType = text(.phoneType)
+        contact.skypeUsername = text(.skypeUsername)
+        contact.conferenceInfo = text(.conferenceInfo)
+        address.addressLine1 = text(.addressLine1)
+        address.addressLine2 = text(.addressLine2)
+        address.city = text(.city)
+        address.state = text(.state)
+        address.postalCode = text(.postalCode)
+        address.country = text(.country)
         for n in 1...10 {
-            custom[n] = input[Self.customFields[n - 1]]
+            custom[n] = text(Self.customFields[n - 1])
         }
         if let ids = input.serviceIds {
             payload.serviceIds = ids.compactMap(serviceId)

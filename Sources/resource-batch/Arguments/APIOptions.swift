@@ -27,6 +27,8 @@ enum APIOptions {
         /// Shuts the transport down: its threads or session must not outlive the run (architecture.md's traps).
         var invalidateTransport: @Sendable () -> Void
         var emulator: EmulatorServer?
+        /// The OAuth client id (no secret): part of the tenant lock's key.
+        var clientId: String
 
         /// Shuts the transport down and stops the emulator before the process exits.
         func close() {
@@ -73,7 +75,8 @@ enum APIOptions {
             endpoint: endpoint, credentials: credentials, transport: transport,
             rateLimiter: RateLimiter(rate: rate, maxPause: policy.maxRetryAfter), retryPolicy: policy,
             secrets: .shared)
-        return Connection(client: client, transport: transport, invalidateTransport: invalidate, emulator: emulator)
+        return Connection(client: client, transport: transport, invalidateTransport: invalidate, emulator: emulator,
+                          clientId: credentials.id)
     }
 
     /// libcurl's easy interface on worker threads (`CurlTransport`) where libcurl can be loaded,

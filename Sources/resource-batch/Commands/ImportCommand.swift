@@ -7,16 +7,22 @@ enum ImportCommand {
         name: "import", summary: "Create or update every resource in FILE and write a report with each authorization link.",
         usage: "import FILE [options]", positionals: ["FILE"], minPositionals: 1,
         options: CommonOptions.input + CommonOptions.validation + APIOptions.location + [
-            .value("match-by", "email|none", "match rows without an id to existing resources by e-mail (default email)"),
+            .value("match-by", "email|customFieldN|none",
+                   "match rows without an id to existing resources by e-mail or by a custom field holding a stable key (default email)"),
             .value("chunk-size", "N", "resources per bulk call, 1-100 (default 100)"),
+            .value("missing", "ignore|report|delete",
+                   "resources no row matches: leave them, report them (default), or soft-delete them (needs --match-by customFieldN)"),
+            .value("max-deletes", "N|P%", "delete nothing when more resources than this are missing (default 5% of those with the key)"),
+            .flag("send-unchanged", "send every matched row, even one whose given fields all equal the resource's"),
         ] + APIOptions.requests + [
             .flag("dry-run", "validate and match, but change nothing; statuses become would-create / would-update"),
             .value("journal", "PATH", "the crash journal (default: the report path + .journal)"),
             .flag("resume", "finish an interrupted run of the same file, sending nothing twice"),
         ] + CommonOptions.report,
         discussion: """
-        Exit codes: 0 every row succeeded, 1 some rows invalid or failed (see the report),
-        2 usage or input error (nothing sent), 3 the run stopped (credentials, API unreachable;
+        Exit codes: 0 every row succeeded, 1 some rows invalid or failed, or more resources missing
+        than --max-deletes allows (see the report), 2 usage or input error, or another import
+        holding the same tenant and location (nothing sent), 3 the run stopped (credentials, API unreachable;
         --resume continues it), 130 interrupted (--resume continues it).
         """)
 
@@ -29,8 +35,24 @@ enum ImportCommand {
         var options = ImportOptions(reportPath: settings.path, errorsPath: settings.errorsPath)
         options.chunkSize = try args.integer("chunk-size", in: 1...100) ?? 100
         options.concurrency = try args.integer("concurrency", in: 1...64) ?? 4
-        options.matchBy = ImportOptions.MatchBy(rawValue: try args.choice("match-by", ["email", "none"]) ?? "email")!
+        let matchBy = args.value("match-by") ?? "email"
+        guard let match = ImportOptions.MatchBy(rawValue: matchBy) else {
+            throw UsageError("--match-by must be email, none or customField1 … customField10, not '\(matchBy)'", command: "import")
+        }
+        options.matchBy = match
+        options.missing = MissingPolicy(rawValue: try args.choice("missing", MissingPolicy.allCases.map(\.rawValue)) ?? "report")!
+        if options.missing == .delete && match.customField == nil {
+            throw UsageError("--missing delete needs --match-by customFieldN: only resources carrying that key are managed by the file",
+                             command: "import")
+        }
+        if let text = args.value("max-deletes") {
+            guard let limit = DeleteLimit(text: text) else {
+                throw UsageError("--max-deletes must be a number or a percentage (like 5%), not '\(text)'", command: "import")
+            }
+            options.maxDeletes = limit
+        }
         options.dryRun = args.flag("dry-run")
+        options.sendUnchanged = args.flag("send-unchanged")
         options.resume = args.flag("resume")
         options.reportFormat = settings.format
         options.excel = settings.excel
@@ -53,6 +75,10 @@ enum ImportCommand {
         if let url = connection.emulator?.baseURL, !settings.quiet {
             Console.line("resource-batch: using the built-in emulator at \(url.absoluteString) (data in .resource-batch/emulator/)")
         }
+        // One run per tenant and location on this machine, whatever its journal (cli.md, Sync).
+        let tenantLock = options.dryRun ? nil : try TenantLock(
+            apiURL: connection.client.endpoint.apiURL, clientId: connection.clientId, locationId: validation.locationId)
+        defer { tenantLock?.release() }
         let stop = StopSignal()
         connection.client.stopWaiting { stop.isStopped }
         let job = ImportJob(options: options, validation: validation, client: connection.client, stop: stop)

@@ -80,6 +80,15 @@ import Testing
         let r = try #require(try source.next())
         #expect(r.issues.isEmpty)
         #expect(r.input.givenFields == [.name])
+        #expect(r.input.clearedFields.isEmpty, "a null e-mail cannot clear it: not given")
+    }
+
+    @Test func nullClearsATextField() throws {
+        let (source, dir) = try open(#"{"name":"A","email":"a@x.example","description":null,"customFields":{"field3":null},"hourly":null}"# + "\n")
+        defer { dir.remove() }
+        let r = try #require(try source.next())
+        #expect(r.input.givenFields == [.name, .email])
+        #expect(r.input.clearedFields == [.description, .customField3])
     }
 
     @Test func brokenLineIsARowIssueAndReadingContinues() throws {

@@ -166,27 +166,45 @@ final class ArraySource: RecordSource {
         #expect(p.duplicateCount == 3)
     }
 
-    @Test func onlyRowsWithoutErrorsClaimKeys() async throws {
+    /// cli.md "One key, one row": a key is taken by its first row whether or not that row is valid.
+    @Test func everyRowClaimsItsKeysEvenAnInvalidOne() async throws {
         let resolver = PipelineFakeResolver(Self.mx)
         let (out, p) = try await run(rows([
-            [.email: "ana@x.example"],                       // invalid: no name; claims nothing
-            [.name: "A", .email: "ana@x.example"],           // valid: the first good row
+            [.email: "ana@x.example"],                       // invalid: no name; still claims the e-mail
+            [.name: "A", .email: "ana@x.example"],           // skipped, naming row 1
             [.name: "B", .email: "ana@x.example", .sortKey: "x"], // invalid: reported as invalid, not as duplicate
-            [.name: "C", .email: "ana@x.example"],           // skipped, naming row 2
+            [.name: "C", .email: "ana@x.example"],           // skipped, naming row 1
         ]), resolver: resolver)
-        #expect(out.map(\.duplicateOf) == [nil, nil, nil, 2])
+        #expect(out.map(\.duplicateOf) == [nil, 1, nil, 1])
         #expect(out[0].issues.hasErrors && out[2].issues.hasErrors)
-        #expect(out[1].isValid)
-        #expect(p.duplicateCount == 1)
+        #expect(p.duplicateCount == 2)
     }
 
-    @Test func hostingErrorRowDoesNotClaimItsEmail() async throws {
+    @Test func aRowAfterAHostingErrorRowWithItsEmailIsSkipped() async throws {
         let resolver = PipelineFakeResolver(Self.mx)
         let (out, _) = try await run(rows([
             [.name: "A", .email: "a@contoso.example", .googleCalendarId: "a@contoso.example"],
             [.name: "A2", .email: "a@contoso.example", .outlookCalendarId: "a@contoso.example"],
         ]), resolver: resolver)
         #expect(out[0].issues.hasErrors)
-        #expect(out[1].isValid, "the corrected row after a wrong one is the first valid one")
+        #expect(out[1].duplicateOf == 1, "one key, one row: the first row holds the e-mail even when invalid")
+    }
+}
+
+@Suite struct OneKeyOneRowTests {
+    @Test func aRowRepeatingTheKeyOfAnInvalidRowIsSkippedNamingIt() async throws {
+        let t = ValidationPipelineTests()
+        let specs: [[ResourceField: String]] = [
+            [.email: "shared@gmail.com"],  // no name: invalid
+            [.name: "Kenji", .email: "SHARED@gmail.com"],
+            [.name: "Other", .email: "other@gmail.com"],
+        ]
+        let (out, p) = try await t.run(t.rows(specs), policy: .off, resolver: PipelineFakeResolver([:]))
+        #expect(out[0].issues.hasErrors)
+        #expect(out[1].duplicateOf == 1)
+        #expect(out[1].issues.reportMessage.contains("row 1"))
+        #expect(out[2].isValid)
+        #expect(p.duplicateCount == 1)
+        #expect(ImportJob.importRow(out[1]).disposition == .skipped)
     }
 }
