@@ -10,13 +10,16 @@ let package = Package(
         .library(name: "BatchCore", targets: ["BatchCore"]),
         .library(name: "CSVCodec", targets: ["CSVCodec"]),
         .library(name: "OnSchedEmulator", targets: ["OnSchedEmulator"]),
+        .library(name: "XLSXCodec", targets: ["XLSXCodec"]),
     ],
     targets: [
         .target(
             name: "CSVCodec",
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
-        .target(name: "BatchCore", dependencies: ["CSVCodec"]),
+        // ZIP, deflate/inflate and the streaming .xlsx writer and reader: no dependency at all.
+        .target(name: "XLSXCodec"),
+        .target(name: "BatchCore", dependencies: ["CSVCodec", "XLSXCodec"]),
         // Deliberately independent of BatchCore: the emulator must not share the client's idea of the API.
         .target(name: "OnSchedEmulator"),
         .executableTarget(name: "resource-batch", dependencies: ["BatchCore", "CSVCodec", "OnSchedEmulator"]),
@@ -25,6 +28,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CSVCodecTests", dependencies: ["CSVCodec", "TestSupport"]),
         .testTarget(name: "BatchCoreTests", dependencies: ["BatchCore", "CSVCodec", "OnSchedEmulator", "TestSupport"]),
+        .testTarget(name: "XLSXCodecTests", dependencies: ["XLSXCodec", "TestSupport"]),
         .testTarget(name: "OnSchedEmulatorTests", dependencies: ["OnSchedEmulator", "TestSupport"]),
         // Runs the built binaries as a user would; depending on them makes `swift test` build them.
         .testTarget(name: "EndToEndTests", dependencies: ["resource-batch", "OnSchedEmulator", "TestSupport"]),
