@@ -29,7 +29,7 @@ public struct ExportJob: Sendable {
             try await client.listResources(locationId: locationId, includeDeleted: includeDeleted) { page in
                 for r in page {
                     switch format {
-                    case .csv: try writer.writeCells(ResourceFlattener.cells(of: r))
+                    case .csv, .xlsx: try writer.writeCells(ResourceFlattener.cells(of: r))
                     case .jsonl: try writer.writeJSONLine(ResourceFlattener.jsonLine(of: r))
                     }
                 }

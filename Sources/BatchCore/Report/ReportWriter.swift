@@ -1,7 +1,7 @@
 import CSVCodec
 
-/// Writes the report: one line per input row, in input order, CSV (spreadsheet-safe) or JSONL,
-/// to a 0600 file or standard output.
+/// Writes the report: one line per input row, in input order, CSV (spreadsheet-safe), JSONL or
+/// an XLSX workbook (``ReportWorkbook``, assembled at ``close()``), to a 0600 file or standard output.
 public final class ReportWriter {
     public let format: ReportFormat
     public var path: String { file.path }
@@ -11,6 +11,9 @@ public final class ReportWriter {
     /// whichever of the two is not in use is always empty, so the output stays in order.
     private let lines: ReportLineBuffer
     public private(set) var rowsWritten = 0
+    /// The workbook being filled, in the xlsx format.
+    private let workbook: ReportWorkbook?
+    private var workbookWritten = false
 
     /// Creates the report at `path` (`-` for standard output); `excel` adds a UTF-8 BOM to CSV.
     public init(path: String, format: ReportFormat, excel: Bool = false, columns: [String] = ReportRow.columns) throws {
@@ -21,6 +24,8 @@ public final class ReportWriter {
             options: CSVWriterOptions(lineEnding: .crlf, byteOrderMark: excel && format == .csv, spreadsheetSafe: true))
         lines = ReportLineBuffer(fileDescriptor: file.fileDescriptor, path: path)
         if format == .csv { try csv.write(record: columns) }
+        workbook = format != .xlsx ? nil
+            : columns == ReportRow.columns ? try ReportWorkbook() : try ReportWorkbook(sheet: "Resources", columns: columns)
     }
 
     /// Writes out what the batch path has buffered, before anything goes through `csv`.
@@ -37,6 +42,8 @@ public final class ReportWriter {
             try csv.write(record: row.cells, formulaSafeColumns: ReportRow.ownValueColumns)
         case .jsonl:
             try file.append { out in Self.appendJSON(row, to: &out) }
+        case .xlsx:
+            try workbook!.add(row)
         }
     }
 
@@ -150,6 +157,7 @@ public final class ReportWriter {
     public func writeCells(_ cells: [String]) throws {
         try handOverToCSV()
         rowsWritten += 1
+        if let workbook { return try workbook.add(cells: cells) }
         try csv.write(record: cells)
     }
 
@@ -162,6 +170,10 @@ public final class ReportWriter {
     }
 
     public func close() throws {
+        if let workbook, !workbookWritten {
+            workbookWritten = true
+            try workbook.write(to: file)
+        }
         try lines.flush()
         try csv.flush()
         try file.close()

@@ -22,7 +22,7 @@ enum CommonOptions {
 
     static let report: [OptionSpec] = [
         .value("report", "PATH", "the report (default: the input with .report.csv; - for standard output)"),
-        .value("report-format", "csv|jsonl", "report format (default csv, or from --report's extension)"),
+        .value("report-format", "csv|jsonl|xlsx", "report format (default csv, or from --report's extension); xlsx is a workbook to email"),
         .flag("excel", "add a UTF-8 byte order mark to CSV so Excel reads it right"),
         .value("errors", "PATH", "rows that failed, as in the input plus an error column (default: the input with .errors.csv)"),
         .value("summary-json", "PATH", "also write the summary as JSON"),
@@ -142,7 +142,7 @@ enum CommonOptions {
     }
 
     static func reportSettings(_ args: ParsedArguments, input: String, inputFormat: InputFormat?) throws -> ReportSettings {
-        let explicit = try args.choice("report-format", ["csv", "jsonl"]).flatMap(ReportFormat.init(rawValue:))
+        let explicit = try args.choice("report-format", ["csv", "jsonl", "xlsx"]).flatMap(ReportFormat.init(rawValue:))
         let reportPath = args.value("report")
         let format = explicit ?? reportPath.flatMap(ReportFormat.fromExtension) ?? .csv
         let path = reportPath ?? ReportPaths.report(forInput: input, format: format)

@@ -7,7 +7,7 @@ enum ExportCommand {
         usage: "export [--out PATH|-] [options]",
         options: [
             .value("out", "PATH", "where to write (default resources.csv; - for standard output)"),
-            .value("format", "csv|jsonl", "output format (default: from --out's extension, else csv)"),
+            .value("format", "csv|jsonl|xlsx", "output format (default: from --out's extension, else csv)"),
             .value("location-id", "ID", "the location to export (default: the primary location)"),
             .flag("include-deleted", "include deleted resources"),
             .flag("excel", "add a UTF-8 byte order mark to CSV so Excel reads it right"),
@@ -17,7 +17,7 @@ enum ExportCommand {
         ])
 
     static func run(_ args: ParsedArguments) async throws -> Int32 {
-        let explicit = try args.choice("format", ["csv", "jsonl"]).flatMap(ReportFormat.init(rawValue:))
+        let explicit = try args.choice("format", ["csv", "jsonl", "xlsx"]).flatMap(ReportFormat.init(rawValue:))
         let format = explicit ?? args.value("out").flatMap(ReportFormat.fromExtension) ?? .csv
         let out = args.value("out") ?? "resources.\(format.rawValue)"
         let quiet = args.flag("quiet")
