@@ -38,10 +38,11 @@ public protocol RecordSource: AnyObject {
     func next() throws -> SourceRecord?
 }
 
-/// The input formats: CSV (any delimiter) or JSON Lines.
+/// The input formats: CSV (any delimiter), JSON Lines, or a sheet of an `.xlsx` workbook.
 public enum InputFormat: Sendable, Equatable {
     case csv(delimiter: UInt8?)
     case jsonl
+    case xlsx
 
     /// The format of `path` from its extension; `nil` when the extension says nothing.
     public static func fromExtension(_ path: String) -> InputFormat? {
@@ -49,6 +50,7 @@ public enum InputFormat: Sendable, Equatable {
         if lower.hasSuffix(".csv") || lower.hasSuffix(".txt") { return .csv(delimiter: nil) }
         if lower.hasSuffix(".tsv") || lower.hasSuffix(".tab") { return .csv(delimiter: UInt8(ascii: "\t")) }
         if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return .jsonl }
+        if lower.hasSuffix(".xlsx") { return .xlsx }
         return nil
     }
 }
