@@ -33,7 +33,7 @@ public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .badMapping(source, reason):
             return "\(source): \(reason)"
         case let .unknownFormat(path):
-            return "cannot tell the format of \(path) from its extension; use --format csv or --format jsonl"
+            return "cannot tell the format of \(path) from its extension; use --format csv, --format jsonl or --format xlsx"
         case let .unsupported(message):
             return message
         case let .stoppedAfterSending(reason, rowsSent):
