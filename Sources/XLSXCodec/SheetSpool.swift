@@ -8,44 +8,37 @@ public final class SheetSpool {
     public let name: String
     public let header: [String]
     public private(set) var rowCount = 0
-    /// The widest value of each column, in characters (header included), capped at `maxWidth`.
-    public private(set) var widths: [Int]
-    public let maxWidth: Int
+    /// The widths its columns need (header included).
+    public private(set) var widths: ColumnWidths
     private let file: TemporaryFile
     private var record: [UInt8] = []
 
     public init(name: String, header: [String], maxWidth: Int = 60) throws {
         self.name = name
         self.header = header
-        self.maxWidth = maxWidth
-        widths = header.map { min(maxWidth, $0.count) }
+        widths = ColumnWidths(header: header, maxWidth: maxWidth)
         file = try TemporaryFile()
     }
 
     public func append(_ cells: [XLSXCell]) throws {
         record.removeAll(keepingCapacity: true)
         record.le32(0)
-        for (i, cell) in cells.enumerated() {
-            var shown = 0
+        widths.measure(cells)
+        for cell in cells {
             switch cell {
             case .empty:
                 record.append(0); record.append(0)
             case let .text(s, style):
                 record.append(1); record.append(UInt8(style.rawValue))
                 putString(s)
-                shown = style == .wrapped ? min(s.count, maxWidth) : s.count
             case let .number(v, style):
                 record.append(2); record.append(UInt8(style.rawValue))
                 putString(String(v))
-                shown = String(v).count
             case let .link(display, url):
                 record.append(3); record.append(0)
                 putString(display)
                 putString(url)
-                shown = display.count
             }
-            if i >= widths.count { widths += repeatElement(0, count: i + 1 - widths.count) }
-            widths[i] = max(widths[i], min(maxWidth, shown))
         }
         let length = UInt32(record.count - 4)
         record.replaceSubrange(0..<4, with: length.littleEndianBytes)
@@ -59,14 +52,11 @@ public final class SheetSpool {
         record.append(contentsOf: utf8)
     }
 
-    /// Column widths for ``XLSXSheetOptions``: the widest value plus a margin, at least 8.
-    public var columnWidths: [Double] { widths.map { Double(max(8, $0 + 2)) } }
-
     /// Writes the sheet: its header in bold, then every spooled row.
-    public func write(to writer: XLSXWriter, options: XLSXSheetOptions) throws {
+    public func write(to writer: XLSXWriter, options: XLSXSheetOptions, position: Int? = nil) throws {
         var options = options
-        options.columnWidths = columnWidths
-        try writer.beginSheet(name, options: options)
+        options.columnWidths = widths.widths
+        try writer.beginSheet(name, options: options, position: position)
         try writer.appendRow(header.map { .text($0, .bold) })
         try file.rewind()
         var buffer: [UInt8] = []

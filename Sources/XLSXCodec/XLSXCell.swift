@@ -9,12 +9,3 @@ public enum XLSXCell: Sendable, Equatable {
     /// A hyperlink: `display` shown in link style, clicking it opens `url`.
     case link(display: String, url: String)
 }
-
-/// The cell formats the writer's style sheet holds (their `s` indexes).
-public enum XLSXStyle: Int, Sendable, Equatable {
-    case plain = 0
-    case bold = 1
-    /// Wrapped, top-aligned: long messages readable without scrolling sideways.
-    case wrapped = 2
-    case link = 3
-}

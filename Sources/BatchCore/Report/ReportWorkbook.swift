@@ -4,34 +4,54 @@ import XLSXCodec
 /// link for each person who still has to authorize, **Needs attention** with the rows someone
 /// must look at and their messages wrapped, and **All rows** with the report's columns.
 ///
-/// Rows arrive one at a time and in the report's order, but the three sheets are written one
-/// after the other into the ZIP: each sheet's rows wait in a temporary file (``SheetSpool``)
-/// until ``write(to:)``, so memory does not grow with the rows. With other columns than the
-/// report's (export), the workbook is one plain sheet of text cells.
+/// Memory does not grow with the rows. **All rows** goes into the ZIP as rows come (its column
+/// widths measured on the first ``widthSample`` rows, held until then); the two short sheets
+/// wait in temporary files (``SheetSpool``) and are written after it by ``finish()``; the tabs
+/// are ordered by position, not by the order of the parts. With other columns than the
+/// report's (export), the workbook is one streamed sheet of text cells.
 final class ReportWorkbook {
-    private let spools: [SheetSpool]
-    private let isReport: Bool
-
+    /// Rows whose widths decide the streamed sheet's columns.
+    static let widthSample = 1_000
     static let toSendColumns = ["Name", "E-mail", "Provider", "Link"]
     static let attentionColumns = ["row", "line", "status", "name", "email", "message"]
     /// Statuses shown on **Needs attention**, by name so that statuses added later (`missing`,
     /// `deleted`, …) are matched as cli.md lists them.
     static let attentionStatuses: Set<String> = ["invalid", "failed", "skipped", "missing"]
 
-    /// The three sheets of the report.
-    init() throws {
+    private let writer: XLSXWriter
+    private let isReport: Bool
+    /// To send, Needs attention (the report only).
+    private let spools: [SheetSpool]
+    private let streamedName: String
+    private let streamedHeader: [String]
+    private let streamedPosition: Int
+    private var widths: ColumnWidths
+    /// The streamed sheet's first rows, until its widths are known; nil once it has begun.
+    private var pending: [[XLSXCell]]? = []
+
+    /// The three sheets of the report, written through `output`.
+    init(output: OutputFile) throws {
+        writer = XLSXWriter { try output.write($0) }
         isReport = true
         spools = [
             try SheetSpool(name: "To send", header: Self.toSendColumns),
             try SheetSpool(name: "Needs attention", header: Self.attentionColumns),
-            try SheetSpool(name: "All rows", header: ReportRow.columns),
         ]
+        streamedName = "All rows"
+        streamedHeader = ReportRow.columns
+        streamedPosition = 2
+        widths = ColumnWidths(header: ReportRow.columns)
     }
 
     /// One sheet, `name`, with `columns`: every cell text.
-    init(sheet name: String, columns: [String]) throws {
+    init(output: OutputFile, sheet name: String, columns: [String]) throws {
+        writer = XLSXWriter { try output.write($0) }
         isReport = false
-        spools = [try SheetSpool(name: name, header: columns)]
+        spools = []
+        streamedName = name
+        streamedHeader = columns
+        streamedPosition = 0
+        widths = ColumnWidths(header: columns)
     }
 
     /// The link's short display text.
@@ -56,7 +76,7 @@ final class ReportWorkbook {
             try spools[1].append([rowCell, lineCell, .text(row.status.rawValue), text(row.name), text(row.email),
                                   row.message.isEmpty ? .empty : .text(row.message, .wrapped)])
         }
-        try spools[2].append([
+        try stream([
             rowCell, lineCell, .text(row.status.rawValue), text(row.id), text(row.name), text(row.email),
             text(row.provider?.rawValue), text(row.calendarId), row.calendarAvailability.map { .number($0) } ?? .empty,
             text(row.authUrl), text(row.authorized.map { $0 ? "true" : "false" }), text(row.message),
@@ -65,14 +85,31 @@ final class ReportWorkbook {
 
     /// A row of the plain table.
     func add(cells: [String]) throws {
-        try spools[0].append(cells.map { $0.isEmpty ? .empty : .text($0) })
+        try stream(cells.map { $0.isEmpty ? .empty : .text($0) })
     }
 
-    /// Writes the workbook (every sheet: header frozen and filtered, widths fitted, printed to
-    /// the page width) through `output`.
-    func write(to output: OutputFile) throws {
-        let writer = XLSXWriter { try output.write($0) }
-        for spool in spools { try spool.write(to: writer, options: XLSXSheetOptions()) }
+    private func stream(_ cells: [XLSXCell]) throws {
+        guard pending != nil else { return try writer.appendRow(cells) }
+        widths.measure(cells)
+        pending!.append(cells)
+        if pending!.count >= Self.widthSample { try beginStreamed() }
+    }
+
+    private func beginStreamed() throws {
+        var options = XLSXSheetOptions()
+        options.columnWidths = widths.widths
+        try writer.beginSheet(streamedName, options: options, position: streamedPosition)
+        try writer.appendRow(streamedHeader.map { .text($0, .bold) })
+        for cells in pending ?? [] { try writer.appendRow(cells) }
+        pending = nil
+    }
+
+    /// Ends the streamed sheet, writes the spooled ones and closes the workbook (every sheet:
+    /// header frozen and filtered, widths fitted, printed to the page width).
+    func finish() throws {
+        if pending != nil { try beginStreamed() }
+        try writer.endSheet()
+        for (i, spool) in spools.enumerated() { try spool.write(to: writer, options: XLSXSheetOptions(), position: i) }
         try writer.close()
     }
 }

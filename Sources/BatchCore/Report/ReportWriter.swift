@@ -25,7 +25,8 @@ public final class ReportWriter {
         lines = ReportLineBuffer(fileDescriptor: file.fileDescriptor, path: path)
         if format == .csv { try csv.write(record: columns) }
         workbook = format != .xlsx ? nil
-            : columns == ReportRow.columns ? try ReportWorkbook() : try ReportWorkbook(sheet: "Resources", columns: columns)
+            : columns == ReportRow.columns ? try ReportWorkbook(output: file)
+            : try ReportWorkbook(output: file, sheet: "Resources", columns: columns)
     }
 
     /// Writes out what the batch path has buffered, before anything goes through `csv`.
@@ -172,7 +173,7 @@ public final class ReportWriter {
     public func close() throws {
         if let workbook, !workbookWritten {
             workbookWritten = true
-            try workbook.write(to: file)
+            try workbook.finish()
         }
         try lines.flush()
         try csv.flush()
