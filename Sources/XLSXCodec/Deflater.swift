@@ -10,7 +10,7 @@ public struct Deflater {
     static let maxMatch = 258
     static let minMatch = 3
     static let hashBits = 15
-    static let maxChain = 8
+    static let maxChain = 4
     /// Input is encoded once this much is pending (so matches can look 258 bytes ahead).
     static let encodeThreshold = 65_536
 
@@ -23,6 +23,8 @@ public struct Deflater {
     private var head: [Int]
     /// `position & (window - 1)` → the previous absolute position + 1 with the same hash.
     private var previous: [Int]
+    /// Where ``encode(final:into:)`` assembles its output before appending it.
+    private var scratch: [UInt8] = []
     private var bitBuffer: UInt64 = 0
     private var bitCount = 0
     private var started = false
@@ -86,15 +88,22 @@ public struct Deflater {
         let lenCode = Self.lengthCodes, lenBits = Self.lengthBitCounts
         let distSym = Self.distanceSymbols
         let distCodes = Self.distanceCodes, distBase = Self.distanceBase, distExtra = Self.distanceExtra
-        // The bit buffer lives in locals while `data`, `head` and `previous` are borrowed.
+        // The bit buffer lives in locals while `data`, `head` and `previous` are borrowed; whole
+        // 32-bit words go into `scratch`, sized for the worst case: a symbol never takes more
+        // than 11 bits per input byte (a literal 9, a 3-byte match at most 31).
         var acc = bitBuffer, count = bitCount
+        let needed = max(0, stop - p) * 11 / 8 + 16
+        if scratch.count < needed { scratch = [UInt8](repeating: 0, count: needed) }
+        var o = 0
+        scratch.withUnsafeMutableBytes { sink in
         @inline(__always) func put(_ bits: UInt32, _ n: Int) {
             acc |= UInt64(bits) << UInt64(count)
             count += n
-            while count >= 8 {
-                out.append(UInt8(truncatingIfNeeded: acc))
-                acc >>= 8
-                count -= 8
+            if count >= 32 {
+                sink.storeBytes(of: UInt32(truncatingIfNeeded: acc).littleEndian, toByteOffset: o, as: UInt32.self)
+                o += 4
+                acc >>= 32
+                count -= 32
             }
         }
         data.withUnsafeBufferPointer { d in
@@ -143,7 +152,7 @@ public struct Deflater {
                             // Index the positions inside the match (a few, to stay fast on long runs).
                             let last = min(p + bestLength, end - Self.minMatch + 1)
                             var q = p + 1
-                            let indexed = min(last, p + 16)
+                            let indexed = min(last, p + 4)
                             while q < indexed { insert(q); q += 1 }
                             p += bestLength
                         } else {
@@ -155,6 +164,14 @@ public struct Deflater {
                 }
             }
         }
+        while count >= 8 {
+            sink[o] = UInt8(truncatingIfNeeded: acc)
+            o += 1
+            acc >>= 8
+            count -= 8
+        }
+        }
+        out.append(contentsOf: scratch[0..<o])
         bitBuffer = acc
         bitCount = count
         position = p
