@@ -7,7 +7,7 @@ import Foundation
 public enum XLSXNumberText {
     /// The text of the number `stored` (the cell's `<v>`), or nil when it is not a number.
     public static func display(_ stored: String) -> String? {
-        guard let value = Double(stored.trimmingCharacters(in: .whitespaces)), value.isFinite else { return nil }
+        guard let value = Double(stored) ?? Double(stored.trimmingCharacters(in: .whitespaces)), value.isFinite else { return nil }
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
         return plain(String(format: "%.15g", value))
     }
@@ -64,7 +64,8 @@ public enum XLSXNumberText {
 
     /// The serial date `stored` as ISO 8601: a date, with the time when it has one.
     public static func isoDate(_ stored: String, date1904: Bool) -> String? {
-        guard let serial = Double(stored.trimmingCharacters(in: .whitespaces)), serial.isFinite, serial >= 0, serial < 2_958_466 else {
+        guard let serial = Double(stored) ?? Double(stored.trimmingCharacters(in: .whitespaces)), serial.isFinite, serial >= 0,
+              serial < 2_958_466 else {
             return nil
         }
         var days = Int(serial.rounded(.down))

@@ -137,29 +137,17 @@ public struct XMLPullParser {
                 }
                 return .text(try unescape(raw))
             }
-            // Markup.
-            if try startsWith("<!--") {
-                guard let end = try find(Array("-->".utf8), from: 4) else { throw error("a comment that never ends") }
-                position = end
-                continue
+            // Markup. `<!…` and `<?…` are rare: one byte tells an element from them.
+            while position + 1 >= buffer.count {
+                guard try more() else { throw error("a tag that never ends (the part is cut short)") }
             }
-            if try startsWith("<![CDATA[") {
-                guard let end = try find(Array("]]>".utf8), from: 9) else { throw error("a CDATA section that never ends") }
-                let text = String(decoding: buffer[(position + 9)..<(end - 3)], as: UTF8.self)
-                position = end
-                guard !stack.isEmpty else { throw error("text outside the root element") }
-                return .text(text)
-            }
-            if try startsWith("<!") {
-                throw error("a DOCTYPE or entity declaration, which a workbook never needs, is refused")
-            }
-            if try startsWith("<?") {
-                guard let end = try find(Array("?>".utf8), from: 2) else { throw error("a processing instruction that never ends") }
-                position = end
+            let second = buffer[position + 1]
+            if second == 0x21 || second == 0x3F {
+                if let event = try declaration() { return event }
                 continue
             }
             guard let gt = try tagEnd() else { throw error("a tag that never ends (the part is cut short)") }
-            let tag = Array(buffer[(position + 1)..<gt])
+            let tag = buffer[(position + 1)..<gt]
             position = gt + 1
             if tag.first == 0x2F { // </name>
                 let name = Self.localName(String(decoding: tag.dropFirst().filter { $0 > 0x20 }, as: UTF8.self)).name
@@ -169,8 +157,7 @@ public struct XMLPullParser {
                 return .end(name: name)
             }
             let selfClosing = tag.last == 0x2F
-            let body = selfClosing ? tag.dropLast() : tag[...]
-            let (name, attributes) = try parseTag(body)
+            let (name, attributes) = try parseTag(selfClosing ? tag.dropLast() : tag)
             guard !stack.isEmpty || !sawRoot else { throw error("a second root element <\(name)>") }
             sawRoot = true
             stack.append(name)
@@ -178,6 +165,29 @@ public struct XMLPullParser {
             if selfClosing { pendingEnd = name }
             return .start(name: name, attributes: attributes)
         }
+    }
+
+    /// A comment, CDATA section, processing instruction or DOCTYPE at `position`: the text of a
+    /// CDATA section, nil for what is skipped; a DOCTYPE is refused.
+    private mutating func declaration() throws -> XMLEvent? {
+        if try startsWith("<!--") {
+            guard let end = try find(Array("-->".utf8), from: 4) else { throw error("a comment that never ends") }
+            position = end
+            return nil
+        }
+        if try startsWith("<![CDATA[") {
+            guard let end = try find(Array("]]>".utf8), from: 9) else { throw error("a CDATA section that never ends") }
+            let text = String(decoding: buffer[(position + 9)..<(end - 3)], as: UTF8.self)
+            position = end
+            guard !stack.isEmpty else { throw error("text outside the root element") }
+            return .text(text)
+        }
+        if try startsWith("<!") {
+            throw error("a DOCTYPE or entity declaration, which a workbook never needs, is refused")
+        }
+        guard let end = try find(Array("?>".utf8), from: 2) else { throw error("a processing instruction that never ends") }
+        position = end
+        return nil
     }
 
     private mutating func end(_ name: String) -> XMLEvent {

@@ -56,13 +56,17 @@ public final class XLSXRecordSource: RecordSource {
         rowsRead += 1
         var input = ResourceInput()
         for (i, field) in fields.enumerated() where i < row.cells.count {
-            guard let field, let text = CellText.trimmed(row.cells[i]) else { continue }
-            if field == .serviceIds {
-                let list = CellText.list(text)
-                if !list.isEmpty { input.serviceIds = list }
-            } else {
-                var text = text
-                text.withUTF8 { input.set(field, utf8: $0) }
+            guard let field, !row.cells[i].isEmpty else { continue }
+            // Trimmed of spaces and tabs as a CSV cell is, on the bytes (no Foundation per cell).
+            var cell = row.cells[i]
+            cell.withUTF8 { raw in
+                if field == .serviceIds {
+                    guard let text = CellText.trimmed(raw) else { return }
+                    let list = CellText.list(text)
+                    if !list.isEmpty { input.serviceIds = list }
+                } else {
+                    input.set(field, utf8: CellText.trimmedBytes(raw))
+                }
             }
         }
         var issues: [RowIssue] = []
