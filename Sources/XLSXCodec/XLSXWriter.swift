@@ -115,6 +115,11 @@ public final class XLSXWriter {
         row += 1
         buffer.append(contentsOf: "<row r=\"".utf8)
         Self.appendDecimal(row, to: &buffer)
+        if let lines = wrappedLines(cells), lines > 1 {
+            // Spreadsheets do not grow a row for wrapped text on opening (LibreOffice did not):
+            // the height is given, 15 points a line.
+            buffer.append(contentsOf: "\" ht=\"\(min(409, 15 * lines))\" customHeight=\"1".utf8)
+        }
         buffer.append(contentsOf: "\">".utf8)
         for (column, cell) in cells.enumerated() {
             switch cell {
@@ -143,6 +148,21 @@ public final class XLSXWriter {
         }
         buffer.append(contentsOf: "</row>".utf8)
         if buffer.count >= 1 << 16 { try flush() }
+    }
+
+    /// The lines the row's wrapped cells take in their columns' widths, or nil when it has none.
+    private func wrappedLines(_ cells: [XLSXCell]) -> Int? {
+        var most: Int?
+        for (column, cell) in cells.enumerated() {
+            guard case let .text(text, .wrapped) = cell else { continue }
+            let width = max(1, Int(column < options.columnWidths.count ? options.columnWidths[column] : 8.43) - 1)
+            var lines = 0
+            for part in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                lines += max(1, (part.utf16.count + width - 1) / width)
+            }
+            most = max(most ?? 0, lines)
+        }
+        return most
     }
 
     private func flush() throws {

@@ -75,10 +75,49 @@ import TestSupport
             let values = needs.values(n + 2)
             #expect(values[0] == csv.rows[i][0] && values[2] == csv.cell(i, "status") && values[5] == csv.cell(i, "message"))
             #expect(!values[5].isEmpty && needs.wrap.contains("F\(n + 2)"))
+            if values[5].utf16.count > 61 { #expect((needs.heights[String(n + 2)] ?? 0) >= 30, "a long message's row is tall enough to show it") }
         }
         Self.expectLayout(needs, columns: 6)
         var st = stat()
         #expect(stat(cli.path("r.xlsx"), &st) == 0 && st.st_mode & 0o777 == 0o600, "personal data: mode 0600")
+    }
+
+    /// The `/URI(…)` targets of a PDF's link annotations (LibreOffice writes them uncompressed).
+    static func pdfLinks(_ pdf: [UInt8]) -> [String] {
+        let marker = Array("/URI(".utf8)
+        var links: [String] = []
+        var i = 0
+        while i + marker.count < pdf.count {
+            guard Array(pdf[i..<(i + marker.count)]) == marker else { i += 1; continue }
+            var j = i + marker.count, text: [UInt8] = []
+            while j < pdf.count, pdf[j] != UInt8(ascii: ")") {
+                if pdf[j] == UInt8(ascii: "\\"), j + 1 < pdf.count { j += 1 }
+                text.append(pdf[j])
+                j += 1
+            }
+            links.append(String(decoding: text, as: UTF8.self))
+            i = j
+        }
+        return links
+    }
+
+    @Test(.enabled(if: OpenpyxlDump.available && LibreOffice.available, "openpyxl (.build-venv) or LibreOffice is not installed"))
+    func printedToPDFEveryPersonToSendHasAClickableLink() throws {
+        let cli = try CLIRunner()
+        defer { cli.cleanUp() }
+        try cli.copySample("resources.csv")
+        let run = try cli.run(["import", "resources.csv", "--emulator", "--hosting-check", "off", "--quiet", "--report", "r.xlsx"]
+                              + returnOptions)
+        #expect(run.status == 1, "\(run)")
+        let toSend = try OpenpyxlDump.read(cli.path("r.xlsx")).sheets[0]
+        #expect(toSend.links.count >= 5)
+        let pdf = try LibreOffice.convert(cli.path("r.xlsx"), to: "pdf", in: cli.directory)
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: pdf)))
+        let links = Self.pdfLinks(bytes)
+        #expect(links.sorted() == toSend.links.values.sorted(), "one link annotation per person to send, with the full URL")
+        // Landscape pages (fitted to the width): a MediaBox wider than tall.
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(text.contains("/MediaBox[0 0 842 595]") || text.contains("/MediaBox[0 0 792 612]"), "landscape")
     }
 
     @Test(.enabled(if: OpenpyxlDump.available, "python3 with openpyxl (.build-venv) is not installed"))

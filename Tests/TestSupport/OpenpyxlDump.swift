@@ -34,6 +34,8 @@ public struct OpenpyxlDump: Decodable, Sendable {
         public var wrap: [String]
         /// Header cells in bold.
         public var bold: [String]
+        /// Row number (as text) → height in points, for rows given one.
+        public var heights: [String: Double]
 
         /// The values of row `r` (1-based), `""` for empty cells.
         public func values(_ r: Int) -> [String] { rows[r - 1].map { $0?.v ?? "" } }
@@ -77,6 +79,7 @@ for ws in wb.worksheets:
         "links": links, "widths": {k: v.width for k, v in ws.column_dimensions.items()},
         "fitToWidth": ws.page_setup.fitToWidth, "fitToPage": bool(pr.fitToPage) if pr is not None else None,
         "wrap": wrap, "bold": [c.coordinate for c in ws[1] if c.font is not None and c.font.b],
+        "heights": {str(k): v.height for k, v in ws.row_dimensions.items() if v.height is not None},
     })
 print(json.dumps(out))
 """#

@@ -4,27 +4,9 @@ import TestSupport
 import XLSXCodec
 
 /// Workbooks made by a real spreadsheet program: LibreOffice, headless, converting a CSV to
-/// `.xlsx` (shared strings, its own styles, dates it recognised), read by our reader. Skipped
-/// without LibreOffice (`libreoffice-calc-nogui`), except under `CI=true`, where `.ci/run` installs it.
+/// `.xlsx` (shared strings, its own styles, dates it recognised), read by our reader.
 @Suite struct LibreOfficeTests {
-    static let soffice: String? = ["/usr/bin/soffice", "/usr/local/bin/soffice", "/usr/lib/libreoffice/program/soffice"]
-        .first { FileManager.default.isExecutableFile(atPath: $0) }
-    static let available = soffice != nil || OpenpyxlDump.inCI
-
-    /// Converts `file` in `dir` to `format` with LibreOffice, in a profile of its own (so parallel runs do not meet).
-    static func convert(_ file: String, in dir: URL, to format: String) throws -> String {
-        let soffice = try #require(soffice, "LibreOffice (soffice) is required under CI=true")
-        let profile = dir.appendingPathComponent("lo-profile").absoluteString
-        let run = try ChildProcess.run(soffice, ["-env:UserInstallation=\(profile)", "--headless", "--norestore",
-                                                 "--infilter=CSV:44,34,76,1", "--convert-to", format, "--outdir", dir.path,
-                                                 dir.appendingPathComponent(file).path],
-                                       environment: ["HOME": dir.path, "PATH": "/usr/bin:/bin"], timeout: 180)
-        let out = dir.appendingPathComponent((file as NSString).deletingPathExtension + "." + format.split(separator: ":")[0]).path
-        #expect(run.status == 0 && FileManager.default.fileExists(atPath: out), "soffice: \(run.stdoutText) \(run.stderrText)")
-        return out
-    }
-
-    @Test(.enabled(if: available, "LibreOffice (libreoffice-calc-nogui) is not installed"))
+    @Test(.enabled(if: LibreOffice.available, "LibreOffice (libreoffice-calc-nogui) is not installed"))
     func readsAWorkbookLibreOfficeMadeFromACSV() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -34,7 +16,7 @@ import XLSXCodec
         csv += "Ana Lima,ana@example.com,+1 555 0100,,1.5\n"
         for i in 1...500 { csv += "Person \(i),p\(i)@example.com,\(5_550_000 + i),,note \(i % 7)\n" }
         try Data(csv.utf8).write(to: dir.appendingPathComponent("staff.csv"))
-        let path = try Self.convert("staff.csv", in: dir, to: "xlsx")
+        let path = try LibreOffice.convert(dir.appendingPathComponent("staff.csv").path, to: "xlsx", in: dir, inFilter: "CSV:44,34,76,1")
 
         let reader = try XLSXReader(path: path)
         #expect(reader.sheets.count == 1)

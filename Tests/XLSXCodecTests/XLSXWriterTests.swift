@@ -41,6 +41,7 @@ import XLSXCodec
         #expect(people.fitToWidth == 1 && people.fitToPage == true)
         #expect(people.bold == ["A1", "B1", "C1"])
         #expect(people.wrap == ["C4"])
+        #expect(people.heights.isEmpty, "a short wrapped text keeps the row's height")
 
         let second = book.sheets[1]
         #expect(second.rows[0][0] == .init(v: "-7", t: "int"))
