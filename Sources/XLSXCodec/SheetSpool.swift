@@ -52,12 +52,14 @@ public final class SheetSpool {
         record.append(contentsOf: utf8)
     }
 
-    /// Writes the sheet: its header in bold, then every spooled row.
+    /// Writes the sheet: its header in bold, then every spooled row (continued in `NAME (2)`, …
+    /// beyond the rows a sheet holds, so give sheets positions with room between them).
     public func write(to writer: XLSXWriter, options: XLSXSheetOptions, position: Int? = nil) throws {
         var options = options
         options.columnWidths = widths.widths
         try writer.beginSheet(name, options: options, position: position)
-        try writer.appendRow(header.map { .text($0, .bold) })
+        let header: [XLSXCell] = self.header.map { .text($0, .bold) }
+        try writer.appendRow(header)
         try file.rewind()
         var buffer: [UInt8] = []
         var cells: [XLSXCell] = []
@@ -84,7 +86,7 @@ public final class SheetSpool {
                 default: cells.append(.empty)
                 }
             }
-            try writer.appendRow(cells)
+            try writer.appendRow(cells, continuingWith: header)
         }
         try writer.endSheet()
     }

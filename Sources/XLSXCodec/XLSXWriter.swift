@@ -17,6 +17,8 @@ public final class XLSXWriter {
     public static let maxURLLength = 2_079
     /// Excel's limit on a cell's text (UTF-16 units); longer text is cut there.
     public static let maxCellText = 32_767
+    /// The most rows a sheet holds (Excel refuses a workbook with more).
+    public static let maxRows = 1_048_576
 
     private struct Sheet {
         var name: String
@@ -40,8 +42,12 @@ public final class XLSXWriter {
     private var buffer: [UInt8] = []
     private var closed = false
 
+    /// The most rows a sheet gets here: ``maxRows``, or fewer for tests of what happens beyond.
+    public let rowLimit: Int
+
     /// Writes the workbook's bytes to `output`, in order.
-    public init(output: @escaping ZipWriter.Output) {
+    public init(output: @escaping ZipWriter.Output, rowLimit: Int = XLSXWriter.maxRows) {
+        self.rowLimit = min(rowLimit, Self.maxRows)
         zip = ZipWriter(output: output)
         closeOutput = nil
         buffer.reserveCapacity(1 << 17)
@@ -51,6 +57,7 @@ public final class XLSXWriter {
     public init(path: String) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw XLSXError(path, "cannot create: \(String(cString: strerror(errno)))") }
+        rowLimit = Self.maxRows
         zip = ZipWriter { bytes in
             var offset = 0
             while offset < bytes.count {
@@ -112,6 +119,9 @@ public final class XLSXWriter {
     /// Appends the next row (row 1 first). Trailing `.empty` cells write nothing.
     public func appendRow(_ cells: [XLSXCell]) throws {
         precondition(inSheet, "XLSXWriter.appendRow outside a sheet")
+        guard row < rowLimit else {
+            throw XLSXError("sheet '\(sheets[sheets.count - 1].name)'", "more than \(rowLimit) rows, the most a sheet holds")
+        }
         row += 1
         buffer.append(contentsOf: "<row r=\"".utf8)
         Self.appendDecimal(row, to: &buffer)
@@ -163,6 +173,26 @@ public final class XLSXWriter {
             most = max(most ?? 0, lines)
         }
         return most
+    }
+
+    /// ``appendRow(_:)``, but a full sheet is continued in a new one, `NAME (2)`, `NAME (3)`, …,
+    /// placed right after it, with the same layout and `header` as its first row.
+    public func appendRow(_ cells: [XLSXCell], continuingWith header: [XLSXCell]) throws {
+        if row == rowLimit {
+            let current = sheets[sheets.count - 1]
+            var base = current.name
+            if base.hasSuffix(")"), let open = base.lastIndex(of: "("), open > base.startIndex,
+               base[base.index(before: open)] == " " {
+                let digits = base[base.index(after: open)..<base.index(before: base.endIndex)]
+                if !digits.isEmpty, digits.allSatisfy(\.isNumber) { base = String(base[..<base.index(before: open)]) }
+            }
+            let number = sheets.filter { $0.name == base || $0.name.hasPrefix(base + " (") }.count + 1
+            let options = self.options
+            try endSheet()
+            try beginSheet("\(base) (\(number))", options: options, position: current.position + 1)
+            try appendRow(header)
+        }
+        try appendRow(cells)
     }
 
     private func flush() throws {

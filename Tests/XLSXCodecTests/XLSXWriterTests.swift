@@ -69,6 +69,33 @@ import XLSXCodec
         #expect(sheet.filter == "A1:B6001")
     }
 
+    @Test(.enabled(if: OpenpyxlDump.available, "python3 with openpyxl (.build-venv) is not installed"))
+    func aFullSheetContinuesInTheNextTab() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("full.xlsx").path
+        var bytes: [UInt8] = []
+        let writer = XLSXWriter(output: { bytes += $0 }, rowLimit: 3)
+        let header: [XLSXCell] = [.text("n", .bold)]
+        try writer.beginSheet("All rows", position: 10)
+        try writer.appendRow(header)
+        for i in 1...5 { try writer.appendRow([.number(i)], continuingWith: header) }
+        try writer.endSheet()
+        try writer.beginSheet("First", position: 0)
+        try writer.appendRow([.text("a")])
+        try writer.appendRow([.text("b")])
+        try writer.appendRow([.text("c")])
+        #expect(throws: XLSXError.self) { try writer.appendRow([.text("d")]) }
+        try writer.close()
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let book = try OpenpyxlDump.read(path)
+        #expect(book.sheets.map(\.name) == ["First", "All rows", "All rows (2)", "All rows (3)"])
+        #expect(book.sheets[1].rows.map { $0.map { $0?.v ?? "" } } == [["n"], ["1"], ["2"]])
+        #expect(book.sheets[2].rows.map { $0.map { $0?.v ?? "" } } == [["n"], ["3"], ["4"]])
+        #expect(book.sheets[3].rows.map { $0.map { $0?.v ?? "" } } == [["n"], ["5"]])
+        #expect(book.sheets[3].freeze == "A2" && book.sheets[3].filter == "A1:A2")
+    }
+
     @Test func badSheetNamesAreRefused() throws {
         let writer = XLSXWriter { _ in }
         for name in ["", "a/b", "x[1]", String(repeating: "n", count: 32), "'quoted'"] {

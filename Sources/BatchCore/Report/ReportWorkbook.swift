@@ -39,7 +39,7 @@ final class ReportWorkbook {
         ]
         streamedName = "All rows"
         streamedHeader = ReportRow.columns
-        streamedPosition = 2
+        streamedPosition = 200 // room for continuation sheets after each (more than 1,048,576 rows)
         widths = ColumnWidths(header: ReportRow.columns)
     }
 
@@ -89,7 +89,7 @@ final class ReportWorkbook {
     }
 
     private func stream(_ cells: [XLSXCell]) throws {
-        guard pending != nil else { return try writer.appendRow(cells) }
+        guard pending != nil else { return try writer.appendRow(cells, continuingWith: streamedHeader.map { .text($0, .bold) }) }
         widths.measure(cells)
         pending!.append(cells)
         if pending!.count >= Self.widthSample { try beginStreamed() }
@@ -109,7 +109,7 @@ final class ReportWorkbook {
     func finish() throws {
         if pending != nil { try beginStreamed() }
         try writer.endSheet()
-        for (i, spool) in spools.enumerated() { try spool.write(to: writer, options: XLSXSheetOptions(), position: i) }
+        for (i, spool) in spools.enumerated() { try spool.write(to: writer, options: XLSXSheetOptions(), position: i * 100) }
         try writer.close()
     }
 }
