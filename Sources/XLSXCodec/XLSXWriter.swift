@@ -123,14 +123,14 @@ public final class XLSXWriter {
             throw XLSXError("sheet '\(sheets[sheets.count - 1].name)'", "more than \(rowLimit) rows, the most a sheet holds")
         }
         row += 1
-        buffer.append(contentsOf: "<row r=\"".utf8)
+        put("<row r=\"")
         Self.appendDecimal(row, to: &buffer)
         if let lines = wrappedLines(cells), lines > 1 {
             // Spreadsheets do not grow a row for wrapped text on opening (LibreOffice did not):
             // the height is given, 15 points a line.
             buffer.append(contentsOf: "\" ht=\"\(min(409, 15 * lines))\" customHeight=\"1".utf8)
         }
-        buffer.append(contentsOf: "\">".utf8)
+        put("\">")
         for (column, cell) in cells.enumerated() {
             switch cell {
             case .empty:
@@ -140,9 +140,9 @@ public final class XLSXWriter {
                 appendInline(text)
             case let .number(value, style):
                 startCell(column, style: style, type: nil)
-                buffer.append(contentsOf: "<v>".utf8)
+                put("<v>")
                 Self.appendDecimal(value, to: &buffer)
-                buffer.append(contentsOf: "</v>".utf8)
+                put("</v>")
             case let .link(display, url):
                 if linkCount < Self.maxHyperlinksPerSheet, url.utf16.count <= Self.maxURLLength, !url.isEmpty {
                     startCell(column, style: .link, type: "inlineStr")
@@ -153,10 +153,10 @@ public final class XLSXWriter {
                     appendInline(url)
                 }
             }
-            buffer.append(contentsOf: "</c>".utf8)
+            put("</c>")
             columns = max(columns, column + 1)
         }
-        buffer.append(contentsOf: "</row>".utf8)
+        put("</row>")
         if buffer.count >= 1 << 16 { try flush() }
     }
 
@@ -195,23 +195,29 @@ public final class XLSXWriter {
         try appendRow(cells)
     }
 
+    /// Appends a literal: a copy of its bytes (appending a literal's `.utf8` went byte by byte).
+    @inline(__always)
+    private func put(_ text: StaticString) {
+        buffer.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
     private func flush() throws {
         try zip.write(buffer)
         buffer.removeAll(keepingCapacity: true)
     }
 
     private func startCell(_ column: Int, style: XLSXStyle, type: StaticString?) {
-        buffer.append(contentsOf: "<c r=\"".utf8)
+        put("<c r=\"")
         Self.appendReference(column: column, row: row, to: &buffer)
         buffer.append(0x22)
         if style != .plain {
-            buffer.append(contentsOf: " s=\"".utf8)
+            put(" s=\"")
             Self.appendDecimal(style.rawValue, to: &buffer)
             buffer.append(0x22)
         }
         if let type {
-            buffer.append(contentsOf: " t=\"".utf8)
-            buffer.append(contentsOf: UnsafeBufferPointer(start: type.utf8Start, count: type.utf8CodeUnitCount))
+            put(" t=\"")
+            put(type)
             buffer.append(0x22)
         }
         buffer.append(0x3E)
@@ -222,18 +228,18 @@ public final class XLSXWriter {
         // is a fifth of a row's XML, and of the time spent compressing it.
         let first = text.utf8.first, last = text.utf8.last
         if first == 0x20 || first == 0x09 || first == 0x0A || first == 0x0D || last == 0x20 || last == 0x09 || last == 0x0A || last == 0x0D {
-            buffer.append(contentsOf: #"<is><t xml:space="preserve">"#.utf8)
+            put(#"<is><t xml:space="preserve">"#)
         } else {
-            buffer.append(contentsOf: "<is><t>".utf8)
+            put("<is><t>")
         }
-        if text.utf16.count > Self.maxCellText {
+        if text.utf8.count > Self.maxCellText, text.utf16.count > Self.maxCellText { // UTF-16 units ≤ UTF-8 bytes
             let cut = text.utf16.index(text.utf16.startIndex, offsetBy: Self.maxCellText)
             let prefix = String(text[..<(cut.samePosition(in: text.unicodeScalars) == nil ? text.index(before: cut) : cut)])
             XMLText.append(prefix, to: &buffer)
         } else {
             XMLText.append(text, to: &buffer)
         }
-        buffer.append(contentsOf: "</t></is>".utf8)
+        put("</t></is>")
     }
 
     /// Keeps `ref` and `url` (a 4-byte length before each string) until the sheet ends.
