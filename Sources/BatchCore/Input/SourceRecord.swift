@@ -27,7 +27,7 @@ public struct SourceRecord: Sendable {
     }
 }
 
-/// A stream of typed records from a CSV or JSONL file.
+/// A stream of typed records from a CSV or JSONL file or a sheet of a workbook.
 public protocol RecordSource: AnyObject {
     /// The format, which decides how the errors file is written.
     var format: InputFormat { get }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// `export`: every resource of the tenant through the paged list, streamed to CSV or JSONL with
+/// `export`: every resource of the tenant through the paged list, streamed to CSV, JSONL or XLSX with
 /// the import's columns plus the two authorization columns.
 public struct ExportJob: Sendable {
     public var outPath: String

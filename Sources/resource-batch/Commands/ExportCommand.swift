@@ -1,9 +1,9 @@
 import BatchCore
 
-/// `resource-batch export`: every resource of the tenant to CSV or JSONL.
+/// `resource-batch export`: every resource of the tenant to CSV, JSONL or an .xlsx workbook.
 enum ExportCommand {
     static let spec = CommandSpec(
-        name: "export", summary: "Write every resource of the tenant to CSV or JSONL (importable again).",
+        name: "export", summary: "Write every resource of the tenant to CSV, JSONL or XLSX (importable again).",
         usage: "export [--out PATH|-] [options]",
         options: [
             .value("out", "PATH", "where to write (default resources.csv; - for standard output)"),
