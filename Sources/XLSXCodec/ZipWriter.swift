@@ -26,11 +26,15 @@ public final class ZipWriter {
     private var compressedSize: UInt64 = 0
     private var pending: [UInt8] = []
     private var closed = false
-    static let limit = UInt64(UInt32.max)
+    /// What 32-bit ZIP fields hold: the most an entry or the archive may reach here.
+    public static let maxSize = UInt64(UInt32.max)
+    /// ``maxSize``, or less for tests of what happens beyond it.
+    private let limit: UInt64
     static let flushSize = 1 << 16
 
-    public init(output: @escaping Output) {
+    public init(output: @escaping Output, limit: UInt64 = ZipWriter.maxSize) {
         self.output = output
+        self.limit = min(limit, Self.maxSize)
         pending.reserveCapacity(Self.flushSize * 2)
     }
 
@@ -43,7 +47,7 @@ public final class ZipWriter {
     public func beginEntry(_ name: String) throws {
         precondition(current == nil && !closed, "ZipWriter.beginEntry inside an entry or after close")
         guard records.count < 65_535 else { throw ZipError(entry: name, reason: "more than 65,535 entries need ZIP64") }
-        guard offset < Self.limit else { throw ZipError(entry: name, reason: "the archive would exceed 4 GiB, which needs ZIP64") }
+        guard offset < limit else { throw ZipError(entry: name, reason: "the archive would exceed 4 GiB, which needs ZIP64") }
         let nameBytes = Array(name.utf8)
         var h: [UInt8] = []
         h.le32(0x0403_4B50)
@@ -73,14 +77,14 @@ public final class ZipWriter {
         guard let entry = current else { preconditionFailure("ZipWriter.write outside an entry") }
         crc.update(bytes)
         size += UInt64(bytes.count)
-        guard size <= Self.limit else { throw ZipError(entry: entry.name, reason: "larger than 4 GiB, which needs ZIP64") }
+        guard size <= limit else { throw ZipError(entry: entry.name, reason: "larger than 4 GiB, which needs ZIP64") }
         deflater.write(bytes, into: &pending)
         if pending.count >= Self.flushSize { try flushPending() }
     }
 
     private func flushPending() throws {
         compressedSize += UInt64(pending.count)
-        if let entry = current, compressedSize > Self.limit || offset + UInt64(pending.count) > Self.limit {
+        if let entry = current, compressedSize > limit || offset + UInt64(pending.count) > limit {
             throw ZipError(entry: entry.name, reason: "the archive would exceed 4 GiB, which needs ZIP64")
         }
         try emit(pending)
@@ -127,7 +131,7 @@ public final class ZipWriter {
             cd.le32(r.offset)
             cd += r.name
         }
-        guard start + UInt64(cd.count) < Self.limit else {
+        guard start + UInt64(cd.count) < limit else {
             throw ZipError(entry: "", reason: "the archive would exceed 4 GiB, which needs ZIP64")
         }
         cd.le32(0x0605_4B50)

@@ -64,4 +64,23 @@ with zipfile.ZipFile(sys.argv[1]) as z:
         let noiseLine = try #require(lines.first { $0[0] == "noise" })
         #expect(Int(noiseLine[2])! < noise.count * 115 / 100)
     }
+
+    @Test func beyondWhatZIPWithoutZIP64HoldsIsRefused() throws {
+        var out: [UInt8] = []
+        let big = ZipWriter(output: { out += $0 }, limit: 100_000)
+        try big.beginEntry("xl/worksheets/sheet1.xml")
+        try big.write([UInt8](repeating: 0x41, count: 60_000))
+        #expect(throws: ZipError(entry: "xl/worksheets/sheet1.xml", reason: "larger than 4 GiB, which needs ZIP64")) {
+            try big.write([UInt8](repeating: 0x41, count: 60_000))
+        }
+        var random = SeededRandom(seed: 4)
+        let noise = (0..<120_000).map { _ in UInt8.random(in: 0...255, using: &random) }
+        let archive = ZipWriter(output: { _ in }, limit: 100_000)
+        try archive.beginEntry("a")
+        #expect(throws: ZipError.self) {
+            try archive.write(noise) // its compressed bytes pass the limit
+            try archive.endEntry()
+            try archive.beginEntry("b")
+        }
+    }
 }
