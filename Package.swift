@@ -24,7 +24,26 @@ let package = Package(
             // (no access in this target overlaps another; the static checks still apply).
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
-        .target(name: "BatchCore", dependencies: ["CSVCodec", "XLSXCodec"]),
+        // One target per stage of the data's path (architecture.md), all under Sources/BatchCore so
+        // the folders read like the diagram. Each may import only the stages before it: the
+        // compiler, not a review, keeps the arrows pointing one way.
+        .target(name: "BatchModel", path: "Sources/BatchCore", sources: ["Model"]),
+        .target(name: "BatchInput", dependencies: ["BatchModel", "CSVCodec", "XLSXCodec"], path: "Sources/BatchCore", sources: ["Input"]),
+        .target(name: "BatchRules", dependencies: ["BatchModel", "BatchInput"], path: "Sources/BatchCore",
+                sources: ["Validation", "Hosting"]),
+        .target(name: "BatchWire", dependencies: ["BatchModel"], path: "Sources/BatchCore", sources: ["OnSched", "Transport"]),
+        .target(name: "BatchJournal", dependencies: ["BatchModel"], path: "Sources/BatchCore", sources: ["Journal"]),
+        .target(name: "BatchReport", dependencies: ["BatchModel", "BatchInput", "BatchRules", "CSVCodec", "XLSXCodec"],
+                path: "Sources/BatchCore", sources: ["Report"]),
+        .target(name: "BatchSync", dependencies: ["BatchModel", "BatchJournal", "BatchReport"],
+                path: "Sources/BatchCore", sources: ["Sync", "Planning"]),
+        .target(name: "BatchJobs",
+                dependencies: ["BatchModel", "BatchInput", "BatchRules", "BatchWire", "BatchJournal", "BatchReport", "BatchSync", "CSVCodec"],
+                path: "Sources/BatchCore", sources: ["Jobs"]),
+        // The umbrella: `import BatchCore` gives every stage.
+        .target(name: "BatchCore",
+                dependencies: ["BatchModel", "BatchInput", "BatchRules", "BatchWire", "BatchJournal", "BatchReport", "BatchSync", "BatchJobs"],
+                path: "Sources/BatchCore", sources: ["BatchCore.swift"]),
         // Deliberately independent of BatchCore: the emulator must not share the client's idea of the API.
         .target(name: "OnSchedEmulator"),
         .executableTarget(name: "resource-batch", dependencies: ["BatchCore", "CSVCodec", "OnSchedEmulator"]),
@@ -32,7 +51,10 @@ let package = Package(
         // Starts programs for tests without Foundation.Process's descriptor leak under parallel tests.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CSVCodecTests", dependencies: ["CSVCodec", "TestSupport"]),
-        .testTarget(name: "BatchCoreTests", dependencies: ["BatchCore", "CSVCodec", "OnSchedEmulator", "TestSupport"]),
+        .testTarget(name: "BatchCoreTests", dependencies: [
+            "BatchModel", "BatchInput", "BatchRules", "BatchWire", "BatchJournal", "BatchReport", "BatchSync", "BatchJobs",
+            "BatchCore", "CSVCodec", "OnSchedEmulator", "TestSupport",
+        ]),
         .testTarget(name: "XLSXCodecTests", dependencies: ["XLSXCodec", "TestSupport"]),
         .testTarget(name: "OnSchedEmulatorTests", dependencies: ["OnSchedEmulator", "TestSupport"]),
         // Runs the built binaries as a user would; depending on them makes `swift test` build them.

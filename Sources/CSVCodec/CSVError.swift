@@ -53,7 +53,7 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
             what = "quoted field opened on line \(openedAtLine) is never closed"
         case .quoteInUnquotedField: what = "quote inside an unquoted field"
         case .textAfterClosingQuote: what = "text after the closing quote of a field"
-        case .invalidUTF8: what = "invalid UTF-8 (is the file in another encoding? try --encoding latin1 or windows-1252)"
+        case .invalidUTF8: what = "invalid UTF-8 (is the file in another encoding?)"
         case .nulByte: what = "NUL byte (binary data, or UTF-16 text?)"
         case .fieldTooLong(let limit): what = "field longer than \(limit) bytes"
         case .tooManyFields(let limit): what = "record with more than \(limit) fields"

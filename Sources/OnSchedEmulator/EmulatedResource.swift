@@ -1,7 +1,10 @@
 /// One resource as the emulator stores it, and its `ResourceViewModel` JSON (onsched-api.md).
 struct EmulatedResource: Sendable, Equatable {
     static let addressKeys = ["addressLine1", "addressLine2", "city", "state", "postalCode", "country"]
+    /// The contact as stored and answered (`phoneType`; the input model calls it `preferredPhoneType`).
     static let contactKeys = ["businessPhone", "businessPhoneExt", "homePhone", "mobilePhone", "phoneType", "skypeUsername", "conferenceInfo"]
+    /// What the answer's `contact.phone{}` repeats.
+    static let phoneKeys = ["businessPhone", "businessPhoneExt", "homePhone", "mobilePhone", "phoneType"]
     static let customFieldKeys = (1...10).map { "field\($0)" }
     static let dayKeys = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
 
@@ -50,20 +53,44 @@ struct EmulatedResource: Sendable, Equatable {
         self.locationId = locationId
     }
 
-    /// The link to authorize the Google calendar, while it is set and not yet authorized.
+    /// The link to authorize the Google calendar, while it is set and not yet authorized, with
+    /// the return URL of the call that set it.
     var googleCalendarAuthUrl: String? {
-        guard let calendar = googleCalendarId, !googleCalendarAuthorized else { return nil }
-        return CalendarAuthURL.make(.google, resourceId: id, calendarId: calendar, returnUrl: googleAuthReturnUrl ?? "")
+        googleCalendarAuthUrl(returnUrl: googleAuthReturnUrl ?? "")
     }
 
     /// The link to authorize the Outlook calendar, while it is set and not yet authorized.
     var outlookCalendarAuthUrl: String? {
-        guard let calendar = outlookCalendarId, !outlookCalendarAuthorized else { return nil }
-        return CalendarAuthURL.make(.outlook, resourceId: id, calendarId: calendar, returnUrl: outlookAuthReturnUrl ?? "")
+        outlookCalendarAuthUrl(returnUrl: outlookAuthReturnUrl ?? "")
     }
 
-    /// The `ResourceViewModel` the API answers with.
-    var view: JSONValue {
+    func googleCalendarAuthUrl(returnUrl: String) -> String? {
+        guard let calendar = googleCalendarId, !googleCalendarAuthorized else { return nil }
+        return CalendarAuthURL.make(.google, resourceId: id, calendarId: calendar, returnUrl: returnUrl)
+    }
+
+    func outlookCalendarAuthUrl(returnUrl: String) -> String? {
+        guard let calendar = outlookCalendarId, !outlookCalendarAuthorized else { return nil }
+        return CalendarAuthURL.make(.outlook, resourceId: id, calendarId: calendar, returnUrl: returnUrl)
+    }
+
+    /// The `ResourceViewModel` a write answers with: links carry the return URLs stored when the
+    /// calendar was set.
+    var view: JSONValue { view(links: nil) }
+
+    /// The `ResourceViewModel`. With `links` (the return URLs of a list, `GET /{id}` or recover
+    /// call), a link is answered only for a provider whose return URL the call gave, built
+    /// with that URL; without, links use the stored return URLs.
+    func view(links: ResourceStore.ReturnURLs?) -> JSONValue {
+        let googleLink: String?
+        let outlookLink: String?
+        if let links {
+            googleLink = links.google.flatMap { $0.isEmpty ? nil : googleCalendarAuthUrl(returnUrl: $0) }
+            outlookLink = links.outlook.flatMap { $0.isEmpty ? nil : outlookCalendarAuthUrl(returnUrl: $0) }
+        } else {
+            googleLink = googleCalendarAuthUrl
+            outlookLink = outlookCalendarAuthUrl
+        }
         var object: [String: JSONValue] = [
             "object": .string("resource"),
             "id": .string(String(id)),
@@ -76,7 +103,7 @@ struct EmulatedResource: Sendable, Equatable {
             "gender": .string(gender),
             "skypeName": .string(skypeName),
             "timezoneId": .string(timezoneId),
-            "timezoneIana": .string(timezoneId),
+            "timezoneIana": .string(TimeZoneCatalog.iana(of: timezoneId) ?? timezoneId),
             "groupId": .int(groupId),
             "timezoneOffset": .null,
             "hourly": .double(hourly),
@@ -87,23 +114,29 @@ struct EmulatedResource: Sendable, Equatable {
             "sortKey": .int(sortKey),
             "notificationType": .int(notificationType),
             "bookingNotification": .int(bookingNotification),
-            "displayColor": .string(displayColor),
             "calendarAvailability": .int(calendarAvailability),
             "googleCalendarId": .string(googleCalendarId),
-            "googleCalendarAuthUrl": .string(googleCalendarAuthUrl),
+            "googleCalendarAuthUrl": .string(googleLink),
             "googleCalendarAuthorized": .bool(googleCalendarAuthorized),
             "outlookCalendarId": .string(outlookCalendarId),
-            "outlookCalendarAuthUrl": .string(outlookCalendarAuthUrl),
+            "outlookCalendarAuthUrl": .string(outlookLink),
             "outlookCalendarAuthorized": .bool(outlookCalendarAuthorized),
+            // On output a service id is an int (on input, a string).
             "services": .array(serviceIds.map { serviceId in
-                .object(["object": .string("service"), "serviceId": .string(String(serviceId)), "serviceName": .string("Service \(serviceId)")])
+                .object(["object": .string("service"), "serviceId": .int(serviceId), "serviceName": .string("Service \(serviceId)")])
             }),
         ]
         object["address"] = Self.section(address, keys: Self.addressKeys)
-        object["contact"] = Self.section(contact, keys: Self.contactKeys)
+        // The answer names the phone type `phoneType` and repeats the phones in `phone{}`.
+        var contactView = Self.section(contact, keys: Self.contactKeys).objectValue ?? [:]
+        contactView["phone"] = Self.section(contact, keys: Self.phoneKeys)
+        object["contact"] = .object(contactView)
         object["customFields"] = Self.section(customFields, keys: Self.customFieldKeys)
         object["availability"] = .object(availability)
+        // Every option, `displayColor` among them, is answered here (and only here for `displayColor`).
         object["options"] = .object([
+            "googleCalendarId": .string(googleCalendarId),
+            "outlookCalendarId": .string(outlookCalendarId),
             "calendarAvailability": .int(calendarAvailability),
             "notificationType": .int(notificationType),
             "bookingNotification": .int(bookingNotification),
@@ -141,7 +174,12 @@ struct EmulatedResource: Sendable, Equatable {
         }
         if let url = googleAuthReturnUrl { object["googleAuthReturnUrl"] = .string(url) }
         if let url = outlookAuthReturnUrl { object["outlookAuthReturnUrl"] = .string(url) }
-        if !serviceIds.isEmpty { object["serviceIds"] = .array(serviceIds.map { .int($0) }) }
+        if !serviceIds.isEmpty { object["serviceIds"] = .array(serviceIds.map { .string(String($0)) }) }
+        if !displayColor.isEmpty { object["displayColor"] = .string(displayColor) }
+        if case .object(var contact)? = object["contact"] {
+            contact["phone"] = nil  // derived: repeats the phones
+            object["contact"] = contact.isEmpty ? nil : .object(contact)
+        }
         return .object(object)
     }
 

@@ -129,10 +129,24 @@ final class EmulatorAPI: Sendable {
                 guard method == "POST" || method == "PUT" else { return Self.notAllowed("POST, PUT") }
                 return authorized(request) { bulk(request, create: method == "POST") }
             }
-            guard method == "GET" || method == "PUT" else { return Self.notAllowed("GET, PUT") }
+            if segments[3] == "timezones" {
+                guard method == "GET" else { return Self.notAllowed("GET") }
+                return authorized(request) { .json(200, TimeZoneCatalog.answer) }
+            }
+            guard method == "GET" || method == "PUT" || method == "DELETE" else { return Self.notAllowed("GET, PUT, DELETE") }
             return authorized(request) {
                 guard let id = Self.resourceId(segments[3]) else { return .error(404, "Resource \(segments[3]) not found") }
-                return method == "GET" ? getOne(id) : updateOne(request, id)
+                switch method {
+                case "GET": return getOne(request, id)
+                case "PUT": return updateOne(request, id)
+                default: return deleteOne(id)
+                }
+            }
+        case 5 where segments.starts(with: ["setup", "v1", "resources"]) && segments[4] == "recover":
+            guard method == "PUT" else { return Self.notAllowed("PUT") }
+            return authorized(request) {
+                guard let id = Self.resourceId(segments[3]) else { return .error(404, "Resource \(segments[3]) not found") }
+                return recoverOne(request, id)
             }
         case 8 where segments.starts(with: ["setup", "v1", "resources"]) && segments[4] == "calendar" && segments[5] == "auth"
             && (segments[6] == "google" || segments[6] == "outlook"):
@@ -274,19 +288,48 @@ final class EmulatorAPI: Sendable {
             listQuery.limit = value
         }
         let (page, total) = store.withLock { $0.list(listQuery) }
+        // The list documents a 404: a look-up by e-mail that matches nothing answers it.
+        if total == 0, listQuery.email != nil { return .error(404, "Resource was not found") }
+        // With the return URLs, every resource with an unauthorized calendar carries its link.
+        let links = returnURLs(request)
         return .json(200, .object([
             "object": .string("list"),
             "url": .string("/setup/v1/resources"),
             "hasMore": .bool(listQuery.offset + page.count < total),
             "count": .int(page.count),
             "total": .int(total),
-            "data": .array(page.map(\.view)),
+            "data": .array(page.map { $0.view(links: links) }),
         ]))
     }
 
-    private func getOne(_ id: Int) -> HTTPResponse {
+    private func getOne(_ request: HTTPRequest, _ id: Int) -> HTTPResponse {
         guard let resource = store.withLock({ $0.resource(id) }) else { return .error(404, "Resource \(id) not found") }
-        return .json(200, resource.view)
+        return .json(200, resource.view(links: returnURLs(request)))
+    }
+
+    /// `DELETE /{id}`: a soft delete; the answer is the resource with `deletedStatus: true`.
+    private func deleteOne(_ id: Int) -> HTTPResponse {
+        let time = ISO8601DateFormatter().string(from: Date())
+        let deleted: EmulatedResource? = store.withLock { store in
+            let result = store.softDelete(id, at: time)
+            if result != nil { persist(&store) }
+            return result
+        }
+        guard let deleted else { return .error(404, "Resource \(id) not found") }
+        stats.withLock { $0.updates += 1 }
+        return .json(200, deleted.view(links: .init()))
+    }
+
+    /// `PUT /{id}/recover`: restores a deleted resource.
+    private func recoverOne(_ request: HTTPRequest, _ id: Int) -> HTTPResponse {
+        let recovered: EmulatedResource? = store.withLock { store in
+            let result = store.recover(id)
+            if result != nil { persist(&store) }
+            return result
+        }
+        guard let recovered else { return .error(404, "Resource \(id) not found") }
+        stats.withLock { $0.updates += 1 }
+        return .json(200, recovered.view(links: returnURLs(request)))
     }
 
     private func body(_ request: HTTPRequest) -> JSONValue? {
@@ -346,11 +389,11 @@ final class EmulatorAPI: Sendable {
     }
 
     private func calendarAuth(_ request: HTTPRequest, _ id: Int, provider: CalendarAuthURL.Provider, calendarId: String) -> HTTPResponse {
-        guard store.withLock({ $0.resource(id) }) != nil else { return .error(404, "Resource \(id) not found") }
+        guard let resource = store.withLock({ $0.resource(id) }) else { return .error(404, "Resource \(id) not found") }
+        // The return URL is optional here: without it, the one stored with the calendar is used.
         let parameter = provider == .google ? "googleAuthReturnUrl" : "outlookAuthReturnUrl"
-        guard let returnUrl = query(request)[parameter], !returnUrl.isEmpty else {
-            return .error(400, "\(parameter) query parameter is required")
-        }
+        let stored = provider == .google ? resource.googleAuthReturnUrl : resource.outlookAuthReturnUrl
+        let returnUrl = query(request)[parameter].flatMap { $0.isEmpty ? nil : $0 } ?? stored ?? ""
         guard ResourceInput.isValidEmail(calendarId) else {
             return .error(400, "'\(calendarId)' is not a valid e-mail address")
         }

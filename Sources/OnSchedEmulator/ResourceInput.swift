@@ -74,7 +74,8 @@ enum ResourceInput {
         }
 
         section(fields["address"], "Address", keys: EmulatedResource.addressKeys, allowNumbers: false, into: &resource.address, &errors)
-        section(fields["contact"], "Contact", keys: EmulatedResource.contactKeys, allowNumbers: true, into: &resource.contact, &errors)
+        section(contactInput(fields["contact"], mode: mode, &errors), "Contact", keys: EmulatedResource.contactKeys,
+                allowNumbers: true, into: &resource.contact, &errors)
         section(fields["customfields"], "CustomFields", keys: EmulatedResource.customFieldKeys, allowNumbers: true, into: &resource.customFields, &errors)
         availability(fields["availability"], into: &resource.availability, &errors)
 
@@ -82,11 +83,16 @@ enum ResourceInput {
             if case .array(let items) = value {
                 var ids: [Int] = []
                 for (i, item) in items.enumerated() {
+                    // The input model's service ids are strings ("84325"); the data file's may be numbers.
+                    if mode != .seed, case .number = item {
+                        errors.add("ServiceIds[\(i)]", "The value \(describe(item)) is not valid for ServiceIds: a service id is a string.")
+                        continue
+                    }
                     if let id = int(item, "ServiceIds[\(i)]", &errors) { ids.append(id) }
                 }
                 resource.serviceIds = ids
             } else {
-                errors.add("ServiceIds", "The ServiceIds field must be an array of integers.")
+                errors.add("ServiceIds", "The ServiceIds field must be an array of strings.")
             }
         } else if mode == .seed, case .array(let services)? = fields["services"] {
             resource.serviceIds = services.compactMap { service in
@@ -159,6 +165,29 @@ enum ResourceInput {
         if let value = string(options["effectivedate"], "Options.EffectiveDate", &errors) {
             resource.effectiveDate = value.isEmpty ? nil : value
         }
+    }
+
+    /// The body's `contact{}` with the input model's `preferredPhoneType` stored as `phoneType`
+    /// (the answer's name). On create and update a `phoneType` is not part of the input model
+    /// and is refused, naming the field; the data file and `/emulator/seed` may use either.
+    private static func contactInput(_ value: JSONValue?, mode: Mode, _ errors: inout FieldErrors) -> JSONValue? {
+        guard case .object(let object)? = value else { return value }
+        var contact: [String: JSONValue] = [:]
+        for (key, item) in object {
+            switch key.lowercased() {
+            case "preferredphonetype":
+                contact["phoneType"] = item
+            case "phonetype" where mode != .seed:
+                if !item.isNull {
+                    errors.add("Contact.PhoneType", "PhoneType is not an input field: send Contact.PreferredPhoneType.")
+                }
+            case "phonetype":
+                if contact["phoneType"] == nil { contact["phoneType"] = item }
+            default:
+                contact[key] = item
+            }
+        }
+        return .object(contact)
     }
 
     /// Loose e-mail check in the spirit of .NET's `EmailAddressAttribute`, slightly stricter:

@@ -135,11 +135,42 @@ struct ResourceStore: Sendable {
                     errors.add(general: "Resource \(id) not found")
                 }
             }
+            if pathId == nil {
+                // Both bulk calls want name and e-mail on every resource (onsched-api.md, newer text).
+                let fields = body.objectValue.map(ResourceInput.lowered) ?? [:]
+                for (key, field) in [("name", "Name"), ("email", "Email")] {
+                    if case .string(let text)? = fields[key], !text.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+                    if !errors.has(field) { errors.add(field, "The \(field) field is required.") }
+                }
+            }
             if pathId == nil { all.merge(errors, prefix: "resources[\(index)]") } else { all = errors }
         }
         guard all.isEmpty else { return .failure(all) }
         for resource in staged.values { put(resource) }
         return .success(updated.map { staged[$0.id] ?? $0 })
+    }
+
+    /// Takes a resource out of booking (`DELETE /{id}`): `deletedStatus` true, recoverable.
+    /// Deleting a deleted resource changes nothing. `nil` when there is no such resource.
+    mutating func softDelete(_ id: Int, at time: String) -> EmulatedResource? {
+        guard var resource = resource(id) else { return nil }
+        if !resource.deletedStatus {
+            resource.deletedStatus = true
+            resource.deletedTime = time
+            put(resource)
+        }
+        return resource
+    }
+
+    /// Restores a deleted resource (`PUT /{id}/recover`); a live one is answered as it is.
+    mutating func recover(_ id: Int) -> EmulatedResource? {
+        guard var resource = resource(id) else { return nil }
+        if resource.deletedStatus {
+            resource.deletedStatus = false
+            resource.deletedTime = nil
+            put(resource)
+        }
+        return resource
     }
 
     /// Loads view-model-like objects as they are (`/emulator/seed`, the data file): ids,

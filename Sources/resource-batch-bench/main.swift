@@ -8,6 +8,7 @@ let suites: [(name: String, summary: String, run: ([String]) async -> Int32)] = 
     ("validate", "validate FILE [--runs N]: `resource-batch validate` vs the Rust csv crate's bare parse, and peak RSS", ValidateBench.run),
     ("import", "import [--rate R] [--rows N] [--latency MS] [--concurrency C]: import rows/s against the rate-limit bound", ImportBench.run),
     ("import-memory", "import-memory [--rows N] [--concurrency C]: client peak RSS of a 1,000,000-row import", ImportBench.runMemory),
+    ("auth-links", "auth-links [--people N] [--rate R] [--latency MS]: auth-links requests and wall time vs token + N/100 list pages", AuthLinksBench.run),
     ("xlsx", "xlsx [--rows N] [--read-rows M] [--runs R]: a 1,000,000-row report as .xlsx vs .csv, and reading .xlsx vs .csv", XLSXBench.run),
     ("all", "all [FILE]: csv, validate, import, import-memory and emulator, then one markdown table", AllBench.run),
 ]

@@ -5,7 +5,7 @@ import Foundation
 /// The command line: finds the command, runs it, and turns any error into a message and an exit
 /// code (cli.md: 2 usage or input, 3 the run stopped, 130 interrupted).
 enum ResourceBatchCLI {
-    static let version = "0.1.0"
+    static var version: String { BuildInfo.version }
 
     struct Command: Sendable {
         var spec: CommandSpec
@@ -18,9 +18,23 @@ enum ResourceBatchCLI {
         Command(spec: ExportCommand.spec, run: ExportCommand.run),
         Command(spec: AuthLinksCommand.spec, run: AuthLinksCommand.run),
         Command(spec: EmulatorCommand.spec, run: EmulatorCommand.run),
+        Command(spec: CompletionCommand.spec, run: CompletionCommand.run),
+        Command(spec: ManCommand.spec, run: ManCommand.run),
     ]
 
+    /// `help` itself, handled before the commands are looked up; described for the man page and completion.
+    static let helpSpec = CommandSpec(
+        name: "help", summary: "Show the overview, or every option of COMMAND.", usage: "help [COMMAND]",
+        positionals: ["COMMAND"], options: [])
+
+    /// Every command's table: the one source of `help`, the man page and the completion scripts.
+    static var allSpecs: [CommandSpec] { commands.map(\.spec) + [helpSpec] }
+
+    /// When this run started (read first thing in `main`), for `--summary-json`.
+    static let startedAt = Date()
+
     static func main(_ arguments: [String]) async -> Int32 {
+        _ = startedAt
         guard let first = arguments.first else {
             Console.write(overview)
             return 2
@@ -30,7 +44,7 @@ enum ResourceBatchCLI {
             print(overview, terminator: "")
             return 0
         case "--version", "version":
-            print("resource-batch \(version)")
+            print("resource-batch \(BuildInfo.versionText)")
             return 0
         case "help":
             guard arguments.count > 1 else {
@@ -59,6 +73,7 @@ enum ResourceBatchCLI {
                 print(command.spec.helpText, terminator: "")
                 return 0
             }
+            logStart(command.spec.name, args)
             return try await command.run(args)
         } catch {
             let (message, code) = describe(error)
@@ -67,16 +82,29 @@ enum ResourceBatchCLI {
         }
     }
 
-    /// The one place that turns an error into text and an exit code.
-    static func describe(_ error: any Error) -> (String, Int32) {
-        switch error {
-        case let e as UsageError: return (e.description, 2)
-        case let e as InputError: return (e.description, 2)
-        case let e as CSVError: return (e.description, 2)
-        case let e as JournalError: return (e.description, 2)
-        case let e as any CustomStringConvertible: return (e.description, 3)
-        default: return ("\(error)", 3)
+    /// The commands that do a job, whose log opens with a start line.
+    static let loggedCommands: Set<String> = ["import", "validate", "export", "auth-links"]
+
+    /// The start line of a log (only when standard error is not a terminal): the build, the
+    /// command, its input and the API host it will use, so a cron log shows what ran against
+    /// what even when the run fails at once.
+    static func logStart(_ command: String, _ args: ParsedArguments) {
+        guard loggedCommands.contains(command) else { return }
+        let host: String?
+        if command == "validate" {
+            host = nil
+        } else if args.flag("emulator") {
+            host = "the built-in emulator"
+        } else {
+            host = (try? APIOptions.resolveEndpoint(args))?.apiURL.absoluteString ?? "(not resolved: see below)"
         }
+        Console.startLine(command: command, input: args.positionals.first, apiHost: host, quiet: args.flag("quiet"))
+    }
+
+    /// An error's message and exit code (``ExitStatus`` decides both).
+    static func describe(_ error: any Error) -> (String, Int32) {
+        let status = ExitStatus.of(error)
+        return (status.message, status.code)
     }
 
     static var overview: String {
@@ -91,7 +119,8 @@ enum ResourceBatchCLI {
         lines += [
             "  help        help COMMAND shows a command's options",
             "",
-            "Credentials come from ONSCHED_CLIENT_ID and ONSCHED_CLIENT_SECRET; --emulator needs none.",
+            "Credentials come from ONSCHED_CLIENT_ID and ONSCHED_CLIENT_SECRET (or ONSCHED_CLIENT_SECRET_FILE);",
+            "--emulator needs none. resource-batch --version names the version and the commit.",
             "Try: resource-batch import samples/resources.csv --emulator",
         ]
         return lines.joined(separator: "\n") + "\n"

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `auth-links` and `export` against the emulator, calm and hostile.
 @Suite struct AuthLinksAndExportTests {
@@ -108,7 +109,7 @@ import Testing
         #expect(cli.allFiles().isEmpty, "nothing written to disk: \(cli.allFiles())")
     }
 
-    @Test func exportAndAuthLinksCopeWithFaultsAndThrottling() throws {
+    @Test(.enabled(if: LongTests.enabled, "a real-time soak test: set RESOURCE_BATCH_LONG_TESTS=1 to run it")) func exportAndAuthLinksCopeWithFaultsAndThrottling() throws {
         let emulator = try LoopbackEmulator(rateLimit: 20, faults: "error=0.1,throttle=0.1,reset=0.05", seed: 11)
         defer { emulator.stop() }
         let resources = try Self.seed(emulator, count: 250)

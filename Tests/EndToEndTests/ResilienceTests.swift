@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Imports against a hostile API: 429 storms, and every injected fault at once. The outcome that
 /// matters: every row exactly once on the API, and a complete report.
 @Suite struct ResilienceTests {
-    @Test func a429StormIsRiddenOutWithEveryRowCreatedOnce() throws {
+    @Test(.enabled(if: LongTests.enabled, "a real-time soak test: set RESOURCE_BATCH_LONG_TESTS=1 to run it")) func a429StormIsRiddenOutWithEveryRowCreatedOnce() throws {
         let emulator = try LoopbackEmulator(rateLimit: 2)
         defer { emulator.stop() }
         let cli = try CLIRunner()
@@ -33,7 +34,7 @@ import Testing
 
     /// 3,000 rows through errors, 429s, reset connections and writes answered 502 after they
     /// were applied: run (and `--resume` while the run stops with exit 3) until exit 0.
-    @Test(arguments: [UInt64(7), 20260])
+    @Test(.enabled(if: LongTests.enabled, "a real-time soak test: set RESOURCE_BATCH_LONG_TESTS=1 to run it"), arguments: [UInt64(7), 20260])
     func everyFaultAtOnceStillGivesEachRowExactlyOnce(seed: UInt64) throws {
         let emulator = try LoopbackEmulator(faults: "error=0.05,throttle=0.05,reset=0.03,commit-then-fail=0.05", seed: seed)
         defer { emulator.stop() }

@@ -19,7 +19,7 @@ import Testing
             case 2: r["description"] = "=not a formula, just text"
             default: break
             }
-            if i % 3 == 0 { r["timezoneId"] = "America/New_York" }
+            if i % 3 == 0 { r["timezoneId"] = "Eastern Standard Time" }  // the API holds Windows zone ids
             if i % 7 == 0 { r["groupId"] = i }
             if i % 2 == 0 {
                 r["address"] = ["addressLine1": "\(i) Rue de l'Église", "addressLine2": "Apt \"B\", floor 2",

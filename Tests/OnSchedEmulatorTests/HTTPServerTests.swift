@@ -58,9 +58,9 @@ import Testing
     @Test func wrongMethodIs405() throws {
         let emulator = try TestEmulator()
         let token = try emulator.token()
-        let response = try emulator.call("DELETE", "/setup/v1/resources/1", token: token)
+        let response = try emulator.call("POST", "/setup/v1/resources/1", token: token)
         #expect(response.status == 405)
-        #expect(response.headers["allow"] == "GET, PUT")
+        #expect(response.headers["allow"] == "GET, PUT, DELETE")
         #expect(try emulator.admin("GET", "/connect/token").status == 405)
     }
 

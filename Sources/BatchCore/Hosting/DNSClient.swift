@@ -1,3 +1,4 @@
+
 /// A small stub resolver for MX lookups: UDP to the configured servers, TCP when an answer is
 /// truncated.
 ///

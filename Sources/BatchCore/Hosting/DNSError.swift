@@ -1,3 +1,4 @@
+
 /// Everything that can go wrong while building, parsing or exchanging a DNS message.
 ///
 /// Each case carries enough context (offsets, names, the server) to make its `description` a

@@ -1,3 +1,4 @@
+
 /// The 12-byte header of a DNS message (RFC 1035 §4.1.1).
 ///
 /// `flags` holds the raw second 16-bit word; the computed properties read and write its bits so

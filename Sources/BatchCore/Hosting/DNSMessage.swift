@@ -1,3 +1,4 @@
+
 /// A DNS message in the wire format of RFC 1035 §4: building queries and parsing responses.
 ///
 /// The parser treats its input as hostile: every read is bounds-checked, compression pointers

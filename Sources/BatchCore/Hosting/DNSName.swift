@@ -1,3 +1,4 @@
+
 /// Helpers for domain names as this client handles them: dot-separated text without a trailing
 /// dot, compared case-insensitively.
 ///

@@ -1,3 +1,4 @@
+
 /// One entry of a DNS question section: the name asked about, QTYPE and QCLASS.
 public struct DNSQuestion: Sendable, Equatable {
     /// The name as dot-separated labels, without a trailing dot (the root is "").

@@ -1,3 +1,4 @@
+
 /// A DNS TYPE / QTYPE value (RFC 1035 §3.2.2). A struct rather than an enum so that any value
 /// seen on the wire can be represented.
 public struct DNSRecordType: RawRepresentable, Sendable, Hashable, CustomStringConvertible {

@@ -1,3 +1,4 @@
+
 /// A resource record of an answer, authority or additional section.
 ///
 /// Only the RDATA this tool needs is decoded (MX, CNAME, A); everything else is kept as bytes.

@@ -1,3 +1,4 @@
+
 /// The RCODE of a DNS header (RFC 1035 §4.1.1), kept open for values this client does not name.
 public struct DNSResponseCode: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
     /// The 4-bit value.

@@ -1,3 +1,4 @@
+
 /// A `--domain-hosting` file that cannot be used, naming the file and the 1-based line.
 public struct DomainHostingTableError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file as named on the command line.

@@ -1,3 +1,4 @@
+
 /// What the hosting check means for a row's calendar id.
 public enum HostingCheckOutcome: Sendable, Equatable {
     /// Hosted as expected (or the check is off).

@@ -1,3 +1,4 @@
+
 /// Decides who hosts e-mail domains for a whole run: table first, then the consumer lists, then
 /// DNS MX records.
 ///

@@ -1,3 +1,4 @@
+
 /// Applies `policy` to `verdict` for a calendar id that must be hosted by `expected`.
 ///
 /// - `strict`: a proven wrong host (another provider, hosted elsewhere, no mail, NXDOMAIN) is an

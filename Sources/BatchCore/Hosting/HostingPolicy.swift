@@ -1,3 +1,4 @@
+
 /// How hard the hosting check is (`--hosting-check strict|warn|off`).
 public enum HostingPolicy: String, Sendable, Hashable, CaseIterable {
     /// Proof of the wrong host (another provider, no mail, no such domain) makes the row invalid;

@@ -1,3 +1,4 @@
+
 /// Who hosts an e-mail domain, as far as calendar ids are concerned: Google, Microsoft, or
 /// anyone else (which cannot hold a Google or Outlook calendar id).
 public enum HostingProvider: String, Sendable, Hashable, CaseIterable {

@@ -1,3 +1,4 @@
+
 /// The fixed knowledge of the hosting check: consumer mail domains and the MX host names of
 /// Google and Microsoft (onsched-api.md, "Telling who hosts an e-mail domain").
 ///

@@ -1,3 +1,4 @@
+
 /// What the hosting check concluded about one e-mail domain, with the evidence.
 ///
 /// The cases keep apart what is proven (a provider by list, table or MX; hosted elsewhere; no

@@ -1,3 +1,4 @@
+
 /// What an MX lookup found, separating the answers that prove something about a domain from a
 /// failure (which is thrown instead).
 public enum MXLookupResult: Sendable, Equatable {

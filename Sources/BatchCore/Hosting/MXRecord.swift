@@ -1,3 +1,4 @@
+
 /// One mail exchanger of a domain, as the hosting check needs it.
 public struct MXRecord: Sendable, Equatable, Hashable {
     /// Lower is preferred (RFC 5321 §5.1).

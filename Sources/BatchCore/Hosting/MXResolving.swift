@@ -1,3 +1,4 @@
+
 /// Anything that can look up a domain's MX records. `DNSClient` is the real one; tests use
 /// fakes, which is why `HostingClassifier` depends on this protocol and not on the client.
 public protocol MXResolving: Sendable {

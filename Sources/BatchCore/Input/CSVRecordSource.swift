@@ -1,3 +1,4 @@
+import BatchModel
 import CSVCodec
 import Foundation
 
@@ -98,7 +99,7 @@ public final class CSVRecordSource: RecordSource {
     }
 
     /// Gives spent rows' text buffers (``ResourceInput/takeBuffer()``) back for later records.
-    func reuse(_ buffers: inout [[UInt8]]) {
+    package func reuse(_ buffers: inout [[UInt8]]) {
         if spares.isEmpty {
             swap(&spares, &buffers)
         } else {
@@ -226,6 +227,10 @@ public final class CSVRecordSource: RecordSource {
         .malformed(path: path, line: error.position.line, column: error.position.column, reason: reason(error))
     }
 
+    /// The reason given for a byte sequence that is not UTF-8 (the command line adds how to name
+    /// another encoding).
+    public static let invalidUTF8Reason = "invalid UTF-8 (the file may be Latin-1 or Windows-1252)"
+
     static func reason(_ error: CSVError) -> String {
         switch error.kind {
         case let .unterminatedQuote(openedAtLine):
@@ -237,7 +242,7 @@ public final class CSVRecordSource: RecordSource {
         case let .recordTooLong(limit):
             return "a record longer than \(limit) bytes"
         case .invalidUTF8:
-            return "invalid UTF-8; if the file is Latin-1 or Windows-1252, pass --encoding latin1 or --encoding windows-1252"
+            return invalidUTF8Reason
         case .nulByte:
             return "a NUL byte: this looks like a binary file (or UTF-16 text), not CSV"
         case let .fieldTooLong(limit):

@@ -1,3 +1,5 @@
+import BatchModel
+
 /// Decides which input column feeds which resource field.
 ///
 /// Headers match the API's field names ignoring case, spaces, `_` and `-`, then common HR
@@ -114,9 +116,9 @@ public struct MappingOverrides: Sendable, Equatable {
     /// - Throws: `InputError.badMapping` for a missing `=` or an unknown field.
     public mutating func add(inline spec: String) throws {
         guard let eq = spec.lastIndex(of: "=") else {
-            throw InputError.badMapping(source: "--map '\(spec)'", reason: "expected 'Column=field'")
+            throw InputError.badMapping(source: "mapping '\(spec)'", reason: "expected 'Column=field'")
         }
-        try add(column: String(spec[..<eq]), field: String(spec[spec.index(after: eq)...]), source: "--map '\(spec)'")
+        try add(column: String(spec[..<eq]), field: String(spec[spec.index(after: eq)...]), source: "mapping '\(spec)'")
     }
 
     /// Adds one pair; `field` may be a canonical name in any case/spacing, or empty / `-` to ignore.

@@ -1,3 +1,4 @@
+
 /// A problem with the input as a whole: it ends the run with exit code 2 before anything is sent.
 ///
 /// Every case names where the problem is (file, line, column) so the message stands on its own.
@@ -26,14 +27,13 @@ public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(path) is empty: expected a header line and at least one record"
         case let .missingColumn(field, headers):
             let found = headers.isEmpty ? "none" : headers.map { "'\($0)'" }.joined(separator: ", ")
-            return "no column feeds '\(field)' (line 1 has \(found)); name one with --map 'Column=\(field)'"
+            return "no column feeds '\(field)' (line 1 has \(found))"
         case let .duplicateColumn(field, first, firstIndex, second, secondIndex):
-            return "columns \(firstIndex) ('\(first)') and \(secondIndex) ('\(second)') both map to '\(field)'; "
-                + "choose one with --map '\(second)=' (ignores it) or map it elsewhere"
+            return "columns \(firstIndex) ('\(first)') and \(secondIndex) ('\(second)') both map to '\(field)'"
         case let .badMapping(source, reason):
             return "\(source): \(reason)"
         case let .unknownFormat(path):
-            return "cannot tell the format of \(path) from its extension; use --format csv, --format jsonl or --format xlsx"
+            return "cannot tell the format of \(path) from its extension"
         case let .unsupported(message):
             return message
         case let .stoppedAfterSending(reason, rowsSent):

@@ -1,3 +1,4 @@
+import BatchModel
 import Foundation
 #if canImport(Glibc)
 import Glibc

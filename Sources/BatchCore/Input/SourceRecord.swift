@@ -1,3 +1,5 @@
+import BatchModel
+
 /// One input record, typed, with where it came from.
 public struct SourceRecord: Sendable {
     /// 1-based record number, header excluded: the report's `row`.

@@ -1,3 +1,4 @@
+import BatchModel
 import CSVCodec
 import XLSXCodec
 

@@ -1,3 +1,5 @@
+import BatchWire
+import BatchReport
 import Foundation
 
 /// `export`: every resource of the tenant through the paged list, streamed to CSV, JSONL or XLSX with

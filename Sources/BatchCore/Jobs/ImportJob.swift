@@ -1,13 +1,24 @@
+import BatchModel
+import BatchRules
+import BatchWire
+import BatchJournal
+import BatchReport
+import BatchSync
 import Foundation
 
-/// `import`: every valid row created or updated through bulk calls, exactly once, with a report.
-///
-/// The path of a row: validation (``ValidationPipeline``) → create or update, by id or by the
-/// tenant's e-mails (``TenantIndex``) → chunks (``ChunkPlanner``) → a bounded queue → a fixed set
-/// of workers (``ChunkSender``) → the journal → the report in input order (``ResultCollector``).
-/// Rows finished by an earlier run (``Journal`` replay) are reported from the journal, never sent
-/// again; creates that may have happened are looked up first.
+/// `import`: the driver of ``ImportCore``. It reads and validates the input, reads the tenant,
+/// sends chunks, looks up lost creates, writes the journal and the report, each when the core asks,
+/// and hands every result back to the core as an event, failures included. Network work runs on up
+/// to `concurrency` child tasks that always answer with exactly one event; file work (journal,
+/// report, errors file) runs on the driver itself, in the order the core gave it.
 public struct ImportJob: Sendable {
+    /// What a run did: the core's outcome and the summary to print. The journal stays open: the
+    /// caller ends it (``JournalSession/end(finished:sentWrites:)``) once its last output is written.
+    public struct Result: Sendable {
+        public var outcome: ImportOutcome
+        public var summary: JobSummary
+    }
+
     public let options: ImportOptions
     public let validation: ValidationOptions
     public let client: OnSchedClient?
@@ -20,8 +31,9 @@ public struct ImportJob: Sendable {
         self.stop = stop
     }
 
-    /// The journal for `path`'s content and these options, and what an earlier run left in it.
-    public func openJournal(inputPath: String) throws -> (Journal, JournalReplay)? {
+    /// The run's journal (none for a dry run): new, an earlier run of this input carried on, or an
+    /// earlier run of another input set aside (see ``JournalSession``).
+    public func openJournal(inputPath: String) throws -> JournalSession? {
         guard !options.dryRun, let path = options.journalPath else { return nil }
         let fingerprint = try InputFingerprint.compute(path: inputPath)
         let header = JournalHeader(
@@ -29,178 +41,309 @@ public struct ImportJob: Sendable {
             options: JournalOptions(chunkSize: options.chunkSize, matchBy: options.matchBy.rawValue,
                                     locationId: validation.locationId, googleReturnUrl: validation.returnURLs.google,
                                     outlookReturnUrl: validation.returnURLs.outlook))
-        return try Journal.open(path: path, header: header, resume: options.resume)
+        return try JournalSession.begin(path: path, header: header, resume: options.resume)
     }
 
-    /// Runs the import. Input errors are thrown (exit 2); a stop (credentials, API unreachable,
-    /// interrupt) ends with `summary.stoppedBecause` set and the journal kept for `--resume`.
-    public func run(input: OpenedInput, hosting: HostingClassifier?, journal: (Journal, JournalReplay)?,
-                    progress: ProgressHandler?) async throws -> JobSummary {
+    /// Looks up the creates a set-aside journal left uncertain, so the note can say what became of
+    /// them. Tonight's listing of the tenant finds the ones that exist, so nothing is created twice.
+    /// - Returns: (found, not found, lookups that failed).
+    public func settle(_ replay: JournalReplay) async -> (found: Int, absent: Int, unknown: Int) {
+        guard let client else { return (0, 0, replay.uncertainCreates.count) }
+        var found = 0, absent = 0, unknown = 0
+        let location = replay.header?.options.locationId
+        for create in replay.uncertainCreates {
+            guard let email = create.email, !stop.isStopped else {
+                unknown += 1
+                continue
+            }
+            do {
+                if try await client.findResources(email: email, locationId: location).isEmpty { absent += 1 } else { found += 1 }
+            } catch {
+                unknown += 1
+            }
+        }
+        return (found, absent, unknown)
+    }
+
+    /// Runs the import to its end and says what happened. Nothing here throws: every failure
+    /// becomes the outcome's `stop`.
+    public func run(input: OpenedInput, hosting: HostingClassifier?, journal: JournalSession?,
+                    progress: ProgressHandler?) async -> Result {
         let clock = ContinuousClock()
         let started = clock.now
-        let replay = journal?.1
-        let collector = try ResultCollector(
-            command: options.dryRun ? "import --dry-run" : "import", reportPath: options.reportPath,
-            reportFormat: options.reportFormat, excel: options.excel, errorsPath: options.errorsPath,
-            layout: input.errorsLayout)
+        var summary = JobSummary(command: options.dryRun ? "import --dry-run" : "import")
+        summary.reportPath = options.reportPath
+        let replay = journal?.replay
+        var core = ImportCore(ImportCore.Configuration(
+            chunkSize: options.chunkSize, concurrency: options.concurrency, dryRun: options.dryRun,
+            matchByEmail: options.matchBy == .email, readTenant: client != nil && options.matchBy == .email,
+            finished: replay?.finished ?? [:], uncertainCreates: Set(replay?.uncertainCreates.map(\.row) ?? [])))
 
-        // Matching needs the tenant's e-mails, read once; so do creates an earlier run may have made.
-        var index = TenantIndex()
-        let uncertain = Set(replay?.uncertainCreates.map(\.row) ?? [])
-        if let client, options.matchBy == .email {
-            do {
-                index = try await TenantIndex.load(client: client, locationId: validation.locationId, stop: stop)
-            } catch {
-                // After an interrupt the first reason stays: this one is ignored.
-                stop.stop(.failed("cannot read the tenant's resources: \(error)"))
+        var outcome: ImportOutcome
+        var errorsPath: String?
+        do {
+            let report = try ReportWriter(path: options.reportPath, format: options.reportFormat, excel: options.excel)
+            let errors = ErrorsWriter(path: options.errorsPath, layout: input.errorsLayout)
+            let pipeline = ValidationPipeline(source: input.source, options: validation, hosting: hosting)
+            let files = RunFiles(report: report, errors: errors, journal: journal?.journal)
+            outcome = await drive(&core, pipeline: pipeline, input: input, files: files, progress: progress, started: started)
+            for (path, close) in [(report.path, { try report.close() }), (errors.path, { try errors.close() })] {
+                do { try close() } catch {
+                    if outcome.stop == nil { outcome.stop = .output(path: path, reason: Self.describe(error)) }
+                }
             }
+            errorsPath = errors.rowsWritten > 0 ? errors.path : nil
+        } catch {
+            outcome = ImportOutcome(stop: .output(path: options.reportPath, reason: Self.describe(error)))
         }
 
-        let queue = ChunkQueue(capacity: options.concurrency)
-        let sender = client.map { ChunkSender(client: $0, journal: journal?.0, stop: stop) }
-        let pipeline = ValidationPipeline(source: input.source, options: validation, hosting: hosting)
-        let backlogLimit = max(10_000, 20 * options.chunkSize * options.concurrency)
-
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            if let sender {
-                for _ in 0..<options.concurrency {
-                    group.addTask {
-                        while let item = await queue.pop() {
-                            let outcomes = await sender.send(item.chunk, verifyFirst: item.verifyFirst)
-                            try await collector.complete(outcomes)
-                        }
-                    }
-                }
-            }
-            var planner = ChunkPlanner(chunkSize: options.chunkSize)
-            var lastProgress = clock.now
-            do {
-                while !stop.isStopped, let batch = try await pipeline.nextBatch() {
-                    var finals: [(ReportRow, [UInt8]?)] = []
-                    var pendings: [(ReportRow, [UInt8]?)] = []
-                    var chunks: [Chunk] = []
-                    var verify: [Chunk] = []
-                    for row in batch {
-                        let raw = row.record.raw
-                        if row.issues.hasErrors {
-                            finals.append((ReportRow(row, status: .invalid), raw))
-                            continue
-                        }
-                        if row.duplicateOf != nil {
-                            finals.append((ReportRow(row, status: .skipped), raw))
-                            continue
-                        }
-                        if let done = replay?.finished[row.row] {
-                            var r = ReportRow(row, status: .valid)
-                            r.apply(done)
-                            finals.append((r, raw))
-                            continue
-                        }
-                        let decision = decide(row, index: index)
-                        if case let .failure(problem) = decision {
-                            finals.append((ReportRow(row, status: .failed, message: join(row.issues.reportMessage, problem.message)), raw))
-                            continue
-                        }
-                        guard case let .success(operation) = decision else { continue }
-                        if options.dryRun {
-                            let status: RowStatus = operation == .create ? .wouldCreate : .wouldUpdate
-                            var r = ReportRow(row, status: status)
-                            if case let .update(id) = operation { r.id = id }
-                            finals.append((r, raw))
-                            continue
-                        }
-                        let planned = PlannedRow(row: row.row, line: row.line, operation: operation,
-                                                 returnURLs: row.returnURLs, payload: row.payload, email: row.emailKey)
-                        var decided = operation
-                        if uncertain.contains(row.row), case .update = operation {
-                            // The interrupted run's create happened (the tenant now has the e-mail): it was created.
-                            decided = .create
-                        }
-                        if uncertain.contains(row.row), decided == .create {
-                            // An earlier run may have created it: look it up before creating.
-                            pendings.append((ReportRow(row, status: .valid), raw))
-                            var p = planned
-                            p.operation = .create
-                            verify.append(Chunk(id: 0, part: [row.row], kind: .create, returnURLs: row.returnURLs, rows: [p]))
-                            continue
-                        }
-                        pendings.append((ReportRow(row, status: .valid), raw))
-                        chunks += planner.add(planned)
-                    }
-                    try await collector.addFinal(finals)
-                    await collector.addPending(pendings)
-                    for chunk in verify where !(await queue.push(chunk, verifyFirst: true)) { break }
-                    if await collector.backlog > backlogLimit { chunks += planner.finish() }
-                    for chunk in chunks where !(await queue.push(chunk)) { break }
-                    if let progress, clock.now - lastProgress > .milliseconds(250) {
-                        lastProgress = clock.now
-                        progress(JobProgress(rowsDone: await collector.rowsDone, counts: await collector.statusCounts,
-                                             bytesRead: input.bytesRead, totalBytes: input.size,
-                                             elapsed: seconds(clock.now - started), rowsRead: batch.last?.row))
-                    }
-                }
-                if !stop.isStopped {
-                    for chunk in planner.finish() where !(await queue.push(chunk)) { break }
-                }
-            } catch {
-                await queue.close(discard: true)
-                try? await group.waitForAll()
-                // Exit 2 means "nothing was sent"; when that is no longer true (a broken line on
-                // standard input, which cannot be checked up front), the message must say so.
-                if let inputError = error as? InputError, !options.dryRun {
-                    let counts = await collector.statusCounts
-                    let sent = [RowStatus.created, .updated, .failed].reduce(0) { $0 + (counts[$1] ?? 0) }
-                    if sent > 0 { throw InputError.stoppedAfterSending(reason: inputError.description, rowsSent: sent) }
-                }
-                throw error
-            }
-            await queue.close(discard: stop.isStopped)
-            try await group.waitForAll()
-        }
-
-        var summary = try await collector.close()
+        for (status, n) in outcome.counts { summary.count(status, times: n) }
+        summary.errorsPath = errorsPath
         if let client { summary.record(await client.stats) }
         summary.elapsedSeconds = seconds(clock.now - started)
-        progress?(JobProgress(rowsDone: await collector.rowsDone, counts: await collector.statusCounts,
-                              bytesRead: input.size ?? 0, totalBytes: input.size, elapsed: summary.elapsedSeconds))
-        switch stop.current {
-        case .interrupted?:
-            summary.stoppedBecause = "interrupted; run again with --resume to finish"
-            summary.exitCode = 130
-        case let .failed(message)?:
-            summary.stoppedBecause = message + (options.dryRun ? "" : "; run again with --resume to finish")
-            summary.exitCode = 3
-        case nil:
-            summary.exitCode = summary.rowsExitCode
-        }
-        if let journal {
-            journal.0.close()
-            // A finished run needs no resume; removing the journal lets tomorrow's run start afresh.
-            if stop.current == nil { try? FileManager.default.removeItem(atPath: journal.0.path) }
-        }
-        return summary
+        progress?(JobProgress(rowsDone: core.rowsDone, counts: core.statusCounts, bytesRead: input.size ?? 0,
+                              totalBytes: input.size, elapsed: summary.elapsedSeconds))
+        return Result(outcome: outcome, summary: summary)
     }
 
-    private func join(_ a: String, _ b: String) -> String { a.isEmpty ? b : a + "; " + b }
+    /// The files a run writes from its driver, never from a worker.
+    private struct RunFiles {
+        let report: ReportWriter
+        let errors: ErrorsWriter
+        let journal: Journal?
+    }
 
-    /// Create or update: by the row's id, else by its e-mail among the tenant's resources.
-    private func decide(_ row: ValidatedRow, index: TenantIndex) -> Result<RowOperation, DecisionError> {
-        if let id = row.id { return .success(.update(id: id)) }
-        guard options.matchBy == .email, let key = row.emailKey else { return .success(.create) }
-        let ids = index.ids(forEmail: key)
-        switch ids.count {
-        case 0: return .success(.create)
-        case 1: return .success(.update(id: ids[0]))
-        default:
-            return .failure(DecisionError(message: "\(ids.count) resources already have this e-mail (ids \(ids.joined(separator: ", "))); give the id column to choose one"))
+    /// The event loop: runs the core's actions until it finishes.
+    private func drive(_ core: inout ImportCore, pipeline: ValidationPipeline, input: OpenedInput, files: RunFiles,
+                       progress: ProgressHandler?, started: ContinuousClock.Instant) async -> ImportOutcome {
+        let (events, sink) = AsyncStream.makeStream(of: ImportEvent.self)
+        stop.onStop { reason in
+            switch reason {
+            case .interrupted: sink.yield(.stopRequested(.interrupted))
+            case .failed(let message): sink.yield(.stopRequested(.api(message)))
+            }
+        }
+        let client = self.client
+        let clock = ContinuousClock()
+        var lastProgress = clock.now
+        var lastRowRead: Int?
+        var outcome = ImportOutcome()
+        await withDiscardingTaskGroup { group in
+            var iterator = events.makeAsyncIterator()
+            var actions = core.start()
+            while true {
+                var next = 0
+                while next < actions.count {
+                    let action = actions[next]
+                    next += 1
+                    var answer: ImportEvent?
+                    switch action {
+                    case .finish(let result):
+                        outcome = result
+                    case .loadTenant:
+                        guard let client else {
+                            answer = .tenantRead(TenantIndex())
+                            break
+                        }
+                        let location = validation.locationId
+                        let stop = self.stop
+                        group.addTask {
+                            do {
+                                sink.yield(.tenantRead(try await TenantIndex.load(client: client, locationId: location, stop: stop)))
+                            } catch {
+                                sink.yield(.tenantFailed(Self.describe(error)))
+                            }
+                        }
+                    case .readRows:
+                        do {
+                            if let batch = try await pipeline.nextBatch() {
+                                lastRowRead = batch.last?.row
+                                answer = .rowsRead(batch.map(Self.importRow))
+                            } else {
+                                answer = .inputEnded
+                            }
+                        } catch {
+                            answer = .inputFailed(Self.describe(error))
+                        }
+                    case .writeIntent(let ticket, let intent):
+                        answer = append(.intent(intent), to: files.journal, ticket: ticket) ?? .intentWritten(ticket: ticket)
+                    case .recordOutcomes(let ticket, let outcomes):
+                        answer = append(.done(JournalDone(chunk: nil, rows: outcomes)), to: files.journal, ticket: ticket)
+                            ?? .outcomesRecorded(ticket: ticket)
+                    case .writeReport(let rows):
+                        answer = write(rows, files)
+                    case .send(let ticket, let chunk):
+                        guard let client else {
+                            answer = .sendFailed(ticket: ticket, .fatal("no API to send to"))
+                            break
+                        }
+                        group.addTask { sink.yield(await Self.send(chunk, ticket: ticket, client: client)) }
+                    case .lookUp(let ticket, let rows):
+                        guard let client else {
+                            answer = .sendFailed(ticket: ticket, .fatal("no API to look resources up"))
+                            break
+                        }
+                        group.addTask { sink.yield(await Self.lookUp(rows, ticket: ticket, client: client)) }
+                    }
+                    if let answer { actions += core.handle(answer) }
+                }
+                actions.removeAll(keepingCapacity: true)
+                if core.isFinished { break }
+                if let reason = core.stopReason, !stop.isStopped { stop.stop(Self.signalReason(reason)) }
+                if let progress, clock.now - lastProgress > .milliseconds(250) {
+                    lastProgress = clock.now
+                    progress(JobProgress(rowsDone: core.rowsDone, counts: core.statusCounts, bytesRead: input.bytesRead,
+                                         totalBytes: input.size, elapsed: seconds(clock.now - started), rowsRead: lastRowRead))
+                }
+                // Every action in flight answers with exactly one event, so this wait always ends.
+                guard let event = await iterator.next() else { break }
+                actions = core.handle(event)
+            }
+        }
+        sink.finish()
+        return outcome
+    }
+
+    private func append(_ entry: JournalEntry, to journal: Journal?, ticket: Int) -> ImportEvent? {
+        guard let journal else { return nil }
+        do {
+            try journal.append(entry)
+            return nil
+        } catch {
+            return .journalFailed(ticket: ticket, path: journal.path, reason: Self.describe(error))
         }
     }
 
-    struct DecisionError: Error {
-        var message: String
+    private func write(_ rows: [ImportRow], _ files: RunFiles) -> ImportEvent? {
+        for row in rows {
+            do {
+                try files.report.write(row.report)
+            } catch {
+                return .reportFailed(path: files.report.path, reason: Self.describe(error))
+            }
+            guard row.report.status.isFailure else { continue }
+            do {
+                try files.errors.write(raw: row.raw, message: row.report.message)
+            } catch {
+                return .reportFailed(path: files.errors.path, reason: Self.describe(error))
+            }
+        }
+        return nil
     }
-}
 
-extension Result where Failure == ImportJob.DecisionError {
-    fileprivate static func failure(_ message: String) -> Self { .failure(ImportJob.DecisionError(message: message)) }
+    // MARK: - Workers
+
+    /// A validated row as the core takes it.
+    static func importRow(_ row: ValidatedRow) -> ImportRow {
+        if row.issues.hasErrors {
+            return ImportRow(report: ReportRow(row, status: .invalid), raw: row.record.raw, disposition: .invalid)
+        }
+        if row.duplicateOf != nil {
+            return ImportRow(report: ReportRow(row, status: .skipped), raw: row.record.raw, disposition: .skipped)
+        }
+        return ImportRow(report: ReportRow(row, status: .valid), raw: row.record.raw,
+                         disposition: .candidate(id: row.id, emailKey: row.emailKey, payload: row.payload,
+                                                 returnURLs: row.returnURLs))
+    }
+
+    /// One bulk call, and the links of the resources that came back without one.
+    static func send(_ chunk: Chunk, ticket: Int, client: OnSchedClient) async -> ImportEvent {
+        var payloads = chunk.rows.map { row -> ResourcePayload in
+            var p = row.payload
+            if case let .update(id) = row.operation {
+                p.id = id
+                p.locationId = nil
+            } else {
+                p.id = nil
+            }
+            return p
+        }
+        do {
+            // Bulk items need name and e-mail; a row giving only an id takes the tenant's (issue 14;
+            // interim: one GET per such row, until the tenant listing supplies them).
+            for i in payloads.indices where chunk.kind == .update && !payloads[i].hasIdentity {
+                payloads[i] = payloads[i].withIdentity(of: try await client.getResource(id: payloads[i].id ?? ""))
+            }
+            let answer = switch chunk.kind {
+            case .create: try await client.bulkCreate(payloads, returnURLs: chunk.returnURLs)
+            case .update: try await client.bulkUpdate(payloads, returnURLs: chunk.returnURLs)
+            }
+            var answered: [AnsweredResource] = []
+            for resource in answer { answered.append(await withLink(resource, returnURLs: chunk.returnURLs, client: client)) }
+            return .answered(ticket: ticket, answered)
+        } catch let error as OnSchedError {
+            if error.mayHaveBeenApplied && chunk.kind == .create {
+                return .sendFailed(ticket: ticket, .mayHaveBeenApplied(error.message))
+            }
+            if error.kind == .http, let status = error.status, (400..<500).contains(status), ![401, 408, 429].contains(status) {
+                return .sendFailed(ticket: ticket, .refused(error.message))
+            }
+            return .sendFailed(ticket: ticket, .fatal(describe(error)))
+        } catch {
+            return .sendFailed(ticket: ticket, .fatal("a worker failed: \(describe(error))"))
+        }
+    }
+
+    /// Looks each row up by e-mail in its location: the ones found were created.
+    static func lookUp(_ rows: [PlannedRow], ticket: Int, client: OnSchedClient) async -> ImportEvent {
+        var found: [Int: AnsweredResource] = [:]
+        do {
+            for row in rows {
+                guard let email = row.email else { continue }
+                if let resource = try await client.findResources(email: email, locationId: row.payload.locationId).first {
+                    found[row.row] = await withLink(resource, returnURLs: row.returnURLs, client: client)
+                }
+            }
+        } catch {
+            return .sendFailed(ticket: ticket, .fatal("cannot look up creates whose answer was lost: \(describe(error))"))
+        }
+        return .lookedUp(ticket: ticket, found: found)
+    }
+
+    /// The resource with its authorization link: fetched when it has an unauthorized calendar and
+    /// the answer carried none. A link that cannot be fetched is a warning on a row that succeeded.
+    static func withLink(_ resource: Resource, returnURLs: ReturnURLs, client: OnSchedClient) async -> AnsweredResource {
+        var r = resource
+        let calendar: (OnSchedClient.CalendarProvider, String, Bool, String?)? =
+            if let g = r.googleCalendarId, !g.isEmpty { (.google, g, r.googleCalendarAuthorized ?? false, r.googleCalendarAuthUrl) }
+            else if let o = r.outlookCalendarId, !o.isEmpty { (.outlook, o, r.outlookCalendarAuthorized ?? false, r.outlookCalendarAuthUrl) }
+            else { nil }
+        guard let (provider, calendarId, authorized, link) = calendar, !authorized, link?.isEmpty ?? true,
+              let id = r.id, !id.isEmpty
+        else { return AnsweredResource(r) }
+        do {
+            let fresh = try await client.authLink(resourceId: id, provider: provider, calendarId: calendarId, returnURLs: returnURLs)
+            switch provider {
+            case .google: r.googleCalendarAuthUrl = fresh
+            case .outlook: r.outlookCalendarAuthUrl = fresh
+            }
+            return AnsweredResource(r)
+        } catch let error as OnSchedError {
+            return AnsweredResource(r, linkWarning: "warning: no authorization link: \(error.message)")
+        } catch {
+            return AnsweredResource(r, linkWarning: "warning: no authorization link: \(error)")
+        }
+    }
+
+    // MARK: - Words
+
+    static func describe(_ error: any Error) -> String {
+        if let e = error as? OnSchedError {
+            switch e.kind {
+            case .unauthorized: return "credentials rejected: \(e.message)"
+            case .transport: return "the API is unreachable after retries: \(e.message)"
+            default: return e.description
+            }
+        }
+        if error is CancellationError { return "stopped" }
+        return String(describing: error)
+    }
+
+    static func signalReason(_ stop: ImportStop) -> StopSignal.Reason {
+        switch stop {
+        case .interrupted: .interrupted
+        case .api(let message), .input(let message): .failed(message)
+        case .output(let path, let reason): .failed("\(path): \(reason)")
+        }
+    }
 }

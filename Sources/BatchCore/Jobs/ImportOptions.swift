@@ -1,3 +1,5 @@
+import BatchReport
+
 /// The settings of one `import` run (cli.md, Import).
 public struct ImportOptions: Sendable {
     public enum MatchBy: String, Sendable { case email, none }

@@ -1,3 +1,5 @@
+import BatchInput
+import BatchReport
 import Foundation
 
 /// Opens an input file as a record source and knows how to write its errors file.
@@ -34,7 +36,7 @@ public struct OpenedInput {
             source = try XLSXRecordSource(path: path, options: opts)
         case .jsonl:
             if options.encoding != .utf8 {
-                throw InputError.unsupported("--encoding applies to CSV only: JSON Lines are UTF-8 by definition")
+                throw InputError.unsupported("a text encoding applies to CSV only: JSON Lines are UTF-8 by definition")
             }
             source = try JSONLRecordSource(path: path, options: opts)
         case let .csv(delimiter):

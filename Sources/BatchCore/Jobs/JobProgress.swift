@@ -1,3 +1,5 @@
+import BatchReport
+
 /// A snapshot of a running job, for progress lines.
 public struct JobProgress: Sendable {
     public var rowsDone: Int

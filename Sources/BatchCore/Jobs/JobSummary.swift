@@ -1,3 +1,5 @@
+import BatchWire
+import BatchReport
 import Foundation
 
 /// What a finished run did: printed at the end, and written as JSON with `--summary-json`.
@@ -15,6 +17,12 @@ public struct JobSummary: Sendable, Codable, Equatable {
     public var exitCode: Int32
     /// Set when the run stopped early (credentials, API unreachable, interrupted).
     public var stoppedBecause: String?
+    /// The build that ran (`0.1.0 (commit 1a2b3c4d5e6f)`), so a summary says what produced it.
+    public var version: String?
+    /// When the run started and finished, ISO 8601 in UTC (`2026-01-31T02:30:00Z`): a nightly
+    /// job's summaries line up with its log and with the API's own records.
+    public var startedAt: String?
+    public var finishedAt: String?
 
     public init(command: String) {
         self.command = command

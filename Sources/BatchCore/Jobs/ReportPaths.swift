@@ -1,3 +1,6 @@
+import BatchInput
+import BatchReport
+
 /// The default paths of cli.md: the input path with its extension replaced.
 public enum ReportPaths {
     /// `people.csv` → `people.report.csv`; standard input → `stdin.report.csv`.

@@ -1,3 +1,5 @@
+import BatchRules
+import BatchReport
 import Foundation
 
 /// `validate`: every row checked, nothing sent; the same report and errors file as `import`.

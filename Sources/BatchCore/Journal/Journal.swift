@@ -56,7 +56,7 @@ public final class Journal: Sendable {
             throw JournalError.cannotResumeStream(input: header.input.path)
         }
         let lock = try JournalLock(journalPath: path)
-        let flags = O_RDWR | O_APPEND | O_CLOEXEC | (resume ? 0 : O_CREAT)
+        let flags = O_RDWR | O_APPEND | O_NOFOLLOW | O_CLOEXEC | (resume ? 0 : O_CREAT)
         let fd = Glibc.open(path, flags, 0o600)
         guard fd >= 0 else {
             let code = errno

@@ -1,3 +1,4 @@
+
 /// "These rows are finished": written and fsynced after a chunk's answer (create or update, and
 /// for rows that failed).
 public struct JournalDone: Sendable, Equatable, Codable {

@@ -30,10 +30,9 @@ public enum JournalError: Error, Equatable, Sendable, CustomStringConvertible, L
     public var description: String {
         switch self {
         case .exists(let path):
-            "journal \(path) already exists from an earlier run: pass --resume to finish that run, "
-                + "or delete the journal to start over"
+            "journal \(path) already exists from an earlier run"
         case .noJournal(let path):
-            "cannot resume: journal \(path) does not exist (pass --journal PATH if it was written elsewhere)"
+            "cannot resume: journal \(path) does not exist"
         case .differentInput(let path, let journal, let input):
             journal.isResumable
                 ? "journal \(path) was made from a different file (\(journal.path): \(journal.size) bytes, "
@@ -43,7 +42,7 @@ public enum JournalError: Error, Equatable, Sendable, CustomStringConvertible, L
                     + "a stream that cannot be checked); it cannot be resumed: delete it to start over"
         case .cannotResumeStream(let input):
             "cannot resume an import from \(input == "-" ? "standard input" : input): a stream cannot be "
-                + "checked against the journal; import from a regular file to use --resume"
+                + "checked against the journal"
         case .locked(let path, let pid):
             if let pid {
                 "journal \(path) is in use by another run (process \(pid)); wait for it to finish or stop it"
@@ -58,8 +57,7 @@ public enum JournalError: Error, Equatable, Sendable, CustomStringConvertible, L
         case .io(let path, let operation, let code):
             "\(operation) \(path): \(String(cString: strerror(code)))"
         case .unusable(let path):
-            "journal \(path) can no longer be written (closed, or an earlier write failed); "
-                + "stop and run again with --resume"
+            "journal \(path) can no longer be written (closed, or an earlier write failed)"
         }
     }
 

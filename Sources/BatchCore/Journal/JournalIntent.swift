@@ -1,3 +1,5 @@
+import BatchModel
+
 /// "About to send this chunk": written and fsynced before a create chunk is sent.
 ///
 /// A create is not idempotent. If the run dies after this line and before the chunk's outcome,
@@ -18,10 +20,5 @@ public struct JournalIntent: Sendable, Equatable, Codable {
         self.op = op
         self.rows = rows
         self.emails = emails
-    }
-
-    /// The intent of sending `chunk`.
-    public init(chunk: Chunk) {
-        self.init(chunk: chunk.label, op: chunk.kind, rows: chunk.rows.map(\.row), emails: chunk.rows.map(\.email))
     }
 }

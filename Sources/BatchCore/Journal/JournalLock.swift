@@ -20,7 +20,7 @@ struct JournalLock: ~Copyable {
     init(journalPath: String) throws(JournalError) {
         let lockPath = journalPath + ".lock"
         while true {
-            let fd = Glibc.open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+            let fd = Glibc.open(lockPath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
             guard fd >= 0 else { throw .io(path: lockPath, operation: "cannot create lock file", errno: errno) }
             if flock(fd, LOCK_EX | LOCK_NB) != 0 {
                 let code = errno

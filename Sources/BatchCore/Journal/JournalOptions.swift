@@ -1,3 +1,4 @@
+
 /// The options of the run that wrote a journal, recorded in its header so a resumed run can
 /// show (or refuse) a change. The journal itself does not depend on them: it keys on row numbers.
 public struct JournalOptions: Sendable, Equatable, Codable {

@@ -1,3 +1,4 @@
+
 /// The final outcome of one row as the journal records it: what the report will say about it.
 ///
 /// Only definitive outcomes are journaled: `created` / `updated` from the API's answer, `failed`

@@ -12,7 +12,7 @@ public enum CalendarProvider: String, Sendable, Hashable, Codable {
     public var returnURLField: ResourceField { self == .google ? .googleAuthReturnUrl : .outlookAuthReturnUrl }
 
     /// Google then Outlook: the order rows' calendar ids are checked in.
-    static let bothInOrder: [CalendarProvider] = [.google, .outlook]
+    package static let bothInOrder: [CalendarProvider] = [.google, .outlook]
 
     /// The display name used in messages.
     public var displayName: String { self == .google ? "Google" : "Microsoft" }

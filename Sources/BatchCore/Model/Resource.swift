@@ -5,6 +5,10 @@ import Foundation
 /// Decoding is lenient: every field is optional, numbers may arrive as strings and strings as
 /// numbers, because the public description of the API is incomplete and a strict decoder would
 /// turn a harmless surprise into a failed run.
+///
+/// Options (`displayColor`, the calendar settings, `sortKey`, …) are read from inside the answer's
+/// `options{}`, where the API answers them (onsched-api.md); the top level is only a fallback
+/// for the ones the view model also repeats there. `serviceIds` come from `services[].serviceId`.
 public struct Resource: Sendable, Equatable, Codable {
     public var id: String?
     public var locationId: String?
@@ -52,7 +56,7 @@ public struct Resource: Sendable, Equatable, Codable {
             ignoreBusinessHours, sortKey, notificationType, bookingNotification, displayColor,
             calendarAvailability, googleCalendarId, googleCalendarAuthUrl, googleCalendarAuthorized,
             outlookCalendarId, outlookCalendarAuthUrl, outlookCalendarAuthorized, address, contact,
-            customFields, services, serviceIds
+            customFields, services, serviceIds, options
     }
 
     private struct ServiceRef: Decodable {
@@ -65,33 +69,47 @@ public struct Resource: Sendable, Equatable, Codable {
         func int(_ k: CodingKeys) -> Int? { (try? c.decodeIfPresent(LenientNumber.self, forKey: k))??.int }
         func dbl(_ k: CodingKeys) -> Double? { (try? c.decodeIfPresent(LenientNumber.self, forKey: k))??.double }
         func bool(_ k: CodingKeys) -> Bool? { (try? c.decodeIfPresent(LenientBool.self, forKey: k))??.value }
+        // `options{}` first, the top level as a fallback.
+        let o = try? c.nestedContainer(keyedBy: CodingKeys.self, forKey: .options)
+        func optStr(_ k: CodingKeys) -> String? {
+            (o.flatMap { (try? $0.decodeIfPresent(LenientString.self, forKey: k))??.value }) ?? str(k)
+        }
+        func optInt(_ k: CodingKeys) -> Int? {
+            (o.flatMap { (try? $0.decodeIfPresent(LenientNumber.self, forKey: k))??.int }) ?? int(k)
+        }
+        func optDbl(_ k: CodingKeys) -> Double? {
+            (o.flatMap { (try? $0.decodeIfPresent(LenientNumber.self, forKey: k))??.double }) ?? dbl(k)
+        }
+        func optBool(_ k: CodingKeys) -> Bool? {
+            (o.flatMap { (try? $0.decodeIfPresent(LenientBool.self, forKey: k))??.value }) ?? bool(k)
+        }
         id = str(.id)
         locationId = str(.locationId)
         name = str(.name)
         email = str(.email)
         description = str(.description)
         imageUrl = str(.imageUrl)
-        bioLink = str(.bioLink)
-        gender = str(.gender)
+        bioLink = optStr(.bioLink)
+        gender = optStr(.gender)
         skypeName = str(.skypeName)
         timezoneId = str(.timezoneId)
         timezoneIana = str(.timezoneIana)
         groupId = str(.groupId)
         timezoneOffset = int(.timezoneOffset)
-        hourly = dbl(.hourly)
+        hourly = optDbl(.hourly)
         deletedStatus = bool(.deletedStatus)
         deletedTime = str(.deletedTime)
-        effectiveDate = str(.effectiveDate)
-        ignoreBusinessHours = bool(.ignoreBusinessHours)
-        sortKey = int(.sortKey)
-        notificationType = int(.notificationType)
-        bookingNotification = int(.bookingNotification)
-        displayColor = str(.displayColor)
-        calendarAvailability = int(.calendarAvailability)
-        googleCalendarId = str(.googleCalendarId)
+        effectiveDate = optStr(.effectiveDate)
+        ignoreBusinessHours = optBool(.ignoreBusinessHours)
+        sortKey = optInt(.sortKey)
+        notificationType = optInt(.notificationType)
+        bookingNotification = optInt(.bookingNotification)
+        displayColor = optStr(.displayColor)
+        calendarAvailability = optInt(.calendarAvailability)
+        googleCalendarId = optStr(.googleCalendarId)
         googleCalendarAuthUrl = str(.googleCalendarAuthUrl)
         googleCalendarAuthorized = bool(.googleCalendarAuthorized)
-        outlookCalendarId = str(.outlookCalendarId)
+        outlookCalendarId = optStr(.outlookCalendarId)
         outlookCalendarAuthUrl = str(.outlookCalendarAuthUrl)
         outlookCalendarAuthorized = bool(.outlookCalendarAuthorized)
         address = try? c.decodeIfPresent(ResourceAddress.self, forKey: .address)
@@ -99,8 +117,8 @@ public struct Resource: Sendable, Equatable, Codable {
         customFields = try? c.decodeIfPresent(ResourceCustomFields.self, forKey: .customFields)
         if let services = try? c.decodeIfPresent([ServiceRef].self, forKey: .services) {
             serviceIds = services.compactMap { $0.serviceId?.value.flatMap { Int($0) } }
-        } else if let ids = try? c.decodeIfPresent([Int].self, forKey: .serviceIds) {
-            serviceIds = ids
+        } else if let ids = try? c.decodeIfPresent([LenientString].self, forKey: .serviceIds) {
+            serviceIds = ids.compactMap { $0.value.flatMap { Int($0) } }
         }
     }
 
@@ -145,7 +163,7 @@ public struct Resource: Sendable, Equatable, Codable {
 /// A JSON value read as a string whether it arrived as a string, a number or a bool.
 struct LenientString: Decodable {
     var value: String?
-    init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         if c.decodeNil() { value = nil }
         else if let s = try? c.decode(String.self) { value = s }
@@ -157,10 +175,10 @@ struct LenientString: Decodable {
 }
 
 /// A JSON number that may arrive as a string.
-struct LenientNumber: Decodable {
-    var double: Double?
-    var int: Int? { double.flatMap { $0.isFinite && $0 == $0.rounded() && abs($0) < 1e15 ? Int($0) : nil } }
-    init(from decoder: any Decoder) throws {
+package struct LenientNumber: Decodable {
+    package var double: Double?
+    package var int: Int? { double.flatMap { $0.isFinite && $0 == $0.rounded() && abs($0) < 1e15 ? Int($0) : nil } }
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         if c.decodeNil() { double = nil }
         else if let d = try? c.decode(Double.self) { double = d }
@@ -170,9 +188,9 @@ struct LenientNumber: Decodable {
 }
 
 /// A JSON bool that may arrive as a string or a 0/1 number.
-struct LenientBool: Decodable {
-    var value: Bool?
-    init(from decoder: any Decoder) throws {
+package struct LenientBool: Decodable {
+    package var value: Bool?
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         if c.decodeNil() { value = nil }
         else if let b = try? c.decode(Bool.self) { value = b }

@@ -37,7 +37,7 @@ public struct ResourceInput: Sendable {
     public init() {}
 
     /// Room for `bytes` bytes of text and `fields` fields, so that filling a row allocates once each.
-    mutating func reserve(bytes count: Int, fields: Int) {
+    package mutating func reserve(bytes count: Int, fields: Int) {
         bytes.reserveCapacity(count)
         if fields > Self.inlineCapacity { overflow.reserveCapacity(fields - Self.inlineCapacity) }
     }
@@ -51,7 +51,7 @@ public struct ResourceInput: Sendable {
 
     /// Takes the record's raw bytes as the text buffer itself (no copy): cells that appear in them
     /// as they are then point into them (``setInPlace(_:start:end:)``), the others are appended.
-    mutating func adoptRaw(_ raw: inout [UInt8]) {
+    package mutating func adoptRaw(_ raw: inout [UInt8]) {
         swap(&bytes, &raw)
         rawStart = 0
         rawEnd = bytes.count
@@ -59,7 +59,7 @@ public struct ResourceInput: Sendable {
 
     /// Takes the text buffer out (the input is left empty), so that a spent row's buffer can be
     /// filled again by the reader instead of being freed and another allocated.
-    mutating func takeBuffer() -> [UInt8] {
+    package mutating func takeBuffer() -> [UInt8] {
         var out: [UInt8] = []
         swap(&out, &bytes)
         self = ResourceInput()
@@ -67,11 +67,11 @@ public struct ResourceInput: Sendable {
     }
 
     /// How many raw bytes ``adoptRaw(_:)`` or ``setRaw(_:)`` kept (0 without).
-    var rawByteCount: Int { rawStart < 0 ? 0 : rawEnd - rawStart }
+    package var rawByteCount: Int { rawStart < 0 ? 0 : rawEnd - rawStart }
 
     /// Sets the field to `bytes[start..<end]`, bytes already in the buffer (see ``adoptRaw(_:)``);
     /// an empty range clears nothing and sets nothing, as an empty value does in ``set(_:utf8:)``.
-    mutating func setInPlace(_ field: ResourceField, start: Int, end: Int) {
+    package mutating func setInPlace(_ field: ResourceField, start: Int, end: Int) {
         if has(field) { remove(field) }
         guard end > start else { return }
         precondition(end < Self.offsetLimit, "a row's text is limited to 256 MiB")
@@ -83,7 +83,7 @@ public struct ResourceInput: Sendable {
     /// alive and unchanged; for reading many fields of rows that stay put (a batch being written)
     /// without a copy of the input per access.
     @inline(__always)
-    var unsafeBase: UnsafePointer<UInt8>? { bytes.withUnsafeBufferPointer { $0.baseAddress } }
+    package var unsafeBase: UnsafePointer<UInt8>? { bytes.withUnsafeBufferPointer { $0.baseAddress } }
 
     /// The field's bytes at `base` (``unsafeBase``), or `nil` when the field holds nothing.
     @inline(__always)
@@ -97,13 +97,13 @@ public struct ResourceInput: Sendable {
     /// property on `pointer.pointee` makes the compiler copy the whole input first (a retain and a
     /// release of each of its buffers); these static forms touch only the stored fields they need.
     @inline(__always)
-    static func unsafeBase(at input: UnsafePointer<ResourceInput>) -> UnsafePointer<UInt8>? {
+    package static func unsafeBase(at input: UnsafePointer<ResourceInput>) -> UnsafePointer<UInt8>? {
         input.pointee.bytes.withUnsafeBufferPointer { $0.baseAddress }
     }
 
     /// ``unsafeBytes(_:_:)`` of the input at `input`, read through the pointer (see ``unsafeBase(at:)``).
     @inline(__always)
-    static func unsafeBytes(at input: UnsafePointer<ResourceInput>, _ field: ResourceField,
+    package static func unsafeBytes(at input: UnsafePointer<ResourceInput>, _ field: ResourceField,
                             _ base: UnsafePointer<UInt8>?) -> UnsafeBufferPointer<UInt8>? {
         guard let base, input.pointee.present & (1 << UInt64(field.ordinal)) != 0 else { return nil }
         var found: UInt64?
@@ -128,7 +128,7 @@ public struct ResourceInput: Sendable {
     }
 
     /// Whether two fields hold the same bytes (both given).
-    func sameBytes(_ a: ResourceField, _ b: ResourceField) -> Bool {
+    package func sameBytes(_ a: ResourceField, _ b: ResourceField) -> Bool {
         guard let ea = entry(a), let eb = entry(b) else { return false }
         let (s1, e1) = Self.span(ea)
         let (s2, e2) = Self.span(eb)
@@ -138,9 +138,9 @@ public struct ResourceInput: Sendable {
     }
 
     /// The raw bytes kept by ``setRaw(_:)``, if any.
-    var raw: [UInt8]? { rawStart < 0 ? nil : Array(bytes[rawStart..<rawEnd]) }
+    package var raw: [UInt8]? { rawStart < 0 ? nil : Array(bytes[rawStart..<rawEnd]) }
 
-    mutating func dropRaw() {
+    package mutating func dropRaw() {
         rawStart = -1
         rawEnd = -1
     }
@@ -192,7 +192,7 @@ public struct ResourceInput: Sendable {
     }
 
     /// Sets the field to these UTF-8 bytes (valid UTF-8); empty bytes clear it.
-    mutating func set(_ field: ResourceField, utf8 value: UnsafeBufferPointer<UInt8>) {
+    package mutating func set(_ field: ResourceField, utf8 value: UnsafeBufferPointer<UInt8>) {
         if has(field) { remove(field) }
         guard !value.isEmpty else { return }
         let start = bytes.count

@@ -2,6 +2,11 @@
 ///
 /// Every property is optional and a `nil` is left out of the JSON, so an update never erases a
 /// field the input did not give. Calendar settings travel inside `options`, as the API requires.
+///
+/// The JSON follows the API's input model (onsched-api.md): `serviceIds` is an array of
+/// **strings** (`["84325"]`), and the contact's phone type is `contact.preferredPhoneType` (the
+/// answer calls it `phoneType`). Decoding accepts either spelling and numbers or strings, so a
+/// payload written by an older version still reads.
 public struct ResourcePayload: Sendable, Equatable, Codable {
     /// Set for updates only (the bulk update carries the id in the body).
     public var id: String?
@@ -38,6 +43,85 @@ public struct ResourcePayload: Sendable, Equatable, Codable {
         self.customFields = customFields
         self.serviceIds = serviceIds
         self.options = options
+    }
+
+    /// This payload with `name` and `email` filled from the tenant's resource where the payload
+    /// has none: both bulk calls want name and e-mail on every resource (onsched-api.md), and a
+    /// row that gives only an id carries neither. Values the payload gives are kept.
+    public func withIdentity(of resource: Resource) -> ResourcePayload {
+        withIdentity(name: resource.name, email: resource.email)
+    }
+
+    /// This payload with `name` and `email` filled where it has none (blank counts as none).
+    public func withIdentity(name: String?, email: String?) -> ResourcePayload {
+        var p = self
+        if p.name?.isEmpty ?? true, let name, !name.isEmpty { p.name = name }
+        if p.email?.isEmpty ?? true, let email, !email.isEmpty { p.email = email }
+        return p
+    }
+
+    /// Whether the payload carries both a name and an e-mail, as every bulk item must.
+    public var hasIdentity: Bool {
+        !(name?.isEmpty ?? true) && !(email?.isEmpty ?? true)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, locationId, name, email, description, timezoneId, groupId, address, contact, customFields,
+            serviceIds, options
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decodeIfPresent(String.self, forKey: .id)
+        locationId = try c.decodeIfPresent(String.self, forKey: .locationId)
+        name = try c.decodeIfPresent(String.self, forKey: .name)
+        email = try c.decodeIfPresent(String.self, forKey: .email)
+        description = try c.decodeIfPresent(String.self, forKey: .description)
+        timezoneId = try c.decodeIfPresent(String.self, forKey: .timezoneId)
+        groupId = (try c.decodeIfPresent(LenientString.self, forKey: .groupId))?.value
+        address = try c.decodeIfPresent(ResourceAddress.self, forKey: .address)
+        contact = try c.decodeIfPresent(ResourceContact.self, forKey: .contact)
+        customFields = try c.decodeIfPresent(ResourceCustomFields.self, forKey: .customFields)
+        if let ids = try c.decodeIfPresent([LenientString].self, forKey: .serviceIds) {
+            serviceIds = ids.compactMap { $0.value.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+        }
+        options = try c.decodeIfPresent(ResourceOptions.self, forKey: .options)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(id, forKey: .id)
+        try c.encodeIfPresent(locationId, forKey: .locationId)
+        try c.encodeIfPresent(name, forKey: .name)
+        try c.encodeIfPresent(email, forKey: .email)
+        try c.encodeIfPresent(description, forKey: .description)
+        try c.encodeIfPresent(timezoneId, forKey: .timezoneId)
+        try c.encodeIfPresent(groupId, forKey: .groupId)
+        try c.encodeIfPresent(address, forKey: .address)
+        try c.encodeIfPresent(contact.map(ContactInput.init), forKey: .contact)
+        try c.encodeIfPresent(customFields, forKey: .customFields)
+        try c.encodeIfPresent(serviceIds?.map(String.init), forKey: .serviceIds)
+        try c.encodeIfPresent(options, forKey: .options)
+    }
+}
+
+/// The `contact{}` object as the input model spells it: `preferredPhoneType`, not `phoneType`.
+private struct ContactInput: Encodable {
+    var contact: ResourceContact
+
+    enum CodingKeys: String, CodingKey {
+        case businessPhone, businessPhoneExt, mobilePhone, homePhone, preferredPhoneType, skypeUsername, conferenceInfo
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(contact.businessPhone, forKey: .businessPhone)
+        try c.encodeIfPresent(contact.businessPhoneExt, forKey: .businessPhoneExt)
+        try c.encodeIfPresent(contact.mobilePhone, forKey: .mobilePhone)
+        try c.encodeIfPresent(contact.homePhone, forKey: .homePhone)
+        try c.encodeIfPresent(contact.phoneType, forKey: .preferredPhoneType)
+        try c.encodeIfPresent(contact.skypeUsername, forKey: .skypeUsername)
+        try c.encodeIfPresent(contact.conferenceInfo, forKey: .conferenceInfo)
     }
 }
 
@@ -103,7 +187,9 @@ public struct ResourceAddress: Sendable, Equatable, Codable {
     public var isEmpty: Bool { self == ResourceAddress() }
 }
 
-/// The `contact{}` object, shared by input and output.
+/// The `contact{}` object, shared by input and output. It encodes as the answer spells it
+/// (`phoneType`); `ResourcePayload` writes the input's `preferredPhoneType` instead. Decoding
+/// reads `phoneType` and falls back to `preferredPhoneType`.
 public struct ResourceContact: Sendable, Equatable, Codable {
     public var businessPhone: String?
     public var businessPhoneExt: String?
@@ -125,6 +211,34 @@ public struct ResourceContact: Sendable, Equatable, Codable {
         self.phoneType = phoneType
         self.skypeUsername = skypeUsername
         self.conferenceInfo = conferenceInfo
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case businessPhone, businessPhoneExt, mobilePhone, homePhone, phoneType, preferredPhoneType, skypeUsername,
+            conferenceInfo
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func str(_ k: CodingKeys) -> String? { (try? c.decodeIfPresent(LenientString.self, forKey: k))??.value }
+        businessPhone = str(.businessPhone)
+        businessPhoneExt = str(.businessPhoneExt)
+        mobilePhone = str(.mobilePhone)
+        homePhone = str(.homePhone)
+        phoneType = str(.phoneType) ?? str(.preferredPhoneType)
+        skypeUsername = str(.skypeUsername)
+        conferenceInfo = str(.conferenceInfo)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(businessPhone, forKey: .businessPhone)
+        try c.encodeIfPresent(businessPhoneExt, forKey: .businessPhoneExt)
+        try c.encodeIfPresent(mobilePhone, forKey: .mobilePhone)
+        try c.encodeIfPresent(homePhone, forKey: .homePhone)
+        try c.encodeIfPresent(phoneType, forKey: .phoneType)
+        try c.encodeIfPresent(skypeUsername, forKey: .skypeUsername)
+        try c.encodeIfPresent(conferenceInfo, forKey: .conferenceInfo)
     }
 
     public var isEmpty: Bool { self == ResourceContact() }

@@ -1,3 +1,4 @@
+
 /// The OAuth client id and secret (from `ONSCHED_CLIENT_ID` / `ONSCHED_CLIENT_SECRET`).
 ///
 /// Every textual view (`description`, `debugDescription`, `dump`, string interpolation) hides

@@ -1,3 +1,4 @@
+
 /// Counters of an `OnSchedClient`, for the end-of-run summary (`requests`, `retries`,
 /// `throttled responses`).
 public struct ClientStats: Sendable, Hashable {

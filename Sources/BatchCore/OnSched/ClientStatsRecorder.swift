@@ -1,3 +1,4 @@
+
 /// The shared mutable counters behind `ClientStats`.
 actor ClientStatsRecorder {
     private(set) var current = ClientStats()

@@ -1,3 +1,4 @@
+import BatchModel
 import Foundation
 
 /// The OnSched Setup API calls resource-batch makes, with rate limiting, token handling and retries.
@@ -37,9 +38,12 @@ public struct OnSchedClient: Sendable {
     ///   - rateLimiter: shared by every worker.
     ///   - retryPolicy: backoff and retry limits.
     ///   - clock: drives backoff sleeps and token expiry.
+    ///   - secrets: collects the client secret and every token, and is redacted from every error
+    ///     this client throws (the command line passes `SecretRegistry.shared`).
     public init(
         endpoint: OnSchedEndpoint, credentials: ClientCredentials, transport: any HTTPTransport,
-        rateLimiter: RateLimiter, retryPolicy: RetryPolicy = RetryPolicy(), clock: any BatchClock = SystemClock()
+        rateLimiter: RateLimiter, retryPolicy: RetryPolicy = RetryPolicy(), clock: any BatchClock = SystemClock(),
+        secrets: SecretRegistry = SecretRegistry()
     ) {
         self.endpoint = endpoint
         self.transport = transport
@@ -47,7 +51,7 @@ public struct OnSchedClient: Sendable {
         self.retryPolicy = retryPolicy
         self.clock = clock
         self.tokens = TokenProvider(
-            tokenURL: endpoint.tokenURL, credentials: credentials, transport: transport, clock: clock)
+            tokenURL: endpoint.tokenURL, credentials: credentials, transport: transport, clock: clock, secrets: secrets)
     }
 
     /// Requests, retries, 429s and token fetches so far.
@@ -71,27 +75,41 @@ public struct OnSchedClient: Sendable {
     ///     with `deleted=true` after the live ones, keeping only resources marked deleted (so a
     ///     server that reads `deleted=true` as "include" yields no duplicates).
     ///   - pageSize: 1…100 (clamped).
+    ///   - returnURLs: asked with the list so it can answer each resource's authorization link
+    ///     (`googleCalendarAuthUrl` / `outlookCalendarAuthUrl`) where the API does.
     ///   - onPage: called with each page in order; the next page is fetched after it returns.
-    /// - Throws: `OnSchedError`; `.invalidResponse` when the server says `hasMore` but sends an
-    ///   empty page (which would loop forever).
+    /// - Throws: `OnSchedError`; `.invalidResponse` when the paging cannot end: the server says
+    ///   `hasMore` but sends an empty page, sends a page whose resources were all listed already
+    ///   (it ignores `offset`), says `hasMore` past its own `total`, or goes on beyond
+    ///   `maxListedResources`. Each of these would otherwise loop forever. A 404 to a look-up
+    ///   filtered by `email` means no match (onsched-api.md): no page, no error.
     public func listResources(
         locationId: String? = nil, email: String? = nil, includeDeleted: Bool = false, pageSize: Int = 100,
-        onPage: ([Resource]) async throws -> Void
+        returnURLs: ReturnURLs = .none, onPage: ([Resource]) async throws -> Void
     ) async throws {
-        try await listPages(locationId: locationId, email: email, deleted: nil, pageSize: pageSize, onPage: onPage)
+        try await listPages(
+            locationId: locationId, email: email, deleted: nil, pageSize: pageSize, returnURLs: returnURLs, onPage: onPage)
         if includeDeleted {
-            try await listPages(locationId: locationId, email: email, deleted: true, pageSize: pageSize) { page in
+            try await listPages(
+                locationId: locationId, email: email, deleted: true, pageSize: pageSize, returnURLs: returnURLs
+            ) { page in
                 let deleted = page.filter { $0.deletedStatus == true }
                 if !deleted.isEmpty { try await onPage(deleted) }
             }
         }
     }
 
+    /// The most resources one listing may return before it is taken for a server that never
+    /// stops paging (OnSched tenants hold thousands; ten million is no tenant).
+    public static let maxListedResources = 10_000_000
+
     private func listPages(
-        locationId: String?, email: String?, deleted: Bool?, pageSize: Int, onPage: ([Resource]) async throws -> Void
+        locationId: String?, email: String?, deleted: Bool?, pageSize: Int, returnURLs: ReturnURLs,
+        onPage: ([Resource]) async throws -> Void
     ) async throws {
         let limit = min(max(pageSize, 1), Self.maxBulkSize)
         var offset = 0
+        var seen = Set<String>()
         while true {
             var query: [(name: String, value: String)] = []
             if let locationId, !locationId.isEmpty { query.append(("locationId", locationId)) }
@@ -99,26 +117,54 @@ public struct OnSchedClient: Sendable {
             if let deleted { query.append(("deleted", deleted ? "true" : "false")) }
             query.append(("offset", String(offset)))
             query.append(("limit", String(limit)))
-            let response = try await perform(.get, url: try url(["setup", "v1", "resources"], query: query))
+            query += returnURLs.queryItems
+            let response: HTTPResponse
+            do {
+                response = try await perform(.get, url: try url(["setup", "v1", "resources"], query: query))
+            } catch let error as OnSchedError where error.kind == .http && error.status == 404 && !(email ?? "").isEmpty {
+                return  // "Resource was not found": the filtered look-up matched nothing.
+            }
             let page: ResourceList
             do {
                 page = try JSONDecoder().decode(ResourceList.self, from: response.body)
             } catch {
                 throw OnSchedError.invalidResponse("the resource list at offset \(offset) could not be read: \(Self.brief(error))")
             }
+            // A page that only repeats what was listed (a server ignoring `offset`) is never
+            // handed on: it would write the same rows again. A few repeats among new resources are
+            // normal (a resource created while paging shifts the later pages by one).
+            let ids = page.data.compactMap(\.id).filter { !$0.isEmpty }
+            if offset > 0, !ids.isEmpty, ids.allSatisfy(seen.contains) {
+                throw OnSchedError.invalidResponse(
+                    "the resource list at offset \(offset) repeats resources already listed (it ignores the offset); "
+                        + "stopping to avoid a loop")
+            }
+            seen.formUnion(ids)
             try await onPage(page.data)
             let count = page.count ?? page.data.count
             guard page.hasMore == true else { return }
-            guard count > 0 else {
+            guard count > 0, !page.data.isEmpty else {
                 throw OnSchedError.invalidResponse(
                     "the resource list says more pages follow offset \(offset) but returned none; stopping to avoid a loop")
             }
             offset += count
+            if let total = page.total, offset >= total {
+                throw OnSchedError.invalidResponse(
+                    "the resource list says more pages follow offset \(offset), past its own total of \(total); stopping to avoid a loop")
+            }
+            guard offset < Self.maxListedResources else {
+                throw OnSchedError.invalidResponse(
+                    "the resource list went on past \(Self.maxListedResources) resources; stopping to avoid a loop")
+            }
         }
     }
 
     /// Every resource with this e-mail (compared case-insensitively, whatever the server's
     /// filter does), to match input rows and to look up a create that may have been applied.
+    ///
+    /// Pass the row's `locationId`: the list searches the primary location when none is given,
+    /// so a resource created in another location would not be found and be created again.
+    /// A 404 answer means no match (an empty result).
     public func findResources(email: String, locationId: String? = nil) async throws -> [Resource] {
         let wanted = email.trimmingCharacters(in: .whitespaces).lowercased()
         var found: [Resource] = []
@@ -129,9 +175,19 @@ public struct OnSchedClient: Sendable {
     }
 
     /// One resource by id (`GET /setup/v1/resources/{id}`); a missing one is `.http` with status 404.
-    public func getResource(id: String) async throws -> Resource {
-        let response = try await perform(.get, url: try url(["setup", "v1", "resources", id]))
+    /// With return URLs, the answer carries the authorization link of an unauthorized calendar.
+    public func getResource(id: String, returnURLs: ReturnURLs = .none) async throws -> Resource {
+        let response = try await perform(.get, url: try url(["setup", "v1", "resources", id], query: returnURLs.queryItems))
         return try decode(Resource.self, response, what: "resource \(id)", applied: false)
+    }
+
+    /// The time zones a resource may have (`GET /setup/v1/resources/timezones`): Windows zone ids
+    /// with their IANA names. Read once per run; the answer may be a bare array or a list envelope.
+    public func timeZones() async throws -> [TimeZoneEntry] {
+        let response = try await perform(.get, url: try url(["setup", "v1", "resources", "timezones"]))
+        if let list = try? JSONDecoder().decode([TimeZoneEntry].self, from: response.body) { return list }
+        if let envelope = try? JSONDecoder().decode(TimeZoneList.self, from: response.body) { return envelope.data }
+        throw OnSchedError.invalidResponse("the time zone list is not a JSON array of time zones")
     }
 
     /// Creates up to 100 resources in one call (`POST /setup/v1/resources/bulk`, a bare JSON array back).
@@ -192,7 +248,18 @@ public struct OnSchedClient: Sendable {
     // MARK: - The request loop
 
     /// Sends one API request until it succeeds or the policy gives up; returns the 2xx response.
+    /// Every `OnSchedError` it throws has the run's secrets redacted (a server may echo them).
     func perform(_ method: HTTPMethod, url: URL, body: Data? = nil, retryAmbiguous: Bool = false) async throws
+        -> HTTPResponse
+    {
+        do {
+            return try await performUnredacted(method, url: url, body: body, retryAmbiguous: retryAmbiguous)
+        } catch let error as OnSchedError {
+            throw error.redacting(tokens.secrets)
+        }
+    }
+
+    private func performUnredacted(_ method: HTTPMethod, url: URL, body: Data?, retryAmbiguous: Bool) async throws
         -> HTTPResponse
     {
         let idempotent = method.isIdempotent || retryAmbiguous
@@ -207,7 +274,7 @@ public struct OnSchedClient: Sendable {
                 failures += 1
                 guard failures <= retryPolicy.maxRetries else { throw error }
                 await recorder.retry()
-                try await clock.sleep(for: retryPolicy.backoff(attempt: failures))
+                try await pause(for: retryPolicy.backoff(attempt: failures))
                 continue
             }
             try await rateLimiter.acquire()
@@ -223,6 +290,8 @@ public struct OnSchedClient: Sendable {
                 if r.isSuccess { return r }
                 response = r
                 failure = .status(r.status, retryAfter: r.header("Retry-After").flatMap { RetryAfter.parse($0, now: Date()) })
+            } catch let error as TransportError where error.kind == .untrusted {
+                throw OnSchedError(kind: .untrustedCertificate, message: error.message)
             } catch let error as TransportError {
                 failure = RequestFailure(error)
                 transportMessage = error.message
@@ -234,6 +303,10 @@ public struct OnSchedClient: Sendable {
                 transportMessage = String(describing: error)
             }
 
+            if let r = response, r.isRedirect {
+                throw OnSchedError.redirected("\(method.rawValue) \(Self.path(of: url))", status: r.status,
+                                              location: r.header("Location"), mayHaveBeenApplied: method == .post)
+            }
             if case .status(429, let retryAfter) = failure {
                 await recorder.throttled()
                 await rateLimiter.throttled(retryAfter: retryAfter)
@@ -252,11 +325,30 @@ public struct OnSchedClient: Sendable {
             case .retry(let delay):
                 failures += 1
                 await recorder.retry()
-                try await clock.sleep(for: delay)
+                try await pause(for: delay)
             case .giveUp:
                 throw error(for: failure, response: response, transportMessage: transportMessage, method: method, url: url)
             }
         }
+    }
+
+    /// Sleeps `seconds` before a retry, unless the run stops meanwhile: then throws
+    /// `StoppedWhileWaiting` (looking at the stop every `StopCheck.pollInterval`).
+    private func pause(for seconds: Double) async throws {
+        let stopCheck = rateLimiter.stopCheck
+        let deadline = clock.now + max(0, seconds)
+        while true {
+            if stopCheck.isStopped { throw StoppedWhileWaiting(waitingFor: "a retry") }
+            let now = clock.now
+            guard now < deadline else { return }
+            try await clock.sleep(until: stopCheck.isWatching ? min(deadline, now + StopCheck.pollInterval) : deadline)
+        }
+    }
+
+    /// From now on, no request waits (for the rate limit or a retry) once `isStopped` is true:
+    /// it throws `StoppedWhileWaiting` instead. Requests in flight are not interrupted.
+    public func stopWaiting(when isStopped: @escaping @Sendable () -> Bool) {
+        rateLimiter.stopCheck.watch(isStopped)
     }
 
     private func error(
@@ -361,6 +453,11 @@ private struct ResourceList: Decodable {
         count = (try? c.decodeIfPresent(LenientNumber.self, forKey: .count))??.int
         total = (try? c.decodeIfPresent(LenientNumber.self, forKey: .total))??.int
     }
+}
+
+/// `{"object":"list","data":[…]}` around the time zones, should the API wrap them.
+private struct TimeZoneList: Decodable {
+    var data: [TimeZoneEntry]
 }
 
 /// `{"object":"calendarAuth","calendarId":"…","calendarAuthUrl":"…"}`.

@@ -1,3 +1,4 @@
+
 /// Strict percent-encoding for query values, form fields and path segments.
 ///
 /// Only RFC 3986 "unreserved" bytes (`A–Z a–z 0–9 - . _ ~`) stay as they are, so `&`, `=`, `?`,

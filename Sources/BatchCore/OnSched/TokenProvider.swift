@@ -24,6 +24,8 @@ public actor TokenProvider: CustomStringConvertible {
     private let credentials: ClientCredentials
     private let transport: any HTTPTransport
     private let clock: any BatchClock
+    /// Where the secret and each token are registered for redaction.
+    public nonisolated let secrets: SecretRegistry
     /// Seconds before expiry at which a new token is fetched.
     public nonisolated let refreshMargin: Double
     /// Lifetime assumed when the answer has no `expires_in`.
@@ -39,7 +41,8 @@ public actor TokenProvider: CustomStringConvertible {
 
     public init(
         tokenURL: URL, credentials: ClientCredentials, transport: any HTTPTransport,
-        clock: any BatchClock = SystemClock(), refreshMargin: Double = 60, defaultLifetime: Double = 3600
+        clock: any BatchClock = SystemClock(), refreshMargin: Double = 60, defaultLifetime: Double = 3600,
+        secrets: SecretRegistry = SecretRegistry()
     ) {
         self.tokenURL = tokenURL
         self.credentials = credentials
@@ -47,6 +50,9 @@ public actor TokenProvider: CustomStringConvertible {
         self.clock = clock
         self.refreshMargin = max(0, refreshMargin)
         self.defaultLifetime = defaultLifetime > 0 ? defaultLifetime : 3600
+        // Every message of the run is cleaned of the secret (and of each token, below).
+        self.secrets = secrets
+        secrets.add(credentials.secret)
     }
 
     public nonisolated var description: String { "TokenProvider(\(tokenURL.absoluteString))" }
@@ -94,10 +100,16 @@ public actor TokenProvider: CustomStringConvertible {
         let response: HTTPResponse
         do {
             response = try await transport.send(request)
+        } catch let error as TransportError where error.kind == .untrusted {
+            throw OnSchedError(kind: .untrustedCertificate, message: redact(error.message))
         } catch let error as TransportError {
             throw OnSchedError.transport("token endpoint \(tokenURL.host ?? ""): \(redact(error.message))")
         } catch {
             throw OnSchedError.transport("token endpoint \(tokenURL.host ?? ""): \(redact(String(describing: error)))")
+        }
+        if response.isRedirect {
+            throw OnSchedError.redirected("the token endpoint \(tokenURL.host ?? "")", status: response.status,
+                                          location: response.header("Location"))
         }
         guard response.isSuccess else {
             let message = redact(APIErrorBody.message(from: response.body, status: response.status))
@@ -116,6 +128,7 @@ public actor TokenProvider: CustomStringConvertible {
         else {
             throw OnSchedError.invalidResponse("the token endpoint's answer has no access_token")
         }
+        secrets.add(token)
         let lifetime = Self.seconds(object["expires_in"]) ?? defaultLifetime
         return Cached(token: token, refreshAt: started + lifetime - min(refreshMargin, lifetime / 2))
     }
@@ -132,12 +145,10 @@ public actor TokenProvider: CustomStringConvertible {
         return d
     }
 
-    /// Removes the secret (raw and percent-encoded) from a text that came from outside.
+    /// Removes the secret, in any encoding, from a text that came from outside (also done for
+    /// every `OnSchedError` through `SecretRegistry`; kept here so this provider's messages are
+    /// clean whatever the registry holds).
     private func redact(_ text: String) -> String {
-        var t = text
-        for needle in [credentials.secret, PercentEncoding.encode(credentials.secret)] where needle.count >= 1 {
-            t = t.replacingOccurrences(of: needle, with: "<redacted>")
-        }
-        return t
+        SecretRedactor([credentials.secret]).redact(text)
     }
 }

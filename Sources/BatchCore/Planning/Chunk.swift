@@ -1,3 +1,5 @@
+import BatchModel
+
 /// Rows that go together in one bulk call: one kind of call and one set of return URLs, ≤ 100 rows.
 public struct Chunk: Sendable, Equatable {
     /// Sequential from 1 in the order the planner emitted the chunk. Halves made by

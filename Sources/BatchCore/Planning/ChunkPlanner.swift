@@ -1,3 +1,5 @@
+import BatchModel
+
 /// Groups planned rows into chunks as they stream by: pure, deterministic, bounded memory.
 ///
 /// Rows are grouped by bucket = (kind of call, return URLs), because one bulk call is either a

@@ -1,3 +1,4 @@
+
 /// Splits a chunk the API refused with 400 into two halves, to isolate the bad rows.
 ///
 /// The API does not say which resource of a bulk call was invalid (nor whether any were applied;

@@ -1,3 +1,4 @@
+import BatchModel
 import Foundation
 
 /// One valid input row, decided and ready to be sent: the unit the planner groups into chunks.

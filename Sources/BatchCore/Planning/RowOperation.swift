@@ -1,3 +1,5 @@
+import BatchModel
+
 /// What the import does with one row: create a new resource, or update the resource with `id`
 /// (given in the input or found by matching the e-mail).
 public enum RowOperation: Sendable, Hashable {

@@ -1,3 +1,4 @@
+import BatchInput
 import CSVCodec
 
 /// Writes the rows that were `invalid` or `failed` exactly as they were in the input, plus an

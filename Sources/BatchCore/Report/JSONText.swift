@@ -1,3 +1,4 @@
+
 /// Writes JSON strings byte by byte: faster than an encoder for the report's flat objects.
 enum JSONText {
     static func appendString(_ s: String, to out: inout [UInt8]) {

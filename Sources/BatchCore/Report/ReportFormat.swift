@@ -1,3 +1,4 @@
+
 /// The formats of reports and exports.
 public enum ReportFormat: String, Sendable, Equatable {
     case csv, jsonl

@@ -1,3 +1,6 @@
+import BatchModel
+import BatchRules
+
 /// One line of the report: the columns of cli.md, in that order.
 public struct ReportRow: Sendable, Equatable, Codable {
     public var row: Int

@@ -1,3 +1,4 @@
+import BatchModel
 import XLSXCodec
 
 /// The report as a workbook for people (cli.md, Report): a sheet **To send** with a clickable

@@ -1,3 +1,5 @@
+import BatchModel
+import BatchRules
 import CSVCodec
 
 /// Writes the report: one line per input row, in input order, CSV (spreadsheet-safe), JSONL or

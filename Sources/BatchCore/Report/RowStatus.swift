@@ -1,3 +1,4 @@
+
 /// A row's outcome: the report's `status` column.
 public enum RowStatus: String, Sendable, Hashable, Codable, CaseIterable {
     case created, updated

@@ -1,3 +1,4 @@
+
 /// A monotonic clock that the rate limiter, the retry loop and the token cache read and sleep on.
 ///
 /// Injected everywhere time matters so that those decisions can be tested with a `FakeClock`,

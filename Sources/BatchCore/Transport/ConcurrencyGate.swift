@@ -1,3 +1,4 @@
+
 /// A counting semaphore for async code with first-come, first-served waiters.
 ///
 /// `URLSessionTransport` uses it so that no more requests are handed to URLSession than it has

@@ -13,16 +13,17 @@ final class CurlEasyHandle {
     private let handle: LibCurl.Handle
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: LibCurl.errorBufferSize)
 
-    /// Hosts never reached through a proxy: loopback (the emulator) and the environment's own list.
+    /// Hosts never reached through a proxy (`ProxyRules`): loopback and the environment's own list.
     private let noProxy: String
+    /// The CA certificates to trust instead of the system store (`CAINFO`), if any.
+    private let caFile: String?
 
-    init?(curl: LibCurl) {
+    init?(curl: LibCurl, caFile: String? = nil) {
         guard let handle = curl.easyInit() else { return nil }
         self.curl = curl
         self.handle = handle
-        let environment = ProcessInfo.processInfo.environment
-        let listed = environment["no_proxy"] ?? environment["NO_PROXY"] ?? ""
-        noProxy = (["localhost", "127.0.0.1", "::1"] + [listed].filter { !$0.isEmpty }).joined(separator: ",")
+        self.caFile = caFile
+        noProxy = ProxyRules(environment: ProcessInfo.processInfo.environment).noProxy
     }
 
     deinit {
@@ -48,9 +49,18 @@ final class CurlEasyHandle {
             curl.set(handle, .noSignal, 1)
             curl.set(handle, .protocols, LibCurl.httpAndHTTPS)
             curl.set(handle, .redirectProtocols, LibCurl.httpAndHTTPS)
+            // Never follow a redirect: the Authorization header (or the client secret) would go
+            // along to wherever it points. A 3xx comes back as an answer, and the client refuses it.
+            curl.set(handle, .followLocation, 0)
             curl.set(handle, .timeoutMS, milliseconds)
             curl.set(handle, .connectTimeoutMS, milliseconds)
             _ = noProxy.withCString { curl.set(handle, .noProxy, $0) }
+            // A loopback API never goes through a proxy, whatever the environment says (an empty
+            // PROXY turns libcurl's own reading of the environment off).
+            if ProxyRules.isLoopback(request.url.host ?? "") {
+                curl.set(handle, .proxy, UnsafeRawPointer(("" as StaticString).utf8Start))
+            }
+            if let caFile { _ = caFile.withCString { curl.set(handle, .caInfo, $0) } }
             curl.set(handle, .acceptEncoding, UnsafeRawPointer(("" as StaticString).utf8Start))
             curl.set(handle, .writeFunction, ResponseSink.receiveBody)
             curl.set(handle, .headerFunction, ResponseSink.receiveHeader)
@@ -65,8 +75,17 @@ final class CurlEasyHandle {
             curl.set(handle, .errorBuffer, UnsafeRawPointer(errorBuffer))
             return withExtendedLifetime(sink) { send(request) }
         }
-        guard code == 0 else {
-            return .failure(classify(code))
+        // 23 (CURLE_WRITE_ERROR): our body callback stopped reading an over-long answer.
+        if code == 23, let cut = sink.cut {
+            switch cut {
+            case .errorBodyTruncated:
+                break  // an error answer, complete enough for its message: the rest is discarded
+            case .tooLarge:
+                return .failure(TransportError(
+                    .connectionLost, "the answer was larger than \(HTTPResponse.maxBodyBytes / (1024 * 1024)) MiB; stopped reading it"))
+            }
+        } else if code != 0 {
+            return .failure(classify(code, host: request.url.host ?? ""))
         }
         let status = curl.info(handle, .responseCode)
         guard status >= 100 else {
@@ -97,9 +116,13 @@ final class CurlEasyHandle {
     }
 
     /// Sorts libcurl's failures by whether the request may have reached the server.
-    private func classify(_ code: Int32) -> TransportError {
+    private func classify(_ code: Int32, host: String) -> TransportError {
         let detail = String(cString: errorBuffer)
         let text = "\(Self.describe(code) ?? curl.describe(code)) (curl \(code)\(detail.isEmpty ? "" : ": \(detail)"))"
+        if let reason = Self.certificateProblem(code: code, detail: detail) {
+            return TransportError(.untrusted, "the TLS certificate of \(host) is not trusted: \(reason) (curl \(code): \(detail)); "
+                + "to trust a private or corporate certificate authority, give the tool its CA certificate file (PEM)")
+        }
         switch code {
         case 1, 3, 4, 5, 6, 7, 35, 51, 53, 54, 58, 59, 60, 64, 66, 77, 80, 82, 83, 90, 91, 98:
             // Unsupported or malformed URL, no proxy or host, refused connection, TLS set-up or
@@ -111,6 +134,24 @@ final class CurlEasyHandle {
         default:
             return TransportError(.connectionLost, text)
         }
+    }
+
+    /// Why a certificate was refused, in words, when `code` is a certificate failure: 60 (peer
+    /// verification), 51 (name), 77 (the CA file itself cannot be read), or 35 with a
+    /// certificate reason in the detail.
+    static func certificateProblem(code: Int32, detail: String) -> String? {
+        let d = detail.lowercased()
+        if code == 77 { return "the CA certificate file cannot be used" }
+        guard code == 60 || code == 51 || (code == 35 && d.contains("certificate")) else { return nil }
+        if d.contains("expired") { return "its certificate has expired" }
+        if d.contains("not yet valid") { return "its certificate is not valid yet" }
+        if code == 51 || d.contains("subject name") || d.contains("does not match") || d.contains("no alternative") {
+            return "the certificate is for another host name"
+        }
+        if d.contains("issuer") || d.contains("self-signed") || d.contains("self signed") || d.contains("unknown ca") {
+            return "it is signed by an unknown certificate authority"
+        }
+        return "the certificate could not be verified"
     }
 
     private static func describe(_ code: Int32) -> String? {
@@ -129,15 +170,37 @@ final class CurlEasyHandle {
 }
 
 /// Where libcurl's callbacks put one answer's header lines and body bytes.
+///
+/// Bodies are bounded: an error answer (not 2xx) keeps its first `HTTPResponse.maxErrorBodyBytes`
+/// and the transfer stops there; a 2xx answer over `HTTPResponse.maxBodyBytes` stops the transfer
+/// and fails. Stopping (returning less than was offered) makes libcurl end the transfer with
+/// CURLE_WRITE_ERROR and close the connection, so the rest is never read.
 private final class ResponseSink {
+    enum Cut {
+        case errorBodyTruncated
+        case tooLarge
+    }
+
     var body: [UInt8] = []
     var headers: [String: String] = [:]
+    /// The status of the last status line seen (interim 1xx lines come first).
+    var status = 0
+    /// Why the body callback stopped the transfer, if it did.
+    var cut: Cut?
 
     static let receiveBody: LibCurl.DataCallback = { data, size, count, context in
         let total = size * count
         guard let data, let context else { return total }
         let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
-        data.withMemoryRebound(to: UInt8.self, capacity: total) { sink.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: total)) }
+        let isError = !(200..<300).contains(sink.status)
+        let limit = isError ? HTTPResponse.maxErrorBodyBytes : HTTPResponse.maxBodyBytes
+        let room = max(0, limit - sink.body.count)
+        let kept = min(room, total)
+        data.withMemoryRebound(to: UInt8.self, capacity: total) { sink.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: kept)) }
+        if kept < total {
+            sink.cut = isError ? .errorBodyTruncated : .tooLarge
+            return 0
+        }
         return total
     }
 
@@ -152,6 +215,8 @@ private final class ResponseSink {
         }
         if line.hasPrefix("HTTP/") {
             sink.headers = [:]
+            let parts = line.split(separator: " ", maxSplits: 2)
+            sink.status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
         } else if let colon = line.firstIndex(of: ":") {
             let name = String(line[..<colon]).trimmingCharacters(in: .whitespaces)
             let value = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespacesAndNewlines)

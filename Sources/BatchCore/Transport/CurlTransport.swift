@@ -18,7 +18,8 @@ public final class CurlTransport: HTTPTransport {
     /// - Parameters:
     ///   - concurrency: worker threads (`--concurrency`), at least 1.
     ///   - timeout: seconds per request (`--timeout`, default 60).
-    public init?(concurrency: Int, timeout: Double = 60) {
+    ///   - caFile: PEM file of the CA certificates to trust instead of the system store.
+    public init?(concurrency: Int, timeout: Double = 60, caFile: String? = nil) {
         guard let curl = LibCurl.shared else { return nil }
         self.concurrency = max(1, concurrency)
         self.timeout = timeout.isFinite && timeout > 0 ? timeout : 60
@@ -26,7 +27,7 @@ public final class CurlTransport: HTTPTransport {
             let queue = queue, timeout = self.timeout
             queue.workerStarted()
             let thread = Thread {
-                var easy = CurlEasyHandle(curl: curl)
+                var easy = CurlEasyHandle(curl: curl, caFile: caFile)
                 while let job = queue.take() {
                     let result = easy?.perform(job.request, timeout: timeout)
                         ?? .failure(TransportError(.notConnected, "libcurl could not start a transfer"))

@@ -1,3 +1,4 @@
+
 /// The HTTP methods the OnSched client uses.
 public enum HTTPMethod: String, Sendable, Hashable {
     case get = "GET"

@@ -1,3 +1,4 @@
+
 /// Sends one HTTP request and returns the whole response.
 ///
 /// The seam between the OnSched client and the network: `URLSessionTransport` in the tool,

@@ -13,8 +13,9 @@ import Darwin
 /// DispatchSources and never removes a socket's write source when libcurl stops asking for
 /// writability, so every fresh connection busy-polls a core until its answer arrives (measured:
 /// ~60 ms of CPU per request at 40 ms of latency). The easy interface waits in libcurl's own
-/// `poll`. Looked up with `dlopen` rather than linked, so building needs no curl headers and a
-/// machine without libcurl falls back to `URLSessionTransport`.
+/// `poll`. Looked up with `dlopen` rather than linked, so building needs no curl headers, and the
+/// release executable (built without FoundationNetworking) starts without libcurl: there a missing
+/// library is an error naming the package, elsewhere `URLSessionTransport` is the fallback.
 struct LibCurl: Sendable {
     typealias Handle = OpaquePointer
     /// `size_t (*)(char *, size_t, size_t, void *)`: libcurl's write and header callbacks.
@@ -79,6 +80,9 @@ struct LibCurl: Sendable {
         case httpHeader = 10023
         case headerData = 10029
         case customRequest = 10036
+        case followLocation = 52
+        case proxy = 10004
+        case caInfo = 10065
         case freshConnect = 74
         case forbidReuse = 75
         case httpGet = 80

@@ -1,3 +1,4 @@
+
 /// A token bucket shared by every worker, so the whole run stays under `rate` requests per second.
 ///
 /// - Tokens refill at the current rate up to `burst`. The default burst is **1**: requests are
@@ -6,10 +7,15 @@
 ///   with a burst of `rate`.
 /// - Waiters are served strictly first come, first served.
 /// - `throttled(retryAfter:)` (a 429) pauses **every** worker until `now + Retry-After` (default
-///   `defaultPause`), leaves one token for the moment the pause ends and halves the rate (never below `minimumRate`). Several
+///   `defaultPause`, at most `maxPause`, as the retry policy caps it: a server asking for a
+///   billion seconds must not wedge a nightly run), leaves one token for the moment the pause ends and halves the rate (never below `minimumRate`). Several
 ///   429s arriving during one pause count once for the rate, since they answer the same burst.
 /// - After the pause the rate recovers by `recoveryPerSecond × configured rate` for every quiet
 ///   second, never above the configured rate; the next 429 lowers it again.
+///
+/// - Once `stopCheck` says the run is stopping, no one waits: `acquire()` throws
+///   `StoppedWhileWaiting` at once, and waiters already queued are woken with it within
+///   `StopCheck.pollInterval` (the limiter looks at the stop that often while anyone waits).
 ///
 /// Every decision reads the injected `BatchClock`, so it is tested with `FakeClock`.
 public actor RateLimiter {
@@ -32,6 +38,10 @@ public actor RateLimiter {
     public nonisolated let minimumRate: Double
     public nonisolated let defaultPause: Double
     public nonisolated let recoveryPerSecond: Double
+    /// The longest pause a 429 can impose, whatever its `Retry-After` says.
+    public nonisolated let maxPause: Double
+    /// Whether the run is stopping (then nothing waits here).
+    public nonisolated let stopCheck: StopCheck
     private let clock: any BatchClock
 
     private var rate: Double
@@ -50,10 +60,13 @@ public actor RateLimiter {
     ///   - minimumRate: the floor of the lowered rate; default 0.2/s (or `rate` if lower).
     ///   - defaultPause: the pause after a 429 without `Retry-After`; default 1 s.
     ///   - recoveryPerSecond: the share of `rate` regained per quiet second; default 0.1.
+    ///   - maxPause: the cap on a 429's pause; default 300 s, `RetryPolicy`'s `maxRetryAfter`.
+    ///   - stopCheck: says when the run is stopping; by default it never does.
     ///   - clock: the clock deciding everything.
     public init(
         rate: Double, burst: Double = 1, minimumRate: Double = 0.2, defaultPause: Double = 1,
-        recoveryPerSecond: Double = 0.1, clock: any BatchClock = SystemClock()
+        recoveryPerSecond: Double = 0.1, maxPause: Double = 300, stopCheck: StopCheck = StopCheck(),
+        clock: any BatchClock = SystemClock()
     ) {
         let r = rate.isFinite && rate > 0 ? rate : 0.01
         configuredRate = r
@@ -61,6 +74,8 @@ public actor RateLimiter {
         self.minimumRate = min(r, max(0.001, minimumRate))
         self.defaultPause = max(0, defaultPause)
         self.recoveryPerSecond = max(0, recoveryPerSecond)
+        self.maxPause = maxPause.isFinite ? max(0, maxPause) : 300
+        self.stopCheck = stopCheck
         self.clock = clock
         self.rate = r
         tokens = self.burst
@@ -70,6 +85,7 @@ public actor RateLimiter {
     /// Waits for a token (in arrival order) and takes it. Throws `CancellationError` if the
     /// waiting task is cancelled; the token is then not taken.
     public func acquire() async throws {
+        if stopCheck.isStopped { throw StoppedWhileWaiting(waitingFor: "the rate limit") }
         update()
         if waiters.isEmpty && hasToken && clock.now >= pausedUntil {
             tokens = max(0, tokens - 1)
@@ -97,7 +113,7 @@ public actor RateLimiter {
         update()
         let now = clock.now
         throttledCount += 1
-        let pause = retryAfter.flatMap { $0.isFinite && $0 >= 0 ? $0 : nil } ?? defaultPause
+        let pause = min(maxPause, retryAfter.flatMap { $0.isFinite && $0 >= 0 ? $0 : nil } ?? defaultPause)
         if now >= pausedUntil {
             // A new episode: lower the rate once for it.
             rate = max(minimumRate, rate * 0.5)
@@ -135,6 +151,12 @@ public actor RateLimiter {
 
     /// Hands tokens to waiters at the head of the queue, and schedules the next wake-up.
     private func pump() {
+        if stopCheck.isStopped {
+            let stopped = waiters
+            waiters.removeAll()
+            for waiter in stopped { waiter.continuation.resume(throwing: StoppedWhileWaiting(waitingFor: "the rate limit")) }
+            return
+        }
         update()
         let now = clock.now
         while !waiters.isEmpty && now >= pausedUntil && hasToken {
@@ -143,7 +165,9 @@ public actor RateLimiter {
         }
         guard !waiters.isEmpty else { return }
         let ready = max(pausedUntil, lastUpdate + max(0, 1 - tokens) / rate)
-        let wake = max(ready, now)
+        var wake = max(ready, now)
+        // Look at the stop now and then, so a stopping run never waits out a pause.
+        if stopCheck.isWatching { wake = min(wake, now + StopCheck.pollInterval) }
         if let pending = timerDeadline, pending <= wake { return }
         timerDeadline = wake
         let clock = self.clock

@@ -1,3 +1,4 @@
+
 /// Why one attempt of an API request failed: the input of `RetryPolicy.decision`.
 public enum RequestFailure: Sendable, Hashable {
     /// The server answered with a non-2xx status. `retryAfter` is the parsed `Retry-After`
@@ -13,7 +14,7 @@ public enum RequestFailure: Sendable, Hashable {
     /// Builds the failure matching a transport error.
     public init(_ error: TransportError) {
         switch error.kind {
-        case .notConnected: self = .notConnected
+        case .notConnected, .untrusted: self = .notConnected
         case .timedOut: self = .timedOut
         case .connectionLost: self = .connectionLost
         }

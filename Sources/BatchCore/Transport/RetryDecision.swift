@@ -1,3 +1,4 @@
+
 /// What to do after a failed attempt; the output of `RetryPolicy.decision`.
 public enum RetryDecision: Sendable, Hashable {
     /// Wait `after` seconds, then send again.

@@ -1,3 +1,4 @@
+
 /// Decides, for one failed attempt, whether to retry and after how long. A pure value: the same
 /// inputs and random sequence give the same decisions, so it is tested without a network or a clock.
 ///

@@ -1,3 +1,4 @@
+
 /// The real monotonic clock (`ContinuousClock`), used by the command-line tool.
 ///
 /// All instances share one origin, so readings of different instances can be compared.

@@ -1,3 +1,4 @@
+
 /// A request that got no HTTP response, classified by whether it may have reached the server.
 public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong, from the point of view of "could the server have acted on it?".
@@ -8,6 +9,9 @@ public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible
         case timedOut
         /// The connection broke after it was made (reset, closed, garbled reply): it may have been processed.
         case connectionLost
+        /// The server's TLS certificate is not trusted (unknown CA, another host's name, expired):
+        /// nothing was sent, and trying again cannot help.
+        case untrusted
     }
 
     public var kind: Kind
@@ -20,7 +24,7 @@ public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible
     }
 
     /// Whether the server may have received (and acted on) the request.
-    public var mayHaveBeenSent: Bool { kind != .notConnected }
+    public var mayHaveBeenSent: Bool { kind != .notConnected && kind != .untrusted }
 
     public var description: String { message }
 }

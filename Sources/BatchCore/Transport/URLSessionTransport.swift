@@ -1,3 +1,8 @@
+// Left out of the release build (`make release` sets RESOURCE_BATCH_NO_URLSESSION): importing
+// FoundationNetworking links libcurl at load time, so a `--static-swift-stdlib` executable would
+// need libcurl's development files to link and would refuse to start without libcurl.so.4, even
+// for `validate`. The release loads libcurl with dlopen only (`LibCurl`) and says what is missing.
+#if !RESOURCE_BATCH_NO_URLSESSION
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -13,9 +18,11 @@ import FoundationNetworking
 /// - requests are never cancelled (cancelling can deadlock): a cancelled caller still waits for
 ///   its request to finish, so stop by handing out no more work;
 /// - no URL cache, no cookies;
+/// - no redirect is followed and bodies are bounded (`URLSessionCollector`, the session's delegate);
 /// - `invalidate()` before the process exits (a live session can crash OpenSSL cleanup).
 public final class URLSessionTransport: HTTPTransport {
     private let session: URLSession
+    private let collector = URLSessionCollector()
     private let gate: ConcurrencyGate
     /// The most requests in flight at once.
     public let concurrency: Int
@@ -37,7 +44,16 @@ public final class URLSessionTransport: HTTPTransport {
         configuration.httpCookieStorage = nil
         configuration.httpShouldSetCookies = false
         configuration.httpCookieAcceptPolicy = .never
-        session = URLSession(configuration: configuration)
+        // swift-corelibs-foundation sets no proxy option: libcurl reads the proxy variables by
+        // itself, NO_PROXY included. So loopback (127.0.0.0/8, ::1) and `*` are put where it
+        // reads them (`ProxyRules`), once, before the session's first transfer.
+        let noProxy = ProxyRules(environment: ProcessInfo.processInfo.environment).noProxy
+        setenv("no_proxy", noProxy, 1)
+        setenv("NO_PROXY", noProxy, 1)
+        // A delegate queue of one: callbacks for one task arrive in order.
+        let queue = OperationQueue()
+        queue.maxConcurrentOperationCount = 1
+        session = URLSession(configuration: configuration, delegate: collector, delegateQueue: queue)
         gate = ConcurrencyGate(limit: self.concurrency)
     }
 
@@ -62,30 +78,12 @@ public final class URLSessionTransport: HTTPTransport {
         urlRequest.setValue("close", forHTTPHeaderField: "Connection")
 
         await gate.enter()
-        let result: Result<HTTPResponse, TransportError> = await withCheckedContinuation { continuation in
-            // A completion handler, not `data(for:)`: the async variant cancels its URLSession task
-            // when the Swift task is cancelled, which can deadlock on Linux.
-            let task = session.dataTask(with: urlRequest) { data, response, error in
-                continuation.resume(returning: Self.result(data: data, response: response, error: error))
-            }
-            task.resume()
-        }
+        // The session's delegate, not `data(for:)`: the async variant cancels its URLSession task
+        // when the Swift task is cancelled, which can deadlock on Linux; and not a completion
+        // handler, with which swift-corelibs-foundation follows redirects without asking.
+        let result = await collector.run(session.dataTask(with: urlRequest))
         await gate.leave()
         return try result.get()
-    }
-
-    private static func result(data: Data?, response: URLResponse?, error: (any Error)?) -> Result<HTTPResponse, TransportError> {
-        if let error {
-            return .failure(classify(error))
-        }
-        guard let http = response as? HTTPURLResponse else {
-            return .failure(TransportError(.connectionLost, "the answer was not HTTP"))
-        }
-        var headers: [String: String] = [:]
-        for (key, value) in http.allHeaderFields {
-            if let k = key as? String { headers[k] = value as? String ?? "\(value)" }
-        }
-        return .success(HTTPResponse(status: http.statusCode, headers: headers, body: data ?? Data()))
     }
 
     /// Sorts URLSession's errors by whether the request may have reached the server.
@@ -93,11 +91,24 @@ public final class URLSessionTransport: HTTPTransport {
         guard let urlError = error as? URLError else {
             return TransportError(.connectionLost, String(describing: error))
         }
-        let text = "\(describe(urlError.code)) (URLError \(urlError.code.rawValue))"
+        // On Linux a certificate failure comes as code -1 (unknown) with libcurl's own text as the
+        // description ("SSL certificate problem: …"): that text says what happened.
+        let detail = (error as NSError).localizedDescription
+        let known = urlError.code != .unknown || detail.isEmpty || detail.hasPrefix("The operation could")
+        let text = "\(describe(urlError.code)) (URLError \(urlError.code.rawValue)\(known ? "" : ": \(detail)"))"
+        let certificateCodes: Set<URLError.Code> = [.serverCertificateUntrusted, .serverCertificateHasBadDate,
+                                                    .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot]
+        let lower = detail.lowercased()
+        if certificateCodes.contains(urlError.code) || lower.contains("ssl certificate problem")
+            || lower.contains("certificate subject name") {
+            let host = urlError.failingURL?.host ?? "the server"
+            let reason = CurlEasyHandle.certificateProblem(code: 60, detail: detail) ?? "the certificate could not be verified"
+            return TransportError(.untrusted, "the TLS certificate of \(host) is not trusted: \(reason) (\(detail)); "
+                + "to trust a private or corporate certificate authority, give the tool its CA certificate file (PEM)")
+        }
         switch urlError.code {
         case .cannotFindHost, .cannotConnectToHost, .dnsLookupFailed, .notConnectedToInternet,
-            .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
-            .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot, .clientCertificateRejected,
+            .secureConnectionFailed, .clientCertificateRejected,
             .clientCertificateRequired, .cannotLoadFromNetwork, .internationalRoamingOff, .dataNotAllowed,
             .unsupportedURL, .badURL, .appTransportSecurityRequiresSecureConnection:
             return TransportError(.notConnected, text)
@@ -126,3 +137,4 @@ public final class URLSessionTransport: HTTPTransport {
         }
     }
 }
+#endif

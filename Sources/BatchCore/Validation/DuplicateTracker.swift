@@ -1,3 +1,5 @@
+import BatchModel
+
 /// Finds rows that repeat an e-mail or id of an earlier row in the same file.
 ///
 /// It keeps a 64-bit hash of each key, not the key, so a million rows cost about 25 MB rather

@@ -1,3 +1,4 @@
+
 /// A pragmatic, byte-level e-mail syntax check: what OnSched and mail servers accept in practice.
 public enum EmailAddress {
     /// Why `text` is not a usable address, or `nil` when it is one.

@@ -1,3 +1,4 @@
+
 /// Numbers the calendar domains rows name (lowercased, as ``ValidatedRow/hostingCheck`` gives
 /// them), so that the pipeline keeps a row's domain as a small code instead of a `String`.
 ///

@@ -1,3 +1,5 @@
+import BatchModel
+import BatchInput
 import Foundation
 
 /// Applies cli.md's row rules to one record and builds the payload to send.
@@ -9,6 +11,10 @@ public struct ResourceValidator: Sendable {
     public var options: ValidationOptions
     private var urlVerdicts: [String: String?] = [:]
     private var lastURL: (url: String, verdict: String?)?
+    /// The time zone texts seen lately and what they resolved to (the Windows id to send instead,
+    /// or the row's error): an HR file has a handful of zones, so a row's zone is found by its
+    /// bytes without making a `String`.
+    private var recentZones: [(text: [UInt8], mapped: String?, problem: String?)] = []
     private static let wholeNumberFields: [ResourceField] = [.notificationType, .bookingNotification, .sortKey]
 
     public init(options: ValidationOptions) {
@@ -52,6 +58,7 @@ public struct ResourceValidator: Sendable {
         row.pointee.returnURLs = checked.returnURLs
         row.pointee.issues = issues
         row.pointee.calendarIdIsValid = checked.calendarIdIsValid
+        row.pointee.mappedTimezoneId = checked.timezoneId
     }
 
     private mutating func check(_ row: consuming ValidatedRow, issues: inout [RowIssue]) -> ValidatedRow {
@@ -64,13 +71,15 @@ public struct ResourceValidator: Sendable {
         row.returnURLs = checked.returnURLs
         row.issues = issues
         row.calendarIdIsValid = checked.calendarIdIsValid
+        row.mappedTimezoneId = checked.timezoneId
         return row
     }
 
     /// `input` is `inout` only so that it is accessed in place (it is not changed): borrowing it
     /// from `row.pointee` made the compiler copy it per row (a retain and release of each buffer).
     private mutating func checkFields(_ input: inout ResourceInput, issues: inout [RowIssue])
-        -> (id: String?, provider: CalendarProvider?, availability: Int?, returnURLs: ReturnURLs, calendarIdIsValid: Bool) {
+        -> (id: String?, provider: CalendarProvider?, availability: Int?, returnURLs: ReturnURLs, calendarIdIsValid: Bool,
+            timezoneId: String?) {
 
         let id = input[.id]
         if !input.has(.name) { issues.append(.error(.name, "is required")) }
@@ -165,7 +174,18 @@ public struct ResourceValidator: Sendable {
             }
         }
 
-        return (id, provider, availability, returnURLs, calendarIdIsValid)
+        // Time zones: a Windows id of the list, or an IANA name sent as its Windows id.
+        var timezoneId: String?
+        if input.has(.timezoneId) {
+            let known = input.withBytes(.timezoneId) { b in
+                recentZones.firstIndex { $0.text.count == b.count && memcmp($0.text, b.baseAddress!, b.count) == 0 }
+            } ?? nil
+            let zone = known.map { recentZones[$0] } ?? resolveZone(input[.timezoneId]!)
+            timezoneId = zone.mapped
+            if let problem = zone.problem { issues.append(.error(.timezoneId, problem)) }
+        }
+
+        return (id, provider, availability, returnURLs, calendarIdIsValid, timezoneId)
     }
 
     /// The body to send for `input`: every given field, with values that fail their check left out
@@ -223,6 +243,24 @@ public struct ResourceValidator: Sendable {
         return payload
     }
 
+    /// What a `timezoneId` text resolves to, remembered for the next rows (at most 64 texts).
+    private mutating func resolveZone(_ text: String) -> (text: [UInt8], mapped: String?, problem: String?) {
+        var zone: (text: [UInt8], mapped: String?, problem: String?) = (Array(text.utf8), nil, nil)
+        if text.lowercased() != "#clear" {
+            switch options.timeZones.resolve(text) {
+            case .windowsId(let id):
+                if id != text { zone.mapped = id }
+            case .mapped(let id):
+                zone.mapped = id
+            case .unknown(let suggestions):
+                let hint = suggestions.isEmpty ? "" : "; did you mean \(suggestions.joined(separator: " or "))?"
+                zone.problem = "'\(text)' is not a time zone OnSched lists (a Windows zone id such as Eastern Standard Time, or its IANA name)\(hint)"
+            }
+        }
+        if recentZones.count < 64 { recentZones.append(zone) }
+        return zone
+    }
+
     /// Whether the field's text is what `Int(_:)` accepts, checked on its bytes without a `String`.
     private static func isInteger(_ input: ResourceInput, _ field: ResourceField) -> Bool {
         input.withBytes(field) { b -> Bool in
@@ -251,7 +289,7 @@ public struct ResourceValidator: Sendable {
         return nil
     }
 
-    static let customFields: [ResourceField] = (1...10).map { ResourceField(name: "customField\($0)")! }
+    package static let customFields: [ResourceField] = (1...10).map { ResourceField(name: "customField\($0)")! }
 
     /// `calendarAvailability` from `0/1/2` or the words `onsched`/`none`, `google`, `outlook`.
     public static func availability(_ text: String) -> Int? {

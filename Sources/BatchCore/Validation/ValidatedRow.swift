@@ -1,3 +1,6 @@
+import BatchModel
+import BatchInput
+
 /// A row after validation: what the report says about it and its calendar, every issue found,
 /// and (on demand) the payload to send.
 public struct ValidatedRow: Sendable {
@@ -16,6 +19,9 @@ public struct ValidatedRow: Sendable {
     public var duplicateOf: Int?
     /// Whether ``calendarId`` passed the e-mail syntax check (only then is its hosting checked).
     public var calendarIdIsValid: Bool
+    /// The Windows zone id to send when the row's `timezoneId` is an IANA name (or a Windows id
+    /// spelled in another case); `nil` when the row's text is sent as it is.
+    public var mappedTimezoneId: String?
     /// Work done ahead for the pipeline: the duplicate keys' hashes and the code of the calendar
     /// domain (``hostingCheck``'s, numbered by the pipeline's ``RecentDomains``; -1 for none).
     var emailHash: UInt64?
@@ -29,7 +35,9 @@ public struct ValidatedRow: Sendable {
     /// The body to send; `id` and `locationId` are settled by the planner once create or update is
     /// known. Built from the input on each call: only rows that are sent need it.
     public var payload: ResourcePayload {
-        ResourceValidator.payload(for: record.input, defaultLocationId: defaultLocationId)
+        var payload = ResourceValidator.payload(for: record.input, defaultLocationId: defaultLocationId)
+        if let mappedTimezoneId { payload.timezoneId = mappedTimezoneId }
+        return payload
     }
 
     /// The e-mail as given (trimmed). Made from the input when asked: `validate` writes the

@@ -1,3 +1,5 @@
+import BatchModel
+import BatchInput
 import Foundation
 
 /// Reads, validates and checks rows in batches, in input order: the front half of `validate` and

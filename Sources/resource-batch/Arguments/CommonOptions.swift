@@ -161,6 +161,42 @@ enum CommonOptions {
                               summaryJSON: args.value("summary-json"), quiet: args.flag("quiet"))
     }
 
+    /// `--force`: what `export` and `auth-links` need to replace a file (cli.md).
+    static let force: OptionSpec = .flag("force", "replace the --out file if it exists (otherwise an existing file is an error)")
+
+    /// Refuses, before anything is sent, to replace an existing `--out` file without `--force`: an
+    /// export or a list of links is not named after an input, so an existing file of that name is
+    /// someone's (the sample `resources.csv`, last week's links). Anything at the path counts,
+    /// a symbolic link too, dangling or not.
+    static func refuseToReplace(_ path: String, _ args: ParsedArguments) throws {
+        guard path != "-", !args.flag("force") else { return }
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return }
+        throw UsageError("\(path) exists; nothing was sent (pass --force to replace it, or --out another path)", command: args.command.name)
+    }
+
+    /// Refuses (exit 2, before anything is sent) an output that is a symbolic link, the input
+    /// under another spelling, another output of the run, or a path that cannot be written:
+    /// the report, the errors file, the summary, and for import the journal and its lock.
+    static func checkOutputPaths(input: String, settings: ReportSettings, journal: String?) throws {
+        var outputs = [OutputPathGuard.Output(role: "the report", path: settings.path),
+                       OutputPathGuard.Output(role: "the errors file", path: settings.errorsPath)]
+        if let summary = settings.summaryJSON { outputs.append(.init(role: "the summary", path: summary)) }
+        if let journal {
+            outputs.append(.init(role: "the journal", path: journal))
+            outputs.append(.init(role: "the journal's lock file", path: journal + ".lock"))
+        }
+        try OutputPathGuard.check(input: input, outputs: outputs)
+    }
+
+    /// ``checkOutputPaths(input:settings:journal:)`` for `export` and `auth-links`: `--out` and
+    /// `--summary-json`.
+    static func checkOutputPaths(out: String, summaryJSON: String?) throws {
+        var outputs = [OutputPathGuard.Output(role: "the output", path: out)]
+        if let summaryJSON { outputs.append(.init(role: "the summary", path: summaryJSON)) }
+        try OutputPathGuard.check(input: nil, outputs: outputs)
+    }
+
     /// Names unmapped columns once, as cli.md asks: the first `maxNamed` of them, each cut to a
     /// readable length, so that a 5,000-column sheet (or a header cell holding a whole file) gives
     /// one readable line instead of tens of kilobytes.

@@ -14,6 +14,7 @@ enum ExportCommand {
         ] + APIOptions.location + APIOptions.requests + [
             .value("summary-json", "PATH", "also write the summary as JSON"),
             .flag("quiet", "print no progress and no summary"),
+            CommonOptions.force,
         ])
 
     static func run(_ args: ParsedArguments) async throws -> Int32 {
@@ -21,6 +22,8 @@ enum ExportCommand {
         let format = explicit ?? args.value("out").flatMap(ReportFormat.fromExtension) ?? .csv
         let out = args.value("out") ?? "resources.\(format.rawValue)"
         let quiet = args.flag("quiet")
+        try CommonOptions.checkOutputPaths(out: out, summaryJSON: args.value("summary-json"))
+        try CommonOptions.refuseToReplace(out, args)
         let connection = try APIOptions.connect(args, concurrency: 1)
         defer { connection.close() }
         let job = ExportJob(outPath: out, format: format, excel: args.flag("excel"),
@@ -29,7 +32,7 @@ enum ExportCommand {
         let summary = try await job.run(client: connection.client, progress: display.handler)
         display.finish()
         SummaryPrinter.print(summary, quiet: quiet)
-        SummaryPrinter.writeJSON(summary, to: args.value("summary-json"))
+        try SummaryPrinter.writeJSON(summary, to: args.value("summary-json"))
         return summary.exitCode
     }
 }

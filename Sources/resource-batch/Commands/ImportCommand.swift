@@ -39,10 +39,14 @@ enum ImportCommand {
             if path == "-" && options.resume { throw UsageError("standard input cannot be resumed; import from a file", command: "import") }
             options.journalPath = args.value("journal") ?? (settings.path == "-" ? ReportPaths.report(forInput: path, format: .csv) : settings.path) + ".journal"
         }
+        try CommonOptions.checkOutputPaths(input: path, settings: settings, journal: options.journalPath)
         let input = try OpenedInput(path: path, options: inputOptions)
         CommonOptions.warnUnmapped(input.source, quiet: settings.quiet)
         // Exit code 2 promises that nothing was sent: find a broken line before the first request.
         if !options.dryRun { try input.checkWholeFile() }
+
+        // Every output must be writable before the first request: exit 2 then means nothing was sent.
+        try Self.checkWritable(settings.summaryJSON)
 
         let connection = try APIOptions.connect(args, concurrency: options.concurrency)
         defer { connection.close() }
@@ -50,25 +54,66 @@ enum ImportCommand {
             Console.line("resource-batch: using the built-in emulator at \(url.absoluteString) (data in .resource-batch/emulator/)")
         }
         let stop = StopSignal()
+        connection.client.stopWaiting { stop.isStopped }
         let job = ImportJob(options: options, validation: validation, client: connection.client, stop: stop)
-        let journal = try job.openJournal(inputPath: path)
-        if let replay = journal?.1, options.resume, !settings.quiet {
-            Console.line("resource-batch: resuming: \(replay.finished.count) rows already done, \(replay.uncertainCreates.count) creates to look up first")
-        }
         let trap = SignalTrap(stop: stop, quiet: settings.quiet)
         defer { trap.cancel() }
+        let journal = try job.openJournal(inputPath: path)
+        if let journal, !settings.quiet {
+            switch journal.start {
+            case .fresh: break
+            case .resumed(let explicit):
+                Console.line("resource-batch: \(explicit ? "resuming" : "finishing the interrupted run of this file"): "
+                    + "\(journal.replay.finished.count) rows already done, \(journal.replay.uncertainCreates.count) creates to look up first")
+            case .setAside(let aside, let reason):
+                Console.line("resource-batch: the journal of an interrupted run was set aside as \(aside) (\(reason))")
+            }
+        }
+        if let old = journal?.setAside, !old.uncertainCreates.isEmpty {
+            let settled = await job.settle(old)
+            if !settings.quiet {
+                Console.line("resource-batch: of its \(old.uncertainCreates.count) creates whose answer was lost, \(settled.found) exist"
+                    + " (tonight's run updates them), \(settled.absent) were never made"
+                    + (settled.unknown > 0 ? ", \(settled.unknown) could not be looked up (the tenant listing decides)" : ""))
+            }
+        }
         let display = ProgressDisplay(quiet: settings.quiet, verb: options.dryRun ? "checked" : "imported")
-        var summary = try await job.run(input: input, hosting: hosting, journal: journal, progress: display.handler)
+        let result = await job.run(input: input, hosting: hosting, journal: journal, progress: display.handler)
         display.finish()
         if case .jsonl = input.source.format { CommonOptions.warnUnmapped(input.source, quiet: settings.quiet) }
-        if summary.stoppedBecause == nil, let code = CommonOptions.checkNoRecords(input, args, quiet: settings.quiet) {
-            summary.exitCode = code
+        var outcome = result.outcome
+        var summary = result.summary
+        let noRecords = outcome.stop == nil ? CommonOptions.checkNoRecords(input, args, quiet: settings.quiet) : nil
+        // The summary JSON is the run's last output: the journal is ended only once it is written,
+        // so a summary that cannot be written leaves the run resumable like any other output.
+        func decide() {
+            let keeps = journal?.keeps(finished: outcome.stop == nil, sentWrites: outcome.sentWrites) == true
+            let status = ExitStatus.of(outcome, journal: keeps ? journal?.journal.path : nil, resumable: path != "-")
+            summary.stoppedBecause = status.stoppedBecause
+            summary.exitCode = status.code
+            if status.stoppedBecause == nil, let noRecords { summary.exitCode = noRecords }
         }
+        decide()
+        do {
+            try SummaryPrinter.writeJSON(summary, to: settings.summaryJSON, afterWrites: outcome.sentWrites)
+        } catch let error as OutputWriteError {
+            if outcome.stop == nil { outcome.stop = .output(path: error.path, reason: error.reason) }
+            decide()
+        }
+        journal?.end(finished: outcome.stop == nil, sentWrites: outcome.sentWrites)
         SummaryPrinter.print(summary, quiet: settings.quiet)
-        if summary.stoppedBecause != nil, let journalPath = options.journalPath, !settings.quiet {
-            Console.line("  journal: \(journalPath)")
-        }
-        SummaryPrinter.writeJSON(summary, to: settings.summaryJSON)
+        // Why a run stopped is an error, said even with --quiet (the summary says it otherwise).
+        if settings.quiet, let why = summary.stoppedBecause { Console.error(why) }
         return summary.exitCode
+    }
+
+    /// Creates (or truncates) `path` to prove it can be written, before anything is sent.
+    private static func checkWritable(_ path: String?) throws {
+        guard let path, path != "-" else { return }
+        do {
+            try OutputFile(path: path).close()
+        } catch {
+            throw OutputWriteError(path: path, reason: String(describing: error), afterWrites: false)
+        }
     }
 }

@@ -13,6 +13,7 @@ enum ValidateCommand {
         let inputOptions = try CommonOptions.inputOptions(args)
         let validation = try CommonOptions.validationOptions(args)
         let settings = try CommonOptions.reportSettings(args, input: path, inputFormat: inputOptions.format)
+        try CommonOptions.checkOutputPaths(input: path, settings: settings, journal: nil)
         let hosting = try CommonOptions.hostingClassifier(args, policy: validation.hostingPolicy, input: path, quiet: settings.quiet)
         let input = try OpenedInput(path: path, options: inputOptions)
         CommonOptions.warnUnmapped(input.source, quiet: settings.quiet)
@@ -27,7 +28,7 @@ enum ValidateCommand {
             summary.exitCode = code
         }
         SummaryPrinter.print(summary, quiet: settings.quiet)
-        SummaryPrinter.writeJSON(summary, to: settings.summaryJSON)
+        try SummaryPrinter.writeJSON(summary, to: settings.summaryJSON)
         return summary.exitCode
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 import Synchronization
 
 /// Shows a job's progress on standard error: one line redrawn in place on a terminal, or a plain
-/// timestamped line every few seconds for cron logs; nothing with `--quiet`.
+/// line every few seconds (timestamped by `Console`) for cron logs; nothing with `--quiet`.
 final class ProgressDisplay: Sendable {
     private struct State {
         var lastPrint: Double = 0
@@ -47,7 +47,7 @@ final class ProgressDisplay: Sendable {
         if Console.isTerminal {
             Console.write("\r\u{1B}[K" + text)
         } else {
-            Console.line(Self.timestamp() + " " + text)
+            Console.line(text) // Console puts the time in front of each line of a log
         }
     }
 
@@ -67,10 +67,4 @@ final class ProgressDisplay: Sendable {
         return "\(s / 3600)h\(String(format: "%02d", (s % 3600) / 60))m"
     }
 
-    static func timestamp() -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.dateFormat = "yyyy-MM-dd'T'HH:mm:ssZZZZZ"
-        return f.string(from: Date())
-    }
 }

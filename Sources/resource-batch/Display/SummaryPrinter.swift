@@ -18,14 +18,20 @@ enum SummaryPrinter {
         Console.line(lines.joined(separator: "\n"))
     }
 
-    static func writeJSON(_ summary: JobSummary, to path: String?) {
+    /// Writes `--summary-json` with the build's version and the run's start and end times; a
+    /// failure is an ``OutputWriteError`` naming the file.
+    static func writeJSON(_ summary: JobSummary, to path: String?, afterWrites: Bool = false) throws {
         guard let path else { return }
+        var summary = summary
+        summary.version = BuildInfo.versionText
+        summary.startedAt = Console.timestamp(ResourceBatchCLI.startedAt)
+        summary.finishedAt = Console.timestamp(Date())
         do {
             let file = try OutputFile(path: path)
             try file.write(Array(summary.json()) + [0x0A])
             try file.close()
         } catch {
-            Console.error("cannot write the summary to \(path): \(error)")
+            throw OutputWriteError(path: path, reason: String(describing: error), afterWrites: afterWrites)
         }
     }
 }

@@ -1,6 +1,14 @@
 import CSVCodec
 import Testing
 @testable import BatchCore
+@testable import BatchInput
+@testable import BatchJobs
+@testable import BatchJournal
+@testable import BatchModel
+@testable import BatchReport
+@testable import BatchRules
+@testable import BatchSync
+@testable import BatchWire
 
 @Suite struct CSVRecordSourceTests {
     func open(_ bytes: [UInt8], _ configure: (inout InputOptions) throws -> Void = { _ in }) throws -> (CSVRecordSource, TempDir) {
@@ -98,7 +106,7 @@ import Testing
             _ = try source.next()
         } throws: { error in
             guard let e = error as? InputError, case let .malformed(_, line, column, _) = e else { return false }
-            return line == 3 && column != nil && e.description.contains("line 3") && e.description.contains("--encoding latin1")
+            return line == 3 && column != nil && e.description.contains("line 3") && e.description.contains("Latin-1")
         }
     }
 

@@ -1,5 +1,13 @@
 import Testing
 @testable import BatchCore
+@testable import BatchInput
+@testable import BatchJobs
+@testable import BatchJournal
+@testable import BatchModel
+@testable import BatchReport
+@testable import BatchRules
+@testable import BatchSync
+@testable import BatchWire
 
 @Suite struct ColumnMappingTests {
     @Test func canonicalNamesIgnoreCaseSpacesUnderscoresAndDashes() throws {
@@ -66,7 +74,7 @@ import Testing
             try o.add(inline: "Work Email=emial")
         } throws: { error in
             guard case let .badMapping(source, reason)? = error as? InputError else { return false }
-            return source == "--map 'Work Email=emial'" && reason.contains("unknown field 'emial'")
+            return source == "mapping 'Work Email=emial'" && reason.contains("unknown field 'emial'")
                 && reason.contains("email") && reason.contains("googleCalendarId") && reason.contains("customField10")
                 && reason.contains("serviceIds")
         }
@@ -74,7 +82,7 @@ import Testing
 
     @Test func inlineWithoutEqualsIsAnError() {
         var o = MappingOverrides()
-        #expect(throws: InputError.badMapping(source: "--map 'Work Email'", reason: "expected 'Column=field'")) {
+        #expect(throws: InputError.badMapping(source: "mapping 'Work Email'", reason: "expected 'Column=field'")) {
             try o.add(inline: "Work Email")
         }
     }
@@ -92,7 +100,7 @@ import Testing
                   case let .duplicateColumn(field, first, firstIndex, second, secondIndex) = e else { return false }
             let text = e.description
             return field == "email" && first == "Email" && firstIndex == 2 && second == "Work Email" && secondIndex == 3
-                && text.contains("'Email'") && text.contains("'Work Email'") && text.contains("--map")
+                && text.contains("'Email'") && text.contains("'Work Email'") && !text.contains("--")
         }
     }
 
@@ -101,7 +109,7 @@ import Testing
             _ = try ColumnMapping(headers: ["Employee", "email"])
         } throws: { error in
             guard let e = error as? InputError, case .missingColumn(field: "name", headers: ["Employee", "email"]) = e else { return false }
-            return e.description.contains("'Employee'") && e.description.contains("--map 'Column=name'")
+            return e.description.contains("'Employee'") && e.description.contains("no column feeds 'name'")
         }
         // Not required when the caller says so (e.g. a future update-only mode).
         let m = try ColumnMapping(headers: ["id", "email"], requireName: false)

@@ -2,6 +2,14 @@ import Foundation
 import Testing
 import TestSupport
 @testable import BatchCore
+@testable import BatchInput
+@testable import BatchJobs
+@testable import BatchJournal
+@testable import BatchModel
+@testable import BatchReport
+@testable import BatchRules
+@testable import BatchSync
+@testable import BatchWire
 
 #if canImport(Glibc)
 import Glibc
@@ -151,7 +159,7 @@ private func flockFromAnotherProcess(_ file: String) throws -> Int32 {
         let error = #expect(throws: JournalError.exists(path: path)) {
             _ = try Journal.open(path: path, header: S.header(), resume: false)
         }
-        #expect(error?.description.contains("--resume") == true)
+        #expect(error?.description.contains("already exists") == true)
         #expect(try contents(path) == before)
     }
 

@@ -1,6 +1,14 @@
 import Foundation
 import Testing
 @testable import BatchCore
+@testable import BatchInput
+@testable import BatchJobs
+@testable import BatchJournal
+@testable import BatchModel
+@testable import BatchReport
+@testable import BatchRules
+@testable import BatchSync
+@testable import BatchWire
 import OnSchedEmulator
 
 /// Which transport a contract test runs on: both must agree with the emulator.
@@ -132,9 +140,10 @@ enum TransportKind: String, CaseIterable, Sendable, CustomStringConvertible {
         ])
         let ids = created.compactMap(\.id)
         #expect(ids.count == 2)
+        // Every bulk item carries name and e-mail: rows that give only some fields take the tenant's.
         let updated = try await h.client.bulkUpdate([
-            ResourcePayload(id: ids[0], locationId: "ignored", name: "Ana Maria"),
-            ResourcePayload(id: ids[1], timezoneId: "Europe/Oslo"),
+            ResourcePayload(id: ids[0], locationId: "ignored", name: "Ana Maria").withIdentity(of: created[0]),
+            ResourcePayload(id: ids[1], timezoneId: "Europe/Oslo").withIdentity(of: created[1]),
         ])
         #expect(updated.map(\.id) == ids)
         let ana = try await h.client.getResource(id: ids[0])
@@ -233,7 +242,7 @@ enum TransportKind: String, CaseIterable, Sendable, CustomStringConvertible {
         defer { h.close() }
         let seeded = try await h.seed(Self.people(0..<4))
         for (i, id) in seeded.enumerated() {
-            let updated = try await h.client.bulkUpdate([ResourcePayload(id: id, name: "Renamed \(i)")])
+            let updated = try await h.client.bulkUpdate([ResourcePayload(id: id, name: "Renamed \(i)", email: "person\(i)@example.com")])
             #expect(updated.first?.id == id)
             #expect(try await h.client.getResource(id: id).name == "Renamed \(i)")
         }

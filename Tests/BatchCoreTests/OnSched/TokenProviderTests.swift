@@ -1,6 +1,14 @@
 import Foundation
 import Testing
 @testable import BatchCore
+@testable import BatchInput
+@testable import BatchJobs
+@testable import BatchJournal
+@testable import BatchModel
+@testable import BatchReport
+@testable import BatchRules
+@testable import BatchSync
+@testable import BatchWire
 
 @Suite struct TokenProviderTests {
     static let tokenURL = URL(string: "https://id.example.com/connect/token")!

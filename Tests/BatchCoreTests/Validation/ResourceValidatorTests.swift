@@ -1,5 +1,13 @@
 import Testing
 @testable import BatchCore
+@testable import BatchInput
+@testable import BatchJobs
+@testable import BatchJournal
+@testable import BatchModel
+@testable import BatchReport
+@testable import BatchRules
+@testable import BatchSync
+@testable import BatchWire
 
 /// A record with the given cells, as a source would produce it.
 func record(_ cells: [ResourceField: String], serviceIds: [String]? = nil, row: Int = 1, line: Int = 2, issues: [RowIssue] = []) -> SourceRecord {
@@ -201,7 +209,7 @@ func errorFields(_ row: ValidatedRow) -> [String?] { row.issues.filter { $0.seve
         cells[.bioLink] = "https://ana.example"
         let r = v.validate(record(cells, serviceIds: ["3", "4"]))
         #expect(r.issues.isEmpty)
-        var expected = ResourcePayload(name: "Ana", email: "ana@gmail.com", description: "Stylist", timezoneId: "Europe/Oslo", groupId: "12")
+        var expected = ResourcePayload(name: "Ana", email: "ana@gmail.com", description: "Stylist", timezoneId: "W. Europe Standard Time", groupId: "12")  // the IANA name is sent as its Windows id
         expected.locationId = "L1"
         expected.options = ResourceOptions(googleCalendarId: "ana@gmail.com", calendarAvailability: 1, displayColor: "#ff0000", bioLink: "https://ana.example")
         expected.contact = ResourceContact(businessPhone: "+47 1", skypeUsername: "ana.s")

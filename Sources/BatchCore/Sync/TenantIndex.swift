@@ -1,3 +1,5 @@
+import BatchModel
+
 /// The tenant's existing resources by e-mail, read once through the paged list, to decide
 /// whether a row without an id creates or updates.
 public struct TenantIndex: Sendable {
@@ -13,16 +15,4 @@ public struct TenantIndex: Sendable {
 
     /// The ids of resources with this e-mail (lowercased key).
     public func ids(forEmail key: String) -> [String] { ids[key] ?? [] }
-
-    /// Reads every resource of the location through the client, page by page. A large tenant takes
-    /// many rate-limited pages, so `stop` is checked after each: a SIGINT or SIGTERM does not wait
-    /// for the whole listing (it throws `CancellationError`).
-    public static func load(client: OnSchedClient, locationId: String?, stop: StopSignal? = nil) async throws -> TenantIndex {
-        var index = TenantIndex()
-        try await client.listResources(locationId: locationId) { page in
-            for r in page { index.add(r) }
-            if stop?.isStopped == true { throw CancellationError() }
-        }
-        return index
-    }
 }

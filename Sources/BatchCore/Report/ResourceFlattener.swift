@@ -1,3 +1,6 @@
+import BatchModel
+import BatchRules
+
 /// Turns the API's resource into the import's flat columns, so that an export edited in a
 /// spreadsheet imports again unchanged: nested `address`, `contact` and `customFields` are
 /// flattened exactly the way the input layer reads them.

@@ -1,3 +1,4 @@
+
 /// Puts results that finish out of order back into input order.
 ///
 /// Rows are numbered 1, 2, 3 … without gaps, and each must arrive exactly once. `insert` returns
@@ -36,6 +37,14 @@ public struct ReorderBuffer<Value> {
             nextRow += 1
         }
         return ready
+    }
+
+    /// Takes every value still waiting behind a gap, in row order: what a stopped run can still
+    /// report after the rows it never finished.
+    public mutating func drain() -> [Value] {
+        let rows = waiting.keys.sorted()
+        defer { waiting.removeAll() }
+        return rows.map { waiting[$0]! }
     }
 }
 

@@ -1,10 +1,18 @@
+@testable import BatchCore
+@testable import BatchInput
+@testable import BatchJobs
+@testable import BatchJournal
+@testable import BatchModel
+@testable import BatchReport
+@testable import BatchRules
+@testable import BatchSync
+@testable import BatchWire
 import Synchronization
 
-/// A clock that only moves when a test calls `advance(by:)`.
-///
-/// Public (not test-only) so that every test target can drive the rate limiter, the retry loop
-/// and the token cache deterministically, without sleeping. `sleepers` tells a test how many tasks
-/// are parked on the clock, so it can wait for quiescence before advancing.
+/// A clock that only moves when a test calls `advance(by:)`: drives the rate limiter, the retry
+/// loop and the token cache deterministically, without sleeping. `sleepers` tells a test how many
+/// tasks are parked on the clock, so it can wait for quiescence before advancing. Test-only: the
+/// product targets never carry it.
 public final class FakeClock: BatchClock {
     private struct Sleeper {
         let id: UInt64

@@ -1,0 +1,460 @@
+import BatchModel
+import BatchJournal
+import BatchReport
+import Foundation
+
+/// The import as a pure state machine: events in, actions out, no I/O and no clock.
+///
+/// It decides everything a run decides: create or update (by id, or by e-mail among the tenant's
+/// resources), the chunks (``ChunkPlanner``), exactly-once creates (an intent is written before a
+/// create is sent; a create whose answer was lost is looked up before it is sent again), rows an
+/// earlier run finished (journal replay), splitting a refused chunk (``ChunkSplitter``), the stop,
+/// and putting rows back into input order for the report. A driver (``ImportJob``) runs the actions
+/// and hands every result back as an ``ImportEvent``, failures included: the core never waits for
+/// anything but the answers to actions it gave, and each action gets exactly one answer.
+///
+/// Flow control: at most `concurrency` tickets are in flight; the input is read one batch at a
+/// time, only while fewer than `concurrency` chunks wait and the rows waiting for an answer stay
+/// under `backlogLimit` (then partial chunks are flushed rather than held). A stop hands out no
+/// new work and finishes once the tickets in flight are answered, so it takes at most one request.
+public struct ImportCore: Sendable {
+    /// What a run is asked to do.
+    public struct Configuration: Sendable {
+        public var chunkSize: Int
+        /// Tickets in flight at once (the workers).
+        public var concurrency: Int
+        /// Decide but send nothing: statuses become `would-create` / `would-update`.
+        public var dryRun: Bool
+        /// Match rows without an id to the tenant's resources by e-mail.
+        public var matchByEmail: Bool
+        /// Whether the tenant must be read before rows are decided.
+        public var readTenant: Bool
+        /// How often one create may lose its answer before the run stops.
+        public var maxAmbiguousRounds: Int
+        /// Rows read but not yet reported, beyond which partial chunks are sent and reading waits.
+        public var backlogLimit: Int
+        /// Rows an earlier run of this input finished (journal replay): reported, never sent again.
+        public var finished: [Int: JournalRowOutcome]
+        /// Rows whose create an earlier run may have made: looked up before anything is sent.
+        public var uncertainCreates: Set<Int>
+
+        public init(
+            chunkSize: Int = 100, concurrency: Int = 4, dryRun: Bool = false, matchByEmail: Bool = true,
+            readTenant: Bool = true, maxAmbiguousRounds: Int = 5, backlogLimit: Int? = nil,
+            finished: [Int: JournalRowOutcome] = [:], uncertainCreates: Set<Int> = []
+        ) {
+            self.chunkSize = chunkSize
+            self.concurrency = max(1, concurrency)
+            self.dryRun = dryRun
+            self.matchByEmail = matchByEmail
+            self.readTenant = readTenant
+            self.maxAmbiguousRounds = maxAmbiguousRounds
+            self.backlogLimit = backlogLimit ?? max(10_000, 20 * chunkSize * max(1, concurrency))
+            self.finished = finished
+            self.uncertainCreates = uncertainCreates
+        }
+    }
+
+    private struct Work: Sendable {
+        var chunk: Chunk
+        /// Look the rows up before sending (their create may have happened).
+        var verifyFirst: Bool
+        /// Lost answers so far for these rows.
+        var rounds: Int
+    }
+
+    private enum Phase: Sendable {
+        case writingIntent, sending, lookingUp, recording
+    }
+
+    private struct Flight: Sendable {
+        var work: Work
+        var phase: Phase
+        var outcomes: [JournalRowOutcome] = []
+    }
+
+    private enum TenantState: Sendable {
+        case notRead, reading, read
+    }
+
+    public let configuration: Configuration
+    private var index = TenantIndex()
+    private var tenant: TenantState
+    private var planner: ChunkPlanner
+    private var queue: [Work] = []
+    private var flights: [Int: Flight] = [:]
+    private var nextTicket = 1
+    private var readingRows = false
+    private var inputEnded = false
+    private var waiting: [Int: ImportRow] = [:]
+    private var order = ReorderBuffer<ImportRow>()
+    private var counts: [RowStatus: Int] = [:]
+    private var sentWrites = false
+    private var stop: ImportStop?
+    private var reportBroken = false
+    private var finished = false
+
+    public init(_ configuration: Configuration) {
+        self.configuration = configuration
+        self.planner = ChunkPlanner(chunkSize: configuration.chunkSize)
+        self.tenant = configuration.readTenant ? .notRead : .read
+    }
+
+    // MARK: - Observations (for progress)
+
+    /// Rows by status so far.
+    public var statusCounts: [RowStatus: Int] { counts }
+    /// Rows whose outcome is known.
+    public var rowsDone: Int { counts.values.reduce(0, +) }
+    /// Rows read whose outcome is not yet known.
+    public var rowsWaiting: Int { waiting.count }
+    /// Whether the run is stopping (or stopped), and why.
+    public var stopReason: ImportStop? { stop }
+    /// Whether the finish action was given.
+    public var isFinished: Bool { finished }
+    /// Whether the core waits for the tenant listing.
+    public var isReadingTenant: Bool { tenant == .reading }
+
+    // MARK: - Driving
+
+    /// The first actions of a run.
+    public mutating func start() -> [ImportAction] {
+        var actions: [ImportAction] = []
+        if tenant == .notRead {
+            tenant = .reading
+            actions.append(.loadTenant)
+        }
+        pump(&actions)
+        return actions
+    }
+
+    /// Applies one event; returns what to do next, in order.
+    public mutating func handle(_ event: ImportEvent) -> [ImportAction] {
+        guard !finished else { return [] }
+        var actions: [ImportAction] = []
+        switch event {
+        case .tenantRead(let index):
+            self.index = index
+            tenant = .read
+        case .tenantFailed(let message):
+            tenant = .read
+            stopRun(.api("cannot read the tenant's resources: \(message)"))
+        case .rowsRead(let rows):
+            readingRows = false
+            for row in rows { take(row, &actions) }
+        case .inputEnded:
+            readingRows = false
+            inputEnded = true
+        case .inputFailed(let message):
+            readingRows = false
+            inputEnded = true
+            stopRun(.input(message))
+        case .intentWritten(let ticket):
+            guard var flight = flights[ticket], flight.phase == .writingIntent else { break }
+            flight.phase = .sending
+            flights[ticket] = flight
+            sentWrites = true
+            actions.append(.send(ticket: ticket, flight.work.chunk))
+        case .answered(let ticket, let resources):
+            answered(ticket, resources, &actions)
+        case .sendFailed(let ticket, let failure):
+            sendFailed(ticket, failure, &actions)
+        case .lookedUp(let ticket, let found):
+            lookedUp(ticket, found, &actions)
+        case .outcomesRecorded(let ticket):
+            guard let flight = flights.removeValue(forKey: ticket) else { break }
+            for outcome in flight.outcomes { complete(outcome, &actions) }
+        case .journalFailed(let ticket, let path, let reason):
+            // The ticket's rows stay unfinished: an intent without outcome is looked up on resume.
+            if let ticket { flights.removeValue(forKey: ticket) }
+            stopRun(.output(path: path, reason: reason))
+        case .reportFailed(let path, let reason):
+            reportBroken = true
+            stopRun(.output(path: path, reason: reason))
+        case .stopRequested(let reason):
+            stopRun(reason)
+        }
+        pump(&actions)
+        return actions
+    }
+
+    // MARK: - Rows
+
+    private mutating func take(_ row: ImportRow, _ actions: inout [ImportAction]) {
+        var row = row
+        guard case let .candidate(id, emailKey, payload, returnURLs) = row.disposition else {
+            row.report.status = row.disposition == .invalid ? .invalid : .skipped
+            finish(row, &actions)
+            return
+        }
+        if let done = configuration.finished[row.row] {
+            row.report.status = .valid
+            row.report.apply(done)
+            finish(row, &actions)
+            return
+        }
+        var operation: RowOperation
+        if let id {
+            operation = .update(id: id)
+        } else if configuration.matchByEmail, let emailKey {
+            let ids = index.ids(forEmail: emailKey)
+            switch ids.count {
+            case 0: operation = .create
+            case 1: operation = .update(id: ids[0])
+            default:
+                row.report.status = .failed
+                row.report.appendMessage(
+                    "\(ids.count) resources already have this e-mail (ids \(ids.joined(separator: ", "))); give the id column to choose one")
+                finish(row, &actions)
+                return
+            }
+        } else {
+            operation = .create
+        }
+        if configuration.dryRun {
+            row.report.status = operation == .create ? .wouldCreate : .wouldUpdate
+            if case let .update(id) = operation { row.report.id = id }
+            finish(row, &actions)
+            return
+        }
+        waiting[row.row] = row
+        if configuration.uncertainCreates.contains(row.row) {
+            // An earlier run may have created it (the tenant may already show it): look it up first.
+            operation = .create
+            let planned = PlannedRow(row: row.row, line: row.report.line, operation: operation,
+                                     returnURLs: returnURLs, payload: payload, email: emailKey)
+            queue.append(Work(chunk: Chunk(id: 0, part: [row.row], kind: .create, returnURLs: returnURLs, rows: [planned]),
+                              verifyFirst: true, rounds: 0))
+            return
+        }
+        let planned = PlannedRow(row: row.row, line: row.report.line, operation: operation,
+                                 returnURLs: returnURLs, payload: payload, email: emailKey)
+        for chunk in planner.add(planned) { queue.append(Work(chunk: chunk, verifyFirst: false, rounds: 0)) }
+    }
+
+    /// A row's outcome is known: count it, and report it when every earlier row is reported.
+    private mutating func finish(_ row: ImportRow, _ actions: inout [ImportAction]) {
+        counts[row.report.status, default: 0] += 1
+        guard let ready = try? order.insert(row: row.row, value: row) else { return }
+        if !reportBroken && !ready.isEmpty { actions.append(.writeReport(ready)) }
+    }
+
+    private mutating func complete(_ outcome: JournalRowOutcome, _ actions: inout [ImportAction]) {
+        guard var row = waiting.removeValue(forKey: outcome.row) else { return }
+        row.report.apply(outcome)
+        finish(row, &actions)
+    }
+
+    // MARK: - Answers
+
+    private mutating func answered(_ ticket: Int, _ resources: [AnsweredResource], _ actions: inout [ImportAction]) {
+        guard var flight = flights[ticket], flight.phase == .sending else { return }
+        let chunk = flight.work.chunk
+        var outcomes: [JournalRowOutcome] = []
+        var unanswered: [PlannedRow] = []
+        for (i, row) in chunk.rows.enumerated() {
+            if let answer = Self.match(row, at: i, in: resources, chunkSize: chunk.rows.count) {
+                outcomes.append(Self.outcome(row.row, answer, status: chunk.kind == .create ? .created : .updated))
+            } else if chunk.kind == .create {
+                // Answered, but not about this row (or without an id): find out rather than guess.
+                unanswered.append(row)
+            } else {
+                let id: String = if case let .update(id) = row.operation { id } else { "" }
+                outcomes.append(JournalRowOutcome(row: row.row, status: .updated, id: id,
+                                                  message: "warning: the API's answer did not include this resource"))
+            }
+        }
+        if !unanswered.isEmpty {
+            var lookup = chunk
+            lookup.rows = unanswered
+            queue.insert(Work(chunk: lookup, verifyFirst: true, rounds: flight.work.rounds), at: 0)
+        }
+        record(ticket, &flight, outcomes, &actions)
+    }
+
+    private mutating func sendFailed(_ ticket: Int, _ failure: SendFailure, _ actions: inout [ImportAction]) {
+        guard var flight = flights[ticket] else { return }
+        let work = flight.work
+        if flight.phase == .lookingUp {
+            // A look-up that fails leaves it unknown whether the rows exist: never guess.
+            flights.removeValue(forKey: ticket)
+            stopRun(.api(Self.message(of: failure)))
+            return
+        }
+        guard flight.phase == .sending else { return }
+        switch failure {
+        case .refused(let message):
+            if let (first, second) = ChunkSplitter().split(work.chunk) {
+                flights.removeValue(forKey: ticket)
+                queue.insert(contentsOf: [Work(chunk: first, verifyFirst: false, rounds: work.rounds),
+                                          Work(chunk: second, verifyFirst: false, rounds: work.rounds)], at: 0)
+            } else {
+                let failed = work.chunk.rows.map {
+                    JournalRowOutcome(row: $0.row, status: .failed, message: Self.rowMessage(message))
+                }
+                record(ticket, &flight, failed, &actions)
+            }
+        case .mayHaveBeenApplied(let message):
+            flights.removeValue(forKey: ticket)
+            guard work.chunk.kind == .create else {
+                stopRun(.api(message))
+                return
+            }
+            guard work.rounds < configuration.maxAmbiguousRounds else {
+                stopRun(.api("creates kept failing without an answer (\(message))"))
+                return
+            }
+            queue.insert(Work(chunk: work.chunk, verifyFirst: true, rounds: work.rounds + 1), at: 0)
+        case .fatal(let message):
+            flights.removeValue(forKey: ticket)
+            stopRun(.api(message))
+        }
+    }
+
+    private mutating func lookedUp(_ ticket: Int, _ found: [Int: AnsweredResource], _ actions: inout [ImportAction]) {
+        guard var flight = flights[ticket], flight.phase == .lookingUp else { return }
+        var outcomes: [JournalRowOutcome] = []
+        var missing: [PlannedRow] = []
+        for row in flight.work.chunk.rows {
+            if let answer = found[row.row] {
+                outcomes.append(Self.outcome(row.row, answer, status: .created))
+            } else {
+                missing.append(row)
+            }
+        }
+        if !missing.isEmpty {
+            var again = flight.work.chunk
+            again.rows = missing
+            queue.insert(Work(chunk: again, verifyFirst: false, rounds: flight.work.rounds), at: 0)
+        }
+        record(ticket, &flight, outcomes, &actions)
+    }
+
+    private mutating func record(_ ticket: Int, _ flight: inout Flight, _ outcomes: [JournalRowOutcome],
+                                 _ actions: inout [ImportAction]) {
+        guard !outcomes.isEmpty else {
+            flights.removeValue(forKey: ticket)
+            return
+        }
+        flight.phase = .recording
+        flight.outcomes = outcomes
+        flights[ticket] = flight
+        actions.append(.recordOutcomes(ticket: ticket, outcomes))
+    }
+
+    // MARK: - Work and the end
+
+    private mutating func stopRun(_ reason: ImportStop) {
+        if stop == nil { stop = reason }
+    }
+
+    private mutating func pump(_ actions: inout [ImportAction]) {
+        guard !finished else { return }
+        if stop == nil && planner.bufferedRows > 0 && (inputEnded || waiting.count + order.pending >= configuration.backlogLimit) {
+            for chunk in planner.finish() { queue.append(Work(chunk: chunk, verifyFirst: false, rounds: 0)) }
+        }
+        while stop == nil && flights.count < configuration.concurrency && !queue.isEmpty {
+            dispatch(queue.removeFirst(), &actions)
+        }
+        if stop == nil && tenant == .read && !readingRows && !inputEnded && queue.count < configuration.concurrency
+            && waiting.count + order.pending < configuration.backlogLimit
+        {
+            readingRows = true
+            actions.append(.readRows)
+        }
+        let idle = !readingRows && tenant != .reading && flights.isEmpty
+        let done = stop != nil || (inputEnded && queue.isEmpty && planner.bufferedRows == 0)
+        if idle && done {
+            // Rows finished after a gap (a stop left earlier rows unfinished) are still reported.
+            let rest = order.drain()
+            if !reportBroken && !rest.isEmpty { actions.append(.writeReport(rest)) }
+            finished = true
+            actions.append(.finish(ImportOutcome(counts: counts, sentWrites: sentWrites, stop: stop)))
+        }
+    }
+
+    private mutating func dispatch(_ work: Work, _ actions: inout [ImportAction]) {
+        let ticket = nextTicket
+        nextTicket += 1
+        if work.verifyFirst {
+            flights[ticket] = Flight(work: work, phase: .lookingUp)
+            actions.append(.lookUp(ticket: ticket, work.chunk.rows))
+        } else if work.chunk.kind == .create {
+            flights[ticket] = Flight(work: work, phase: .writingIntent)
+            actions.append(.writeIntent(ticket: ticket, JournalIntent(chunk: work.chunk)))
+        } else {
+            flights[ticket] = Flight(work: work, phase: .sending)
+            sentWrites = true
+            actions.append(.send(ticket: ticket, work.chunk))
+        }
+    }
+
+    // MARK: - Pure helpers
+
+    private static func message(of failure: SendFailure) -> String {
+        switch failure {
+        case .refused(let m), .mayHaveBeenApplied(let m), .fatal(let m): m
+        }
+    }
+
+    /// The answer's resource for row `i`: by position when the answer has one per row and agrees,
+    /// else by id (updates) or e-mail (creates). A resource without an id matches nothing.
+    static func match(_ row: PlannedRow, at i: Int, in answer: [AnsweredResource], chunkSize: Int) -> AnsweredResource? {
+        func same(_ r: Resource) -> Bool {
+            guard let id = r.id, !id.isEmpty else { return false }
+            if case let .update(wanted) = row.operation { return id == wanted }
+            guard let email = row.email else { return false }
+            return PlannedRow.normalize(email: r.email) == email
+        }
+        if answer.count == chunkSize, i < answer.count, same(answer[i].resource) { return answer[i] }
+        return answer.first { same($0.resource) }
+    }
+
+    /// A sent row's outcome from the API's resource.
+    static func outcome(_ row: Int, _ answer: AnsweredResource, status: JournalRowOutcome.Status) -> JournalRowOutcome {
+        let r = answer.resource
+        var o = JournalRowOutcome(row: row, status: status, id: r.id, name: r.name, email: r.email)
+        o.calendarAvailability = r.calendarAvailability
+        if let google = r.googleCalendarId, !google.isEmpty {
+            o.provider = CalendarProvider.google.rawValue
+            o.calendarId = google
+            o.authorized = r.googleCalendarAuthorized ?? false
+            o.authUrl = r.googleCalendarAuthUrl.flatMap { $0.isEmpty ? nil : $0 }
+        } else if let outlook = r.outlookCalendarId, !outlook.isEmpty {
+            o.provider = CalendarProvider.outlook.rawValue
+            o.calendarId = outlook
+            o.authorized = r.outlookCalendarAuthorized ?? false
+            o.authUrl = r.outlookCalendarAuthUrl.flatMap { $0.isEmpty ? nil : $0 }
+        }
+        o.message = answer.linkWarning
+        return o
+    }
+
+    /// The API's complaint about the single resource of a bulk call, without the position prefix
+    /// of its field paths (`resources[0].Email: …` → `Email: …`): the position is in the call, not
+    /// in the file, so in a report row it only misleads.
+    static func rowMessage(_ message: String) -> String {
+        var out = ""
+        var rest = Substring(message)
+        while let start = rest.range(of: "resources[", options: .caseInsensitive) {
+            var cursor = start.upperBound
+            let digits = rest[cursor...].prefix(while: \.isNumber)
+            cursor = rest.index(cursor, offsetBy: digits.count)
+            guard !digits.isEmpty, cursor < rest.endIndex, rest[cursor] == "]" else {
+                out += rest[..<start.upperBound]
+                rest = rest[start.upperBound...]
+                continue
+            }
+            cursor = rest.index(after: cursor)
+            if cursor < rest.endIndex, rest[cursor] == "." {
+                cursor = rest.index(after: cursor)
+            } else if cursor < rest.endIndex, rest[cursor] == ":" {
+                cursor = rest.index(after: cursor)
+                while cursor < rest.endIndex, rest[cursor] == " " { cursor = rest.index(after: cursor) }
+            }
+            out += rest[..<start.lowerBound]
+            rest = rest[cursor...]
+        }
+        return out + rest
+    }
+}

@@ -1,0 +1,182 @@
+/// The time zones the emulated tenant accepts, as `GET /setup/v1/resources/timezones` answers
+/// them (onsched-api.md): Windows zone ids with the IANA name each corresponds to (CLDR's
+/// `windowsZones`, territory 001). Kept here, apart from the client's own copy, so a
+/// misunderstanding of the API cannot hide by being shared.
+enum TimeZoneCatalog {
+    /// Windows id, IANA name, standard offset from UTC (`±hh:mm`), whether it observes daylight time.
+    static let zones: [(id: String, iana: String, offset: String, daylight: Bool)] = [
+        ("Dateline Standard Time", "Etc/GMT+12", "-12:00", false),
+        ("UTC-11", "Etc/GMT+11", "-11:00", false),
+        ("Aleutian Standard Time", "America/Adak", "-10:00", true),
+        ("Hawaiian Standard Time", "Pacific/Honolulu", "-10:00", false),
+        ("Marquesas Standard Time", "Pacific/Marquesas", "-09:30", false),
+        ("Alaskan Standard Time", "America/Anchorage", "-09:00", true),
+        ("UTC-09", "Etc/GMT+9", "-09:00", false),
+        ("Pacific Standard Time (Mexico)", "America/Tijuana", "-08:00", true),
+        ("UTC-08", "Etc/GMT+8", "-08:00", false),
+        ("Pacific Standard Time", "America/Los_Angeles", "-08:00", true),
+        ("US Mountain Standard Time", "America/Phoenix", "-07:00", false),
+        ("Mountain Standard Time (Mexico)", "America/Mazatlan", "-07:00", false),
+        ("Mountain Standard Time", "America/Denver", "-07:00", true),
+        ("Yukon Standard Time", "America/Whitehorse", "-07:00", false),
+        ("Central America Standard Time", "America/Guatemala", "-06:00", false),
+        ("Central Standard Time", "America/Chicago", "-06:00", true),
+        ("Easter Island Standard Time", "Pacific/Easter", "-06:00", true),
+        ("Central Standard Time (Mexico)", "America/Mexico_City", "-06:00", false),
+        ("Canada Central Standard Time", "America/Regina", "-06:00", false),
+        ("SA Pacific Standard Time", "America/Bogota", "-05:00", false),
+        ("Eastern Standard Time (Mexico)", "America/Cancun", "-05:00", false),
+        ("Eastern Standard Time", "America/New_York", "-05:00", true),
+        ("Haiti Standard Time", "America/Port-au-Prince", "-05:00", true),
+        ("Cuba Standard Time", "America/Havana", "-05:00", true),
+        ("US Eastern Standard Time", "America/Indiana/Indianapolis", "-05:00", true),
+        ("Turks And Caicos Standard Time", "America/Grand_Turk", "-05:00", true),
+        ("Paraguay Standard Time", "America/Asuncion", "-04:00", true),
+        ("Atlantic Standard Time", "America/Halifax", "-04:00", true),
+        ("Venezuela Standard Time", "America/Caracas", "-04:00", false),
+        ("Central Brazilian Standard Time", "America/Cuiaba", "-04:00", false),
+        ("SA Western Standard Time", "America/La_Paz", "-04:00", false),
+        ("Pacific SA Standard Time", "America/Santiago", "-04:00", true),
+        ("Newfoundland Standard Time", "America/St_Johns", "-03:30", true),
+        ("Tocantins Standard Time", "America/Araguaina", "-03:00", false),
+        ("E. South America Standard Time", "America/Sao_Paulo", "-03:00", false),
+        ("SA Eastern Standard Time", "America/Cayenne", "-03:00", false),
+        ("Argentina Standard Time", "America/Argentina/Buenos_Aires", "-03:00", false),
+        ("Greenland Standard Time", "America/Nuuk", "-02:00", true),
+        ("Montevideo Standard Time", "America/Montevideo", "-03:00", false),
+        ("Magallanes Standard Time", "America/Punta_Arenas", "-03:00", false),
+        ("Saint Pierre Standard Time", "America/Miquelon", "-03:00", true),
+        ("Bahia Standard Time", "America/Bahia", "-03:00", false),
+        ("UTC-02", "Etc/GMT+2", "-02:00", false),
+        ("Azores Standard Time", "Atlantic/Azores", "-01:00", true),
+        ("Cape Verde Standard Time", "Atlantic/Cape_Verde", "-01:00", false),
+        ("UTC", "Etc/UTC", "+00:00", false),
+        ("GMT Standard Time", "Europe/London", "+00:00", true),
+        ("Greenwich Standard Time", "Atlantic/Reykjavik", "+00:00", false),
+        ("Sao Tome Standard Time", "Africa/Sao_Tome", "+00:00", false),
+        ("Morocco Standard Time", "Africa/Casablanca", "+00:00", true),
+        ("W. Europe Standard Time", "Europe/Berlin", "+01:00", true),
+        ("Central Europe Standard Time", "Europe/Budapest", "+01:00", true),
+        ("Romance Standard Time", "Europe/Paris", "+01:00", true),
+        ("Central European Standard Time", "Europe/Warsaw", "+01:00", true),
+        ("W. Central Africa Standard Time", "Africa/Lagos", "+01:00", false),
+        ("Jordan Standard Time", "Asia/Amman", "+03:00", false),
+        ("GTB Standard Time", "Europe/Bucharest", "+02:00", true),
+        ("Middle East Standard Time", "Asia/Beirut", "+02:00", true),
+        ("Egypt Standard Time", "Africa/Cairo", "+02:00", true),
+        ("E. Europe Standard Time", "Europe/Chisinau", "+02:00", true),
+        ("Syria Standard Time", "Asia/Damascus", "+03:00", false),
+        ("West Bank Standard Time", "Asia/Hebron", "+02:00", true),
+        ("South Africa Standard Time", "Africa/Johannesburg", "+02:00", false),
+        ("FLE Standard Time", "Europe/Kyiv", "+02:00", true),
+        ("Israel Standard Time", "Asia/Jerusalem", "+02:00", true),
+        ("South Sudan Standard Time", "Africa/Juba", "+02:00", false),
+        ("Kaliningrad Standard Time", "Europe/Kaliningrad", "+02:00", false),
+        ("Sudan Standard Time", "Africa/Khartoum", "+02:00", false),
+        ("Libya Standard Time", "Africa/Tripoli", "+02:00", false),
+        ("Namibia Standard Time", "Africa/Windhoek", "+02:00", false),
+        ("Arabic Standard Time", "Asia/Baghdad", "+03:00", false),
+        ("Turkey Standard Time", "Europe/Istanbul", "+03:00", false),
+        ("Arab Standard Time", "Asia/Riyadh", "+03:00", false),
+        ("Belarus Standard Time", "Europe/Minsk", "+03:00", false),
+        ("Russian Standard Time", "Europe/Moscow", "+03:00", false),
+        ("E. Africa Standard Time", "Africa/Nairobi", "+03:00", false),
+        ("Volgograd Standard Time", "Europe/Volgograd", "+03:00", false),
+        ("Iran Standard Time", "Asia/Tehran", "+03:30", false),
+        ("Arabian Standard Time", "Asia/Dubai", "+04:00", false),
+        ("Astrakhan Standard Time", "Europe/Astrakhan", "+04:00", false),
+        ("Azerbaijan Standard Time", "Asia/Baku", "+04:00", false),
+        ("Russia Time Zone 3", "Europe/Samara", "+04:00", false),
+        ("Mauritius Standard Time", "Indian/Mauritius", "+04:00", false),
+        ("Saratov Standard Time", "Europe/Saratov", "+04:00", false),
+        ("Georgian Standard Time", "Asia/Tbilisi", "+04:00", false),
+        ("Caucasus Standard Time", "Asia/Yerevan", "+04:00", false),
+        ("Afghanistan Standard Time", "Asia/Kabul", "+04:30", false),
+        ("West Asia Standard Time", "Asia/Tashkent", "+05:00", false),
+        ("Qyzylorda Standard Time", "Asia/Qyzylorda", "+05:00", false),
+        ("Ekaterinburg Standard Time", "Asia/Yekaterinburg", "+05:00", false),
+        ("Pakistan Standard Time", "Asia/Karachi", "+05:00", false),
+        ("India Standard Time", "Asia/Kolkata", "+05:30", false),
+        ("Sri Lanka Standard Time", "Asia/Colombo", "+05:30", false),
+        ("Nepal Standard Time", "Asia/Kathmandu", "+05:45", false),
+        ("Central Asia Standard Time", "Asia/Bishkek", "+06:00", false),
+        ("Bangladesh Standard Time", "Asia/Dhaka", "+06:00", false),
+        ("Omsk Standard Time", "Asia/Omsk", "+06:00", false),
+        ("Myanmar Standard Time", "Asia/Yangon", "+06:30", false),
+        ("SE Asia Standard Time", "Asia/Bangkok", "+07:00", false),
+        ("Altai Standard Time", "Asia/Barnaul", "+07:00", false),
+        ("W. Mongolia Standard Time", "Asia/Hovd", "+07:00", false),
+        ("North Asia Standard Time", "Asia/Krasnoyarsk", "+07:00", false),
+        ("N. Central Asia Standard Time", "Asia/Novosibirsk", "+07:00", false),
+        ("Tomsk Standard Time", "Asia/Tomsk", "+07:00", false),
+        ("China Standard Time", "Asia/Shanghai", "+08:00", false),
+        ("North Asia East Standard Time", "Asia/Irkutsk", "+08:00", false),
+        ("Singapore Standard Time", "Asia/Singapore", "+08:00", false),
+        ("W. Australia Standard Time", "Australia/Perth", "+08:00", false),
+        ("Taipei Standard Time", "Asia/Taipei", "+08:00", false),
+        ("Ulaanbaatar Standard Time", "Asia/Ulaanbaatar", "+08:00", false),
+        ("Aus Central W. Standard Time", "Australia/Eucla", "+08:45", false),
+        ("Transbaikal Standard Time", "Asia/Chita", "+09:00", false),
+        ("Tokyo Standard Time", "Asia/Tokyo", "+09:00", false),
+        ("North Korea Standard Time", "Asia/Pyongyang", "+09:00", false),
+        ("Korea Standard Time", "Asia/Seoul", "+09:00", false),
+        ("Yakutsk Standard Time", "Asia/Yakutsk", "+09:00", false),
+        ("Cen. Australia Standard Time", "Australia/Adelaide", "+09:30", true),
+        ("AUS Central Standard Time", "Australia/Darwin", "+09:30", false),
+        ("E. Australia Standard Time", "Australia/Brisbane", "+10:00", false),
+        ("AUS Eastern Standard Time", "Australia/Sydney", "+10:00", true),
+        ("West Pacific Standard Time", "Pacific/Port_Moresby", "+10:00", false),
+        ("Tasmania Standard Time", "Australia/Hobart", "+10:00", true),
+        ("Vladivostok Standard Time", "Asia/Vladivostok", "+10:00", false),
+        ("Lord Howe Standard Time", "Australia/Lord_Howe", "+10:30", true),
+        ("Bougainville Standard Time", "Pacific/Bougainville", "+11:00", false),
+        ("Russia Time Zone 10", "Asia/Srednekolymsk", "+11:00", false),
+        ("Magadan Standard Time", "Asia/Magadan", "+11:00", false),
+        ("Norfolk Standard Time", "Pacific/Norfolk", "+11:00", true),
+        ("Sakhalin Standard Time", "Asia/Sakhalin", "+11:00", false),
+        ("Central Pacific Standard Time", "Pacific/Guadalcanal", "+11:00", false),
+        ("Russia Time Zone 11", "Asia/Kamchatka", "+12:00", false),
+        ("New Zealand Standard Time", "Pacific/Auckland", "+12:00", true),
+        ("UTC+12", "Etc/GMT-12", "+12:00", false),
+        ("Fiji Standard Time", "Pacific/Fiji", "+12:00", false),
+        ("Chatham Islands Standard Time", "Pacific/Chatham", "+12:45", true),
+        ("UTC+13", "Etc/GMT-13", "+13:00", false),
+        ("Tonga Standard Time", "Pacific/Tongatapu", "+13:00", false),
+        ("Samoa Standard Time", "Pacific/Apia", "+13:00", false),
+        ("Line Islands Standard Time", "Pacific/Kiritimati", "+14:00", false),
+    ]
+
+    /// Every zone's object: `timezoneId`, `timezoneIana`, `displayName`, `standardName`,
+    /// `daylightName`, `baseUtcOffset` (`hh:mm:ss`, as .NET's TimeSpan prints), `supportsDaylightSavingTime`.
+    static var answer: JSONValue {
+        .array(zones.map { zone in
+            let city = zone.iana.split(separator: "/").last.map { $0.replacingOccurrences(of: "_", with: " ") } ?? zone.iana
+            let sign = zone.offset.hasPrefix("-") ? "-" : ""
+            let daylightName = zone.id.hasSuffix("Standard Time")
+                ? String(zone.id.dropLast("Standard Time".count)) + "Daylight Time" : zone.id
+            return .object([
+                "timezoneId": .string(zone.id),
+                "timezoneIana": .string(zone.iana),
+                "displayName": .string("(UTC\(zone.offset == "+00:00" ? "" : zone.offset)) \(city)"),
+                "standardName": .string(zone.id),
+                "daylightName": .string(zone.daylight ? daylightName : zone.id),
+                "baseUtcOffset": .string(sign + zone.offset.dropFirst() + ":00"),
+                "supportsDaylightSavingTime": .bool(zone.daylight),
+            ])
+        })
+    }
+
+    /// Whether `text` is a zone id of the list (exactly, as the API compares ids).
+    static func contains(_ text: String) -> Bool {
+        ids.contains(text)
+    }
+
+    private static let ids = Set(zones.map(\.id))
+
+    /// The IANA name of a Windows zone id (what a resource answers as `timezoneIana`).
+    static func iana(of id: String) -> String? {
+        ianaById[id]
+    }
+
+    private static let ianaById = Dictionary(zones.map { ($0.id, $0.iana) }, uniquingKeysWith: { a, _ in a })
+}

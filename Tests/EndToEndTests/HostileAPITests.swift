@@ -1,0 +1,152 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An API that does not play fair (issue 12), as a real scripted peer in its own process: the
+/// binary must end on its own, say why, and leak nothing.
+@Suite struct HostileAPITests {
+    func cliWithPeople() throws -> CLIRunner {
+        let cli = try CLIRunner()
+        cli.useCredentials()
+        try cli.write("people.csv", peopleCSV(3))
+        return cli
+    }
+
+    /// `Retry-After: 1000000000` on every API call: a signal still ends the run, gracefully
+    /// (exit 130, not killed), for import and auth-links, whatever the pause.
+    @Test(arguments: [SIGTERM, SIGHUP, SIGINT])
+    func aSignalEndsARunPausedByAHugeRetryAfter(signal: Int32) throws {
+        guard ScriptedPeer.available() else { return }
+        for command in ["import", "auth-links"] {
+            let peer = try ScriptedPeer(.retryAfterForever)
+            defer { peer.stop() }
+            let cli = try cliWithPeople()
+            defer { cli.cleanUp() }
+            let arguments = command == "import"
+                ? ["import", "people.csv", "--hosting-check", "off", "--rate", "100"]
+                : ["auth-links", "--out", "links.csv"] + returnOptions
+            let run = try cli.start(arguments + peer.apiArguments)
+            let paused = run.waitUntil { peer.requests.contains { $0.hasPrefix("GET /setup/") } }
+            #expect(paused, "\(command): the API was asked: \(peer.requests)")
+            run.signal(signal)
+            let result = run.wait(timeLimit: 60)
+            #expect(!result.timedOut, "\(command) after signal \(signal): \(result)")
+            #expect(result.status == 130, "\(command) after signal \(signal): \(result)")
+        }
+    }
+
+    static let transports: [[String: String]] = [[:], ["RESOURCE_BATCH_TRANSPORT": "urlsession"]]
+
+    /// A redirect from the API or the token endpoint is an error naming where it pointed, on
+    /// both transports, and nothing is sent there.
+    @Test(arguments: [ScriptedPeer.Mode.redirect, .tokenRedirect])
+    func aRedirectIsNeverFollowed(mode: ScriptedPeer.Mode) throws {
+        guard ScriptedPeer.available() else { return }
+        for transport in Self.transports {
+            let peer = try ScriptedPeer(mode)
+            defer { peer.stop() }
+            let cli = try cliWithPeople()
+            defer { cli.cleanUp() }
+            for (k, v) in transport { cli.environment[k] = v }
+            let status = mode == .redirect ? 302 : 307
+            for arguments in [["import", "people.csv", "--hosting-check", "off"], ["export", "--out", "x.csv"]] {
+                let result = try cli.run(arguments + ["--max-retries", "1"] + peer.apiArguments)
+                #expect(result.status == 3, "\(arguments[0]) \(transport): \(result)")
+                #expect(result.err.contains("redirected (HTTP \(status)) to \(peer.url)/stolen"), "\(arguments[0]) \(transport): \(result.err)")
+            }
+            #expect(!peer.requests.contains { $0.contains("/stolen") }, "followed: \(peer.requests)")
+        }
+    }
+
+    /// A listing that never ends, or runs past its own total, stops import, export and
+    /// auth-links with exit 3 and a message, instead of looping.
+    @Test(arguments: [ScriptedPeer.Mode.endlessList, .pastTotal])
+    func aListingThatNeverEndsStopsTheRun(mode: ScriptedPeer.Mode) throws {
+        guard ScriptedPeer.available() else { return }
+        let peer = try ScriptedPeer(mode)
+        defer { peer.stop() }
+        let cli = try cliWithPeople()
+        defer { cli.cleanUp() }
+        let expected = mode == .endlessList ? "repeats resources already listed" : "past its own total of 2"
+        let runs = [["import", "people.csv", "--hosting-check", "off"], ["export", "--out", "x.csv"],
+                    ["auth-links", "--out", "links.csv", "--all"] + returnOptions]
+        for arguments in runs {
+            let result = try cli.run(arguments + ["--rate", "100"] + peer.apiArguments)
+            #expect(result.status == 3, "\(arguments[0]): \(result)")
+            #expect(result.err.contains(expected), "\(arguments[0]): \(result.err)")
+        }
+        #expect(peer.requests.filter { $0.hasPrefix("GET /setup/v1/resources?") }.count < 20, "\(peer.requests.count) requests")
+        // Export wrote the first page once, not the same rows again and again.
+        let exported = try cli.readText("x.csv").split(separator: "\r\n").count
+        #expect(exported <= 5, "\(exported) lines in the export")
+    }
+
+    /// A 50 MB error page: the run stops on the 500 as usual, with a short message, on both transports.
+    @Test func aHugeErrorPageIsCutShort() throws {
+        guard ScriptedPeer.available() else { return }
+        for transport in Self.transports {
+            let peer = try ScriptedPeer(.hugeError)
+            defer { peer.stop() }
+            let cli = try cliWithPeople()
+            defer { cli.cleanUp() }
+            for (k, v) in transport { cli.environment[k] = v }
+            let result = try cli.run(["import", "people.csv", "--hosting-check", "off", "--max-retries", "2", "--rate", "100"] + peer.apiArguments)
+            #expect(result.status == 3, "\(transport): \(result)")
+            #expect(result.err.contains("xxxx") && result.stderr.count < 8_000, "\(transport): \(result.stderr.count) bytes of stderr")
+        }
+    }
+
+    /// Where a secret could hide in `text`: as it is, percent-decoded, form-decoded, JSON-unescaped.
+    static func leaks(_ text: String, secrets: [String]) -> [String] {
+        let forms = [text, text.removingPercentEncoding ?? text,
+                     text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? text,
+                     text.replacingOccurrences(of: "\\/", with: "/")]
+        return secrets.filter { secret in forms.contains { $0.contains(secret) } }
+    }
+
+    /// A server echoing the bearer token and the secret (lower-case percent-encoding) in its
+    /// error bodies: every output shows `<redacted>` where they were, and neither in any encoding.
+    @Test func echoedTokensAndSecretsAreRedactedEverywhere() throws {
+        guard ScriptedPeer.available() else { return }
+        let secret = "s3cr et/\u{FC}+x~*"
+        let secrets = [secret, ScriptedPeer.token]
+        do {
+            let peer = try ScriptedPeer(.echoToken)
+            defer { peer.stop() }
+            let cli = try cliWithPeople()
+            defer { cli.cleanUp() }
+            cli.useCredentials(id: "sbox-echo", secret: secret)
+            let result = try cli.run(["import", "people.csv", "--hosting-check", "off", "--summary-json", "s.json",
+                                      "--max-retries", "0", "--rate", "100"] + peer.apiArguments)
+            #expect(result.status == 1, "every row refused: \(result)")
+            let outputs = [("stderr", result.err), ("stdout", result.out), ("report", try cli.readText("people.report.csv")),
+                           ("errors file", try cli.readText("people.errors.csv")), ("summary", try cli.readText("s.json"))]
+            for (name, text) in outputs {
+                #expect(Self.leaks(text, secrets: secrets).isEmpty, "\(name) leaks: \(text.prefix(2000))")
+            }
+            let report = try cli.readText("people.report.csv")
+            #expect(report.contains("Bearer <redacted>") && report.contains("client_secret=<redacted>"), "the echo reached the report: \(report)")
+            #expect(try cli.readText("people.errors.csv").contains("client_secret=<redacted>"))
+        }
+        do {
+            let peer = try ScriptedPeer(.echoSecret)
+            defer { peer.stop() }
+            let cli = try cliWithPeople()
+            defer { cli.cleanUp() }
+            cli.useCredentials(id: "sbox-echo", secret: secret)
+            for arguments in [["import", "people.csv", "--hosting-check", "off", "--summary-json", "s.json"],
+                              ["export", "--out", "x.csv", "--summary-json", "s.json"]] {
+                let result = try cli.run(arguments + peer.apiArguments)
+                #expect(result.status == 3, "\(arguments[0]): \(result)")
+                #expect(result.err.contains("client_secret=<redacted>"), "\(arguments[0]): the echo is shown, redacted: \(result.err)")
+                #expect(Self.leaks(result.err, secrets: secrets).isEmpty, "\(arguments[0]) stderr leaks: \(result.err)")
+                if cli.exists("s.json") {
+                    let summary = try cli.readText("s.json")
+                    #expect(Self.leaks(summary, secrets: secrets).isEmpty, "\(arguments[0]) summary leaks: \(summary)")
+                }
+            }
+        }
+    }
+}
