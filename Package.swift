@@ -10,22 +10,30 @@ let package = Package(
         .library(name: "BatchCore", targets: ["BatchCore"]),
         .library(name: "CSVCodec", targets: ["CSVCodec"]),
         .library(name: "OnSchedEmulator", targets: ["OnSchedEmulator"]),
+        .library(name: "XLSXCodec", targets: ["XLSXCodec"]),
     ],
     targets: [
         .target(
             name: "CSVCodec",
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
+        // ZIP, deflate/inflate and the streaming .xlsx writer and reader: no dependency at all.
+        .target(
+            name: "XLSXCodec",
+            // As CSVCodec: the writers' hot loops on class state pay no dynamic exclusivity checks
+            // (no access in this target overlaps another; the static checks still apply).
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+        ),
         // One target per stage of the data's path (architecture.md), all under Sources/BatchCore so
         // the folders read like the diagram. Each may import only the stages before it: the
         // compiler, not a review, keeps the arrows pointing one way.
         .target(name: "BatchModel", path: "Sources/BatchCore", sources: ["Model"]),
-        .target(name: "BatchInput", dependencies: ["BatchModel", "CSVCodec"], path: "Sources/BatchCore", sources: ["Input"]),
+        .target(name: "BatchInput", dependencies: ["BatchModel", "CSVCodec", "XLSXCodec"], path: "Sources/BatchCore", sources: ["Input"]),
         .target(name: "BatchRules", dependencies: ["BatchModel", "BatchInput"], path: "Sources/BatchCore",
                 sources: ["Validation", "Hosting"]),
         .target(name: "BatchWire", dependencies: ["BatchModel"], path: "Sources/BatchCore", sources: ["OnSched", "Transport"]),
         .target(name: "BatchJournal", dependencies: ["BatchModel"], path: "Sources/BatchCore", sources: ["Journal"]),
-        .target(name: "BatchReport", dependencies: ["BatchModel", "BatchInput", "BatchRules", "CSVCodec"],
+        .target(name: "BatchReport", dependencies: ["BatchModel", "BatchInput", "BatchRules", "CSVCodec", "XLSXCodec"],
                 path: "Sources/BatchCore", sources: ["Report"]),
         .target(name: "BatchSync", dependencies: ["BatchModel", "BatchJournal", "BatchReport"],
                 path: "Sources/BatchCore", sources: ["Sync", "Planning"]),
@@ -39,7 +47,7 @@ let package = Package(
         // Deliberately independent of BatchCore: the emulator must not share the client's idea of the API.
         .target(name: "OnSchedEmulator"),
         .executableTarget(name: "resource-batch", dependencies: ["BatchCore", "CSVCodec", "OnSchedEmulator"]),
-        .executableTarget(name: "resource-batch-bench", dependencies: ["BatchCore", "CSVCodec", "OnSchedEmulator"]),
+        .executableTarget(name: "resource-batch-bench", dependencies: ["BatchCore", "CSVCodec", "OnSchedEmulator", "XLSXCodec"]),
         // Starts programs for tests without Foundation.Process's descriptor leak under parallel tests.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CSVCodecTests", dependencies: ["CSVCodec", "TestSupport"]),
@@ -47,6 +55,7 @@ let package = Package(
             "BatchModel", "BatchInput", "BatchRules", "BatchWire", "BatchJournal", "BatchReport", "BatchSync", "BatchJobs",
             "BatchCore", "CSVCodec", "OnSchedEmulator", "TestSupport",
         ]),
+        .testTarget(name: "XLSXCodecTests", dependencies: ["XLSXCodec", "TestSupport"]),
         .testTarget(name: "OnSchedEmulatorTests", dependencies: ["OnSchedEmulator", "TestSupport"]),
         // Runs the built binaries as a user would; depending on them makes `swift test` build them.
         .testTarget(name: "EndToEndTests", dependencies: ["resource-batch", "OnSchedEmulator", "TestSupport"]),

@@ -49,7 +49,7 @@ enum ExitStatus {
         switch error {
         case .missingColumn(let field, _): "; name one with --map 'Column=\(field)'"
         case .duplicateColumn(_, _, _, let second, _): "; choose one with --map '\(second)=' (ignores it) or map it elsewhere"
-        case .unknownFormat: "; use --format csv or --format jsonl"
+        case .unknownFormat: "; use --format csv, --format jsonl or --format xlsx"
         case .malformed(_, _, _, let reason) where reason == CSVRecordSource.invalidUTF8Reason: "; " + encodingHint
         default: ""
         }

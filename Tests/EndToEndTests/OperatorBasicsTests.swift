@@ -166,7 +166,7 @@ import TestSupport
         let parts = run.stdoutText.components(separatedBy: "---\n")
         #expect(run.status == 0 && parts.count == 2, "\(run.stdoutText) \(run.stderrText)")
         #expect(parts.first?.hasPrefix("import\t") == true, "\(run.stdoutText)")
-        #expect(parts.last?.split(separator: "\n").map { String($0.prefix { $0 != "\t" }) } == ["csv", "jsonl"], "\(run.stdoutText)")
+        #expect(parts.last?.split(separator: "\n").map { String($0.prefix { $0 != "\t" }) } == ["csv", "jsonl", "xlsx"], "\(run.stdoutText)")
     }
 
     @Test func theBashScriptParsesAndCompletes() throws {
@@ -192,7 +192,7 @@ import TestSupport
         #expect(lines.contains("complete -F _resource_batch resource-batch"), "\(lines)")
         #expect(lines.contains("1: import"), "\(lines)")
         #expect(lines.contains("2: --report-format"), "\(lines)")
-        #expect(lines.contains("3: csv jsonl"), "\(lines)")
+        #expect(lines.contains("3: csv jsonl xlsx"), "\(lines)")
         #expect(lines.contains("4: bash zsh fish"), "\(lines)")
         let unknown = try cli.run(["completion", "tcsh"])
         #expect(unknown.status == 2 && unknown.err.contains("bash, zsh, fish"), "\(unknown)")

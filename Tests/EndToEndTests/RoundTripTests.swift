@@ -62,10 +62,10 @@ import Testing
         return out
     }
 
-    /// `csv`, `jsonl`, or `excel`: CSV with `--excel` (a byte order mark).
-    @Test(arguments: ["csv", "jsonl", "excel"])
+    /// `csv`, `jsonl`, `xlsx` (a workbook), or `excel`: CSV with `--excel` (a byte order mark).
+    @Test(arguments: ["csv", "jsonl", "excel", "xlsx"])
     func anUnchangedExportImportsAsUnchangedAndSendsNothing(variant: String) throws {
-        let format = variant == "jsonl" ? "jsonl" : "csv"
+        let format = variant == "excel" ? "csv" : variant
         let emulator = try LoopbackEmulator()
         defer { emulator.stop() }
         try emulator.seed(Self.variedResources())
@@ -80,7 +80,9 @@ import Testing
         #expect(export.status == 0, "\(export)")
         #expect(export.stdout.isEmpty)
         let exported = try cli.readText(file)
-        if format == "csv" {
+        if format == "xlsx" {
+            #expect(exported.hasPrefix("PK\u{3}\u{4}"), "a ZIP package")
+        } else if format == "csv" {
             let table = CSVTable(parsing: exported)
             #expect(table.bom == (variant == "excel"))
             #expect(table.rows.count == 300, "every resource once, deleted ones left out")

@@ -10,6 +10,8 @@ public struct InputOptions: Sendable {
     public var overrides = MappingOverrides()
     /// Keep each record's exact bytes, for the errors file.
     public var keepRaw = true
+    /// The sheet of an `.xlsx` input (`nil`: the first visible sheet).
+    public var sheet: String?
 
     public init() {}
 }

@@ -29,7 +29,7 @@ public struct SourceRecord: Sendable {
     }
 }
 
-/// A stream of typed records from a CSV or JSONL file.
+/// A stream of typed records from a CSV or JSONL file or a sheet of a workbook.
 public protocol RecordSource: AnyObject {
     /// The format, which decides how the errors file is written.
     var format: InputFormat { get }
@@ -40,10 +40,11 @@ public protocol RecordSource: AnyObject {
     func next() throws -> SourceRecord?
 }
 
-/// The input formats: CSV (any delimiter) or JSON Lines.
+/// The input formats: CSV (any delimiter), JSON Lines, or a sheet of an `.xlsx` workbook.
 public enum InputFormat: Sendable, Equatable {
     case csv(delimiter: UInt8?)
     case jsonl
+    case xlsx
 
     /// The format of `path` from its extension; `nil` when the extension says nothing.
     public static func fromExtension(_ path: String) -> InputFormat? {
@@ -51,6 +52,7 @@ public enum InputFormat: Sendable, Equatable {
         if lower.hasSuffix(".csv") || lower.hasSuffix(".txt") { return .csv(delimiter: nil) }
         if lower.hasSuffix(".tsv") || lower.hasSuffix(".tab") { return .csv(delimiter: UInt8(ascii: "\t")) }
         if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return .jsonl }
+        if lower.hasSuffix(".xlsx") { return .xlsx }
         return nil
     }
 }

@@ -2,7 +2,7 @@ import BatchWire
 import BatchReport
 import Foundation
 
-/// `export`: every resource of the tenant through the paged list, streamed to CSV or JSONL with
+/// `export`: every resource of the tenant through the paged list, streamed to CSV, JSONL or XLSX with
 /// the import's columns plus the two authorization columns.
 public struct ExportJob: Sendable {
     public var outPath: String
@@ -31,7 +31,7 @@ public struct ExportJob: Sendable {
             try await client.listResources(locationId: locationId, includeDeleted: includeDeleted) { page in
                 for r in page {
                     switch format {
-                    case .csv: try writer.writeCells(ResourceFlattener.cells(of: r))
+                    case .csv, .xlsx: try writer.writeCells(ResourceFlattener.cells(of: r))
                     case .jsonl: try writer.writeJSONLine(ResourceFlattener.jsonLine(of: r))
                     }
                 }

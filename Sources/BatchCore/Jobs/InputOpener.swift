@@ -31,7 +31,12 @@ public struct OpenedInput {
             size = nil
         }
         var opts = options
+        if opts.sheet != nil, format != .xlsx {
+            throw InputError.unsupported("a sheet name applies to .xlsx input only, not to \(path)")
+        }
         switch format! {
+        case .xlsx:
+            source = try XLSXRecordSource(path: path, options: opts)
         case .jsonl:
             if options.encoding != .utf8 {
                 throw InputError.unsupported("a text encoding applies to CSV only: JSON Lines are UTF-8 by definition")
@@ -51,6 +56,9 @@ public struct OpenedInput {
     /// data taken away from the import, so they pass unchecked, as do JSON Lines, which have no
     /// structural errors that stop a run (a bad line is a bad row).
     public func checkWholeFile() throws {
+        if source is XLSXRecordSource {
+            return try XLSXRecordSource.checkWholeFile(path: path, options: options)
+        }
         guard path != "-", let csv = source as? CSVRecordSource,
               let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType,
               type == .typeRegular
@@ -69,6 +77,10 @@ public struct OpenedInput {
         if let csv = source as? CSVRecordSource {
             return ErrorsFileLayout(format: csv.format, headers: csv.mapping.headers, delimiter: csv.delimiter, bom: csv.hadBOM)
         }
+        if let xlsx = source as? XLSXRecordSource {
+            // A workbook's failing rows go to a CSV (its `raw` lines are CSV), which imports again.
+            return ErrorsFileLayout(format: .csv(delimiter: 0x2C), headers: xlsx.mapping.headers, delimiter: 0x2C, bom: false)
+        }
         return ErrorsFileLayout(format: .jsonl, headers: [], delimiter: UInt8(ascii: ","), bom: false)
     }
 
@@ -83,6 +95,9 @@ public struct OpenedInput {
     public var noRecordsNote: String? {
         if let csv = source as? CSVRecordSource, csv.rowsRead == 0 {
             return "\(path): no records after the header on line \(csv.headerLine); nothing to do"
+        }
+        if let xlsx = source as? XLSXRecordSource, xlsx.rowsRead == 0 {
+            return "\(path): no records after the header in row \(xlsx.headerRow) of sheet '\(xlsx.sheetName)'; nothing to do"
         }
         if let jsonl = source as? JSONLRecordSource, jsonl.rowsRead == 0 {
             return "\(path): no JSON objects in the file; nothing to do"

@@ -72,7 +72,7 @@ public final class ErrorsWriter {
             }
             line.append(0x0A)
             try file.write(line)
-        case .csv:
+        case .csv, .xlsx: // a workbook's errors are written as CSV (see OpenedInput.errorsLayout)
             if let errorColumn {
                 var options = CSVReaderOptions()
                 options.delimiter = delimiter

@@ -2,8 +2,8 @@ import BatchModel
 import BatchRules
 import CSVCodec
 
-/// Writes the report: one line per input row, in input order, CSV (spreadsheet-safe) or JSONL,
-/// to a 0600 file or standard output.
+/// Writes the report: one line per input row, in input order, CSV (spreadsheet-safe), JSONL or
+/// an XLSX workbook (``ReportWorkbook``, assembled at ``close()``), to a 0600 file or standard output.
 public final class ReportWriter {
     public let format: ReportFormat
     public var path: String { file.path }
@@ -15,6 +15,9 @@ public final class ReportWriter {
     public private(set) var rowsWritten = 0
     /// Whether lines end with the `changes` column (import reports).
     private let changesColumn: Bool
+    /// The workbook being filled, in the xlsx format.
+    private let workbook: ReportWorkbook?
+    private var workbookWritten = false
 
     /// Creates the report at `path` (`-` for standard output); `excel` adds a UTF-8 BOM to CSV.
     /// `changesColumn` appends the `changes` column after `message` (CSV header and cells, JSONL key).
@@ -28,6 +31,9 @@ public final class ReportWriter {
             options: CSVWriterOptions(lineEnding: .crlf, byteOrderMark: excel && format == .csv, spreadsheetSafe: true))
         lines = ReportLineBuffer(fileDescriptor: file.fileDescriptor, path: path)
         if format == .csv { try csv.write(record: changesColumn ? columns + ["changes"] : columns) }
+        workbook = format != .xlsx ? nil
+            : columns == ReportRow.columns ? try ReportWorkbook(output: file, changesColumn: changesColumn)
+            : try ReportWorkbook(output: file, sheet: "Resources", columns: columns)
     }
 
     /// Writes out what the batch path has buffered, before anything goes through `csv`.
@@ -46,6 +52,8 @@ public final class ReportWriter {
         case .jsonl:
             let changes = changesColumn
             try file.append { out in Self.appendJSON(row, changesColumn: changes, to: &out) }
+        case .xlsx:
+            try workbook!.add(row)
         }
     }
 
@@ -165,6 +173,7 @@ public final class ReportWriter {
     public func writeCells(_ cells: [String]) throws {
         try handOverToCSV()
         rowsWritten += 1
+        if let workbook { return try workbook.add(cells: cells) }
         try csv.write(record: cells)
     }
 
@@ -177,6 +186,10 @@ public final class ReportWriter {
     }
 
     public func close() throws {
+        if let workbook, !workbookWritten {
+            workbookWritten = true
+            try workbook.finish()
+        }
         try lines.flush()
         try csv.flush()
         try file.close()

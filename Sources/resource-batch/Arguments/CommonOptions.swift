@@ -5,7 +5,8 @@ import Foundation
 /// Option groups that several commands share, and how they turn into library settings.
 enum CommonOptions {
     static let input: [OptionSpec] = [
-        .value("format", "csv|jsonl", "input format (default: from the file's extension)"),
+        .value("format", "csv|jsonl|xlsx", "input format (default: from the file's extension)"),
+        .value("sheet", "NAME", "the sheet of an .xlsx input (default: the first visible sheet)"),
         .value("delimiter", "C", "CSV delimiter: , ; tab | (default: detected from the header line)"),
         .value("encoding", "ENC", "utf-8, latin1 or windows-1252 (default utf-8)"),
         .value("map", "FILE|'Column=field'", "map a column to a field; FILE is a CSV of column,field", repeatable: true),
@@ -22,7 +23,7 @@ enum CommonOptions {
 
     static let report: [OptionSpec] = [
         .value("report", "PATH", "the report (default: the input with .report.csv; - for standard output)"),
-        .value("report-format", "csv|jsonl", "report format (default csv, or from --report's extension)"),
+        .value("report-format", "csv|jsonl|xlsx", "report format (default csv, or from --report's extension); xlsx is a workbook to email"),
         .flag("excel", "add a UTF-8 byte order mark to CSV so Excel reads it right"),
         .value("errors", "PATH", "rows that failed, as in the input plus an error column (default: the input with .errors.csv)"),
         .value("summary-json", "PATH", "also write the summary as JSON"),
@@ -32,9 +33,11 @@ enum CommonOptions {
 
     static func inputOptions(_ args: ParsedArguments) throws -> InputOptions {
         var options = InputOptions()
-        if let format = try args.choice("format", ["csv", "jsonl", "tsv", "ndjson"]) {
-            options.format = (format == "jsonl" || format == "ndjson") ? .jsonl : .csv(delimiter: format == "tsv" ? 9 : nil)
+        if let format = try args.choice("format", ["csv", "jsonl", "tsv", "ndjson", "xlsx"]) {
+            options.format = format == "xlsx" ? .xlsx
+                : (format == "jsonl" || format == "ndjson") ? .jsonl : .csv(delimiter: format == "tsv" ? 9 : nil)
         }
+        options.sheet = args.value("sheet")
         if let d = args.value("delimiter") {
             switch d {
             case "tab", "\\t", "\t", "TAB": options.delimiter = 9
@@ -142,7 +145,7 @@ enum CommonOptions {
     }
 
     static func reportSettings(_ args: ParsedArguments, input: String, inputFormat: InputFormat?) throws -> ReportSettings {
-        let explicit = try args.choice("report-format", ["csv", "jsonl"]).flatMap(ReportFormat.init(rawValue:))
+        let explicit = try args.choice("report-format", ["csv", "jsonl", "xlsx"]).flatMap(ReportFormat.init(rawValue:))
         let reportPath = args.value("report")
         let format = explicit ?? reportPath.flatMap(ReportFormat.fromExtension) ?? .csv
         let path = reportPath ?? ReportPaths.report(forInput: input, format: format)

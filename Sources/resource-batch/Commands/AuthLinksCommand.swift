@@ -7,7 +7,7 @@ enum AuthLinksCommand {
         usage: "auth-links [--out PATH|-] [options]",
         options: [
             .value("out", "PATH", "where to write (default auth-links.csv; - for standard output)"),
-            .value("format", "csv|jsonl", "output format (default: from --out's extension, else csv)"),
+            .value("format", "csv|jsonl|xlsx", "output format (default: from --out's extension, else csv); xlsx is a workbook to email"),
             .flag("all", "include resources whose calendar is already authorized"),
             .value("google-return-url", "URL", "where people land after authorizing Google (needed for Google links)"),
             .value("outlook-return-url", "URL", "where people land after authorizing Outlook (needed for Outlook links)"),
@@ -27,7 +27,7 @@ enum AuthLinksCommand {
             """)
 
     static func run(_ args: ParsedArguments) async throws -> Int32 {
-        let explicit = try args.choice("format", ["csv", "jsonl"]).flatMap(ReportFormat.init(rawValue:))
+        let explicit = try args.choice("format", ["csv", "jsonl", "xlsx"]).flatMap(ReportFormat.init(rawValue:))
         let format = explicit ?? args.value("out").flatMap(ReportFormat.fromExtension) ?? .csv
         let out = args.value("out") ?? "auth-links.\(format.rawValue)"
         let quiet = args.flag("quiet")

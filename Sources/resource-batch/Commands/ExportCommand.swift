@@ -1,13 +1,13 @@
 import BatchCore
 
-/// `resource-batch export`: every resource of the tenant to CSV or JSONL.
+/// `resource-batch export`: every resource of the tenant to CSV, JSONL or an .xlsx workbook.
 enum ExportCommand {
     static let spec = CommandSpec(
-        name: "export", summary: "Write every resource of the tenant to CSV or JSONL (importable again).",
+        name: "export", summary: "Write every resource of the tenant to CSV, JSONL or XLSX (importable again).",
         usage: "export [--out PATH|-] [options]",
         options: [
             .value("out", "PATH", "where to write (default resources.csv; - for standard output)"),
-            .value("format", "csv|jsonl", "output format (default: from --out's extension, else csv)"),
+            .value("format", "csv|jsonl|xlsx", "output format (default: from --out's extension, else csv)"),
             .value("location-id", "ID", "the location to export (default: the primary location)"),
             .flag("include-deleted", "include deleted resources"),
             .flag("excel", "add a UTF-8 byte order mark to CSV so Excel reads it right"),
@@ -18,7 +18,7 @@ enum ExportCommand {
         ])
 
     static func run(_ args: ParsedArguments) async throws -> Int32 {
-        let explicit = try args.choice("format", ["csv", "jsonl"]).flatMap(ReportFormat.init(rawValue:))
+        let explicit = try args.choice("format", ["csv", "jsonl", "xlsx"]).flatMap(ReportFormat.init(rawValue:))
         let format = explicit ?? args.value("out").flatMap(ReportFormat.fromExtension) ?? .csv
         let out = args.value("out") ?? "resources.\(format.rawValue)"
         let quiet = args.flag("quiet")

@@ -1,0 +1,124 @@
+import BatchModel
+import XLSXCodec
+
+/// The report as a workbook for people (cli.md, Report): a sheet **To send** with a clickable
+/// link for each person who still has to authorize, **Needs attention** with the rows someone
+/// must look at and their messages wrapped, and **All rows** with the report's columns.
+///
+/// Memory does not grow with the rows. **All rows** goes into the ZIP as rows come (its column
+/// widths measured on the first ``widthSample`` rows, held until then); the two short sheets
+/// wait in temporary files (``SheetSpool``) and are written after it by ``finish()``; the tabs
+/// are ordered by position, not by the order of the parts. With other columns than the
+/// report's (export), the workbook is one streamed sheet of text cells.
+final class ReportWorkbook {
+    /// Rows whose widths decide the streamed sheet's columns.
+    static let widthSample = 1_000
+    static let toSendColumns = ["Name", "E-mail", "Provider", "Link"]
+    static let attentionColumns = ["row", "line", "status", "name", "email", "message"]
+    /// Statuses shown on **Needs attention**, by name so that statuses added later (`missing`,
+    /// `deleted`, …) are matched as cli.md lists them.
+    static let attentionStatuses: Set<String> = ["invalid", "failed", "skipped", "missing"]
+
+    private let writer: XLSXWriter
+    private let isReport: Bool
+    /// To send, Needs attention (the report only).
+    private let spools: [SheetSpool]
+    private let streamedName: String
+    private let streamedHeader: [String]
+    private let streamedPosition: Int
+    private var widths: ColumnWidths
+    /// The streamed sheet's first rows, until its widths are known; nil once it has begun.
+    private var pending: [[XLSXCell]]? = []
+
+    /// Whether All rows ends with the `changes` column (import reports).
+    private let changesColumn: Bool
+
+    /// The three sheets of the report, written through `output`; `changesColumn` adds the
+    /// import report's `changes` column to All rows.
+    init(output: OutputFile, changesColumn: Bool = false) throws {
+        self.changesColumn = changesColumn
+        writer = XLSXWriter { try output.write($0) }
+        isReport = true
+        spools = [
+            try SheetSpool(name: "To send", header: Self.toSendColumns),
+            try SheetSpool(name: "Needs attention", header: Self.attentionColumns),
+        ]
+        streamedName = "All rows"
+        streamedHeader = changesColumn ? ReportRow.importColumns : ReportRow.columns
+        streamedPosition = 200 // room for continuation sheets after each (more than 1,048,576 rows)
+        widths = ColumnWidths(header: streamedHeader)
+    }
+
+    /// One sheet, `name`, with `columns`: every cell text.
+    init(output: OutputFile, sheet name: String, columns: [String]) throws {
+        changesColumn = false
+        writer = XLSXWriter { try output.write($0) }
+        isReport = false
+        spools = []
+        streamedName = name
+        streamedHeader = columns
+        streamedPosition = 0
+        widths = ColumnWidths(header: columns)
+    }
+
+    /// The link's short display text.
+    static func linkText(_ provider: CalendarProvider?) -> String {
+        switch provider {
+        case .google: "Connect Google calendar"
+        case .outlook: "Connect Outlook calendar"
+        case nil: "Connect calendar"
+        }
+    }
+
+    func add(_ row: ReportRow) throws {
+        precondition(isReport, "ReportWorkbook.add(_:) on a plain table")
+        func text(_ s: String?) -> XLSXCell { s.map { $0.isEmpty ? .empty : .text($0) } ?? .empty }
+        if let url = row.authUrl, !url.isEmpty, row.authorized != true {
+            try spools[0].append([text(row.name), text(row.email), text(row.provider.map { $0 == .google ? "Google" : "Outlook" }),
+                                  .link(display: Self.linkText(row.provider), url: url)])
+        }
+        let rowCell: XLSXCell = row.row > 0 ? .number(row.row) : .empty
+        let lineCell: XLSXCell = row.line > 0 ? .number(row.line) : .empty
+        if Self.attentionStatuses.contains(row.status.rawValue) {
+            try spools[1].append([rowCell, lineCell, .text(row.status.rawValue), text(row.name), text(row.email),
+                                  row.message.isEmpty ? .empty : .text(row.message, .wrapped)])
+        }
+        var cells: [XLSXCell] = [
+            rowCell, lineCell, .text(row.status.rawValue), text(row.id), text(row.name), text(row.email),
+            text(row.provider?.rawValue), text(row.calendarId), row.calendarAvailability.map { .number($0) } ?? .empty,
+            text(row.authUrl), text(row.authorized.map { $0 ? "true" : "false" }), text(row.message),
+        ]
+        if changesColumn { cells.append(text(row.changes)) }
+        try stream(cells)
+    }
+
+    /// A row of the plain table.
+    func add(cells: [String]) throws {
+        try stream(cells.map { $0.isEmpty ? .empty : .text($0) })
+    }
+
+    private func stream(_ cells: [XLSXCell]) throws {
+        guard pending != nil else { return try writer.appendRow(cells, continuingWith: streamedHeader.map { .text($0, .bold) }) }
+        widths.measure(cells)
+        pending!.append(cells)
+        if pending!.count >= Self.widthSample { try beginStreamed() }
+    }
+
+    private func beginStreamed() throws {
+        var options = XLSXSheetOptions()
+        options.columnWidths = widths.widths
+        try writer.beginSheet(streamedName, options: options, position: streamedPosition)
+        try writer.appendRow(streamedHeader.map { .text($0, .bold) })
+        for cells in pending ?? [] { try writer.appendRow(cells) }
+        pending = nil
+    }
+
+    /// Ends the streamed sheet, writes the spooled ones and closes the workbook (every sheet:
+    /// header frozen and filtered, widths fitted, printed to the page width).
+    func finish() throws {
+        if pending != nil { try beginStreamed() }
+        try writer.endSheet()
+        for (i, spool) in spools.enumerated() { try spool.write(to: writer, options: XLSXSheetOptions(), position: i * 100) }
+        try writer.close()
+    }
+}

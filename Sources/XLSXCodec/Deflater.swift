@@ -1,0 +1,237 @@
+/// A streaming raw DEFLATE (RFC 1951) compressor, as ZIP's method 8 wants it.
+///
+/// One fixed-Huffman block for the whole stream (a fixed block has no length limit), with LZ77
+/// matches found through a short hash chain over the last 32 KiB. Sheet XML is very repetitive
+/// (`</t></is></c><c r="B17" t="inlineStr">…`), so this compresses it 5–10× without the cost of
+/// building dynamic Huffman tables. Memory is constant: the window, at most 96 KiB of input
+/// pending, and two 32 Ki-entry tables.
+public struct Deflater {
+    static let window = 32_768
+    static let maxMatch = 258
+    static let minMatch = 3
+    static let hashBits = 15
+    static let maxChain = 4
+    /// Input is encoded once this much is pending (so matches can look 258 bytes ahead).
+    static let encodeThreshold = 65_536
+
+    /// The window's history followed by the input not yet encoded; `data[0]` is absolute position `base`.
+    private var data: [UInt8] = []
+    private var base = 0
+    /// The absolute position of the next byte to encode.
+    private var position = 0
+    /// Hash of three bytes → the last absolute position + 1 with that hash (0: none).
+    private var head: [Int]
+    /// `position & (window - 1)` → the previous absolute position + 1 with the same hash.
+    private var previous: [Int]
+    /// Where ``encode(final:into:)`` assembles its output before appending it.
+    private var scratch: [UInt8] = []
+    private var bitBuffer: UInt64 = 0
+    private var bitCount = 0
+    private var started = false
+    private var finished = false
+
+    public init() {
+        head = [Int](repeating: 0, count: 1 << Self.hashBits)
+        previous = [Int](repeating: 0, count: Self.window)
+        data.reserveCapacity(Self.window + Self.encodeThreshold * 2)
+    }
+
+    /// Compresses `bytes`, appending whatever compressed output is ready to `out`.
+    public mutating func write(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+        precondition(!finished, "Deflater.write after finish")
+        data.append(contentsOf: bytes)
+        if base + data.count - position >= Self.encodeThreshold { encode(final: false, into: &out) }
+    }
+
+    public mutating func write(_ bytes: [UInt8], into out: inout [UInt8]) {
+        bytes.withUnsafeBytes { write($0, into: &out) }
+    }
+
+    /// Encodes the rest, ends the block and pads to a byte: the stream is complete after this.
+    public mutating func finish(into out: inout [UInt8]) {
+        guard !finished else { return }
+        encode(final: true, into: &out)
+        put(0, 7, &out) // end of block: code 256 is seven zero bits
+        if bitCount > 0 { out.append(UInt8(truncatingIfNeeded: bitBuffer)) }
+        bitBuffer = 0
+        bitCount = 0
+        finished = true
+    }
+
+    @inline(__always)
+    private mutating func put(_ bits: UInt32, _ count: Int, _ out: inout [UInt8]) {
+        bitBuffer |= UInt64(bits) << UInt64(bitCount)
+        bitCount += count
+        while bitCount >= 8 {
+            out.append(UInt8(truncatingIfNeeded: bitBuffer))
+            bitBuffer >>= 8
+            bitCount -= 8
+        }
+    }
+
+    /// Encodes pending input: all of it when `final`, else all but the last `maxMatch` bytes.
+    ///
+    /// Invariants of the pointer code: `p - base` indexes `data` (0 ≤ p - base < data.count);
+    /// a match candidate `c` satisfies `base ≤ c < p` and `p - c ≤ window`, and comparisons stop
+    /// at `end`, so every read is inside `data`. Hash-table entries older than the window are
+    /// rejected by the distance test before they are dereferenced.
+    private mutating func encode(final: Bool, into out: inout [UInt8]) {
+        if !started {
+            self.put(0b011, 3, &out) // BFINAL = 1, BTYPE = 01 (fixed Huffman)
+            started = true
+        }
+        let end = base + data.count
+        let stop = final ? end : end - Self.maxMatch
+        var p = position
+        let base = self.base
+        let lit = Self.literalCodes, litLen = Self.literalLengths
+        let lenCode = Self.lengthCodes, lenBits = Self.lengthBitCounts
+        let distSym = Self.distanceSymbols
+        let distCodes = Self.distanceCodes, distBase = Self.distanceBase, distExtra = Self.distanceExtra
+        // The bit buffer lives in locals while `data`, `head` and `previous` are borrowed; whole
+        // 32-bit words go into `scratch`, sized for the worst case: a symbol never takes more
+        // than 11 bits per input byte (a literal 9, a 3-byte match at most 31).
+        var acc = bitBuffer, count = bitCount
+        let needed = max(0, stop - p) * 11 / 8 + 16
+        if scratch.count < needed { scratch = [UInt8](repeating: 0, count: needed) }
+        var o = 0
+        scratch.withUnsafeMutableBytes { sink in
+        @inline(__always) func put(_ bits: UInt32, _ n: Int) {
+            acc |= UInt64(bits) << UInt64(count)
+            count += n
+            if count >= 32 {
+                sink.storeBytes(of: UInt32(truncatingIfNeeded: acc).littleEndian, toByteOffset: o, as: UInt32.self)
+                o += 4
+                acc >>= 32
+                count -= 32
+            }
+        }
+        data.withUnsafeBufferPointer { d in
+            head.withUnsafeMutableBufferPointer { head in
+                previous.withUnsafeMutableBufferPointer { prev in
+                    @inline(__always) func hash(_ at: Int) -> Int {
+                        let i = at - base
+                        let v = UInt32(d[i]) << 16 | UInt32(d[i + 1]) << 8 | UInt32(d[i + 2])
+                        return Int((v &* 2_654_435_761) >> UInt32(32 - Self.hashBits))
+                    }
+                    @inline(__always) func insert(_ at: Int) {
+                        let h = hash(at)
+                        prev[at & (Self.window - 1)] = head[h]
+                        head[h] = at + 1
+                    }
+                    while p < stop {
+                        var bestLength = 0, bestDistance = 0
+                        if p + Self.minMatch <= end {
+                            let h = hash(p)
+                            var candidate = head[h] - 1
+                            prev[p & (Self.window - 1)] = head[h]
+                            head[h] = p + 1
+                            let limit = min(Self.maxMatch, end - p)
+                            var chain = Self.maxChain
+                            while candidate >= base, p - candidate <= Self.window, candidate < p, chain > 0 {
+                                chain -= 1
+                                let a = candidate - base, b = p - base
+                                if d[a + bestLength] == d[b + bestLength] || bestLength == 0 {
+                                    var n = 0
+                                    while n < limit, d[a + n] == d[b + n] { n += 1 }
+                                    if n > bestLength {
+                                        bestLength = n
+                                        bestDistance = p - candidate
+                                        if n == limit { break }
+                                    }
+                                }
+                                let next = prev[candidate & (Self.window - 1)] - 1
+                                if next >= candidate { break } // a slot reused by a newer position
+                                candidate = next
+                            }
+                        }
+                        if bestLength >= Self.minMatch {
+                            put(lenCode[bestLength], Int(lenBits[bestLength]))
+                            let s = Int(distSym[bestDistance])
+                            put(distCodes[s] | UInt32(bestDistance - distBase[s]) << 5, 5 + distExtra[s])
+                            // Index the positions inside the match (a few, to stay fast on long runs).
+                            let last = min(p + bestLength, end - Self.minMatch + 1)
+                            var q = p + 1
+                            let indexed = min(last, p + 4)
+                            while q < indexed { insert(q); q += 1 }
+                            p += bestLength
+                        } else {
+                            let byte = Int(d[p - base])
+                            put(lit[byte], Int(litLen[byte]))
+                            p += 1
+                        }
+                    }
+                }
+            }
+        }
+        while count >= 8 {
+            sink[o] = UInt8(truncatingIfNeeded: acc)
+            o += 1
+            acc >>= 8
+            count -= 8
+        }
+        }
+        out.append(contentsOf: scratch[0..<o])
+        bitBuffer = acc
+        bitCount = count
+        position = p
+        // Keep the last window of history; drop the rest.
+        let keepFrom = position - Self.window
+        if keepFrom - self.base >= Self.window {
+            data.removeFirst(keepFrom - self.base)
+            self.base = keepFrom
+        }
+    }
+
+    // MARK: Fixed Huffman tables (RFC 1951 3.2.6), codes bit-reversed for LSB-first output.
+
+    static func reversed(_ code: UInt32, _ length: Int) -> UInt32 {
+        var r: UInt32 = 0
+        for i in 0..<length where code & (1 << UInt32(i)) != 0 { r |= 1 << UInt32(length - 1 - i) }
+        return r
+    }
+
+    static func fixedCode(_ symbol: Int) -> (UInt32, Int) {
+        switch symbol {
+        case 0...143: (reversed(UInt32(0x30 + symbol), 8), 8)
+        case 144...255: (reversed(UInt32(0x190 + symbol - 144), 9), 9)
+        case 256...279: (reversed(UInt32(symbol - 256), 7), 7)
+        default: (reversed(UInt32(0xC0 + symbol - 280), 8), 8)
+        }
+    }
+
+    static let literalCodes: [UInt32] = (0..<256).map { fixedCode($0).0 }
+    static let literalLengths: [UInt8] = (0..<256).map { UInt8(fixedCode($0).1) }
+
+    static let lengthBase = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258]
+    static let lengthExtra = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0]
+    static let distanceBase = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577]
+    static let distanceExtra = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13]
+
+    /// For each match length 3...258: its length symbol's code followed by the extra bits.
+    static let (lengthCodes, lengthBitCounts): ([UInt32], [UInt8]) = {
+        var codes = [UInt32](repeating: 0, count: 259), counts = [UInt8](repeating: 0, count: 259)
+        for length in 3...258 {
+            var s = lengthBase.count - 1
+            while lengthBase[s] > length { s -= 1 }
+            if length == 258 { s = 28 }
+            let (code, n) = fixedCode(257 + s)
+            codes[length] = code | UInt32(length - lengthBase[s]) << UInt32(n)
+            counts[length] = UInt8(n + lengthExtra[s])
+        }
+        return (codes, counts)
+    }()
+
+    static let distanceCodes: [UInt32] = (0..<30).map { reversed(UInt32($0), 5) }
+
+    /// Distance 1...32768 → its distance symbol.
+    static let distanceSymbols: [UInt8] = {
+        var t = [UInt8](repeating: 0, count: window + 1)
+        var s = 0
+        for d in 1...window {
+            while s + 1 < distanceBase.count, distanceBase[s + 1] <= d { s += 1 }
+            t[d] = UInt8(s)
+        }
+        return t
+    }()
+}
