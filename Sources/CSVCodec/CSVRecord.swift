@@ -58,16 +58,6 @@ public struct CSVRecord: Sendable {
         return try storage.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[start..<end])) }
     }
 
-    /// Calls `body` once with the bytes of all fields and the end offset of each (`ends[i]` is
-    /// just past field `i`, which starts at `ends[i - 1]`, or 0): for reading every field of a
-    /// record without a call (and array retain) per field.
-    @inlinable
-    public func withAllFieldBytes<R>(_ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<Int>) throws -> R) rethrows -> R {
-        try storage.withUnsafeBufferPointer { bytes in
-            try ends.withUnsafeBufferPointer { ends in try body(bytes, UnsafeBufferPointer(rebasing: ends[0..<count])) }
-        }
-    }
-
     /// The bytes of all fields together (delimiters, quotes and line end not counted).
     @inlinable
     public var byteCount: Int { count == 0 ? 0 : ends[count - 1] }

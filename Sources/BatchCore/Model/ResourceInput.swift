@@ -45,13 +45,6 @@ public struct ResourceInput: Sendable {
         if fields > Self.inlineCapacity { overflow.reserveCapacity(fields - Self.inlineCapacity) }
     }
 
-    /// Keeps the record's raw bytes in the same buffer as the cells: one allocation for both.
-    mutating func setRaw(_ raw: UnsafeBufferPointer<UInt8>) {
-        rawStart = bytes.count
-        bytes.append(contentsOf: raw)
-        rawEnd = bytes.count
-    }
-
     /// Takes the record's raw bytes as the text buffer itself (no copy): cells that appear in them
     /// as they are then point into them (``setInPlace(_:start:end:)``), the others are appended.
     package mutating func adoptRaw(_ raw: inout [UInt8]) {
@@ -69,7 +62,7 @@ public struct ResourceInput: Sendable {
         return out
     }
 
-    /// How many raw bytes ``adoptRaw(_:)`` or ``setRaw(_:)`` kept (0 without).
+    /// How many raw bytes ``adoptRaw(_:)`` kept (0 without).
     package var rawByteCount: Int { rawStart < 0 ? 0 : rawEnd - rawStart }
 
     /// Sets the field to `bytes[start..<end]`, bytes already in the buffer (see ``adoptRaw(_:)``);
@@ -140,7 +133,7 @@ public struct ResourceInput: Sendable {
         return bytes.withUnsafeBufferPointer { b in memcmp(b.baseAddress! + s1, b.baseAddress! + s2, e1 - s1) == 0 }
     }
 
-    /// The raw bytes kept by ``setRaw(_:)``, if any.
+    /// The raw bytes kept by ``adoptRaw(_:)``, if any.
     package var raw: [UInt8]? { rawStart < 0 ? nil : Array(bytes[rawStart..<rawEnd]) }
 
     package mutating func dropRaw() {

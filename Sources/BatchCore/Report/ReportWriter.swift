@@ -57,20 +57,9 @@ public final class ReportWriter {
         }
     }
 
-    /// Writes the report line of a row as validation leaves it: the same bytes as
-    /// `write(ReportRow(row, status: status))`, but in CSV written straight into the output
-    /// buffer, without the intermediate `ReportRow` and its array of cells.
-    public func write(_ row: ValidatedRow, status: RowStatus) throws {
-        guard format == .csv, !changesColumn else {
-            try write(ReportRow(row, status: status))
-            return
-        }
-        try handOverToCSV()
-        rowsWritten += 1
-        try Self.appendCSV(row, status: status, to: &csv)
-    }
-
-    /// ``write(_:status:)`` for a batch, `statuses[i]` being the status of `rows[i]`.
+    /// Writes the report lines of a batch of rows as validation leaves them, `statuses[i]` being
+    /// the status of `rows[i]`: the same bytes as `write(ReportRow(rows[i], status: statuses[i]))`,
+    /// but in CSV encoded straight into the output buffer, without a `ReportRow` per row.
     public func write(_ rows: [ValidatedRow], statuses: [RowStatus]) throws {
         precondition(rows.count == statuses.count)
         guard format == .csv, !changesColumn else {
@@ -87,7 +76,7 @@ public final class ReportWriter {
         }
     }
 
-    /// One report line, the same bytes as ``appendCSV(_:status:to:)`` writes through `CSVWriter`.
+    /// One report line, the same bytes as ``write(_:)`` writes through `CSVWriter`.
     @inline(__always)
     private static func appendLine(_ row: UnsafePointer<ValidatedRow>, status: RowStatus, to out: ReportLineBuffer) throws {
         try out.number(row.pointee.record.row, first: true)
@@ -137,36 +126,6 @@ public final class ReportWriter {
         case .failed: ",failed"
         case .skipped: ",skipped"
         }
-    }
-
-    @inline(__always)
-    private static func appendCSV(_ row: ValidatedRow, status: RowStatus, to csv: inout CSVWriter) throws {
-        try withUnsafePointer(to: row) { try appendCSV($0, status: status, to: &csv) }
-    }
-
-    /// Reads each field through the pointer, so the row is never copied as a whole.
-    @inline(__always)
-    private static func appendCSV(_ row: UnsafePointer<ValidatedRow>, status: RowStatus, to csv: inout CSVWriter) throws {
-        csv.appendField(row.pointee.record.row)
-        let line = row.pointee.record.line
-        if line > 0 { csv.appendField(line) } else { csv.appendEmptyField() }
-        csv.appendField(status.rawValue, formulaSafe: true)
-        if let id = row.pointee.id { csv.appendField(id) } else { csv.appendEmptyField() }
-        if row.pointee.record.input.withBytes(.name, { csv.appendField(utf8: $0) }) == nil { csv.appendEmptyField() }
-        let input = UnsafePointer<ResourceInput>(row.pointer(to: \.record.input)!)
-        if input.pointee.withBytes(.email, { csv.appendField(utf8: $0) }) == nil { csv.appendEmptyField() }
-        if let p = row.pointee.provider {
-            csv.appendField(p.rawValue, formulaSafe: true)
-            if input.pointee.withBytes(p.calendarIdField, { csv.appendField(utf8: $0) }) == nil { csv.appendEmptyField() }
-        } else {
-            csv.appendEmptyField()
-            csv.appendEmptyField()
-        }
-        if let a = row.pointee.calendarAvailability { csv.appendField(a) } else { csv.appendEmptyField() }
-        csv.appendEmptyField() // authUrl
-        csv.appendEmptyField() // authorized
-        if row.pointee.issues.isEmpty { csv.appendEmptyField() } else { csv.appendField(row.pointee.issues.reportMessage) }
-        try csv.endRecord()
     }
 
     /// Writes a CSV record of arbitrary cells (export, auth-links), formula-guarded.
