@@ -24,32 +24,31 @@ let package = Package(
             // (no access in this target overlaps another; the static checks still apply).
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
-        // One target per stage of the data's path (architecture.md), all under Sources/BatchCore so
-        // the folders read like the diagram. Each may import only the stages before it: the
-        // compiler, not a review, keeps the arrows pointing one way.
-        .target(name: "BatchModel", path: "Sources/BatchCore", sources: ["Model"]),
-        .target(name: "BatchInput", dependencies: ["BatchModel", "CSVCodec", "XLSXCodec"], path: "Sources/BatchCore", sources: ["Input"]),
-        .target(name: "BatchRules", dependencies: ["BatchModel", "BatchInput"], path: "Sources/BatchCore",
-                sources: ["Validation", "Hosting"]),
-        .target(name: "BatchWire", dependencies: ["BatchModel"], path: "Sources/BatchCore", sources: ["OnSched", "Transport"]),
-        .target(name: "BatchJournal", dependencies: ["BatchModel"], path: "Sources/BatchCore", sources: ["Journal"]),
+        // One target per stage of the data's path (architecture.md), each a folder under
+        // Sources/BatchCore, so the folders read like the diagram. Each may import only the stages
+        // before it: the compiler, not a review, keeps the arrows pointing one way.
+        .target(name: "BatchModel", path: "Sources/BatchCore/Model"),
+        .target(name: "BatchInput", dependencies: ["BatchModel", "CSVCodec", "XLSXCodec"], path: "Sources/BatchCore/Input"),
+        .target(name: "BatchRules", dependencies: ["BatchModel", "BatchInput"], path: "Sources/BatchCore/Rules"),
+        .target(name: "BatchWire", dependencies: ["BatchModel"], path: "Sources/BatchCore/Wire"),
+        .target(name: "BatchJournal", dependencies: ["BatchModel"], path: "Sources/BatchCore/Journal"),
         .target(name: "BatchReport", dependencies: ["BatchModel", "BatchInput", "BatchRules", "CSVCodec", "XLSXCodec"],
-                path: "Sources/BatchCore", sources: ["Report"]),
+                path: "Sources/BatchCore/Report"),
         .target(name: "BatchSync", dependencies: ["BatchModel", "BatchJournal", "BatchReport"],
-                path: "Sources/BatchCore", sources: ["Sync", "Planning"]),
+                path: "Sources/BatchCore/Sync"),
         .target(name: "BatchJobs",
                 dependencies: ["BatchModel", "BatchInput", "BatchRules", "BatchWire", "BatchJournal", "BatchReport", "BatchSync", "CSVCodec"],
-                path: "Sources/BatchCore", sources: ["Jobs"]),
+                path: "Sources/BatchCore/Jobs"),
         // The umbrella: `import BatchCore` gives every stage.
         .target(name: "BatchCore",
                 dependencies: ["BatchModel", "BatchInput", "BatchRules", "BatchWire", "BatchJournal", "BatchReport", "BatchSync", "BatchJobs"],
-                path: "Sources/BatchCore", sources: ["BatchCore.swift"]),
+                path: "Sources/BatchCore/Umbrella"),
         // Deliberately independent of BatchCore: the emulator must not share the client's idea of the API.
         .target(name: "OnSchedEmulator"),
         .executableTarget(name: "resource-batch", dependencies: ["BatchCore", "CSVCodec", "OnSchedEmulator"]),
         .executableTarget(name: "resource-batch-bench", dependencies: ["BatchCore", "CSVCodec", "OnSchedEmulator", "XLSXCodec"]),
         // Starts programs for tests without Foundation.Process's descriptor leak under parallel tests.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["OnSchedEmulator"], path: "Tests/TestSupport"),
         .testTarget(name: "CSVCodecTests", dependencies: ["CSVCodec", "TestSupport"]),
         .testTarget(name: "BatchCoreTests", dependencies: [
             "BatchModel", "BatchInput", "BatchRules", "BatchWire", "BatchJournal", "BatchReport", "BatchSync", "BatchJobs",

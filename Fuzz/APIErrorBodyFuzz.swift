@@ -1,7 +1,7 @@
 import Foundation
 
 // libFuzzer target "errorbody": APIErrorBody.message(from:status:) on arbitrary bodies.
-// Compiled together with Sources/BatchCore/OnSched/APIErrorBody.swift. Byte 0 picks the status.
+// Compiled together with Sources/BatchCore/Wire/OnSched/APIErrorBody.swift. Byte 0 picks the status.
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

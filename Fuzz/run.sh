@@ -17,11 +17,12 @@ targets=(csv jsonl dns http errorbody)
 SWIFTC="${SWIFTC:-swiftc}"
 flags=(-parse-as-library -sanitize=fuzzer,address -O -g)
 
-build_csvcodec_module() {
-    # BatchCore imports CSVCodec: build it once as a module plus a static library.
+build_codec_module() {
+    # BatchCore's stages import the codecs: build one once as a module plus a static library.
+    local name="$1"
     mkdir -p "$out/modules"
-    "$SWIFTC" "${flags[@]}" -module-name CSVCodec -emit-module -emit-module-path "$out/modules/CSVCodec.swiftmodule" \
-        -emit-library -static -o "$out/modules/libCSVCodec.a" "$root"/Sources/CSVCodec/*.swift
+    "$SWIFTC" "${flags[@]}" -module-name "$name" -emit-module -emit-module-path "$out/modules/$name.swiftmodule" \
+        -emit-library -static -o "$out/modules/lib$name.a" "$root"/Sources/"$name"/*.swift
 }
 
 build() {
@@ -33,25 +34,31 @@ build() {
         "$SWIFTC" "${flags[@]}" -module-name CSVFuzz -o "$out/$target/fuzz" \
             "$root"/Sources/CSVCodec/*.swift "$here/CSVReaderFuzz.swift" ;;
     dns)
-        local h="$root/Sources/BatchCore/Hosting"
+        local h="$root/Sources/BatchCore/Rules/Hosting"
         "$SWIFTC" "${flags[@]}" -module-name DNSFuzz -o "$out/$target/fuzz" \
             "$h/DNSMessage.swift" "$h/DNSName.swift" "$h/DNSError.swift" "$h/DNSHeader.swift" \
             "$h/DNSQuestion.swift" "$h/DNSRecordType.swift" "$h/DNSResourceRecord.swift" "$h/DNSResponseCode.swift" \
             "$here/DNSMessageFuzz.swift" ;;
     errorbody)
         "$SWIFTC" "${flags[@]}" -module-name ErrorBodyFuzz -o "$out/$target/fuzz" \
-            "$root/Sources/BatchCore/OnSched/APIErrorBody.swift" "$here/APIErrorBodyFuzz.swift" ;;
+            "$root/Sources/BatchCore/Wire/OnSched/APIErrorBody.swift" "$here/APIErrorBodyFuzz.swift" ;;
     http)
         "$SWIFTC" "${flags[@]}" -module-name OnSchedEmulator -o "$out/$target/fuzz" \
             "$root"/Sources/OnSchedEmulator/*.swift "$here/HTTPRequestParserFuzz.swift" ;;
     jsonl)
-        build_csvcodec_module
-        # Every BatchCore source plus the harness, as module BatchCore (internals reachable).
-        local sources=()
-        while IFS= read -r -d '' f; do sources+=("$f"); done \
-            < <(find "$root/Sources/BatchCore" -name '*.swift' -print0 | sort -z)
-        "$SWIFTC" "${flags[@]}" -module-name BatchCore -I "$out/modules" -o "$out/$target/fuzz" \
-            "${sources[@]}" "$here/JSONLFuzz.swift" "$out/modules/libCSVCodec.a" ;;
+        build_codec_module CSVCodec
+        build_codec_module XLSXCodec
+        # Every BatchCore stage plus the harness, as one module BatchCore (internals reachable):
+        # the stages' imports of one another are dropped, as they are one module here.
+        local staged="$out/$target/sources"
+        rm -rf "$staged" && mkdir -p "$staged"
+        while IFS= read -r -d '' f; do
+            local rel="${f#"$root"/Sources/BatchCore/}"
+            sed -E '/^(@_exported )?import Batch[A-Za-z]+$/d' "$f" > "$staged/${rel//\//_}"
+        done < <(find "$root/Sources/BatchCore" -name '*.swift' -not -path '*/Umbrella/*' -print0 | sort -z)
+        "$SWIFTC" "${flags[@]}" -module-name BatchCore -package-name resource_batch -I "$out/modules" \
+            -o "$out/$target/fuzz" "$staged"/*.swift "$here/JSONLFuzz.swift" \
+            "$out/modules/libCSVCodec.a" "$out/modules/libXLSXCodec.a" ;;
     *)
         echo "unknown target '$target' (known: ${targets[*]})" >&2
         exit 2 ;;

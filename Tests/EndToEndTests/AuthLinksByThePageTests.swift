@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `auth-links` as cli.md says since issue 14: links 100 at a time from the list asked with the

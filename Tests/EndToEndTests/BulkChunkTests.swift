@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Creations go through `POST …/bulk`, updates through `PUT …/bulk`, in chunks of `--chunk-size`;

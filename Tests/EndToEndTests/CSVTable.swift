@@ -1,3 +1,4 @@
+import TestSupport
 /// A small RFC 4180 reader and writer for checking and editing the tool's CSV output in tests,
 /// independent of the CSV codec under test.
 struct CSVTable {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -125,22 +126,23 @@ import Glibc
 
     @Test(arguments: cases, Mode.allCases)
     func hostileInputEndsCleanly(_ c: Case, _ mode: Mode) throws {
-        let runner = try HostileRunner()
+        let runner = try CLIRunner()
+        runner.timeLimit = 60
         defer { runner.cleanUp() }
         try runner.write(c.file, c.bytes())
-        let r = try runner.run(mode.arguments(c.file), timeout: 60)
+        let r = try runner.run(mode.arguments(c.file))
 
         #expect(!r.timedOut, "\(c.name): hung, killed after 60 s\n\(r)")
         #expect(r.signal == nil, "\(c.name): crashed\n\(r)")
         guard !r.timedOut, r.signal == nil else { return }
         // Whatever happens, standard error stays readable: no line of tens of kilobytes.
-        let longest = r.stderr.split(separator: "\n").map(\.utf8.count).max() ?? 0
+        let longest = r.err.split(separator: "\n").map(\.utf8.count).max() ?? 0
         #expect(longest < 4_000, "\(c.name): a \(longest)-byte line on standard error")
 
         switch c.expected {
         case .inputError(let texts):
-            #expect(r.exitCode == 2, "\(c.name)\n\(r)")
-            for text in texts { #expect(r.stderr.contains(text), "\(c.name): no '\(text)' in\n\(r)") }
+            #expect(r.status == 2, "\(c.name)\n\(r)")
+            for text in texts { #expect(r.err.contains(text), "\(c.name): no '\(text)' in\n\(r)") }
             if mode == .importEmulator {
                 // Exit 2 promises that nothing was sent: the valid rows before the bad one were not created.
                 let data = (try? String(contentsOfFile: runner.path(".resource-batch/emulator/emulator.json"), encoding: .utf8)) ?? ""
@@ -148,7 +150,7 @@ import Glibc
                 #expect(!sent, "\(c.name): rows were sent before the input error (\(data.utf8.count) bytes of emulator data)")
             }
         case .rowErrors(let expected):
-            #expect(r.exitCode == 1, "\(c.name)\n\(r)")
+            #expect(r.status == 1, "\(c.name)\n\(r)")
             let rows = try reportRows(runner.path("report.jsonl"))
             for (line, text) in expected {
                 let row = rows.first { ($0["line"] as? Int) == line }
@@ -167,12 +169,13 @@ import Glibc
 
     /// The 5,000-column warning names a few columns and counts the rest.
     @Test func wideHeaderWarningIsOneShortLine() throws {
-        let runner = try HostileRunner()
+        let runner = try CLIRunner()
+        runner.timeLimit = 60
         defer { runner.cleanUp() }
         try runner.write("wide.csv", Self.wide(columns: 5_000))
         let r = try runner.run(["validate", "wide.csv", "--hosting-check", "off"])
-        #expect(r.exitCode == 1, "\(r)")
-        let warning = r.stderr.split(separator: "\n").first { $0.contains("ignoring columns") }.map(String.init) ?? ""
+        #expect(r.status == 1, "\(r)")
+        let warning = r.err.split(separator: "\n").first { $0.contains("ignoring columns") }.map(String.init) ?? ""
         #expect(warning.contains("'col3', 'col4'"), "\(warning)")
         #expect(warning.contains("and 4978 more"), "\(warning)")
         #expect(warning.utf8.count < 600, "\(warning)")
@@ -181,25 +184,27 @@ import Glibc
     /// Standard input cannot be checked before sending: a broken line after 2,000 good ones ends
     /// with exit 3 once rows were sent (exit 2 promises that nothing was), and the message says so.
     @Test func brokenLineOnStandardInputSaysRowsWereSent() throws {
-        let runner = try HostileRunner()
+        let runner = try CLIRunner()
+        runner.timeLimit = 60
         defer { runner.cleanUp() }
         let late = Self.cases.first { $0.file == "late.csv" }!
         try runner.write("late.csv", late.bytes())
         let r = try runner.run(["import", "-", "--emulator", "--hosting-check", "off", "--quiet"], stdinFile: "late.csv")
         #expect(!r.timedOut && r.signal == nil, "\(r)")
-        #expect(r.stderr.contains("-: line 2002, column 3"), "\(r)")
+        #expect(r.err.contains("-: line 2002, column 3"), "\(r)")
         // Whether rows went out before the reader met line 2002 depends on timing; the exit code
         // and the message must match what happened (in practice, hundreds of rows are sent).
         let data = (try? String(contentsOfFile: runner.path(".resource-batch/emulator/emulator.json"), encoding: .utf8)) ?? ""
         let sent = data.contains("@x.example")
-        #expect(r.exitCode == (sent ? 3 : 2), "sent: \(sent)\n\(r)")
-        #expect(r.stderr.contains("already sent") == sent, "sent: \(sent)\n\(r)")
+        #expect(r.status == (sent ? 3 : 2), "sent: \(sent)\n\(r)")
+        #expect(r.err.contains("already sent") == sent, "sent: \(sent)\n\(r)")
     }
 
     /// The up-front check must not read a FIFO (or a `<(…)` process substitution): that would take
     /// the data away from the import itself. 400 rows of ~1 KB, more than the reader's first block.
     @Test func fifoInputIsNotReadTwice() throws {
-        let runner = try HostileRunner()
+        let runner = try CLIRunner()
+        runner.timeLimit = 60
         defer { runner.cleanUp() }
         let filler = String(repeating: "x", count: 1_000)
         let text = "name,email,description\n" + (1...400).map { "P\($0),p\($0)@x.example,\(filler)\n" }.joined()
@@ -224,7 +229,7 @@ import Glibc
         let unblock = open(fifo, O_RDONLY | O_NONBLOCK)
         if unblock >= 0 { close(unblock) }
         #expect(!r.timedOut && r.signal == nil, "\(r)")
-        #expect(r.exitCode == 0, "\(r)")
+        #expect(r.status == 0, "\(r)")
         let rows = try reportRows(runner.path("report.jsonl"))
         #expect(rows.count == 400)
         #expect(rows.allSatisfy { $0["status"] as? String == "created" }, "\(rows.prefix(3))")

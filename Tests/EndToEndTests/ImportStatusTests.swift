@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `import`, `import --dry-run` and `validate` of one file whose rows end in every status, run

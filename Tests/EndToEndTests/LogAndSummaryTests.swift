@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// cli.md "Output, progress and exit codes" and "Installing and running unattended", as a cron

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Issue 14 end to end: the binary against an emulator that follows onsched-api.md's settled

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `export` then `import` of the export, unchanged: every row an update, nothing created, and

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// What samples/README.md promises for one sample: the status of every row that is not `valid`.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Exit 3: the run stopped because going on was pointless (credentials rejected, API

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The nightly sync (cli.md, "Sync: what a nightly run changes"), run as the built binary against

@@ -10,7 +10,7 @@ import TestSupport
     /// The layout every sheet of the report has: header frozen and bold, filters over every row,
     /// printing fitted to the page width.
     static func expectLayout(_ sheet: OpenpyxlDump.Sheet, columns: Int, sourceLocation: SourceLocation = #_sourceLocation) {
-        let last = ["", "A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L"][columns]
+        let last = ["", "A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M"][columns]
         #expect(sheet.freeze == "A2", "\(sheet.name): header frozen", sourceLocation: sourceLocation)
         #expect(sheet.filter == "A1:\(last)\(sheet.rows.count)", "\(sheet.name): filters", sourceLocation: sourceLocation)
         #expect(sheet.bold.count == columns, "\(sheet.name): bold header", sourceLocation: sourceLocation)
@@ -36,8 +36,10 @@ import TestSupport
         #expect(book.sheets.map(\.name) == Self.sheetNames)
         let (toSend, needs, all) = (book.sheets[0], book.sheets[1], book.sheets[2])
 
-        // All rows: the CSV report's columns and values (ids and links differ between the two runs).
-        #expect(all.values(1) == reportColumns)
+        // All rows: the CSV report's columns and values (ids and links differ between the two runs),
+        // the import report's `changes` column included.
+        #expect(all.values(1) == csv.header)
+        #expect(all.values(1) == reportColumns + ["changes"])
         #expect(all.rows.count == csv.rows.count + 1)
         for (i, row) in csv.rows.enumerated() {
             var got = all.values(i + 2), want = row
@@ -46,7 +48,7 @@ import TestSupport
             #expect(all.rows[i + 1][0]?.t == "int" && all.rows[i + 1][1]?.t == "int")
             #expect(all.rows[i + 1][4].map { $0.t == "str" } ?? true, "names stay text")
         }
-        Self.expectLayout(all, columns: 12)
+        Self.expectLayout(all, columns: 13)
 
         // To send: one clickable link per person with a link who has not authorized.
         let wanted = csv.rows.indices.filter { !(csv.cell($0, "authUrl") ?? "").isEmpty && csv.cell($0, "authorized") != "true" }

@@ -1,12 +1,15 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import OnSchedEmulator
 
 /// `dataDirectory`: the tenant survives a restart; the file is replaced atomically.
 @Suite struct PersistenceTests {
+    /// A path for the emulator's data directory, which the emulator creates itself.
     private func temporaryDirectory() -> String {
-        let path = NSTemporaryDirectory() + "emulator-test-\(UUID().uuidString)"
-        return path
+        let dir = try! TempDir()
+        dir.remove()
+        return dir.url.path
     }
 
     @Test func dataSurvivesARestart() throws {

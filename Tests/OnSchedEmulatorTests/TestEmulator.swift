@@ -1,20 +1,19 @@
 import Foundation
+import TestSupport
 @testable import OnSchedEmulator
 
 /// A running emulator on an ephemeral port for one test, with helpers speaking raw HTTP to it.
 final class TestEmulator {
-    let server: EmulatorServer
-    let port: UInt16
+    /// The tests' one emulator harness (TestSupport), started on an ephemeral port.
+    let harness: LoopbackEmulator
+    var server: EmulatorServer { harness.server }
+    var port: UInt16 { harness.port }
 
     init(_ configuration: EmulatorConfiguration = EmulatorConfiguration()) throws {
         var configuration = configuration
         configuration.port = 0
-        server = EmulatorServer(configuration: configuration)
-        let url = try server.start()
-        port = UInt16(url.port ?? 0)
+        harness = try LoopbackEmulator(configuration: configuration)
     }
-
-    deinit { server.stop() }
 
     func client() throws -> RawHTTPClient { try RawHTTPClient(port: port) }
 

@@ -1,8 +1,5 @@
 import Foundation
+import TestSupport
 
-/// A fresh temporary directory per test, removed by the caller's `defer`.
-func temporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("xlsx-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
+/// A fresh temporary directory per test (``TempDir``), removed by the caller's `defer`.
+func temporaryDirectory() throws -> URL { try TempDir().url }

@@ -1,3 +1,4 @@
+import TestSupport
 import CSVCodec
 import Testing
 @testable import BatchCore

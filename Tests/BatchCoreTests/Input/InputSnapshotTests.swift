@@ -1,13 +1,13 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import BatchInput
 
 @Suite struct InputSnapshotTests {
     @Test func aRewrittenAppendedOrReplacedFileIsAChange() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("snapshot-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("in.csv").path
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let path = dir.path("in.csv")
         try Data("name,email\nA,a@example.com\n".utf8).write(to: URL(fileURLWithPath: path))
         let before = try #require(InputSnapshot.take(path: path))
         #expect(before.change(to: InputSnapshot.take(path: path)) == nil)

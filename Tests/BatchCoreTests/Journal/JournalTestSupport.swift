@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 @testable import BatchCore
 @testable import BatchInput
 @testable import BatchJobs
@@ -11,13 +12,8 @@ import Foundation
 
 /// Scratch directories and sample entries for the journal tests.
 enum JournalTestSupport {
-    /// A fresh empty directory under the system's temporary directory.
-    static func makeDirectory() throws -> String {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("importcore-journal-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url.path
-    }
+    /// A fresh empty directory (``TempDir``), as a path.
+    static func makeDirectory() throws -> String { try TempDir().url.path }
 
     static func remove(_ directory: String) {
         try? FileManager.default.removeItem(atPath: directory)

@@ -1,5 +1,6 @@
 import CSVCodec
 import Foundation
+import TestSupport
 import Testing
 @testable import BatchModel
 @testable import BatchReport
@@ -25,11 +26,10 @@ import Testing
 
     @Test(arguments: [false, true])
     func csvAndJSONLinesAgreeRowForRow(changesColumn: Bool) throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("formats-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let csvPath = dir.appendingPathComponent("r.csv").path
-        let jsonPath = dir.appendingPathComponent("r.jsonl").path
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let csvPath = dir.path("r.csv")
+        let jsonPath = dir.path("r.jsonl")
         for (path, format) in [(csvPath, ReportFormat.csv), (jsonPath, .jsonl)] {
             let writer = try ReportWriter(path: path, format: format, changesColumn: changesColumn)
             for row in Self.rows { try writer.write(row) }

@@ -1,27 +1,34 @@
 import Foundation
 import OnSchedEmulator
-import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
 
-struct E2EError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+public struct E2EError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }
 
 /// An emulator running inside the test process on an ephemeral loopback port, for the built
 /// binary to talk to, and read back through its admin endpoints (`/emulator/...`).
-final class LoopbackEmulator: @unchecked Sendable {
-    let server: EmulatorServer
-    let url: URL
-    let port: UInt16
+public final class LoopbackEmulator: Sendable {
+    public let server: EmulatorServer
+    public let url: URL
+    public let port: UInt16
 
     /// The credentials the binary is given unless a test says otherwise.
-    static let clientId = "sbox-test"
-    static let clientSecret = "secret-xyz"
+    public static let clientId = "sbox-test"
+    public static let clientSecret = "secret-xyz"
 
-    init(rateLimit: Double? = nil, faults: String? = nil, seed: UInt64 = 1,
+    /// An emulator with exactly `configuration`, on an ephemeral port unless it names one.
+    public init(configuration: EmulatorConfiguration) throws {
+        server = EmulatorServer(configuration: configuration)
+        url = try server.start()
+        guard let bound = url.port else { throw E2EError("the emulator's URL \(url) has no port") }
+        self.port = UInt16(bound)
+    }
+
+    public init(rateLimit: Double? = nil, faults: String? = nil, seed: UInt64 = 1,
          clientId: String? = nil, clientSecret: String? = nil, port: UInt16 = 0, dataDirectory: String? = nil,
          host: String = "127.0.0.1") throws {
         var configuration = EmulatorConfiguration(host: host, port: port, dataDirectory: dataDirectory, rateLimit: rateLimit, seed: seed,
@@ -35,20 +42,20 @@ final class LoopbackEmulator: @unchecked Sendable {
 
     deinit { server.stop() }
 
-    func stop() { server.stop() }
+    public func stop() { server.stop() }
 
     /// `--api-url URL`.
-    var apiArguments: [String] { ["--api-url", url.absoluteString] }
+    public var apiArguments: [String] { ["--api-url", url.absoluteString] }
 
     // MARK: - admin endpoints
 
-    func admin(_ method: String, _ path: String, json: Any? = nil) throws -> (status: Int, body: Data) {
+    public func admin(_ method: String, _ path: String, json: Any? = nil) throws -> (status: Int, body: Data) {
         let body = try json.map { try JSONSerialization.data(withJSONObject: $0) }
         return try LoopbackHTTP.request(port: port, method: method, path: path, body: body)
     }
 
     /// Every resource the emulator holds (`GET /emulator/resources`), as JSON objects.
-    func resources() throws -> [[String: Any]] {
+    public func resources() throws -> [[String: Any]] {
         let (status, body) = try admin("GET", "/emulator/resources")
         guard status == 200, let list = try JSONSerialization.jsonObject(with: body) as? [[String: Any]] else {
             throw E2EError("GET /emulator/resources answered \(status): \(String(decoding: body, as: UTF8.self).prefix(300))")
@@ -57,16 +64,16 @@ final class LoopbackEmulator: @unchecked Sendable {
     }
 
     /// The resources' raw JSON, for byte-level comparisons independent of key order.
-    func resourcesCanonical() throws -> [String] {
+    public func resourcesCanonical() throws -> [String] {
         try resources().map { try LoopbackEmulator.canonical($0) }
     }
 
-    static func canonical(_ object: Any) throws -> String {
+    public static func canonical(_ object: Any) throws -> String {
         String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
     }
 
     /// `GET /emulator/stats`: requests, creates, updates, throttled, faults, bulkCreateCalls, bulkUpdateCalls.
-    func stats() throws -> [String: Int] {
+    public func stats() throws -> [String: Int] {
         let (status, body) = try admin("GET", "/emulator/stats")
         guard status == 200, let object = try JSONSerialization.jsonObject(with: body) as? [String: Any] else {
             throw E2EError("GET /emulator/stats answered \(status)")
@@ -76,7 +83,7 @@ final class LoopbackEmulator: @unchecked Sendable {
 
     /// Loads resources as they are (`POST /emulator/seed`); returns them as stored (with ids).
     @discardableResult
-    func seed(_ resources: [[String: Any]]) throws -> [[String: Any]] {
+    public func seed(_ resources: [[String: Any]]) throws -> [[String: Any]] {
         let (status, body) = try admin("POST", "/emulator/seed", json: ["resources": resources])
         guard status == 200, let list = try JSONSerialization.jsonObject(with: body) as? [[String: Any]] else {
             throw E2EError("POST /emulator/seed answered \(status): \(String(decoding: body, as: UTF8.self).prefix(500))")
@@ -85,12 +92,12 @@ final class LoopbackEmulator: @unchecked Sendable {
     }
 
     /// Marks a resource's calendar authorized, as if the person had followed the link.
-    func authorize(_ id: String) throws {
+    public func authorize(_ id: String) throws {
         let (status, body) = try admin("POST", "/emulator/authorize/\(id)")
         guard status == 200 else { throw E2EError("authorize \(id) answered \(status): \(String(decoding: body, as: UTF8.self))") }
     }
 
-    func reset() throws {
+    public func reset() throws {
         let (status, _) = try admin("POST", "/emulator/reset")
         guard status == 200 else { throw E2EError("reset answered \(status)") }
     }
@@ -98,8 +105,8 @@ final class LoopbackEmulator: @unchecked Sendable {
 
 /// One HTTP/1.1 request over a fresh loopback socket, with receive/send time limits so a test
 /// never hangs on it. Enough for the emulator's admin endpoints.
-enum LoopbackHTTP {
-    static func request(port: UInt16, method: String, path: String, body: Data? = nil,
+public enum LoopbackHTTP {
+    public static func request(port: UInt16, method: String, path: String, body: Data? = nil,
                         headers: [String: String] = [:], timeout: Int = 30) throws -> (status: Int, body: Data) {
         let fd: Int32
         do {
@@ -156,7 +163,7 @@ enum LoopbackHTTP {
     }
 
     /// A loopback port nothing listens on (bound, then released).
-    static func unusedPort() throws -> UInt16 {
+    public static func unusedPort() throws -> UInt16 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw E2EError("socket failed") }
         defer { close(fd) }
