@@ -41,17 +41,9 @@ import TestSupport
         defer { cli.cleanUp() }
         cli.useCredentials()
         try cli.write("people.csv", peopleCSV(30, prefix: "tty"))
-        let environment = cli.environment.sorted { $0.key < $1.key }.map { TmuxScreen.quote("\($0.key)=\($0.value)") }
-        let command = "cd \(TmuxScreen.quote(cli.directory.path)) && env -i \(environment.joined(separator: " ")) "
-            + ([CLIRunner.binary.path] + Self.arguments + emulator.apiArguments).map(TmuxScreen.quote).joined(separator: " ")
-            + "; echo \"[exit $?]\"; sleep 600"
-        let screen = try TmuxScreen(command: command)
+        let screen = try Self.terminalRun(cli, Self.arguments + emulator.apiArguments)
         defer { screen.close() }
-
-        /// The progress line: the last row that starts with the elapsed time, `[12s] …`.
-        func progressLine(_ text: String) -> String? {
-            text.split(separator: "\n").last { $0.range(of: #"^\[[0-9]+s\] "#, options: .regularExpression) != nil }.map(String.init)
-        }
+        let progressLine = Self.progressLine
         var lines: [String] = []
         var moved: (String, String)?
         var finalScreen = ""
@@ -83,5 +75,51 @@ import TestSupport
         // The pause's own line stays on the screen above the progress line, and the summary follows.
         #expect(finalScreen.contains("resource-batch: waiting 11 s: the API asked to slow down (429, Retry-After)"), "\(finalScreen)")
         #expect(finalScreen.contains("import done: 30 rows"), "\(finalScreen)")
+    }
+
+    @Test func exportShowsTheResourcesWrittenAndThePagesOnATerminal() throws {
+        guard TmuxScreen.available() else { return }
+        let emulator = try LoopbackEmulator(faults: "latency=1s")
+        defer { emulator.stop() }
+        try emulator.seed((1...250).map { ["name": "Listed \($0)", "email": "listed\($0)@example.com"] })
+        let cli = try CLIRunner()
+        defer { cli.cleanUp() }
+        cli.useCredentials()
+        let screen = try Self.terminalRun(cli, ["export", "--out", "all.csv"] + emulator.apiArguments)
+        defer { screen.close() }
+        var lines: [String] = []
+        var finalScreen = ""
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline {
+            let text = screen.capture()
+            if text.contains("[exit ") {
+                finalScreen = text
+                break
+            }
+            if let line = Self.progressLine(text) { lines.append(line) }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        #expect(finalScreen.contains("[exit 0]"), "\(finalScreen)")
+        #expect(lines.contains { $0.contains("] listing the tenant") }, "\(lines)")
+        // A page a second: the line shows what was written so far, page by page.
+        #expect(lines.contains { $0.contains("listing the tenant: exported 100 resources, ") && $0.hasSuffix(", 1 page") }
+                || lines.contains { $0.contains("listing the tenant: exported 200 resources, ") && $0.hasSuffix(", 2 pages") }, "\(lines)")
+        #expect(finalScreen.contains("export done: 250 rows"), "\(finalScreen)")
+        #expect(try cli.readText("all.csv").components(separatedBy: "@example.com").count - 1 == 250)
+    }
+
+    /// Runs the binary with `arguments` in a tmux terminal, in the runner's directory and with
+    /// exactly its environment; the screen shows `[exit N]` when it ends.
+    static func terminalRun(_ cli: CLIRunner, _ arguments: [String]) throws -> TmuxScreen {
+        let environment = cli.environment.sorted { $0.key < $1.key }.map { TmuxScreen.quote("\($0.key)=\($0.value)") }
+        let command = "cd \(TmuxScreen.quote(cli.directory.path)) && env -i \(environment.joined(separator: " ")) "
+            + ([CLIRunner.binary.path] + arguments).map(TmuxScreen.quote).joined(separator: " ")
+            + "; echo \"[exit $?]\"; sleep 600"
+        return try TmuxScreen(command: command)
+    }
+
+    /// The progress line: the last row that starts with the elapsed time, `[12s] …`.
+    static func progressLine(_ text: String) -> String? {
+        text.split(separator: "\n").last { $0.range(of: #"^\[[0-9]+s\] "#, options: .regularExpression) != nil }.map(String.init)
     }
 }
