@@ -29,6 +29,9 @@ import TestSupport
         #expect(run.status == 0, "\(run)")
         #expect(LogAndSummaryTests.unstamped(run).isEmpty, "\(LogAndSummaryTests.unstamped(run))")
         #expect(run.err.contains("Z resource-batch: waiting 11 s: the API asked to slow down (429, Retry-After)\n"), "\(run)")
+        // A log is not silent during the pause either: the progress line comes every few seconds.
+        #expect(run.err.range(of: #"Z \[[0-9]+s\] waiting [0-9]+ s: the API asked to slow down"#, options: .regularExpression) != nil,
+                "\(run)")
         #expect(try emulator.stats()["throttled", default: 0] >= 1)
         #expect(try emulator.resources().count == 180)
     }

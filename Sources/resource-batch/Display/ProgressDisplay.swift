@@ -10,8 +10,9 @@ import Glibc
 ///
 /// The line names the phase (`reading the tenant`, `sending`, …) or the pause in force
 /// (`waiting 23 s: the API asked to slow down`, from `WaitReporter`), and starts with the time
-/// elapsed. On a terminal a thread of its own redraws it twice a second even when the job reports
-/// nothing (a tenant being read, a pause), so it never looks frozen. An ETA appears only once it
+/// elapsed. A thread of its own redraws it twice a second on a terminal, and writes it every few
+/// seconds in a log, even when the job reports nothing (a tenant being read, a pause), so it
+/// never looks frozen and a log is never silent for long. An ETA appears only once it
 /// means something: after `etaMinimumShare` of the work and `etaMinimumSeconds` of sending.
 final class ProgressDisplay: Sendable {
     private struct State {
@@ -27,7 +28,7 @@ final class ProgressDisplay: Sendable {
     static let etaMinimumShare = 0.05
     /// The seconds of work before an ETA is shown.
     static let etaMinimumSeconds = 3.0
-    /// How often the terminal's line is redrawn without news, in seconds.
+    /// How often the display looks whether its line is due without news, in seconds.
     static let redrawInterval = 0.5
 
     private let quiet: Bool
@@ -49,7 +50,7 @@ final class ProgressDisplay: Sendable {
         let now = Date().timeIntervalSince1970
         started = now
         state = Mutex(State(latest: JobProgress(phase: phase), lastPrint: now))
-        guard Console.isTerminal, !quiet else { return }
+        guard !quiet else { return }
         // A thread rather than a task: a busy cooperative pool must not freeze the line.
         let thread = Thread { [weak self] in
             while true {
@@ -80,12 +81,12 @@ final class ProgressDisplay: Sendable {
         }
     }
 
-    /// Redraws the terminal's line; false once the display is finished.
+    /// Redraws the line when it is due; false once the display is finished.
     private func tick() -> Bool {
         let now = Date().timeIntervalSince1970
         return state.withLock { s in
             guard !s.finished else { return false }
-            if now - s.lastPrint >= Self.redrawInterval * 0.9 { draw(&s, now: now) }
+            if now - s.lastPrint >= (Console.isTerminal ? Self.redrawInterval * 0.9 : interval) { draw(&s, now: now) }
             return true
         }
     }
