@@ -65,7 +65,7 @@ final class EmulatorAPI: Sendable {
         if configuration.rateLimit != nil, !bucket.withLock({ $0?.take(now: Self.now()) ?? true }) {
             stats.withLock { $0.throttled += 1 }
             return .respond(.error(429, "Too many requests: the rate limit is \(configuration.rateLimit ?? 0) requests per second",
-                                   headers: [("Retry-After", "1")]))
+                                   headers: [("Retry-After", String(configuration.retryAfter))]))
         }
         var commitThenFail = false
         if segments.first == "setup" {

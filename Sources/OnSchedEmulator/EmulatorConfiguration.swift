@@ -13,8 +13,11 @@ public struct EmulatorConfiguration: Sendable {
     /// atomically (temporary file + rename) after every change, so a restart keeps the tenant.
     public var dataDirectory: String?
     /// Requests per second accepted (token bucket, one second of burst); beyond it the emulator
-    /// answers 429 with `Retry-After: 1`. `nil` means no limit. `/emulator/...` is never limited.
+    /// answers 429 with `Retry-After:` ``retryAfter``. `nil` means no limit. `/emulator/...` is never limited.
     public var rateLimit: Double?
+    /// The whole seconds a rate-limit 429 asks the client to wait (default 1); a test of a long
+    /// pause sets more, as a real API that counts per minute would.
+    public var retryAfter: Int = 1
     /// Failures to inject into `/setup/...` calls, to exercise a client's retries.
     public var faults: FaultSpec
     /// Seed of the deterministic random generator deciding which requests get a fault.

@@ -30,9 +30,10 @@ public final class LoopbackEmulator: Sendable {
 
     public init(rateLimit: Double? = nil, faults: String? = nil, seed: UInt64 = 1,
          clientId: String? = nil, clientSecret: String? = nil, port: UInt16 = 0, dataDirectory: String? = nil,
-         host: String = "127.0.0.1") throws {
+         host: String = "127.0.0.1", retryAfter: Int = 1) throws {
         var configuration = EmulatorConfiguration(host: host, port: port, dataDirectory: dataDirectory, rateLimit: rateLimit, seed: seed,
                                                   clientId: clientId, clientSecret: clientSecret)
+        configuration.retryAfter = retryAfter
         if let faults { configuration.faults = try FaultSpec(parsing: faults) }
         server = EmulatorServer(configuration: configuration)
         url = try server.start()

@@ -55,10 +55,12 @@ public struct AuthLinksJob: Sendable {
         var missing: [CalendarProvider: Int] = [:]
         var example: String?
         var listed = 0
-        func report() {
+        var pages = 0
+        func report(_ phase: JobPhase) {
             progress?(JobProgress(rowsDone: rows.count { $0.authUrl != nil || $0.status == .failed }, elapsed: seconds(clock.now - started),
-                                  rowsRead: rows.count))
+                                  rowsRead: rows.count, phase: phase, pages: pages))
         }
+        report(.listing)
         do {
             try await client.listResources(locationId: locationId, returnURLs: returnURLs) { page in
                 for r in page {
@@ -75,12 +77,14 @@ public struct AuthLinksJob: Sendable {
                     rows.append(row)
                 }
                 listed += page.count
-                report()
+                pages += 1
+                report(.listing)
                 if stop.isStopped { throw CancellationError() }
             }
             if !missing.isEmpty { throw AuthLinksRefusal(missing: missing, example: example) }
             // The links the list did not answer, from the calendar/auth endpoint.
             let lacking = rows.indices.filter { rows[$0].authUrl == nil }
+            if !lacking.isEmpty { report(.fetchingLinks) }
             for start in stride(from: 0, to: lacking.count, by: concurrency) {
                 if stop.isStopped { throw CancellationError() }
                 let slice = Array(lacking[start..<min(start + concurrency, lacking.count)])
@@ -94,7 +98,7 @@ public struct AuthLinksJob: Sendable {
                     return out
                 }
                 for (index, row) in fetched { rows[index] = row }
-                report()
+                report(.fetchingLinks)
             }
         } catch is CancellationError {
             rows = []

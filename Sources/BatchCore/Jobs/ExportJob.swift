@@ -27,6 +27,8 @@ public struct ExportJob: Sendable {
         let writer = try ReportWriter(path: outPath, format: format, excel: excel,
                                       columns: ResourceFlattener.exportColumns.map(\.name))
         var count = 0
+        var pages = 0
+        progress?(JobProgress(elapsed: 0, phase: .listing, pages: 0))
         do {
             try await client.listResources(locationId: locationId, includeDeleted: includeDeleted) { page in
                 for r in page {
@@ -36,7 +38,8 @@ public struct ExportJob: Sendable {
                     }
                 }
                 count += page.count
-                progress?(JobProgress(rowsDone: count, elapsed: seconds(clock.now - started)))
+                pages += 1
+                progress?(JobProgress(rowsDone: count, elapsed: seconds(clock.now - started), phase: .listing, pages: pages))
             }
         } catch {
             summary.stoppedBecause = "\(error)"

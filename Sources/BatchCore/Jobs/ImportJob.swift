@@ -107,7 +107,8 @@ public struct ImportJob: Sendable {
         if let client { summary.record(await client.stats) }
         summary.elapsedSeconds = seconds(clock.now - started)
         progress?(JobProgress(rowsDone: core.rowsDone, counts: core.statusCounts, bytesRead: input.size ?? 0,
-                              totalBytes: input.size, elapsed: summary.elapsedSeconds))
+                              totalBytes: input.size, elapsed: summary.elapsedSeconds,
+                              phase: options.dryRun ? .validating : .sending))
         return Result(outcome: outcome, summary: summary)
     }
 
@@ -131,7 +132,7 @@ public struct ImportJob: Sendable {
         }
         let client = self.client
         let clock = ContinuousClock()
-        var lastProgress = clock.now
+        var lastProgress = clock.now - .seconds(1)  // the first report names the first phase at once
         var lastRowRead: Int?
         var outcome = ImportOutcome()
         await withDiscardingTaskGroup { group in
@@ -217,7 +218,8 @@ public struct ImportJob: Sendable {
                 if let progress, clock.now - lastProgress > .milliseconds(250) {
                     lastProgress = clock.now
                     progress(JobProgress(rowsDone: core.rowsDone, counts: core.statusCounts, bytesRead: input.bytesRead,
-                                         totalBytes: input.size, elapsed: seconds(clock.now - started), rowsRead: lastRowRead))
+                                         totalBytes: input.size, elapsed: seconds(clock.now - started), rowsRead: lastRowRead,
+                                         phase: core.isReadingTenant ? .readingTenant : options.dryRun ? .validating : .sending))
                 }
                 // Every action in flight answers with exactly one event, so this wait always ends.
                 guard let event = await iterator.next() else { break }

@@ -10,9 +10,15 @@ public struct JobProgress: Sendable {
     public var elapsed: Double
     /// Rows read so far (ahead of `rowsDone` while rows wait to be sent), to estimate the total.
     public var rowsRead: Int?
+    /// What the job is busy with.
+    public var phase: JobPhase
+    /// Pages of the resource list read so far (export, auth-links), when the job lists.
+    public var pages: Int?
 
     public init(rowsDone: Int = 0, counts: [RowStatus: Int] = [:], bytesRead: Int = 0, totalBytes: Int? = nil, elapsed: Double = 0,
-                rowsRead: Int? = nil) {
+                rowsRead: Int? = nil, phase: JobPhase = .sending, pages: Int? = nil) {
+        self.phase = phase
+        self.pages = pages
         self.rowsRead = rowsRead
         self.rowsDone = rowsDone
         self.counts = counts

@@ -67,14 +67,14 @@ public struct ValidateJob {
             if let progress, clock.now - lastProgress > .milliseconds(200) {
                 lastProgress = clock.now
                 progress(JobProgress(rowsDone: summary.rows, counts: counts, bytesRead: pipeline.bytesRead,
-                                     totalBytes: input.size, elapsed: seconds(clock.now - started)))
+                                     totalBytes: input.size, elapsed: seconds(clock.now - started), phase: .validating))
             }
         }
         try report.close()
         try errors.close()
         try input.checkUnchanged()
         progress?(JobProgress(rowsDone: summary.rows, counts: counts, bytesRead: input.size ?? 0, totalBytes: input.size,
-                              elapsed: seconds(clock.now - started)))
+                              elapsed: seconds(clock.now - started), phase: .validating))
         summary.reportPath = reportPath
         summary.errorsPath = errors.rowsWritten > 0 ? errorsPath : nil
         summary.elapsedSeconds = seconds(clock.now - started)

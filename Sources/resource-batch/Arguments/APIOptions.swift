@@ -75,6 +75,9 @@ enum APIOptions {
             endpoint: endpoint, credentials: credentials, transport: transport,
             rateLimiter: RateLimiter(rate: rate, maxPause: policy.maxRetryAfter), retryPolicy: policy,
             secrets: .shared)
+        // Long pauses get a line with their cause, and the progress line shows any pause.
+        let quiet = args.flag("quiet")
+        client.onWait { notice in WaitReporter.shared.report(notice, quiet: quiet) }
         return Connection(client: client, transport: transport, invalidateTransport: invalidate, emulator: emulator,
                           clientId: credentials.id)
     }

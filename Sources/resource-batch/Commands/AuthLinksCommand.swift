@@ -48,7 +48,7 @@ enum AuthLinksCommand {
         let job = AuthLinksJob(outPath: out, format: format, excel: args.flag("excel"), all: args.flag("all"),
                                returnURLs: validation.returnURLs, locationId: args.value("location-id"),
                                concurrency: concurrency)
-        let display = ProgressDisplay(quiet: quiet, verb: "listed")
+        let display = ProgressDisplay(quiet: quiet, verb: "linked", unit: "resources", phase: .listing)
         let summary: JobSummary
         do {
             summary = try await job.run(client: connection.client, stop: stop, progress: display.handler)

@@ -28,7 +28,7 @@ enum ExportCommand {
         defer { connection.close() }
         let job = ExportJob(outPath: out, format: format, excel: args.flag("excel"),
                             locationId: args.value("location-id"), includeDeleted: args.flag("include-deleted"))
-        let display = ProgressDisplay(quiet: quiet, verb: "exported")
+        let display = ProgressDisplay(quiet: quiet, verb: "exported", unit: "resources", phase: .listing)
         let summary = try await job.run(client: connection.client, progress: display.handler)
         display.finish()
         SummaryPrinter.print(summary, quiet: quiet)

@@ -17,7 +17,7 @@ enum ValidateCommand {
         let hosting = try CommonOptions.hostingClassifier(args, policy: validation.hostingPolicy, input: path, quiet: settings.quiet)
         let input = try OpenedInput(path: path, options: inputOptions)
         CommonOptions.warnUnmapped(input.source, quiet: settings.quiet)
-        let display = ProgressDisplay(quiet: settings.quiet, verb: "validated")
+        let display = ProgressDisplay(quiet: settings.quiet, verb: "validated", phase: .validating)
         let job = ValidateJob(
             input: input, options: validation, hosting: hosting, reportPath: settings.path, reportFormat: settings.format,
             excel: settings.excel, errorsPath: settings.errorsPath, progress: display.handler)

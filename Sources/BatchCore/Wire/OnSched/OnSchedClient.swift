@@ -274,7 +274,10 @@ public struct OnSchedClient: Sendable {
                 failures += 1
                 guard failures <= retryPolicy.maxRetries else { throw error }
                 await recorder.retry()
-                try await pause(for: retryPolicy.backoff(attempt: failures))
+                let delay = retryPolicy.backoff(attempt: failures)
+                rateLimiter.waitObserver.notify(WaitNotice(
+                    seconds: delay, cause: .tokenRetry(attempt: failures, of: retryPolicy.maxRetries, reason: error.message)))
+                try await pause(for: delay)
                 continue
             }
             try await rateLimiter.acquire()
@@ -325,6 +328,13 @@ public struct OnSchedClient: Sendable {
             case .retry(let delay):
                 failures += 1
                 await recorder.retry()
+                // A 429 that named its pause was told by the rate limiter, which pauses everyone.
+                if case .status(429, _?) = failure {} else {
+                    rateLimiter.waitObserver.notify(WaitNotice(
+                        seconds: delay,
+                        cause: .retry(attempt: failures, of: retryPolicy.maxRetries,
+                                      reason: Self.reason(failure, transportMessage: transportMessage))))
+                }
                 try await pause(for: delay)
             case .giveUp:
                 throw error(for: failure, response: response, transportMessage: transportMessage, method: method, url: url)
@@ -342,6 +352,23 @@ public struct OnSchedClient: Sendable {
             let now = clock.now
             guard now < deadline else { return }
             try await clock.sleep(until: stopCheck.isWatching ? min(deadline, now + StopCheck.pollInterval) : deadline)
+        }
+    }
+
+    /// From now on, every pause (a 429's, a retry's back-off, a token retry's)
+    /// is told to `observer` just before it starts, with its length and cause, so the command
+    /// line can log long ones and show the wait. Copies of the client share the hook.
+    public func onWait(_ observer: @escaping @Sendable (WaitNotice) -> Void) {
+        rateLimiter.waitObserver.watch(observer)
+    }
+
+    /// Why an attempt failed, in a few words for a wait notice: `HTTP 503 Service Unavailable`,
+    /// `HTTP 429 Too Many Requests`, or the transport's message (`Connection refused`).
+    static func reason(_ failure: RequestFailure, transportMessage: String) -> String {
+        switch failure {
+        case .status(let status, _): APIErrorBody.statusLine(status)
+        case .timedOut: transportMessage.isEmpty ? "timed out" : transportMessage
+        case .notConnected, .connectionLost: transportMessage.isEmpty ? "the connection failed" : transportMessage
         }
     }
 

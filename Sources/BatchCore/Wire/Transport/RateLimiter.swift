@@ -17,6 +17,9 @@
 ///   `StoppedWhileWaiting` at once, and waiters already queued are woken with it within
 ///   `StopCheck.pollInterval` (the limiter looks at the stop that often while anyone waits).
 ///
+/// - Each 429 pause that starts, or that a later 429 lengthens by more than a second, is told to
+///   `waitObserver` (a ``WaitNotice`` with the seconds left), so the command line can log it.
+///
 /// Every decision reads the injected `BatchClock`, so it is tested with `FakeClock`.
 public actor RateLimiter {
     /// What the limiter is doing, for progress lines and the summary.
@@ -42,12 +45,16 @@ public actor RateLimiter {
     public nonisolated let maxPause: Double
     /// Whether the run is stopping (then nothing waits here).
     public nonisolated let stopCheck: StopCheck
+    /// Told of every 429 pause (and, through the client, of every retry back-off).
+    public nonisolated let waitObserver: WaitObserver
     private let clock: any BatchClock
 
     private var rate: Double
     private var tokens: Double
     private var lastUpdate: Double
     private var pausedUntil: Double = -.infinity
+    /// The end of the last pause told to `waitObserver`, so the 429s of one burst are told once.
+    private var announcedUntil: Double = -.infinity
     private var throttledCount = 0
     private var waiters: [(id: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
     private var nextWaiterID: UInt64 = 0
@@ -62,11 +69,12 @@ public actor RateLimiter {
     ///   - recoveryPerSecond: the share of `rate` regained per quiet second; default 0.1.
     ///   - maxPause: the cap on a 429's pause; default 300 s, `RetryPolicy`'s `maxRetryAfter`.
     ///   - stopCheck: says when the run is stopping; by default it never does.
+    ///   - waitObserver: told of each 429 pause; by default no one listens.
     ///   - clock: the clock deciding everything.
     public init(
         rate: Double, burst: Double = 1, minimumRate: Double = 0.2, defaultPause: Double = 1,
         recoveryPerSecond: Double = 0.1, maxPause: Double = 300, stopCheck: StopCheck = StopCheck(),
-        clock: any BatchClock = SystemClock()
+        waitObserver: WaitObserver = WaitObserver(), clock: any BatchClock = SystemClock()
     ) {
         let r = rate.isFinite && rate > 0 ? rate : 0.01
         configuredRate = r
@@ -76,6 +84,7 @@ public actor RateLimiter {
         self.recoveryPerSecond = max(0, recoveryPerSecond)
         self.maxPause = maxPause.isFinite ? max(0, maxPause) : 300
         self.stopCheck = stopCheck
+        self.waitObserver = waitObserver
         self.clock = clock
         self.rate = r
         tokens = self.burst
@@ -114,11 +123,16 @@ public actor RateLimiter {
         let now = clock.now
         throttledCount += 1
         let pause = min(maxPause, retryAfter.flatMap { $0.isFinite && $0 >= 0 ? $0 : nil } ?? defaultPause)
-        if now >= pausedUntil {
+        let newEpisode = now >= pausedUntil
+        if newEpisode {
             // A new episode: lower the rate once for it.
             rate = max(minimumRate, rate * 0.5)
         }
         pausedUntil = max(pausedUntil, now + pause)
+        if newEpisode || pausedUntil > announcedUntil + 1 {
+            announcedUntil = pausedUntil
+            waitObserver.notify(WaitNotice(seconds: pausedUntil - now, cause: .throttled(retryAfter: retryAfter != nil)))
+        }
         // One token waits for the end of the pause, so the first request goes out right then.
         tokens = 1
         lastUpdate = max(lastUpdate, pausedUntil)
