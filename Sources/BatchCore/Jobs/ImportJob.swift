@@ -288,8 +288,9 @@ public struct ImportJob: Sendable {
             return p
         }
         do {
-            // Bulk items need name and e-mail; a row giving only an id takes the tenant's (issue 14;
-            // interim: one GET per such row, until the tenant listing supplies them).
+            // Bulk items need name and e-mail. The core fills them from the tenant listing; a row
+            // whose id the listing did not have (another location, a run without the listing)
+            // takes them from one GET of its resource.
             for i in payloads.indices where chunk.kind == .update && !payloads[i].hasIdentity {
                 payloads[i] = payloads[i].withIdentity(of: try await client.getResource(id: payloads[i].id ?? ""))
             }

@@ -282,10 +282,10 @@ public struct ImportCore: Sendable {
             case 0: operation = .create
             case 1: operation = .update(id: ids[0])
             default:
-                // Resources that share a key are reported and left alone.
-                row.report.status = .failed
+                // Resources that share a key are reported (a warning on the row) and left alone.
+                row.report.status = .skipped
                 row.report.appendMessage(
-                    "\(ids.count) resources already have this customField\(n) (ids \(ids.joined(separator: ", "))); none was changed")
+                    "warning: \(ids.count) resources already have this customField\(n) (ids \(ids.joined(separator: ", "))); none was changed")
                 finish(row, &actions)
                 return
             }
@@ -295,9 +295,11 @@ public struct ImportCore: Sendable {
             case 0: operation = .create
             case 1: operation = .update(id: ids[0])
             default:
-                row.report.status = .failed
+                // Resources that share a key are reported (a warning on the row) and left alone.
+                row.report.status = .skipped
                 row.report.appendMessage(
-                    "\(ids.count) resources already have this e-mail (ids \(ids.joined(separator: ", "))); give the id column to choose one")
+                    "warning: \(ids.count) resources already have this e-mail (ids \(ids.joined(separator: ", "))); none was changed "
+                        + "(give the id column to choose one)")
                 finish(row, &actions)
                 return
             }
@@ -324,7 +326,8 @@ public struct ImportCore: Sendable {
                 let diff = ResourceDiff.compare(payload, with: old)
                 row.report.changes = diff.summary
                 row.report.id = id
-                let send = configuration.sendUnchanged ? payload : diff.payload
+                // Every bulk item carries name and e-mail: the tenant's where the row gives none.
+                let send = (configuration.sendUnchanged ? payload : diff.payload).withIdentity(of: old)
                 if configuration.dryRun {
                     row.report.status = .wouldRecover
                     finish(row, &actions)
@@ -348,6 +351,8 @@ public struct ImportCore: Sendable {
                 return
             }
             if !configuration.sendUnchanged { payload = diff.payload }
+            // Every bulk item carries name and e-mail: the tenant's where the row gives none.
+            payload = payload.withIdentity(of: current)
         }
         if configuration.dryRun {
             row.report.status = operation == .create ? .wouldCreate : .wouldUpdate

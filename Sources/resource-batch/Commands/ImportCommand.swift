@@ -29,7 +29,7 @@ enum ImportCommand {
     static func run(_ args: ParsedArguments) async throws -> Int32 {
         let path = args.positionals[0]
         let inputOptions = try CommonOptions.inputOptions(args)
-        let validation = try CommonOptions.validationOptions(args)
+        var validation = try CommonOptions.validationOptions(args)
         let settings = try CommonOptions.reportSettings(args, input: path, inputFormat: inputOptions.format)
         let hosting = try CommonOptions.hostingClassifier(args, policy: validation.hostingPolicy, input: path, quiet: settings.quiet)
         var options = ImportOptions(reportPath: settings.path, errorsPath: settings.errorsPath)
@@ -79,6 +79,14 @@ enum ImportCommand {
         let tenantLock = options.dryRun ? nil : try TenantLock(
             apiURL: connection.client.endpoint.apiURL, clientId: connection.clientId, locationId: validation.locationId)
         defer { tenantLock?.release() }
+        // The API's own list of time zones, read once (cli.md, Validation); the built-in copy of
+        // the Windows zone ids only when the API answers no list.
+        do {
+            let zones = try await connection.client.timeZones()
+            if !zones.isEmpty { validation.timeZones = TimeZoneTable(entries: zones) }
+        } catch let error as OnSchedError where error.kind == .http || error.kind == .invalidResponse {
+            if !settings.quiet { Console.warning("the API lists no time zones (\(error.message)); checking against the built-in list") }
+        }
         let stop = StopSignal()
         connection.client.stopWaiting { stop.isStopped }
         let job = ImportJob(options: options, validation: validation, client: connection.client, stop: stop)

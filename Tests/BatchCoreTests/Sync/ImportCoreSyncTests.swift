@@ -226,8 +226,8 @@ private func google(_ name: String, _ email: String, _ calendar: String) -> Reso
         var h = synced(tenant, [Self.keyed(1, name: "Ana", email: "ana@example.com", key: "E-1"),
                                 Self.keyed(2, name: "Nokey", email: "nokey@example.com", key: nil)]) { $0.matchField = 3 }
         #expect(h.nextSend() == nil)
-        #expect(h.reported.map(\.status) == [.failed, .failed])
-        #expect(h.reported[0].message.contains("2 resources already have this customField3 (ids r1, r9)"), "\(h.reported[0].message)")
+        #expect(h.reported.map(\.status) == [.skipped, .failed])
+        #expect(h.reported[0].message.contains("warning: 2 resources already have this customField3 (ids r1, r9)"), "\(h.reported[0].message)")
         #expect(h.reported[1].message.contains("customField3 is empty"))
         #expect(h.outcome?.sentWrites == false)
     }
