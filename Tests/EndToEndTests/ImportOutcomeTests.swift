@@ -129,6 +129,40 @@ import Glibc
         #expect(!result.err.contains("done"), "\(result)")
     }
 
+    /// A journal line changed after it was written (a row number edited in a valid JSON line) is
+    /// never trusted: `--resume` refuses it naming the line, and the plain command sets the journal
+    /// aside and lets the tenant's listing decide, so nothing is reported done that was not.
+    @Test func aTamperedJournalIsNeverTrusted() throws {
+        let emulator = try LoopbackEmulator(faults: "latency=10ms")
+        defer { emulator.stop() }
+        let cli = try CLIRunner()
+        defer { cli.cleanUp() }
+        cli.useCredentials()
+        try cli.write("people.csv", Self.people(1500, prefix: "tj-"))
+        let command = ["import", "people.csv", "--chunk-size", "20", "--concurrency", "1", "--rate", "30", "--hosting-check", "off"]
+            + emulator.apiArguments
+        let journal = "people.report.csv.journal"
+        let run = try cli.start(command)
+        defer { run.signal(SIGKILL) }
+        #expect(run.waitUntil { cli.lineCount(journal) >= 6 }, "the import is sending")
+        run.signal(SIGKILL)
+        _ = run.wait()
+
+        // Row 1's outcome becomes row 1400's: still JSON, but not what was written.
+        let text = try cli.readText(journal)
+        let tampered = text.replacingOccurrences(of: #""row":1,"#, with: #""row":1400,"#)
+        #expect(tampered != text)
+        try cli.write(journal, tampered)
+        let resumed = try cli.run(command + ["--resume"])
+        #expect(resumed.status == 2, "\(resumed)")
+        #expect(resumed.err.contains("checksum"), "\(resumed)")
+
+        let plain = try cli.run(command)
+        #expect(plain.status == 0, "\(plain)")
+        #expect(plain.err.contains("set aside"), "\(plain)")
+        try Self.expectExactlyOnce(emulator, (1...1500).map { "tj-\($0)@example.com" })
+    }
+
     /// Four nights of the same cron command on each night's file: wrong credentials, a normal
     /// night, a night killed mid-run, and a night on a new file that needs no manual step.
     @Test func theNightlyJobNeverWedges() throws {
