@@ -84,6 +84,24 @@ import Glibc
         #expect(exported <= 5, "\(exported) lines in the export")
     }
 
+    /// A bulk answer whose resources have no id is an answer lost: the rows are looked up, never
+    /// reported `created` with an empty id, and an API that keeps doing it stops the run (exit 3).
+    @Test func aBulkAnswerWithoutIdsIsNeverReportedCreated() throws {
+        guard ScriptedPeer.available() else { return }
+        let peer = try ScriptedPeer(.noIds)
+        defer { peer.stop() }
+        let cli = try cliWithPeople()
+        defer { cli.cleanUp() }
+        let result = try cli.run(["import", "people.csv", "--hosting-check", "off", "--rate", "100"] + peer.apiArguments)
+        #expect(result.status == 3, "\(result)")
+        #expect(result.err.contains("without the resources it made"), "\(result)")
+        let report = (try? cli.readText("people.report.csv")) ?? ""
+        #expect(!report.contains(",created,"), "\(report)")
+        let creates = peer.requests.filter { $0.hasPrefix("POST /setup/v1/resources/bulk") }.count
+        #expect(creates > 1 && creates <= 6, "looked up and re-sent a bounded number of times: \(peer.requests)")
+        #expect(peer.requests.contains { $0.hasPrefix("GET /setup/v1/resources?") && $0.contains("email=") }, "looked up by e-mail")
+    }
+
     /// A 50 MB error page: the run stops on the 500 as usual, with a short message, on both transports.
     @Test func aHugeErrorPageIsCutShort() throws {
         guard ScriptedPeer.available() else { return }

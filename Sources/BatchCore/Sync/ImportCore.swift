@@ -424,9 +424,17 @@ public struct ImportCore: Sendable {
             }
         }
         if !unanswered.isEmpty {
-            var lookup = chunk
-            lookup.rows = unanswered
-            queue.insert(Work(chunk: lookup, verifyFirst: true, rounds: flight.work.rounds), at: 0)
+            // An answer without the row (or without its id) is an answer lost: it counts as such,
+            // so an API that never says what it created stops the run instead of looping.
+            let rounds = flight.work.rounds + 1
+            if rounds > configuration.maxAmbiguousRounds {
+                stopRun(.api("the API keeps answering creates without the resources it made (no id); "
+                    + "\(unanswered.count) of them may exist and are looked up when the run is resumed"))
+            } else {
+                var lookup = chunk
+                lookup.rows = unanswered
+                queue.insert(Work(chunk: lookup, verifyFirst: true, rounds: rounds), at: 0)
+            }
         }
         record(ticket, &flight, outcomes, &actions)
     }

@@ -79,6 +79,10 @@ enum ImportCommand {
         let tenantLock = options.dryRun ? nil : try TenantLock(
             apiURL: connection.client.endpoint.apiURL, clientId: connection.clientId, locationId: validation.locationId)
         defer { tenantLock?.release() }
+        let stop = StopSignal()
+        connection.client.stopWaiting { stop.isStopped }
+        let trap = SignalTrap(stop: stop, quiet: settings.quiet)
+        defer { trap.cancel() }
         // The API's own list of time zones, read once (cli.md, Validation); the built-in copy of
         // the Windows zone ids only when the API answers no list.
         do {
@@ -86,12 +90,11 @@ enum ImportCommand {
             if !zones.isEmpty { validation.timeZones = TimeZoneTable(entries: zones) }
         } catch let error as OnSchedError where error.kind == .http || error.kind == .invalidResponse {
             if !settings.quiet { Console.warning("the API lists no time zones (\(error.message)); checking against the built-in list") }
+        } catch where stop.current == .interrupted {
+            Console.error("interrupted; nothing was sent")
+            return ExitStatus.interrupted
         }
-        let stop = StopSignal()
-        connection.client.stopWaiting { stop.isStopped }
         let job = ImportJob(options: options, validation: validation, client: connection.client, stop: stop)
-        let trap = SignalTrap(stop: stop, quiet: settings.quiet)
-        defer { trap.cancel() }
         let journal = try job.openJournal(inputPath: path)
         if let journal, !settings.quiet {
             switch journal.start {

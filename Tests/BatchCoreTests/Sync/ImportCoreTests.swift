@@ -255,6 +255,26 @@ private func started(_ count: Int, chunkSize: Int = 100, concurrency: Int = 4, c
         #expect(h.creates(of: 1) == 1)
     }
 
+    @Test func anAPIThatNeverSaysWhatItCreatedStopsTheRunInsteadOfLooping() {
+        var h = started(1) { $0.maxAmbiguousRounds = 3 }
+        var sends = 0
+        while let sent = h.nextSend() {
+            sends += 1
+            var r = H.resource(for: sent.chunk.rows[0])
+            r.resource.id = nil
+            h.send(.answered(ticket: sent.ticket, [r]))
+            if let lookup = h.nextLookUp() { h.send(.lookedUp(ticket: lookup.ticket, found: [:])) }
+            if sends > 10 { break }
+        }
+        #expect(sends == 4, "the first create and one re-send per round")
+        guard case .api(let message)? = h.outcome?.stop else {
+            Issue.record("expected an API stop, got \(String(describing: h.outcome))")
+            return
+        }
+        #expect(message.contains("without the resources it made"))
+        #expect(h.reported.isEmpty, "never reported created without an id")
+    }
+
     // MARK: - Resume from every journal state
 
     @Test func resumeReportsFinishedRowsWithoutSendingThem() {

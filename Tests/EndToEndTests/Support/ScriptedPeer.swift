@@ -31,6 +31,8 @@ final class ScriptedPeer {
         case echoToken = "echo-token"
         /// The token endpoint answers 401 echoing the form body (the secret), lower-case hex.
         case echoSecret = "echo-secret"
+        /// Bulk creates answer 200 with the resources but no ids; look-ups find nothing.
+        case noIds = "no-ids"
     }
 
     let child: ChildProcess
@@ -128,6 +130,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.answer(500, body, js)
         if mode == "redirect":
             return self.answer(302, b"", [("Location", "http://127.0.0.1:%d/stolen" % self.server.server_address[1])])
+        if mode == "no-ids" and self.command == "GET":
+            return self.answer(200, b'{"object":"list","hasMore":false,"count":0,"total":0,"data":[]}', js)
+        if mode == "no-ids" and self.command == "POST" and self.path.startswith("/setup/v1/resources/bulk"):
+            items = json.loads(body.decode("utf-8")).get("resources", [])
+            return self.answer(200, json.dumps([{"name": r.get("name"), "email": r.get("email"), "object": "resource"} for r in items]).encode(), js)
         if mode == "echo-token" and self.command == "GET":
             return self.answer(200, b'{"object":"list","hasMore":false,"count":0,"total":0,"data":[]}', js)
         if mode == "echo-token":
