@@ -77,7 +77,7 @@ import TestSupport
         #expect(before != after && after.hasPrefix("["), "the line did not move in 1.5 s: \(before) | \(after)")
         // The pause's own line stays on the screen above the progress line, and the summary follows.
         #expect(finalScreen.contains("resource-batch: waiting 11 s: the API asked to slow down (429, Retry-After)"), "\(finalScreen)")
-        #expect(finalScreen.contains("import done: 30 rows"), "\(finalScreen)")
+        #expect(finalScreen.contains("import done: 180 rows: 30 created, 150 missing"), "the 150 tenant resources the file does not name are missing rows: \(finalScreen)")
     }
 
     @Test func exportShowsTheResourcesWrittenAndThePagesOnATerminal() throws {

@@ -147,6 +147,7 @@ public enum LoopbackHTTP {
             let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if n > 0 { buffer += chunk[0..<n]; continue }
             if n == 0 { break }
+            if errno == EINTR { continue } // a signal (another test's child ending), not an error
             throw E2EError("recv from 127.0.0.1:\(port)\(path) failed: \(String(cString: strerror(errno)))")
         }
         guard let headEnd else { throw E2EError("no HTTP answer from 127.0.0.1:\(port)\(path)") }

@@ -82,6 +82,9 @@ final class ScriptedHTTPServer: Sendable {
             while headEnd == nil {
                 if let end = Self.find([13, 10, 13, 10], in: buffer) { headEnd = end + 4; break }
                 let n = recv(fd, &chunk, chunk.count, 0)
+                // A signal (the SIGCHLD of another test's child process) interrupts recv: that is
+                // no end of the connection, and closing it then would reset the client's request.
+                if n < 0 && errno == EINTR { continue }
                 if n <= 0 { return }
                 buffer.append(contentsOf: chunk[0..<n])
             }
@@ -97,6 +100,7 @@ final class ScriptedHTTPServer: Sendable {
             }
             while buffer.count < headEnd! + contentLength {
                 let n = recv(fd, &chunk, chunk.count, 0)
+                if n < 0 && errno == EINTR { continue }
                 if n <= 0 { break }
                 buffer.append(contentsOf: chunk[0..<n])
             }
@@ -122,6 +126,7 @@ final class ScriptedHTTPServer: Sendable {
                 var sent = 0
                 while sent < bytes.count {
                     let n = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                    if n < 0 && errno == EINTR { continue }
                     if n <= 0 { return }
                     sent += n
                 }
