@@ -127,6 +127,7 @@ public enum LoopbackHTTP {
         var sent = 0
         while sent < bytes.count {
             let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
+            if n < 0 && errno == EINTR { continue }
             guard n > 0 else { throw E2EError("send failed: \(String(cString: strerror(errno)))") }
             sent += n
         }
