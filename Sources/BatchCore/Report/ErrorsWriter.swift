@@ -1,3 +1,4 @@
+import BatchModel
 import BatchInput
 import CSVCodec
 

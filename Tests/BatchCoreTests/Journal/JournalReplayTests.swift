@@ -114,6 +114,44 @@ private typealias S = JournalTestSupport
         }
     }
 
+    /// The intent and done lines are written by hand: they must say exactly what the encoder
+    /// would, whatever the strings hold, and read back as the same entries.
+    @Test func handWrittenLinesAreWhatTheEncoderWrites() throws {
+        let awkward = ["", "plain", "quote \" and backslash \\", "line\nbreak\ttab\r", "ctl \u{01}\u{1F}", "Zoë 🎉",
+                       "https://accounts.google.com/o/oauth2/auth?x=1&y=a/b", "</script>"]
+        var outcomes: [JournalRowOutcome] = []
+        for (i, s) in awkward.enumerated() {
+            outcomes.append(JournalRowOutcome(
+                row: i + 1, status: [.created, .updated, .failed][i % 3], id: i % 2 == 0 ? "id\(s)" : nil,
+                authUrl: i % 3 == 0 ? s : nil, authorized: i % 4 == 0 ? nil : i % 2 == 0, message: i % 2 == 1 ? s : nil,
+                provider: i % 3 == 1 ? "google" : nil, calendarId: s, name: s, email: i % 5 == 0 ? nil : s,
+                calendarAvailability: i % 3 == 2 ? nil : i % 3))
+        }
+        let entries: [JournalEntry] = [
+            .intent(JournalIntent(chunk: "7.1.2", op: .create, rows: [3, 1, 2], emails: ["a@x", nil, awkward[2]])),
+            .intent(JournalIntent(chunk: awkward[3], op: .update, rows: [], emails: [])),
+            .done(JournalDone(chunk: nil, rows: outcomes)),
+            .done(JournalDone(chunk: "9", rows: [])),
+        ]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for entry in entries {
+            let line = try entry.line()
+            #expect(try JSONDecoder().decode(JournalEntry.self, from: line) == entry)
+            // The same JSON value as the encoder's (key order and escapes aside, which JSON ignores).
+            let encoded: Data = switch entry {
+            case .intent(let i): try encoder.encode(i)
+            case .done(let d): try encoder.encode(d)
+            case .header(let h): try encoder.encode(h)
+            }
+            var ours = try #require(try JSONSerialization.jsonObject(with: line) as? [String: Any])
+            ours.removeValue(forKey: "t")
+            ours.removeValue(forKey: "sum")
+            let theirs = try #require(try JSONSerialization.jsonObject(with: encoded) as? [String: Any])
+            #expect(NSDictionary(dictionary: ours).isEqual(to: theirs), "\(String(decoding: line, as: UTF8.self))")
+        }
+    }
+
     @Test func aChangedLineIsFoundByItsChecksum() throws {
         let text = String(decoding: try S.lines([.header(S.header()), S.intent([1, 2]), S.done([1])]), as: UTF8.self)
         // Row 1's outcome turned into row 2's: a valid JSON line, but not the one that was written.

@@ -1,7 +1,7 @@
-
-/// Writes JSON strings byte by byte: faster than an encoder for the report's flat objects.
-enum JSONText {
-    static func appendString(_ s: String, to out: inout [UInt8]) {
+/// Writes JSON strings byte by byte: faster than an encoder for the report's and the journal's
+/// flat objects.
+package enum JSONText {
+    package static func appendString(_ s: String, to out: inout [UInt8]) {
         out.append(0x22)
         for b in s.utf8 {
             switch b {
