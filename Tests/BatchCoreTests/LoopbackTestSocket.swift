@@ -1,13 +1,6 @@
 import Glibc
 @testable import BatchCore
-@testable import BatchInput
-@testable import BatchJobs
-@testable import BatchJournal
-@testable import BatchModel
-@testable import BatchReport
 @testable import BatchRules
-@testable import BatchSync
-@testable import BatchWire
 
 /// A socket bound to 127.0.0.1 (port 0 = any free port): the DNS peers' UDP and TCP sockets and the
 /// scripted HTTP server's listener.

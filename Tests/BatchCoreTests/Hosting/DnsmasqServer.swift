@@ -2,14 +2,8 @@ import Foundation
 import Glibc
 import TestSupport
 @testable import BatchCore
-@testable import BatchInput
 @testable import BatchJobs
-@testable import BatchJournal
-@testable import BatchModel
-@testable import BatchReport
 @testable import BatchRules
-@testable import BatchSync
-@testable import BatchWire
 
 /// A real dnsmasq on a free loopback port, for the DNS integration tests.
 ///

@@ -1,12 +1,6 @@
 @testable import BatchCore
-@testable import BatchInput
 @testable import BatchJobs
-@testable import BatchJournal
-@testable import BatchModel
-@testable import BatchReport
 @testable import BatchRules
-@testable import BatchSync
-@testable import BatchWire
 
 /// A resolver answering from a dictionary; unknown domains are NXDOMAIN.
 struct FakeMXResolver: MXResolving {

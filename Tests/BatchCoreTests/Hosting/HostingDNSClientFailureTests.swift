@@ -3,14 +3,7 @@ import Glibc
 import Synchronization
 import Testing
 @testable import BatchCore
-@testable import BatchInput
-@testable import BatchJobs
-@testable import BatchJournal
-@testable import BatchModel
-@testable import BatchReport
 @testable import BatchRules
-@testable import BatchSync
-@testable import BatchWire
 
 /// Failure modes that need no dnsmasq: scripted loopback peers.
 @Suite struct HostingDNSClientFailureTests {

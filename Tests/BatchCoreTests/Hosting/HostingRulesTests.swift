@@ -1,13 +1,6 @@
 import Testing
 @testable import BatchCore
-@testable import BatchInput
-@testable import BatchJobs
-@testable import BatchJournal
-@testable import BatchModel
-@testable import BatchReport
 @testable import BatchRules
-@testable import BatchSync
-@testable import BatchWire
 
 @Suite struct HostingRulesTests {
     @Test(arguments: ["gmail.com", "GoogleMail.com", "gmail.com."])

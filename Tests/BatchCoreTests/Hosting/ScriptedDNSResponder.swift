@@ -2,14 +2,7 @@ import Foundation
 import Glibc
 import Synchronization
 @testable import BatchCore
-@testable import BatchInput
-@testable import BatchJobs
-@testable import BatchJournal
-@testable import BatchModel
-@testable import BatchReport
 @testable import BatchRules
-@testable import BatchSync
-@testable import BatchWire
 
 /// A tiny UDP DNS "server" on 127.0.0.1 whose answers a test scripts: for each query it sends
 /// the datagrams `respond` returns (none = silence). Runs on its own thread until `stop()`.

@@ -3,13 +3,6 @@ import CSVCodec
 import Testing
 @testable import BatchCore
 @testable import BatchInput
-@testable import BatchJobs
-@testable import BatchJournal
-@testable import BatchModel
-@testable import BatchReport
-@testable import BatchRules
-@testable import BatchSync
-@testable import BatchWire
 
 @Suite struct CSVRecordSourceTests {
     func open(_ bytes: [UInt8], _ configure: (inout InputOptions) throws -> Void = { _ in }) throws -> (CSVRecordSource, TempDir) {

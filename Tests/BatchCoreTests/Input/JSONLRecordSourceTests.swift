@@ -2,13 +2,6 @@ import TestSupport
 import Testing
 @testable import BatchCore
 @testable import BatchInput
-@testable import BatchJobs
-@testable import BatchJournal
-@testable import BatchModel
-@testable import BatchReport
-@testable import BatchRules
-@testable import BatchSync
-@testable import BatchWire
 
 @Suite struct JSONLRecordSourceTests {
     func open(_ text: String, _ configure: (inout InputOptions) throws -> Void = { _ in }) throws -> (JSONLRecordSource, TempDir) {

@@ -2,13 +2,8 @@ import Foundation
 import TestSupport
 import Testing
 @testable import BatchCore
-@testable import BatchInput
 @testable import BatchJobs
-@testable import BatchJournal
 @testable import BatchModel
-@testable import BatchReport
-@testable import BatchRules
-@testable import BatchSync
 @testable import BatchWire
 
 /// `auth-links` by the page: links from the list asked with the return URLs, the calendar/auth

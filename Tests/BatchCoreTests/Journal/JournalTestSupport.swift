@@ -1,14 +1,8 @@
 import Foundation
 import TestSupport
 @testable import BatchCore
-@testable import BatchInput
-@testable import BatchJobs
 @testable import BatchJournal
-@testable import BatchModel
-@testable import BatchReport
-@testable import BatchRules
 @testable import BatchSync
-@testable import BatchWire
 
 /// Scratch directories and sample entries for the journal tests.
 enum JournalTestSupport {

@@ -1,13 +1,7 @@
 import Foundation
 import Testing
 @testable import BatchCore
-@testable import BatchInput
-@testable import BatchJobs
-@testable import BatchJournal
 @testable import BatchModel
-@testable import BatchReport
-@testable import BatchRules
-@testable import BatchSync
 @testable import BatchWire
 import OnSchedEmulator
 

@@ -1,13 +1,6 @@
 import Foundation
 import Testing
 @testable import BatchCore
-@testable import BatchInput
-@testable import BatchJobs
-@testable import BatchJournal
-@testable import BatchModel
-@testable import BatchReport
-@testable import BatchRules
-@testable import BatchSync
 @testable import BatchWire
 
 /// `SecretRedactor`: every encoding of a secret a server or an encoder may produce.

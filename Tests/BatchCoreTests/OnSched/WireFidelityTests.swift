@@ -1,13 +1,8 @@
 import Foundation
 import Testing
 @testable import BatchCore
-@testable import BatchInput
-@testable import BatchJobs
-@testable import BatchJournal
 @testable import BatchModel
 @testable import BatchReport
-@testable import BatchRules
-@testable import BatchSync
 @testable import BatchWire
 
 /// The client's request bodies and its reading of answers, against the table of issue 14 and

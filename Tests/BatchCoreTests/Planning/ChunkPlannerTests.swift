@@ -1,14 +1,8 @@
 import Testing
 import TestSupport
 @testable import BatchCore
-@testable import BatchInput
-@testable import BatchJobs
-@testable import BatchJournal
 @testable import BatchModel
-@testable import BatchReport
-@testable import BatchRules
 @testable import BatchSync
-@testable import BatchWire
 private let google1 = ReturnURLs(google: "https://example.com/a")
 private let google2 = ReturnURLs(google: "https://example.com/b")
 private let outlook1 = ReturnURLs(outlook: "https://example.com/o")

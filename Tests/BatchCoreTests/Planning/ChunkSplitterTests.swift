@@ -1,14 +1,8 @@
 import Testing
 import TestSupport
 @testable import BatchCore
-@testable import BatchInput
-@testable import BatchJobs
-@testable import BatchJournal
 @testable import BatchModel
-@testable import BatchReport
-@testable import BatchRules
 @testable import BatchSync
-@testable import BatchWire
 
 private func chunk(_ rows: ClosedRange<Int>, id: Int = 1) -> Chunk {
     let urls = ReturnURLs(outlook: "https://example.com/back")

@@ -1,14 +1,7 @@
 import Testing
 import TestSupport
 @testable import BatchCore
-@testable import BatchInput
-@testable import BatchJobs
-@testable import BatchJournal
-@testable import BatchModel
-@testable import BatchReport
-@testable import BatchRules
 @testable import BatchSync
-@testable import BatchWire
 
 @Suite struct ReorderBufferTests {
     @Test func inOrderResultsPassStraightThrough() throws {

@@ -4,12 +4,6 @@ import Testing
 @testable import BatchCore
 @testable import BatchInput
 @testable import BatchJobs
-@testable import BatchJournal
-@testable import BatchModel
-@testable import BatchReport
-@testable import BatchRules
-@testable import BatchSync
-@testable import BatchWire
 
 @Suite struct ErrorsWriterTests {
     func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }

@@ -2,14 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 @testable import BatchCore
-@testable import BatchInput
-@testable import BatchJobs
-@testable import BatchJournal
-@testable import BatchModel
 @testable import BatchReport
-@testable import BatchRules
-@testable import BatchSync
-@testable import BatchWire
 
 /// ReportLineBuffer's word-at-a-time fields and table-driven numbers, against the rule they encode.
 @Suite struct ReportLineBufferTests {

@@ -4,12 +4,8 @@ import Testing
 @testable import BatchCore
 @testable import BatchInput
 @testable import BatchJobs
-@testable import BatchJournal
-@testable import BatchModel
 @testable import BatchReport
-@testable import BatchRules
 @testable import BatchSync
-@testable import BatchWire
 
 func fileMode(_ path: String) throws -> Int {
     let attrs = try FileManager.default.attributesOfItem(atPath: path)

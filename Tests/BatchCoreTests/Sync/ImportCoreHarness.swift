@@ -1,12 +1,7 @@
 @testable import BatchCore
-@testable import BatchInput
-@testable import BatchJobs
-@testable import BatchJournal
 @testable import BatchModel
 @testable import BatchReport
-@testable import BatchRules
 @testable import BatchSync
-@testable import BatchWire
 
 /// Drives an ``ImportCore`` by hand: feeds events, keeps every action it gave, and answers the
 /// file actions (journal, report) the way a healthy driver would unless told otherwise.

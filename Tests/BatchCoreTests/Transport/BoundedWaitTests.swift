@@ -2,13 +2,6 @@ import Foundation
 import Synchronization
 import Testing
 @testable import BatchCore
-@testable import BatchInput
-@testable import BatchJobs
-@testable import BatchJournal
-@testable import BatchModel
-@testable import BatchReport
-@testable import BatchRules
-@testable import BatchSync
 @testable import BatchWire
 
 /// No wait is unbounded: a 429's pause is capped, and a run that has decided to stop waits on no

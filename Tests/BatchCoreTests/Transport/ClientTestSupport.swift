@@ -2,13 +2,6 @@ import Foundation
 import Synchronization
 import Testing
 @testable import BatchCore
-@testable import BatchInput
-@testable import BatchJobs
-@testable import BatchJournal
-@testable import BatchModel
-@testable import BatchReport
-@testable import BatchRules
-@testable import BatchSync
 @testable import BatchWire
 
 /// A transport whose answers come from a closure, recording every request it was given.

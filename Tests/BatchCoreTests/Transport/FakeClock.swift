@@ -1,11 +1,4 @@
 @testable import BatchCore
-@testable import BatchInput
-@testable import BatchJobs
-@testable import BatchJournal
-@testable import BatchModel
-@testable import BatchReport
-@testable import BatchRules
-@testable import BatchSync
 @testable import BatchWire
 import Synchronization
 

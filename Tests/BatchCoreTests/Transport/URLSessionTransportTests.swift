@@ -4,13 +4,7 @@ import FoundationNetworking
 #endif
 import Testing
 @testable import BatchCore
-@testable import BatchInput
-@testable import BatchJobs
-@testable import BatchJournal
-@testable import BatchModel
 @testable import BatchReport
-@testable import BatchRules
-@testable import BatchSync
 @testable import BatchWire
 
 @Suite struct URLSessionTransportTests {

@@ -1,13 +1,5 @@
 import Testing
 @testable import BatchCore
-@testable import BatchInput
-@testable import BatchJobs
-@testable import BatchJournal
-@testable import BatchModel
-@testable import BatchReport
-@testable import BatchRules
-@testable import BatchSync
-@testable import BatchWire
 
 /// `#clear` in a CSV cell (cli.md, Sync: clearing a field).
 @Suite struct ClearFieldTests {

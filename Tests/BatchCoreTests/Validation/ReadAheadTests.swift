@@ -1,13 +1,8 @@
 import Testing
 @testable import BatchCore
 @testable import BatchInput
-@testable import BatchJobs
-@testable import BatchJournal
 @testable import BatchModel
-@testable import BatchReport
 @testable import BatchRules
-@testable import BatchSync
-@testable import BatchWire
 
 /// A source that fails with an input error after `failAfter` records.
 final class FailingSource: RecordSource {

@@ -2,13 +2,8 @@ import TestSupport
 import Testing
 @testable import BatchCore
 @testable import BatchInput
-@testable import BatchJobs
-@testable import BatchJournal
 @testable import BatchModel
-@testable import BatchReport
 @testable import BatchRules
-@testable import BatchSync
-@testable import BatchWire
 
 /// A record with the given cells, as a source would produce it.
 func record(_ cells: [ResourceField: String], serviceIds: [String]? = nil, row: Int = 1, line: Int = 2, issues: [RowIssue] = []) -> SourceRecord {

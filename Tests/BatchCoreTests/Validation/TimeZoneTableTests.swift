@@ -1,13 +1,7 @@
 import Testing
 @testable import BatchCore
-@testable import BatchInput
-@testable import BatchJobs
-@testable import BatchJournal
 @testable import BatchModel
-@testable import BatchReport
 @testable import BatchRules
-@testable import BatchSync
-@testable import BatchWire
 
 /// cli.md's time zone rule: a Windows zone id of OnSched's list, an IANA name sent as its
 /// Windows id, anything else invalid with the closest names suggested.

@@ -3,12 +3,8 @@ import Testing
 @testable import BatchCore
 @testable import BatchInput
 @testable import BatchJobs
-@testable import BatchJournal
 @testable import BatchModel
-@testable import BatchReport
 @testable import BatchRules
-@testable import BatchSync
-@testable import BatchWire
 
 /// MX answers from a dictionary, counting lookups per domain.
 final class PipelineFakeResolver: MXResolving {
