@@ -93,6 +93,11 @@ enum ImportCommand {
         } catch where stop.current == .interrupted {
             Console.error("interrupted; nothing was sent")
             return ExitStatus.interrupted
+        } catch {
+            // Credentials rejected, API unreachable: the first request of the run, so nothing was sent.
+            let status = ExitStatus.of(error)
+            Console.error(status.message + "; nothing was sent")
+            return status.code
         }
         let job = ImportJob(options: options, validation: validation, client: connection.client, stop: stop)
         let journal = try job.openJournal(inputPath: path)
