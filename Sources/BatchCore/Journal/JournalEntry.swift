@@ -80,40 +80,42 @@ public enum JournalEntry: Sendable, Equatable, Codable {
     private static func bytes(_ intent: JournalIntent) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(64 + intent.rows.count * 32)
-        out += Array(#"{"t":"intent","chunk":"#.utf8)
+        out.append(contentsOf: #"{"t":"intent","chunk":"#.utf8)
         JSONText.appendString(intent.chunk, to: &out)
-        out += Array(#","emails":["#.utf8)
+        out.append(contentsOf: #","emails":["#.utf8)
         for (n, email) in intent.emails.enumerated() {
             if n > 0 { out.append(0x2C) }
-            if let email { JSONText.appendString(email, to: &out) } else { out += Array("null".utf8) }
+            if let email { JSONText.appendString(email, to: &out) } else { out.append(contentsOf: "null".utf8) }
         }
-        out += Array(#"],"op":"#.utf8)
+        out.append(contentsOf: #"],"op":"#.utf8)
         JSONText.appendString(intent.op.rawValue, to: &out)
-        out += Array(#","rows":["#.utf8)
+        out.append(contentsOf: #","rows":["#.utf8)
         appendList(intent.rows, to: &out)
-        out += Array("]}".utf8)
+        out.append(contentsOf: "]}".utf8)
         return out
     }
 
     private static func bytes(_ done: JournalDone) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(32 + done.rows.count * 160)
-        out += Array(#"{"t":"done""#.utf8)
+        out.append(contentsOf: #"{"t":"done""#.utf8)
         if let chunk = done.chunk {
-            out += Array(#","chunk":"#.utf8)
+            out.append(contentsOf: #","chunk":"#.utf8)
             JSONText.appendString(chunk, to: &out)
         }
-        out += Array(#","rows":["#.utf8)
+        out.append(contentsOf: #","rows":["#.utf8)
         for (n, o) in done.rows.enumerated() {
             if n > 0 { out.append(0x2C) }
             var first = true
-            func key(_ name: String) {
-                out += Array((first ? "{\"" : ",\"").utf8)
-                out += Array(name.utf8)
-                out += Array("\":".utf8)
+            func key(_ name: StaticString) {
+                out.append(first ? 0x7B : 0x2C)
+                out.append(0x22)
+                name.withUTF8Buffer { out.append(contentsOf: $0) }
+                out.append(0x22)
+                out.append(0x3A)
                 first = false
             }
-            func text(_ name: String, _ value: String?) {
+            func text(_ name: StaticString, _ value: String?) {
                 guard let value else { return }
                 key(name)
                 JSONText.appendString(value, to: &out)
@@ -121,11 +123,11 @@ public enum JournalEntry: Sendable, Equatable, Codable {
             text("authUrl", o.authUrl)
             if let authorized = o.authorized {
                 key("authorized")
-                out += Array((authorized ? "true" : "false").utf8)
+                out.append(contentsOf: (authorized ? "true" : "false").utf8)
             }
             if let availability = o.calendarAvailability {
                 key("calendarAvailability")
-                out += Array(String(availability).utf8)
+                out.append(contentsOf: String(availability).utf8)
             }
             text("calendarId", o.calendarId)
             text("email", o.email)
@@ -134,18 +136,18 @@ public enum JournalEntry: Sendable, Equatable, Codable {
             text("name", o.name)
             text("provider", o.provider)
             key("row")
-            out += Array(String(o.row).utf8)
+            out.append(contentsOf: String(o.row).utf8)
             text("status", o.status.rawValue)
             out.append(0x7D)
         }
-        out += Array("]}".utf8)
+        out.append(contentsOf: "]}".utf8)
         return out
     }
 
     private static func appendList(_ numbers: [Int], to out: inout [UInt8]) {
         for (n, number) in numbers.enumerated() {
             if n > 0 { out.append(0x2C) }
-            out += Array(String(number).utf8)
+            out.append(contentsOf: String(number).utf8)
         }
     }
 }

@@ -3,6 +3,16 @@
 package enum JSONText {
     package static func appendString(_ s: String, to out: inout [UInt8]) {
         out.append(0x22)
+        // Most values need no escape: copy them whole, from the string's own bytes.
+        let copied = s.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            for b in bytes where b == 0x22 || b == 0x5C || b < 0x20 { return false }
+            out.append(contentsOf: bytes)
+            return true
+        }
+        if copied == true {
+            out.append(0x22)
+            return
+        }
         for b in s.utf8 {
             switch b {
             case 0x22: out.append(0x5C); out.append(0x22)

@@ -16,26 +16,26 @@ import Darwin
 /// ``withBytes(_:_:)`` and make no `String` at all.
 public struct ResourceInput: Sendable {
     /// The UTF-8 texts of the given fields (including bytes of replaced values, never read).
-    private var bytes: [UInt8] = []
+    @usableFromInline internal var bytes: [UInt8] = []
     /// One per given field: `ordinal << 56 | start << 28 | end`, offsets into `bytes`. The first
     /// eight live inline (no allocation for a typical row), the rest in `overflow`.
-    private var inline: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
-    private var inlineCount = 0
-    private var overflow: [UInt64] = []
+    @usableFromInline internal var inline: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+    @usableFromInline internal var inlineCount = 0
+    @usableFromInline internal var overflow: [UInt64] = []
     private static let inlineCapacity = 8
     /// Bit `ordinal` is set when the field holds a value.
-    private var present: UInt64 = 0
+    @usableFromInline internal var present: UInt64 = 0
     /// `serviceIds` as given: `;`-separated in CSV, an array in JSONL. Kept apart so JSONL arrays survive.
     public var serviceIds: [String]?
     /// Bit `ordinal` is set when the row asks for the field to be cleared (`#clear` in CSV, `null`
     /// in JSON Lines): such a field holds no value, and the update sends it empty.
-    private var clearedMask: UInt64 = 0
+    @usableFromInline internal var clearedMask: UInt64 = 0
 
     /// Where the record's raw bytes (``SourceRecord/raw``) sit in `bytes`, when kept there.
     private var rawStart = -1
     private var rawEnd = -1
 
-    private static let offsetLimit = 1 << 28
+    @usableFromInline internal static let offsetLimit = 1 << 28
 
     public init() {}
 
@@ -92,13 +92,13 @@ public struct ResourceInput: Sendable {
     /// ``unsafeBase`` of the input at `input`, read through the pointer. Calling a method or
     /// property on `pointer.pointee` makes the compiler copy the whole input first (a retain and a
     /// release of each of its buffers); these static forms touch only the stored fields they need.
-    @inline(__always)
+    @inlinable @inline(__always)
     package static func unsafeBase(at input: UnsafePointer<ResourceInput>) -> UnsafePointer<UInt8>? {
         input.pointee.bytes.withUnsafeBufferPointer { $0.baseAddress }
     }
 
     /// ``unsafeBytes(_:_:)`` of the input at `input`, read through the pointer (see ``unsafeBase(at:)``).
-    @inline(__always)
+    @inlinable @inline(__always)
     package static func unsafeBytes(at input: UnsafePointer<ResourceInput>, _ field: ResourceField,
                             _ base: UnsafePointer<UInt8>?) -> UnsafeBufferPointer<UInt8>? {
         guard let base, input.pointee.present & (1 << UInt64(field.ordinal)) != 0 else { return nil }
@@ -176,11 +176,11 @@ public struct ResourceInput: Sendable {
     }
 
     /// Whether the field holds a value (without making a `String`).
-    @inline(__always)
+    @inlinable @inline(__always)
     public func has(_ field: ResourceField) -> Bool { present & (1 << UInt64(field.ordinal)) != 0 }
 
     /// Calls `body` with the field's UTF-8 bytes, or returns `nil` when the field holds nothing.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func withBytes<R>(_ field: ResourceField, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
         guard let e = entry(field) else { return nil }
         let (start, end) = Self.span(e)
@@ -208,8 +208,8 @@ public struct ResourceInput: Sendable {
         present &= ~(1 << UInt64(field.ordinal))
     }
 
-    @inline(__always)
-    private func entry(_ field: ResourceField) -> UInt64? {
+    @inlinable @inline(__always)
+    internal func entry(_ field: ResourceField) -> UInt64? {
         guard has(field) else { return nil }
         let found: UInt64? = withUnsafeBytes(of: inline) { raw in
             let inline = raw.bindMemory(to: UInt64.self)
@@ -221,8 +221,8 @@ public struct ResourceInput: Sendable {
         return nil
     }
 
-    @inline(__always)
-    private static func span(_ e: UInt64) -> (Int, Int) {
+    @inlinable @inline(__always)
+    internal static func span(_ e: UInt64) -> (Int, Int) {
         (Int((e >> 28) & UInt64(offsetLimit - 1)), Int(e & UInt64(offsetLimit - 1)))
     }
 
@@ -230,7 +230,7 @@ public struct ResourceInput: Sendable {
     public static let clearMarker = "#clear"
 
     /// Whether the row asks for this field to be cleared.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func isCleared(_ field: ResourceField) -> Bool { clearedMask & (1 << UInt64(field.ordinal)) != 0 }
 
     /// Asks for the field to be cleared: any value it held is dropped.
