@@ -19,8 +19,7 @@ enum ExitStatus {
     static func of(_ error: any Error) -> (message: String, code: Int32) {
         switch error {
         case let e as UsageError: (e.description, nothingSent)
-        case let e as InputError:
-            if case .stoppedAfterSending = e { (e.description, stopped) } else { (e.description + hint(for: e), nothingSent) }
+        case let e as InputError: (e.description + hint(for: e), nothingSent)
         case let e as CSVError: (e.description + (e.kind == .invalidUTF8 ? "; " + encodingHint : ""), nothingSent)
         case let e as JournalError: (e.description + hint(for: e), nothingSent)
         case let e as TenantLockError: (e.description, nothingSent)

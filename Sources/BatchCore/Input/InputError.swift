@@ -11,10 +11,6 @@ public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
     case badMapping(source: String, reason: String)
     case unknownFormat(path: String)
     case unsupported(String)
-    /// An input error met after rows had already been sent (only possible when the input cannot be
-    /// checked up front, i.e. standard input): `reason` is the error, `rowsSent` how many rows were
-    /// created, updated or failed before it.
-    case stoppedAfterSending(reason: String, rowsSent: Int)
     /// The file changed while it was read (size, modification time, identity or content).
     case changedWhileRead(path: String, change: String)
 
@@ -40,10 +36,6 @@ public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
             return message
         case let .changedWhileRead(path, change):
             return "\(path) changed while it was read (\(change)): the rows read may mix two versions of the file"
-        case let .stoppedAfterSending(reason, rowsSent):
-            return "\(reason)\n  the import stopped there, but \(rowsSent) row\(rowsSent == 1 ? " was" : "s were") already sent "
-                + "(see the report); fix the input and import it again: resources already created are "
-                + "matched by e-mail and updated, not created twice"
         }
     }
 }
