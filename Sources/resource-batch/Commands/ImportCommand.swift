@@ -67,9 +67,6 @@ enum ImportCommand {
         // Exit code 2 promises that nothing was sent: find a broken line before the first request.
         if !options.dryRun { try input.checkWholeFile() }
 
-        // Every output must be writable before the first request: exit 2 then means nothing was sent.
-        try Self.checkWritable(settings.summaryJSON)
-
         let connection = try APIOptions.connect(args, concurrency: options.concurrency)
         defer { connection.close() }
         if let url = connection.emulator?.baseURL, !settings.quiet {
@@ -147,15 +144,5 @@ enum ImportCommand {
         // Why a run stopped is an error, said even with --quiet (the summary says it otherwise).
         if settings.quiet, let why = summary.stoppedBecause { Console.error(why) }
         return summary.exitCode
-    }
-
-    /// Creates (or truncates) `path` to prove it can be written, before anything is sent.
-    private static func checkWritable(_ path: String?) throws {
-        guard let path, path != "-" else { return }
-        do {
-            try OutputFile(path: path).close()
-        } catch {
-            throw OutputWriteError(path: path, reason: String(describing: error), afterWrites: false)
-        }
     }
 }
