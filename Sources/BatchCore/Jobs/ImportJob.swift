@@ -203,6 +203,19 @@ public struct ImportJob: Sendable {
                             break
                         }
                         group.addTask { sink.yield(await Self.recover(id, returnURLs: urls, ticket: ticket, client: client)) }
+                    case .refreshCredentials:
+                        guard let client else {
+                            answer = .credentialsRefreshFailed("no API to renew the token with")
+                            break
+                        }
+                        group.addTask {
+                            do {
+                                try await client.renewToken()
+                                sink.yield(.credentialsRefreshed)
+                            } catch {
+                                sink.yield(.credentialsRefreshFailed(Self.describe(error)))
+                            }
+                        }
                     case .lookUp(let ticket, let rows):
                         guard let client else {
                             answer = .sendFailed(ticket: ticket, .fatal("no API to look resources up"))
@@ -294,13 +307,17 @@ public struct ImportJob: Sendable {
             for i in payloads.indices where chunk.kind == .update && !payloads[i].hasIdentity {
                 payloads[i] = payloads[i].withIdentity(of: try await client.getResource(id: payloads[i].id ?? ""))
             }
+            // A 401 on the write goes back to the core, which renews the token once for every worker.
+            let writer = client.leavingUnauthorizedToCaller()
             let answer = switch chunk.kind {
-            case .create: try await client.bulkCreate(payloads, returnURLs: chunk.returnURLs)
-            case .update: try await client.bulkUpdate(payloads, returnURLs: chunk.returnURLs)
+            case .create: try await writer.bulkCreate(payloads, returnURLs: chunk.returnURLs)
+            case .update: try await writer.bulkUpdate(payloads, returnURLs: chunk.returnURLs)
             }
             var answered: [AnsweredResource] = []
             for resource in answer { answered.append(await withLink(resource, returnURLs: chunk.returnURLs, client: client)) }
             return .answered(ticket: ticket, answered)
+        } catch let error as OnSchedError where error.kind == .unauthorized && error.status == 401 {
+            return .sendFailed(ticket: ticket, .unauthorized(error.message))
         } catch let error as OnSchedError {
             if error.mayHaveBeenApplied && chunk.kind == .create {
                 return .sendFailed(ticket: ticket, .mayHaveBeenApplied(error.message))
@@ -317,8 +334,10 @@ public struct ImportJob: Sendable {
     /// Soft-deletes one resource. A refusal (a 4xx) is that resource's failure; anything else stops the run.
     static func delete(_ id: String, ticket: Int, client: OnSchedClient) async -> ImportEvent {
         do {
-            try await client.deleteResource(id: id)
+            try await client.leavingUnauthorizedToCaller().deleteResource(id: id)
             return .deleted(ticket: ticket)
+        } catch let error as OnSchedError where error.kind == .unauthorized && error.status == 401 {
+            return .sendFailed(ticket: ticket, .unauthorized(error.message))
         } catch let error as OnSchedError {
             if error.kind == .http, let status = error.status, (400..<500).contains(status), ![401, 408, 429].contains(status) {
                 return .sendFailed(ticket: ticket, .refused(error.message))
@@ -332,8 +351,10 @@ public struct ImportJob: Sendable {
     /// Recovers one soft-deleted resource. A refusal (a 4xx) is that row's failure; anything else stops the run.
     static func recover(_ id: String, returnURLs: ReturnURLs, ticket: Int, client: OnSchedClient) async -> ImportEvent {
         do {
-            let resource = try await client.recoverResource(id: id, returnURLs: returnURLs)
+            let resource = try await client.leavingUnauthorizedToCaller().recoverResource(id: id, returnURLs: returnURLs)
             return .recovered(ticket: ticket, resource)
+        } catch let error as OnSchedError where error.kind == .unauthorized && error.status == 401 {
+            return .sendFailed(ticket: ticket, .unauthorized(error.message))
         } catch let error as OnSchedError {
             if error.kind == .http, let status = error.status, (400..<500).contains(status), ![401, 408, 429].contains(status) {
                 return .sendFailed(ticket: ticket, .refused(error.message))

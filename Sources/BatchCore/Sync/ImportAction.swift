@@ -20,6 +20,9 @@ public enum ImportAction: Sendable, Equatable {
     case delete(ticket: Int, id: String)
     /// Recover a soft-deleted resource a row matches (answered by `recovered` or `sendFailed`).
     case recover(ticket: Int, id: String, ReturnURLs)
+    /// Renew the access token after the API refused it (answered by `credentialsRefreshed` or
+    /// `credentialsRefreshFailed`). No write is sent until it is answered.
+    case refreshCredentials
     /// Write these finished rows, in input order, to the report (and the failures to the errors file).
     case writeReport([ImportRow])
     /// The run is over.

@@ -42,6 +42,9 @@ public struct ImportCore: Sendable {
         public var readTenant: Bool
         /// How often one create may lose its answer before the run stops.
         public var maxAmbiguousRounds: Int
+        /// Token renewals after a 401 with no write accepted in between before the run stops
+        /// (the credentials themselves are rejected).
+        public var maxCredentialRefreshes: Int
         /// Rows read but not yet reported, beyond which partial chunks are sent and reading waits.
         public var backlogLimit: Int
         /// Rows an earlier run of this input finished (journal replay): reported, never sent again.
@@ -56,8 +59,9 @@ public struct ImportCore: Sendable {
             readTenant: Bool = true, maxAmbiguousRounds: Int = 5, backlogLimit: Int? = nil,
             finished: [Int: JournalRowOutcome] = [:], uncertainCreates: Set<Int> = [], sendUnchanged: Bool = false,
             matchField: Int? = nil, missing: MissingPolicy = .ignore, maxDeletes: DeleteLimit = .standard,
-            runReturnURLs: ReturnURLs? = nil
+            runReturnURLs: ReturnURLs? = nil, maxCredentialRefreshes: Int = 1
         ) {
+            self.maxCredentialRefreshes = max(1, maxCredentialRefreshes)
             self.runReturnURLs = runReturnURLs
             self.matchField = matchField
             self.missing = missing
@@ -81,6 +85,8 @@ public struct ImportCore: Sendable {
         var verifyFirst: Bool
         /// Lost answers so far for these rows.
         var rounds: Int
+        /// The chunk's intent line is already durable (it is sent again after a 401).
+        var intentDurable = false
     }
 
     private enum Phase: Sendable {
@@ -91,6 +97,8 @@ public struct ImportCore: Sendable {
         var work: Work
         var phase: Phase
         var outcomes: [JournalRowOutcome] = []
+        /// The token generation the chunk was sent with.
+        var credentials = 0
     }
 
     private enum TenantState: Sendable {
@@ -139,6 +147,13 @@ public struct ImportCore: Sendable {
     private var stop: ImportStop?
     private var reportBroken = false
     private var finished = false
+    /// The 401 refresh: the token generation (one more per renewal), whether a renewal is under way
+    /// (no write is sent meanwhile), renewals since the API last accepted a write, and the
+    /// generation each delete and recover was sent with.
+    private var credentials = 0
+    private var refreshingCredentials = false
+    private var refreshesWithoutAnswer = 0
+    private var writeCredentials: [Int: Int] = [:]
 
     public init(_ configuration: Configuration) {
         self.configuration = configuration
@@ -208,10 +223,12 @@ public struct ImportCore: Sendable {
         case .intentWritten(let ticket):
             guard var flight = flights[ticket], flight.phase == .writingIntent else { break }
             flight.phase = .sending
+            flight.credentials = credentials
             flights[ticket] = flight
             sentWrites = true
             actions.append(.send(ticket: ticket, flight.work.chunk))
         case .answered(let ticket, let resources):
+            refreshesWithoutAnswer = 0
             answered(ticket, resources, &actions)
         case .sendFailed(let ticket, let failure):
             sendFailed(ticket, failure, &actions)
@@ -230,9 +247,20 @@ public struct ImportCore: Sendable {
         case .stopRequested(let reason):
             stopRun(reason)
         case .deleted(let ticket):
+            refreshesWithoutAnswer = 0
+            writeCredentials.removeValue(forKey: ticket)
             deleteAnswered(ticket, failure: nil)
         case .recovered(let ticket, let resource):
+            refreshesWithoutAnswer = 0
+            writeCredentials.removeValue(forKey: ticket)
             recoverAnswered(ticket, resource, failure: nil, &actions)
+        case .credentialsRefreshed:
+            refreshingCredentials = false
+            credentials += 1
+            refreshesWithoutAnswer += 1
+        case .credentialsRefreshFailed(let message):
+            refreshingCredentials = false
+            stopRun(.api(message))
         }
         pump(&actions)
         return actions
@@ -440,6 +468,11 @@ public struct ImportCore: Sendable {
     }
 
     private mutating func sendFailed(_ ticket: Int, _ failure: SendFailure, _ actions: inout [ImportAction]) {
+        if case .unauthorized(let message) = failure {
+            unauthorized(ticket, message, &actions)
+            return
+        }
+        writeCredentials.removeValue(forKey: ticket)
         if deleting[ticket] != nil {
             deleteAnswered(ticket, failure: failure)
             return
@@ -480,10 +513,41 @@ public struct ImportCore: Sendable {
                 return
             }
             queue.insert(Work(chunk: work.chunk, verifyFirst: true, rounds: work.rounds + 1), at: 0)
-        case .fatal(let message):
+        case .fatal(let message), .unauthorized(let message):
             flights.removeValue(forKey: ticket)
             stopRun(.api(message))
         }
+    }
+
+    /// A write refused with 401 applied nothing: it goes back to the front of its queue, and the
+    /// first such refusal of the current token asks for a new one. A token renewed since the last
+    /// accepted write that is refused again means the credentials are no good: the run stops.
+    private mutating func unauthorized(_ ticket: Int, _ message: String, _ actions: inout [ImportAction]) {
+        let sentWith: Int
+        if let index = deleting.removeValue(forKey: ticket) {
+            deleteQueue.insert(index, at: 0)
+            sentWith = writeCredentials.removeValue(forKey: ticket) ?? credentials
+        } else if let recovery = recovering.removeValue(forKey: ticket) {
+            recoverQueue.insert(recovery, at: 0)
+            sentWith = writeCredentials.removeValue(forKey: ticket) ?? credentials
+        } else if let flight = flights[ticket], flight.phase == .sending {
+            flights.removeValue(forKey: ticket)
+            var work = flight.work
+            work.intentDurable = work.chunk.kind == .create
+            queue.insert(work, at: 0)
+            sentWith = flight.credentials
+        } else {
+            if flights.removeValue(forKey: ticket) != nil { stopRun(.api("credentials rejected: \(message)")) }
+            return
+        }
+        // A newer token exists or is on its way: the work simply goes again with it.
+        guard sentWith == credentials, !refreshingCredentials else { return }
+        guard refreshesWithoutAnswer < configuration.maxCredentialRefreshes else {
+            stopRun(.api("credentials rejected: the API refused a freshly issued token (\(message))"))
+            return
+        }
+        refreshingCredentials = true
+        actions.append(.refreshCredentials)
     }
 
     private mutating func lookedUp(_ ticket: Int, _ found: [Int: AnsweredResource], _ actions: inout [ImportAction]) {
@@ -528,17 +592,22 @@ public struct ImportCore: Sendable {
         if stop == nil && planner.bufferedRows > 0 && (inputEnded || waiting.count + order.pending >= configuration.backlogLimit) {
             for chunk in planner.finish() { queue.append(Work(chunk: chunk, verifyFirst: false, rounds: 0)) }
         }
-        while stop == nil && flights.count + recovering.count < configuration.concurrency && !recoverQueue.isEmpty {
+        while stop == nil && !refreshingCredentials && flights.count + recovering.count < configuration.concurrency
+            && !recoverQueue.isEmpty
+        {
             let recovery = recoverQueue.removeFirst()
             let ticket = nextTicket
             nextTicket += 1
             recovering[ticket] = recovery
+            writeCredentials[ticket] = credentials
             sentWrites = true
             if case let .update(id) = recovery.planned.operation {
                 actions.append(.recover(ticket: ticket, id: id, recovery.planned.returnURLs))
             }
         }
-        while stop == nil && flights.count + recovering.count < configuration.concurrency && !queue.isEmpty {
+        while stop == nil && !refreshingCredentials && flights.count + recovering.count < configuration.concurrency
+            && !queue.isEmpty
+        {
             dispatch(queue.removeFirst(), &actions)
         }
         if stop == nil && tenant == .read && !readingRows && !inputEnded && queue.count < configuration.concurrency
@@ -550,21 +619,24 @@ public struct ImportCore: Sendable {
         if stop == nil && planner.bufferedRows > 0 && inputEnded && recovering.isEmpty && recoverQueue.isEmpty {
             // Updates of recovered rows join the planner after the input ended: flush them too.
             for chunk in planner.finish() { queue.append(Work(chunk: chunk, verifyFirst: false, rounds: 0)) }
-            while flights.count + recovering.count < configuration.concurrency && !queue.isEmpty {
+            while !refreshingCredentials && flights.count + recovering.count < configuration.concurrency && !queue.isEmpty {
                 dispatch(queue.removeFirst(), &actions)
             }
         }
-        var idle = !readingRows && tenant != .reading && flights.isEmpty && recovering.isEmpty
+        var idle = !readingRows && tenant != .reading && flights.isEmpty && recovering.isEmpty && !refreshingCredentials
         let done = stop != nil || (inputEnded && queue.isEmpty && planner.bufferedRows == 0 && recoverQueue.isEmpty)
         if idle && done && stop == nil && missingPhase == .notYet {
             // Every input row is done: what the input no longer names is missing.
             planMissing()
         }
-        while stop == nil && flights.count + deleting.count < configuration.concurrency && !deleteQueue.isEmpty {
+        while stop == nil && !refreshingCredentials && flights.count + deleting.count < configuration.concurrency
+            && !deleteQueue.isEmpty
+        {
             let index = deleteQueue.removeFirst()
             let ticket = nextTicket
             nextTicket += 1
             deleting[ticket] = index
+            writeCredentials[ticket] = credentials
             sentWrites = true
             actions.append(.delete(ticket: ticket, id: missingRows[index].report.id ?? ""))
         }
@@ -678,11 +750,11 @@ public struct ImportCore: Sendable {
         if work.verifyFirst {
             flights[ticket] = Flight(work: work, phase: .lookingUp)
             actions.append(.lookUp(ticket: ticket, work.chunk.rows))
-        } else if work.chunk.kind == .create {
+        } else if work.chunk.kind == .create && !work.intentDurable {
             flights[ticket] = Flight(work: work, phase: .writingIntent)
             actions.append(.writeIntent(ticket: ticket, JournalIntent(chunk: work.chunk)))
         } else {
-            flights[ticket] = Flight(work: work, phase: .sending)
+            flights[ticket] = Flight(work: work, phase: .sending, credentials: credentials)
             sentWrites = true
             actions.append(.send(ticket: ticket, work.chunk))
         }
@@ -698,7 +770,7 @@ public struct ImportCore: Sendable {
 
     private static func message(of failure: SendFailure) -> String {
         switch failure {
-        case .refused(let m), .mayHaveBeenApplied(let m), .fatal(let m): m
+        case .refused(let m), .mayHaveBeenApplied(let m), .unauthorized(let m), .fatal(let m): m
         }
     }
 

@@ -35,6 +35,10 @@ public enum ImportEvent: Sendable {
     case reportFailed(path: String, reason: String)
     /// A signal, or anything else outside the core, asks the run to stop.
     case stopRequested(ImportStop)
+    /// The access token of a `refreshCredentials` action is renewed.
+    case credentialsRefreshed
+    /// The token endpoint gave no new token (the credentials rejected, or unreachable after retries).
+    case credentialsRefreshFailed(String)
 }
 
 /// How a bulk call failed, as far as the core must know.
@@ -44,6 +48,9 @@ public enum SendFailure: Sendable, Equatable {
     case refused(String)
     /// A create's answer was lost after the request may have reached the API.
     case mayHaveBeenApplied(String)
+    /// The API refused the access token (401): nothing was applied, so the work is sent again
+    /// after the core has had the token renewed.
+    case unauthorized(String)
     /// Going on is pointless: credentials rejected, API unreachable after retries, a worker died.
     case fatal(String)
 }

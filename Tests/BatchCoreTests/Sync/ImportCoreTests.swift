@@ -321,4 +321,84 @@ private func started(_ count: Int, chunkSize: Int = 100, concurrency: Int = 4, c
         }
         #expect(h.outcome == ImportOutcome(counts: [.created: 5], sentWrites: true))
     }
+
+    // MARK: - The 401 refresh
+
+    @Test func aRefusedTokenIsRenewedOnceForEveryWorkerAndTheChunksGoAgain() {
+        var h = started(300, concurrency: 3)
+        let a = h.nextSend()!, b = h.nextSend()!, c = h.nextSend()!
+        let intents = h.log.filter { if case .writeIntent = $0 { true } else { false } }.count
+        // The token expired under all three workers.
+        h.send(.sendFailed(ticket: a.ticket, .unauthorized("401 Unauthorized")))
+        #expect(h.takeOpen { $0 == .refreshCredentials } != nil)
+        h.send(.sendFailed(ticket: b.ticket, .unauthorized("401 Unauthorized")))
+        h.send(.sendFailed(ticket: c.ticket, .unauthorized("401 Unauthorized")))
+        #expect(h.takeOpen { $0 == .refreshCredentials } == nil)  // one renewal for all
+        #expect(h.nextSend() == nil)  // nothing is sent while the token is renewed
+        h.send(.credentialsRefreshed)
+        var again: [(ticket: Int, chunk: Chunk)] = []
+        while let s = h.nextSend() { again.append(s) }
+        #expect(Set(again.map { $0.chunk.rows[0].row }) == [1, 101, 201])
+        // A 401 applied nothing, and the intents are already durable: no second intent line.
+        #expect(h.log.filter { if case .writeIntent = $0 { true } else { false } }.count == intents)
+        for s in again { h.answerAll(s) }
+        #expect(h.outcome == ImportOutcome(counts: [.created: 300], sentWrites: true))
+        #expect(h.reported.map(\.row) == Array(1...300))
+    }
+
+    @Test func aChunkSentWithTheOldTokenAfterTheRenewalGoesAgainWithoutAnotherRenewal() {
+        var h = started(200, concurrency: 2)
+        let a = h.nextSend()!, b = h.nextSend()!
+        h.send(.sendFailed(ticket: a.ticket, .unauthorized("401")))
+        #expect(h.takeOpen { $0 == .refreshCredentials } != nil)
+        h.send(.credentialsRefreshed)
+        let a2 = h.nextSend()!
+        // b was sent before the renewal: its 401 is the old token's, not a reason to renew again.
+        h.send(.sendFailed(ticket: b.ticket, .unauthorized("401")))
+        #expect(h.takeOpen { $0 == .refreshCredentials } == nil)
+        let b2 = h.nextSend()!
+        h.answerAll(a2)
+        h.answerAll(b2)
+        #expect(h.outcome == ImportOutcome(counts: [.created: 200], sentWrites: true))
+    }
+
+    @Test func aFreshTokenRefusedAgainStopsTheRunAsRejectedCredentials() {
+        var h = started(100)
+        let a = h.nextSend()!
+        h.send(.sendFailed(ticket: a.ticket, .unauthorized("401 Unauthorized")))
+        #expect(h.takeOpen { $0 == .refreshCredentials } != nil)
+        h.send(.credentialsRefreshed)
+        let a2 = h.nextSend()!
+        h.send(.sendFailed(ticket: a2.ticket, .unauthorized("401 Unauthorized")))
+        #expect(h.takeOpen { $0 == .refreshCredentials } == nil)
+        #expect(h.outcome?.stop == .api("credentials rejected: the API refused a freshly issued token (401 Unauthorized)"))
+        #expect(h.outcome?.sentWrites == true)
+        #expect(h.reported.isEmpty)  // the rows stay unfinished, for resume
+    }
+
+    @Test func aTokenEndpointThatRefusesTheRenewalStopsTheRunAfterTheWorkInFlight() {
+        var h = started(200, concurrency: 2)
+        let a = h.nextSend()!, b = h.nextSend()!
+        h.send(.sendFailed(ticket: a.ticket, .unauthorized("401")))
+        #expect(h.takeOpen { $0 == .refreshCredentials } != nil)
+        h.send(.credentialsRefreshFailed("credentials rejected: invalid_client"))
+        #expect(h.outcome == nil)  // b is still in flight
+        h.answerAll(b)
+        #expect(h.outcome?.stop == .api("credentials rejected: invalid_client"))
+        #expect(h.outcome?.counts == [.created: 100])
+    }
+
+    @Test func renewalsAreCountedFromTheLastAcceptedWrite() {
+        var h = started(300, concurrency: 1)
+        for _ in 0..<3 {
+            // An hour-long run: each token expires once, is renewed, and the chunk then succeeds.
+            let s = h.nextSend()!
+            h.send(.sendFailed(ticket: s.ticket, .unauthorized("401")))
+            #expect(h.takeOpen { $0 == .refreshCredentials } != nil)
+            h.send(.credentialsRefreshed)
+            h.answerAll(h.nextSend()!)
+            if h.takeRead() { h.send(.inputEnded) }
+        }
+        #expect(h.outcome == ImportOutcome(counts: [.created: 300], sentWrites: true))
+    }
 }

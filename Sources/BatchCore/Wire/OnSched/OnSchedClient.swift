@@ -30,6 +30,9 @@ public struct OnSchedClient: Sendable {
     private let tokens: TokenProvider
     private let clock: any BatchClock
     private let recorder = ClientStatsRecorder()
+    /// Whether a 401 makes this client fetch a fresh token and send once more (the default), or
+    /// throws `unauthorized` at once so that the caller decides (``ImportCore`` does for writes).
+    private var refreshesAfterUnauthorized = true
 
     /// - Parameters:
     ///   - endpoint: where the API and the token endpoint are.
@@ -52,6 +55,26 @@ public struct OnSchedClient: Sendable {
         self.clock = clock
         self.tokens = TokenProvider(
             tokenURL: endpoint.tokenURL, credentials: credentials, transport: transport, clock: clock, secrets: secrets)
+    }
+
+    /// A copy sharing this client's token, rate limit and statistics, whose calls throw
+    /// `unauthorized` on a 401 instead of refreshing the token themselves.
+    public func leavingUnauthorizedToCaller() -> OnSchedClient {
+        var copy = self
+        copy.refreshesAfterUnauthorized = false
+        return copy
+    }
+
+    /// Drops the cached access token and fetches a new one: the caller saw the API refuse the old one.
+    /// Throws what the token endpoint answered (`unauthorized` when it rejects the credentials).
+    public func renewToken() async throws {
+        do {
+            await tokens.invalidateCurrent()
+            _ = try await tokens.token()
+            await recorder.retry()
+        } catch let error as OnSchedError {
+            throw error.redacting(tokens.secrets)
+        }
     }
 
     /// Requests, retries, 429s and token fetches so far.
@@ -316,11 +339,13 @@ public struct OnSchedClient: Sendable {
             }
             switch retryPolicy.decision(attempt: failures + 1, failure: failure, idempotent: idempotent) {
             case .refreshToken:
-                guard !refreshedAfter401 else {
+                guard !refreshedAfter401 && refreshesAfterUnauthorized else {
                     let message = response.map { APIErrorBody.message(from: $0.body, status: $0.status) } ?? ""
                     throw OnSchedError(
                         kind: .unauthorized, status: 401,
-                        message: "the API refused a freshly issued token for \(method.rawValue) \(Self.path(of: url)): \(message)")
+                        message: refreshesAfterUnauthorized
+                            ? "the API refused a freshly issued token for \(method.rawValue) \(Self.path(of: url)): \(message)"
+                            : "the API refused the token for \(method.rawValue) \(Self.path(of: url)): \(message)")
                 }
                 refreshedAfter401 = true
                 await tokens.invalidate(token)

@@ -86,6 +86,11 @@ public actor TokenProvider: CustomStringConvertible {
         if cached?.token == token { cached = nil }
     }
 
+    /// Forgets the cached token, whatever it is, unless a fetch is already under way (its token is new).
+    public func invalidateCurrent() {
+        if inFlight == nil { cached = nil }
+    }
+
     private func fetch() async throws -> Cached {
         fetchCount += 1
         let form = PercentEncoding.query([
