@@ -102,6 +102,45 @@ import Glibc
         #expect(peer.requests.contains { $0.hasPrefix("GET /setup/v1/resources?") && $0.contains("email=") }, "looked up by e-mail")
     }
 
+    /// Tokens that stop working mid-run (each is good for two bulk writes): every refused chunk
+    /// goes again with a renewed token, one renewal at a time, and every row is created once.
+    @Test func tokensRefusedMidRunAreRenewedAndNothingIsCreatedTwice() throws {
+        guard ScriptedPeer.available() else { return }
+        let peer = try ScriptedPeer(.tokensWearOut)
+        defer { peer.stop() }
+        let cli = try CLIRunner()
+        defer { cli.cleanUp() }
+        cli.useCredentials()
+        try cli.write("people.csv", peopleCSV(60, prefix: "wear"))
+        let result = try cli.run(["import", "people.csv", "--hosting-check", "off", "--rate", "100",
+                                  "--chunk-size", "5", "--concurrency", "3"] + peer.apiArguments)
+        #expect(result.status == 0, "\(result)")
+        let created = peer.lines("CREATED ")
+        #expect(created.count == 60 && Set(created).count == 60, "each row created exactly once: \(created)")
+        let refused = peer.lines("UNAUTHORIZED ").count
+        let tokens = peer.requests.filter { $0.hasPrefix("POST /connect/token") }.count
+        #expect(refused >= 1, "tokens did wear out: \(peer.requests)")
+        // 12 chunks, two writes a token: at least 6 tokens, and never more than one renewal per refusal.
+        #expect(tokens >= 6 && tokens <= 1 + refused, "tokens \(tokens), refusals \(refused)")
+        let report = try cli.readText("people.report.csv")
+        #expect(report.components(separatedBy: ",created,").count - 1 == 60, "\(report)")
+    }
+
+    /// Writes refused even with a fresh token: the run stops (exit 3, as a write may have been
+    /// sent) saying the credentials are rejected, after one renewal, not in a loop.
+    @Test func writesRefusedWithAFreshTokenStopTheRun() throws {
+        guard ScriptedPeer.available() else { return }
+        let peer = try ScriptedPeer(.writesUnauthorized)
+        defer { peer.stop() }
+        let cli = try cliWithPeople()
+        defer { cli.cleanUp() }
+        let result = try cli.run(["import", "people.csv", "--hosting-check", "off", "--rate", "100"] + peer.apiArguments)
+        #expect(result.status == 3, "\(result)")
+        #expect(result.err.contains("credentials rejected") && result.err.contains("freshly issued token"), "\(result)")
+        #expect(peer.lines("UNAUTHORIZED ").count == 2, "sent once, renewed once, sent again: \(peer.requests)")
+        #expect(peer.requests.filter { $0.hasPrefix("POST /connect/token") }.count == 2, "\(peer.requests)")
+    }
+
     /// A 50 MB error page: the run stops on the 500 as usual, with a short message, on both transports.
     @Test func aHugeErrorPageIsCutShort() throws {
         guard ScriptedPeer.available() else { return }

@@ -8,7 +8,9 @@ enum SummaryPrinter {
         var lines: [String] = []
         let verdict = summary.exitCode == 0 ? Console.paint("done", "32") : Console.paint("finished with problems", "33")
         let head = summary.stoppedBecause.map { Console.paint("stopped: \($0)", "31") } ?? verdict
-        lines.append("\(summary.command) \(head): \(summary.rows) rows: \(summary.countsLine)")
+        let tally = summary.rows > 0 ? "\(summary.rows) rows: \(summary.countsLine)"
+            : summary.stoppedBecause == nil ? "no rows" : "no row finished"
+        lines.append("\(summary.command) \(head): \(tally)")
         if summary.command != "validate" {
             lines.append("  requests \(summary.requests), retries \(summary.retries), throttled \(summary.throttled)")
         }

@@ -33,6 +33,11 @@ final class ScriptedPeer {
         case echoSecret = "echo-secret"
         /// Bulk creates answer 200 with the resources but no ids; look-ups find nothing.
         case noIds = "no-ids"
+        /// Every access token is good for two bulk writes; the third write with it gets a 401
+        /// (applying nothing). Creates answer with ids; `REQ` lines carry the token's number.
+        case tokensWearOut = "tokens-wear-out"
+        /// Every bulk write gets a 401, whatever the token (the client was disabled after login).
+        case writesUnauthorized = "writes-unauthorized"
     }
 
     let child: ChildProcess
@@ -72,6 +77,12 @@ final class ScriptedPeer {
         }
     }
 
+    /// The peer's other output lines starting with `prefix` (the prefix dropped).
+    func lines(_ prefix: String) -> [String] {
+        String(decoding: child.stdoutSoFar, as: UTF8.self).split(separator: "\n")
+            .filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
+    }
+
     /// The requests that reached the peer so far, `METHOD PATH` each (token requests included).
     var requests: [String] {
         String(decoding: child.stdoutSoFar, as: UTF8.self).split(separator: "\n")
@@ -84,6 +95,9 @@ final class ScriptedPeer {
 import json, re, sys, http.server, socketserver
 mode = sys.argv[1]
 FORM = [""]
+TOKENS = [0]
+USES = {}
+IDS = [0]
 TOKEN = "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9"
 
 def resource(n):
@@ -114,8 +128,26 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.answer(307, b"", [("Location", "http://127.0.0.1:%d/stolen" % self.server.server_address[1])])
         if mode == "echo-secret" and self.path.startswith("/connect/token"):
             return self.answer(401, json.dumps({"error": "invalid_client", "error_description": "unknown client in " + FORM[0]}).encode(), js)
+        if self.path.startswith("/connect/token") and mode in ("tokens-wear-out", "writes-unauthorized"):
+            TOKENS[0] += 1
+            return self.answer(200, json.dumps({"access_token": "tok%d" % TOKENS[0], "expires_in": 3600, "token_type": "Bearer"}).encode(), js)
         if self.path.startswith("/connect/token"):
             return self.answer(200, json.dumps({"access_token": TOKEN, "expires_in": 3600, "token_type": "Bearer"}).encode(), js)
+        if mode in ("tokens-wear-out", "writes-unauthorized") and self.command == "GET":
+            return self.answer(200, b'{"object":"list","hasMore":false,"count":0,"total":0,"data":[]}', js)
+        if mode in ("tokens-wear-out", "writes-unauthorized") and self.command == "POST" and self.path.startswith("/setup/v1/resources/bulk"):
+            auth = self.headers.get("Authorization", "")
+            USES[auth] = USES.get(auth, 0) + 1
+            if mode == "writes-unauthorized" or USES[auth] > 2:
+                print("UNAUTHORIZED %s" % auth, flush=True)
+                return self.answer(401, b'{"message":"Authorization has been denied for this request."}', js)
+            items = json.loads(body.decode("utf-8")).get("resources", [])
+            made = []
+            for r in items:
+                IDS[0] += 1
+                made.append({"id": "r%d" % IDS[0], "name": r.get("name"), "email": r.get("email"), "object": "resource"})
+                print("CREATED %s" % r.get("email"), flush=True)
+            return self.answer(200, json.dumps(made).encode(), js)
         if mode == "retry-after":
             return self.answer(429, b'{"message":"slow down"}', js + [("Retry-After", "1000000000")])
         if mode == "endless-list" and self.path.startswith("/setup/v1/resources?"):

@@ -345,7 +345,7 @@ public struct OnSchedClient: Sendable {
                         kind: .unauthorized, status: 401,
                         message: refreshesAfterUnauthorized
                             ? "the API refused a freshly issued token for \(method.rawValue) \(Self.path(of: url)): \(message)"
-                            : "the API refused the token for \(method.rawValue) \(Self.path(of: url)): \(message)")
+                            : "\(method.rawValue) \(Self.path(of: url)): \(message)")
                 }
                 refreshedAfter401 = true
                 await tokens.invalidate(token)
