@@ -19,6 +19,8 @@ public final class XLSXWriter {
     public static let maxCellText = 32_767
     /// The most rows a sheet holds (Excel refuses a workbook with more).
     public static let maxRows = 1_048_576
+    /// The sheet XML is handed to the ZIP writer in pieces of about this size.
+    static let handOverSize = 1 << 16
 
     private struct Sheet {
         var name: String
@@ -37,6 +39,8 @@ public final class XLSXWriter {
     private var options = XLSXSheetOptions()
     private var row = 0
     private var columns = 0
+    /// The column a cell without a reference would be in: the one after the row's last cell.
+    private var nextColumn = 0
     private var links: TemporaryFile?
     private var linkCount = 0
     private var buffer: [UInt8] = []
@@ -119,45 +123,107 @@ public final class XLSXWriter {
     /// Appends the next row (row 1 first). Trailing `.empty` cells write nothing.
     public func appendRow(_ cells: [XLSXCell]) throws {
         precondition(inSheet, "XLSXWriter.appendRow outside a sheet")
-        guard row < rowLimit else {
-            throw XLSXError("sheet '\(sheets[sheets.count - 1].name)'", "more than \(rowLimit) rows, the most a sheet holds")
-        }
-        row += 1
-        put("<row r=\"")
-        Self.appendDecimal(row, to: &buffer)
-        if let lines = wrappedLines(cells), lines > 1 {
-            // Spreadsheets do not grow a row for wrapped text on opening (LibreOffice did not):
-            // the height is given, 15 points a line.
-            buffer.append(contentsOf: "\" ht=\"\(min(409, 15 * lines))\" customHeight=\"1".utf8)
-        }
-        put("\">")
+        try startRow(height: wrappedLines(cells))
         for (column, cell) in cells.enumerated() {
             switch cell {
             case .empty:
                 continue
             case let .text(text, style):
-                startCell(column, style: style, type: "inlineStr")
-                appendInline(text)
+                appendText(text, column: column, style: style)
             case let .number(value, style):
-                startCell(column, style: style, type: nil)
-                put("<v>")
-                Self.appendDecimal(value, to: &buffer)
-                put("</v>")
+                appendNumber(value, column: column, style: style)
             case let .link(display, url):
                 if linkCount < Self.maxHyperlinksPerSheet, url.utf16.count <= Self.maxURLLength, !url.isEmpty {
                     startCell(column, style: .link, type: "inlineStr")
                     appendInline(display)
+                    put("</c>")
                     try recordLink(column: column, url: url)
                 } else {
-                    startCell(column, style: .plain, type: "inlineStr")
-                    appendInline(url)
+                    appendText(url, column: column)
                 }
             }
-            put("</c>")
-            columns = max(columns, column + 1)
         }
+        try endRow()
+    }
+
+    // MARK: Rows cell by cell
+
+    /// Starts the next row, to be filled cell by cell (``appendText(utf8:column:style:)``,
+    /// ``appendNumber(_:column:style:)``, …, in increasing columns) and ended by ``endRow()``:
+    /// the row written straight from the caller's bytes, without an `XLSXCell` array or a
+    /// `String` per cell. A full sheet is continued in a new one with `header` as its first row,
+    /// as ``appendRow(_:continuingWith:)`` does; without `header`, a full sheet is an error.
+    public func beginRow(continuingWith header: [XLSXCell]? = nil) throws {
+        precondition(inSheet, "XLSXWriter.beginRow outside a sheet")
+        if let header, row == rowLimit { try continueSheet(header) }
+        try startRow(height: nil)
+    }
+
+    /// Ends the row begun by ``beginRow(continuingWith:)``.
+    public func endRow() throws {
         put("</row>")
-        if buffer.count >= 1 << 16 { try flush() }
+        if buffer.count >= Self.handOverSize { try flush() }
+    }
+
+    /// A text cell from valid UTF-8 bytes (as a Swift `String` or the CSV reader holds them):
+    /// always text, escaped for XML; nothing when `utf8` is empty.
+    public func appendText(utf8: UnsafeBufferPointer<UInt8>, column: Int, style: XLSXStyle = .plain) {
+        let n = utf8.count
+        guard n > 0, let p = utf8.baseAddress else { return }
+        if n > Self.maxCellText { // possibly more UTF-16 units than Excel holds: the careful path
+            return appendText(String(decoding: utf8, as: UTF8.self), column: column, style: style)
+        }
+        startCell(column, style: style, type: "inlineStr")
+        put(Self.needsPreserve(first: p[0], last: p[n - 1]) ? #"<is><t xml:space="preserve">"# : "<is><t>")
+        if XMLText.isPlain(utf8) {
+            buffer.append(contentsOf: utf8)
+        } else {
+            XMLText.append(utf8: utf8, to: &buffer)
+        }
+        put("</t></is></c>")
+    }
+
+    /// A text cell; nothing when `text` is empty.
+    public func appendText(_ text: String, column: Int, style: XLSXStyle = .plain) {
+        guard !text.isEmpty else { return }
+        startCell(column, style: style, type: "inlineStr")
+        appendInline(text)
+        put("</c>")
+    }
+
+    /// A text cell of a literal the caller knows needs no escaping and has no spaces at its ends
+    /// (a status, a provider's name); nothing when it is empty.
+    public func appendText(literal text: StaticString, column: Int, style: XLSXStyle = .plain) {
+        guard text.utf8CodeUnitCount > 0 else { return }
+        startCell(column, style: style, type: "inlineStr")
+        put("<is><t>")
+        put(text)
+        put("</t></is></c>")
+    }
+
+    /// A number cell holding a whole number.
+    public func appendNumber(_ value: Int, column: Int, style: XLSXStyle = .plain) {
+        startCell(column, style: style, type: nil)
+        put("<v>")
+        Self.appendDecimal(value, to: &buffer)
+        put("</v></c>")
+    }
+
+    /// `<row r="N">`, with a height when wrapped text takes several lines.
+    private func startRow(height lines: Int?) throws {
+        guard row < rowLimit else {
+            throw XLSXError("sheet '\(sheets[sheets.count - 1].name)'", "more than \(rowLimit) rows, the most a sheet holds")
+        }
+        row += 1
+        nextColumn = 0
+        put("<row r=\"")
+        Self.appendDecimal(row, to: &buffer)
+        if let lines, lines > 1 {
+            // Spreadsheets do not grow a row for wrapped text on opening (LibreOffice did not):
+            // the height is given, 15 points a line.
+            buffer.append(contentsOf: "\" ht=\"\(min(409, 15 * lines))\" customHeight=\"1".utf8)
+        }
+        put("\">")
     }
 
     /// The lines the row's wrapped cells take in their columns' widths, or nil when it has none.
@@ -178,21 +244,24 @@ public final class XLSXWriter {
     /// ``appendRow(_:)``, but a full sheet is continued in a new one, `NAME (2)`, `NAME (3)`, …,
     /// placed right after it, with the same layout and `header` as its first row.
     public func appendRow(_ cells: [XLSXCell], continuingWith header: [XLSXCell]) throws {
-        if row == rowLimit {
-            let current = sheets[sheets.count - 1]
-            var base = current.name
-            if base.hasSuffix(")"), let open = base.lastIndex(of: "("), open > base.startIndex,
-               base[base.index(before: open)] == " " {
-                let digits = base[base.index(after: open)..<base.index(before: base.endIndex)]
-                if !digits.isEmpty, digits.allSatisfy(\.isNumber) { base = String(base[..<base.index(before: open)]) }
-            }
-            let number = sheets.filter { $0.name == base || $0.name.hasPrefix(base + " (") }.count + 1
-            let options = self.options
-            try endSheet()
-            try beginSheet("\(base) (\(number))", options: options, position: current.position + 1)
-            try appendRow(header)
-        }
+        if row == rowLimit { try continueSheet(header) }
         try appendRow(cells)
+    }
+
+    /// Ends the full sheet and begins its continuation, `header` as its first row.
+    private func continueSheet(_ header: [XLSXCell]) throws {
+        let current = sheets[sheets.count - 1]
+        var base = current.name
+        if base.hasSuffix(")"), let open = base.lastIndex(of: "("), open > base.startIndex,
+           base[base.index(before: open)] == " " {
+            let digits = base[base.index(after: open)..<base.index(before: base.endIndex)]
+            if !digits.isEmpty, digits.allSatisfy(\.isNumber) { base = String(base[..<base.index(before: open)]) }
+        }
+        let number = sheets.filter { $0.name == base || $0.name.hasPrefix(base + " (") }.count + 1
+        let options = self.options
+        try endSheet()
+        try beginSheet("\(base) (\(number))", options: options, position: current.position + 1)
+        try appendRow(header)
     }
 
     /// Appends a literal: a copy of its bytes (appending a literal's `.utf8` went byte by byte).
@@ -206,10 +275,22 @@ public final class XLSXWriter {
         buffer.removeAll(keepingCapacity: true)
     }
 
+    /// `<c`, its reference only when a cell was left out before it, its style and type.
+    ///
+    /// A cell without `r` is the one after the previous cell (ECMA-376 Part 1, 18.3.1.4, `r` is
+    /// optional; openpyxl, LibreOffice and ``XLSXSheetReader`` place it so): references on
+    /// every cell were a sixth of the sheet's XML, and of the time spent compressing it.
+    @inline(__always)
     private func startCell(_ column: Int, style: XLSXStyle, type: StaticString?) {
-        put("<c r=\"")
-        Self.appendReference(column: column, row: row, to: &buffer)
-        buffer.append(0x22)
+        if column == nextColumn {
+            put("<c")
+        } else {
+            put("<c r=\"")
+            Self.appendReference(column: column, row: row, to: &buffer)
+            buffer.append(0x22)
+        }
+        nextColumn = column + 1
+        columns = max(columns, nextColumn)
         if style != .plain {
             put(" s=\"")
             Self.appendDecimal(style.rawValue, to: &buffer)
@@ -223,11 +304,18 @@ public final class XLSXWriter {
         buffer.append(0x3E)
     }
 
+    /// Whether text starting with `first` and ending with `last` needs `xml:space="preserve"`
+    /// (white space at either end, which a reader would otherwise drop).
+    @inline(__always)
+    static func needsPreserve(first: UInt8, last: UInt8) -> Bool {
+        func space(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        return space(first) || space(last)
+    }
+
     private func appendInline(_ text: String) {
         // `xml:space="preserve"` only where spaces at either end would otherwise be dropped: it
         // is a fifth of a row's XML, and of the time spent compressing it.
-        let first = text.utf8.first, last = text.utf8.last
-        if first == 0x20 || first == 0x09 || first == 0x0A || first == 0x0D || last == 0x20 || last == 0x09 || last == 0x0A || last == 0x0D {
+        if let first = text.utf8.first, let last = text.utf8.last, Self.needsPreserve(first: first, last: last) {
             put(#"<is><t xml:space="preserve">"#)
         } else {
             put("<is><t>")

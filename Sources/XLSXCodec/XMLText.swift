@@ -41,6 +41,38 @@ public enum XMLText {
         if n > start { out.append(contentsOf: UnsafeBufferPointer(rebasing: s[start..<n])) }
     }
 
+    /// Whether ``append(utf8:to:)`` would copy `s` unchanged: no byte below 0x20, no `&` `<` `>`
+    /// `"`, and no 0xEF (which may start U+FFFE or U+FFFF). Then the bytes can be appended in
+    /// one copy; otherwise (rare in names and addresses) the escaping path takes them.
+    ///
+    /// Eight bytes at a time: each test is exact as a yes/no for the word (the classic "has a
+    /// byte less than / equal to" bit tricks, valid for bounds up to 0x80). Invariant: words are
+    /// read only while `i + 8 <= s.count`, the rest byte by byte, so no read leaves `s`.
+    public static func isPlain(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let p = s.baseAddress else { return true }
+        let n = s.count
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func has(_ v: UInt64, _ b: UInt8) -> Bool {
+            let x = v ^ (ones &* UInt64(b))
+            return (x &- ones) & ~x & highs != 0
+        }
+        var i = 0
+        while i &+ 8 <= n {
+            let v = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+            // Below 0x20, or 0x80 and above (then looked at byte by byte for 0xEF).
+            let control = (v &- ones &* 0x20) & ~v & highs != 0
+            if control || has(v, 0x26) || has(v, 0x3C) || has(v, 0x3E) || has(v, 0x22) { return false }
+            if v & highs != 0, has(v, 0xEF) { return false }
+            i &+= 8
+        }
+        while i < n {
+            let b = p[i]
+            if b < 0x20 || b == 0x26 || b == 0x3C || b == 0x3E || b == 0x22 || b == 0xEF { return false }
+            i &+= 1
+        }
+        return true
+    }
+
     /// `text` escaped, as a String (for small parts such as the workbook).
     public static func escaped(_ text: String) -> String {
         var out: [UInt8] = []
