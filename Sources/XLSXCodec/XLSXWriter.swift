@@ -19,8 +19,11 @@ public final class XLSXWriter {
     public static let maxCellText = 32_767
     /// The most rows a sheet holds (Excel refuses a workbook with more).
     public static let maxRows = 1_048_576
-    /// The sheet XML is handed to the ZIP writer in pieces of about this size.
-    static let handOverSize = 1 << 16
+    /// The sheet XML is handed to the ZIP writer's queue in pieces of about this size: large
+    /// enough that handing over costs nothing, small enough to stay in the caches.
+    static let handOverSize = 1 << 18
+    /// A piece's buffer: ``handOverSize`` and room for the row that crosses it.
+    static let bufferCapacity = handOverSize + (1 << 16)
 
     private struct Sheet {
         var name: String
@@ -32,7 +35,8 @@ public final class XLSXWriter {
         var hasLinks: Bool
     }
 
-    private let zip: ZipWriter
+    /// Deflates and writes on a queue of its own while the next rows' XML is made.
+    private let zip: ThreadedZipWriter
     private let closeOutput: (() throws -> Void)?
     private var sheets: [Sheet] = []
     private var inSheet = false
@@ -52,9 +56,14 @@ public final class XLSXWriter {
     /// Writes the workbook's bytes to `output`, in order.
     public init(output: @escaping ZipWriter.Output, rowLimit: Int = XLSXWriter.maxRows) {
         self.rowLimit = min(rowLimit, Self.maxRows)
-        zip = ZipWriter(output: output)
+        zip = ThreadedZipWriter(bufferCapacity: Self.bufferCapacity, output: output)
         closeOutput = nil
-        buffer.reserveCapacity(1 << 17)
+        buffer.reserveCapacity(Self.bufferCapacity)
+    }
+
+    deinit {
+        // Abandoned after an error, its queue may still hold work that writes to the output.
+        zip.drain()
     }
 
     /// Creates (or truncates) the file at `path`, mode 0600, and writes the workbook there.
@@ -62,7 +71,7 @@ public final class XLSXWriter {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw XLSXError(path, "cannot create: \(String(cString: strerror(errno)))") }
         rowLimit = Self.maxRows
-        zip = ZipWriter { bytes in
+        zip = ThreadedZipWriter(bufferCapacity: Self.bufferCapacity) { bytes in
             var offset = 0
             while offset < bytes.count {
                 let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
@@ -74,6 +83,7 @@ public final class XLSXWriter {
             }
         }
         closeOutput = { Glibc.close(fd) }
+        buffer.reserveCapacity(Self.bufferCapacity)
     }
 
     /// Starts a sheet. Its name must be 1–31 characters, without `[ ] : * ? / \`, not starting or
@@ -271,8 +281,7 @@ public final class XLSXWriter {
     }
 
     private func flush() throws {
-        try zip.write(buffer)
-        buffer.removeAll(keepingCapacity: true)
+        try zip.write(&buffer)
     }
 
     /// `<c`, its reference only when a cell was left out before it, its style and type.

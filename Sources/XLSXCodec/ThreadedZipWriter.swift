@@ -1,0 +1,130 @@
+import Dispatch
+import Synchronization
+
+/// A ``ZipWriter`` whose deflating, checksumming and output run on a serial dispatch queue of
+/// their own, while the caller produces the next bytes: writing a large sheet then takes about
+/// as long as the slower of making its XML and compressing it, not both one after the other.
+///
+/// The calls are those of ``ZipWriter`` and take effect in the same order. ``write(_:)`` takes
+/// the caller's buffer (leaving it empty, its capacity kept) instead of copying it; at most
+/// ``depth`` buffers wait for the queue, so memory stays flat: the caller waits when the queue
+/// is behind. An error of the ZIP writer or the output is thrown by the caller's next call (the
+/// work queued after it is skipped); ``close()`` waits for everything and rethrows it.
+///
+/// Waiting blocks the calling thread (a semaphore, not an `await`): it may be a Swift
+/// concurrency thread, as in `validate`. That cannot deadlock: the queue is a serial queue,
+/// whose blocks run on an overcommitting dispatch thread, never on the cooperative pool, and
+/// they take no lock the caller holds.
+final class ThreadedZipWriter: @unchecked Sendable {
+    // Unchecked Sendable, why it holds: `zip` and `output` are used only by blocks on `queue`,
+    // which is serial, so never by two threads at once, and each block is ordered after the
+    // caller's work before it (dispatch's async is a happens-before edge); `state` is a Mutex;
+    // `room` and `queue` are thread-safe. The caller reads what the blocks wrote only through
+    // `state` or after `queue.sync`.
+    private let zip: ZipWriter
+    private let queue = DispatchQueue(label: "XLSXCodec.ThreadedZipWriter")
+    /// Buffers handed over and not yet written by the queue, at most ``depth``.
+    private let room: DispatchSemaphore
+    private struct State {
+        var failure: (any Error)?
+        /// Emptied buffers, given back for the caller to fill again.
+        var spare: [[UInt8]] = []
+    }
+
+    private let state = Mutex(State())
+    /// How many handed-over buffers may wait for the queue.
+    static let depth = 3
+    /// The capacity a fresh buffer is given (the writer hands over at about this size).
+    private let bufferCapacity: Int
+
+    init(bufferCapacity: Int, output: @escaping ZipWriter.Output) {
+        zip = ZipWriter(output: output)
+        room = DispatchSemaphore(value: Self.depth)
+        self.bufferCapacity = bufferCapacity
+    }
+
+    /// Throws the queue's first error, if any.
+    private func check() throws {
+        if let failure = state.withLock({ $0.failure }) { throw failure }
+    }
+
+    /// Runs `body` on the queue unless an earlier block failed; records its error.
+    private func enqueue(_ body: @escaping @Sendable (ZipWriter) throws -> Void) {
+        queue.async { [self] in
+            guard state.withLock({ $0.failure == nil }) else { return }
+            do {
+                try body(zip)
+            } catch {
+                state.withLock { $0.failure = error }
+            }
+        }
+    }
+
+    func beginEntry(_ name: String) throws {
+        try check()
+        enqueue { try $0.beginEntry(name) }
+    }
+
+    /// Hands `bytes` to the current entry; `bytes` is left empty, with room to be filled again.
+    func write(_ bytes: inout [UInt8]) throws {
+        try check()
+        guard !bytes.isEmpty else { return }
+        room.wait()
+        var next = state.withLock { $0.spare.popLast() } ?? []
+        if next.capacity < bufferCapacity { next.reserveCapacity(bufferCapacity) }
+        swap(&next, &bytes)
+        let chunk = Chunk(next)
+        queue.async { [self] in
+            var bytes = chunk.take()
+            if state.withLock({ $0.failure == nil }) {
+                do {
+                    try zip.write(bytes)
+                } catch {
+                    state.withLock { $0.failure = error }
+                }
+            }
+            bytes.removeAll(keepingCapacity: true)
+            state.withLock { $0.spare.append(bytes) }
+            room.signal()
+        }
+    }
+
+    func endEntry() throws {
+        try check()
+        enqueue { try $0.endEntry() }
+    }
+
+    func addEntry(_ name: String, _ bytes: [UInt8]) throws {
+        try check()
+        enqueue { try $0.addEntry(name, bytes) }
+    }
+
+    /// Writes the central directory once everything before it is written; the archive is then
+    /// complete, and nothing runs on the queue any more.
+    func close() throws {
+        enqueue { try $0.close() } // skipped after an error
+        queue.sync {}
+        try check()
+    }
+
+    /// Waits for the queued work, for a writer abandoned before ``close()`` (after an error):
+    /// its blocks hold the writer, and the output must not be written after its owner goes.
+    func drain() {
+        state.withLock { if $0.failure == nil { $0.failure = ZipError(entry: "", reason: "abandoned before close") } }
+        queue.sync {}
+    }
+}
+
+/// A buffer moving from the caller to the queue: after ``take()`` on the queue, nothing else
+/// refers to it (the caller swapped it out of its own variable before wrapping it).
+private final class Chunk: @unchecked Sendable {
+    // Unchecked Sendable, why it holds: created by the caller, then read once, by one block on
+    // the queue, which dispatch orders after the creation; no one else keeps a reference.
+    private var bytes: [UInt8]
+    init(_ bytes: consuming [UInt8]) { self.bytes = bytes }
+    func take() -> [UInt8] {
+        var out: [UInt8] = []
+        swap(&out, &bytes)
+        return out
+    }
+}
