@@ -6,7 +6,7 @@ import Synchronization
 /// as long as the slower of making its XML and compressing it, not both one after the other.
 ///
 /// The calls are those of ``ZipWriter`` and take effect in the same order. ``write(_:)`` takes
-/// the caller's buffer (leaving it empty, its capacity kept) instead of copying it; at most
+/// the bytes of the caller's buffer by exchanging its storage with an empty one, no copy; at most
 /// ``depth`` buffers wait for the queue, so memory stays flat: the caller waits when the queue
 /// is behind. An error of the ZIP writer or the output is thrown by the caller's next call (the
 /// work queued after it is skipped); ``close()`` waits for everything and rethrows it.
@@ -28,7 +28,7 @@ final class ThreadedZipWriter: @unchecked Sendable {
     private struct State {
         var failure: (any Error)?
         /// Emptied buffers, given back for the caller to fill again.
-        var spare: [[UInt8]] = []
+        var spare: [ByteBuffer] = []
     }
 
     private let state = Mutex(State())
@@ -65,26 +65,23 @@ final class ThreadedZipWriter: @unchecked Sendable {
         enqueue { try $0.beginEntry(name) }
     }
 
-    /// Hands `bytes` to the current entry; `bytes` is left empty, with room to be filled again.
-    func write(_ bytes: inout [UInt8]) throws {
+    /// Hands the bytes of `bytes` to the current entry; `bytes` is left empty, to be filled again.
+    func write(_ bytes: ByteBuffer) throws {
         try check()
         guard !bytes.isEmpty else { return }
         room.wait()
-        var next = state.withLock { $0.spare.popLast() } ?? []
-        if next.capacity < bufferCapacity { next.reserveCapacity(bufferCapacity) }
-        swap(&next, &bytes)
-        let chunk = Chunk(next)
+        let full = state.withLock { $0.spare.popLast() } ?? ByteBuffer(capacity: bufferCapacity)
+        full.exchange(with: bytes) // `full` now holds the bytes; the caller keeps no reference to it
         queue.async { [self] in
-            var bytes = chunk.take()
             if state.withLock({ $0.failure == nil }) {
                 do {
-                    try zip.write(bytes)
+                    try full.withUnsafeBytes { try zip.write($0) }
                 } catch {
                     state.withLock { $0.failure = error }
                 }
             }
-            bytes.removeAll(keepingCapacity: true)
-            state.withLock { $0.spare.append(bytes) }
+            full.removeAll()
+            state.withLock { $0.spare.append(full) }
             room.signal()
         }
     }
@@ -112,19 +109,5 @@ final class ThreadedZipWriter: @unchecked Sendable {
     func drain() {
         state.withLock { if $0.failure == nil { $0.failure = ZipError(entry: "", reason: "abandoned before close") } }
         queue.sync {}
-    }
-}
-
-/// A buffer moving from the caller to the queue: after ``take()`` on the queue, nothing else
-/// refers to it (the caller swapped it out of its own variable before wrapping it).
-private final class Chunk: @unchecked Sendable {
-    // Unchecked Sendable, why it holds: created by the caller, then read once, by one block on
-    // the queue, which dispatch orders after the creation; no one else keeps a reference.
-    private var bytes: [UInt8]
-    init(_ bytes: consuming [UInt8]) { self.bytes = bytes }
-    func take() -> [UInt8] {
-        var out: [UInt8] = []
-        swap(&out, &bytes)
-        return out
     }
 }

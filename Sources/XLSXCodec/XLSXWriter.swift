@@ -8,7 +8,9 @@ import Glibc
 /// Sheets are written one after the other (``beginSheet(_:options:)``, ``appendRow(_:)``,
 /// ``endSheet()``); the workbook, its relationships, the content types and the styles are
 /// written by ``close()``. Strings are inline strings (`t="inlineStr"`): always text, never a
-/// number or a formula, and no shared-string table to hold in memory. A sheet's hyperlinks are
+/// number or a formula, and no shared-string table to hold in memory; except a small vocabulary the
+/// caller registers up front (``sharedString(_:)``: a report's statuses, say), written as
+/// shared strings (`t="s"`), a third of the bytes of the same inline string on every row. A sheet's hyperlinks are
 /// kept in a temporary file until the sheet ends, as their elements follow the rows.
 public final class XLSXWriter {
     /// Excel keeps at most this many hyperlinks on a sheet; beyond, links are written as text.
@@ -21,9 +23,10 @@ public final class XLSXWriter {
     public static let maxRows = 1_048_576
     /// The sheet XML is handed to the ZIP writer's queue in pieces of about this size: large
     /// enough that handing over costs nothing, small enough to stay in the caches.
-    static let handOverSize = 1 << 18
-    /// A piece's buffer: ``handOverSize`` and room for the row that crosses it.
-    static let bufferCapacity = handOverSize + (1 << 16)
+    static let handOverSize = 1 << 16
+    /// A piece's buffer: ``handOverSize`` and room for the row that crosses it (a longer row
+    /// grows it).
+    static let bufferCapacity = handOverSize + (1 << 14)
 
     private struct Sheet {
         var name: String
@@ -47,8 +50,13 @@ public final class XLSXWriter {
     private var nextColumn = 0
     private var links: TemporaryFile?
     private var linkCount = 0
-    private var buffer: [UInt8] = []
+    /// The sheet XML not yet handed to `zip`.
+    private let buffer = ByteBuffer(capacity: XLSXWriter.bufferCapacity)
+    /// Where text needing escapes is escaped before it joins `buffer`.
+    private var scratch: [UInt8] = []
     private var closed = false
+    /// The registered vocabulary (``sharedString(_:)``), in index order.
+    private var vocabulary: [String] = []
 
     /// The most rows a sheet gets here: ``maxRows``, or fewer for tests of what happens beyond.
     public let rowLimit: Int
@@ -58,7 +66,6 @@ public final class XLSXWriter {
         self.rowLimit = min(rowLimit, Self.maxRows)
         zip = ThreadedZipWriter(bufferCapacity: Self.bufferCapacity, output: output)
         closeOutput = nil
-        buffer.reserveCapacity(Self.bufferCapacity)
     }
 
     deinit {
@@ -83,7 +90,6 @@ public final class XLSXWriter {
             }
         }
         closeOutput = { Glibc.close(fd) }
-        buffer.reserveCapacity(Self.bufferCapacity)
     }
 
     /// Starts a sheet. Its name must be 1–31 characters, without `[ ] : * ? / \`, not starting or
@@ -110,24 +116,24 @@ public final class XLSXWriter {
         let position = position ?? sheets.count
         sheets.append(Sheet(name: name, position: position, lastRow: 0, columns: 0, autoFilter: options.autoFilter, hasLinks: false))
         try zip.beginEntry("xl/worksheets/sheet\(sheets.count).xml")
-        buffer.append(contentsOf: Self.xmlDeclaration)
-        buffer.append(contentsOf: #"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">"#.utf8)
-        if options.fitToWidth { buffer.append(contentsOf: #"<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>"#.utf8) }
-        buffer.append(contentsOf: #"<sheetViews><sheetView workbookViewId="0""#.utf8)
-        buffer.append(contentsOf: (position == 0 ? #" tabSelected="1">"# : ">").utf8)
+        buffer.append(Self.xmlDeclaration)
+        buffer.append(#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">"#)
+        if options.fitToWidth { buffer.append(#"<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>"#) }
+        buffer.append(#"<sheetViews><sheetView workbookViewId="0""#)
+        buffer.append((position == 0 ? #" tabSelected="1">"# : ">"))
         if options.freezeHeaderRow {
-            buffer.append(contentsOf: #"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/>"#.utf8)
+            buffer.append(#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/>"#)
         }
-        buffer.append(contentsOf: "</sheetView></sheetViews><sheetFormatPr defaultRowHeight=\"15\"/>".utf8)
+        buffer.append("</sheetView></sheetViews><sheetFormatPr defaultRowHeight=\"15\"/>")
         if !options.columnWidths.isEmpty {
-            buffer.append(contentsOf: "<cols>".utf8)
+            buffer.append("<cols>")
             for (i, w) in options.columnWidths.enumerated() {
                 let width = (w * 100).rounded() / 100
-                buffer.append(contentsOf: "<col min=\"\(i + 1)\" max=\"\(i + 1)\" width=\"\(width)\" customWidth=\"1\"/>".utf8)
+                buffer.append("<col min=\"\(i + 1)\" max=\"\(i + 1)\" width=\"\(width)\" customWidth=\"1\"/>")
             }
-            buffer.append(contentsOf: "</cols>".utf8)
+            buffer.append("</cols>")
         }
-        buffer.append(contentsOf: "<sheetData>".utf8)
+        buffer.append("<sheetData>")
     }
 
     /// Appends the next row (row 1 first). Trailing `.empty` cells write nothing.
@@ -186,9 +192,9 @@ public final class XLSXWriter {
         startCell(column, style: style, type: "inlineStr")
         put(Self.needsPreserve(first: p[0], last: p[n - 1]) ? #"<is><t xml:space="preserve">"# : "<is><t>")
         if XMLText.isPlain(utf8) {
-            buffer.append(contentsOf: utf8)
+            buffer.append(utf8)
         } else {
-            XMLText.append(utf8: utf8, to: &buffer)
+            appendEscaped(utf8)
         }
         put("</t></is></c>")
     }
@@ -211,11 +217,30 @@ public final class XLSXWriter {
         put("</t></is></c>")
     }
 
+    /// Registers `text` as a shared string (once; registering it again gives the same one), for
+    /// text many rows repeat. Keep the vocabulary small: it is held until ``close()``.
+    public func sharedString(_ text: String) -> XLSXSharedString {
+        precondition(!closed, "XLSXWriter.sharedString after close")
+        if let i = vocabulary.firstIndex(of: text) { return XLSXSharedString(index: i) }
+        vocabulary.append(text)
+        return XLSXSharedString(index: vocabulary.count - 1)
+    }
+
+    /// A text cell holding a registered shared string: the same text cell as
+    /// ``appendText(_:column:style:)`` of its text (an empty one writes nothing).
+    public func appendShared(_ string: XLSXSharedString, column: Int, style: XLSXStyle = .plain) {
+        guard !vocabulary[string.index].isEmpty else { return }
+        startCell(column, style: style, type: "s")
+        put("<v>")
+        buffer.appendDecimal(string.index)
+        put("</v></c>")
+    }
+
     /// A number cell holding a whole number.
     public func appendNumber(_ value: Int, column: Int, style: XLSXStyle = .plain) {
         startCell(column, style: style, type: nil)
         put("<v>")
-        Self.appendDecimal(value, to: &buffer)
+        buffer.appendDecimal(value)
         put("</v></c>")
     }
 
@@ -227,11 +252,11 @@ public final class XLSXWriter {
         row += 1
         nextColumn = 0
         put("<row r=\"")
-        Self.appendDecimal(row, to: &buffer)
+        buffer.appendDecimal(row)
         if let lines, lines > 1 {
             // Spreadsheets do not grow a row for wrapped text on opening (LibreOffice did not):
             // the height is given, 15 points a line.
-            buffer.append(contentsOf: "\" ht=\"\(min(409, 15 * lines))\" customHeight=\"1".utf8)
+            buffer.append("\" ht=\"\(min(409, 15 * lines))\" customHeight=\"1")
         }
         put("\">")
     }
@@ -277,11 +302,11 @@ public final class XLSXWriter {
     /// Appends a literal: a copy of its bytes (appending a literal's `.utf8` went byte by byte).
     @inline(__always)
     private func put(_ text: StaticString) {
-        buffer.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        buffer.append(text)
     }
 
     private func flush() throws {
-        try zip.write(&buffer)
+        try zip.write(buffer)
     }
 
     /// `<c`, its reference only when a cell was left out before it, its style and type.
@@ -295,14 +320,15 @@ public final class XLSXWriter {
             put("<c")
         } else {
             put("<c r=\"")
-            Self.appendReference(column: column, row: row, to: &buffer)
+            if column < 26 { buffer.append(UInt8(0x41 + column)) } else { buffer.append(Self.columnName(column)) }
+            buffer.appendDecimal(row)
             buffer.append(0x22)
         }
         nextColumn = column + 1
         columns = max(columns, nextColumn)
         if style != .plain {
             put(" s=\"")
-            Self.appendDecimal(style.rawValue, to: &buffer)
+            buffer.appendDecimal(style.rawValue)
             buffer.append(0x22)
         }
         if let type {
@@ -332,11 +358,23 @@ public final class XLSXWriter {
         if text.utf8.count > Self.maxCellText, text.utf16.count > Self.maxCellText { // UTF-16 units ≤ UTF-8 bytes
             let cut = text.utf16.index(text.utf16.startIndex, offsetBy: Self.maxCellText)
             let prefix = String(text[..<(cut.samePosition(in: text.unicodeScalars) == nil ? text.index(before: cut) : cut)])
-            XMLText.append(prefix, to: &buffer)
+            appendEscaped(prefix)
         } else {
-            XMLText.append(text, to: &buffer)
+            appendEscaped(text)
         }
         put("</t></is>")
+    }
+
+    /// Appends valid UTF-8 escaped for XML (``XMLText``), through `scratch`.
+    private func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+        scratch.removeAll(keepingCapacity: true)
+        XMLText.append(utf8: utf8, to: &scratch)
+        buffer.append(scratch)
+    }
+
+    private func appendEscaped(_ text: String) {
+        var text = text
+        text.withUTF8 { appendEscaped($0) }
     }
 
     /// Keeps `ref` and `url` (a 4-byte length before each string) until the sheet ends.
@@ -357,47 +395,47 @@ public final class XLSXWriter {
     public func endSheet() throws {
         precondition(inSheet, "XLSXWriter.endSheet outside a sheet")
         inSheet = false
-        buffer.append(contentsOf: "</sheetData>".utf8)
+        buffer.append("</sheetData>")
         let index = sheets.count - 1
         sheets[index].lastRow = row
         sheets[index].columns = columns
         if options.autoFilter, row > 0, columns > 0 {
-            buffer.append(contentsOf: "<autoFilter ref=\"".utf8)
-            buffer.append(contentsOf: Self.range(columns: columns, rows: row).utf8)
-            buffer.append(contentsOf: "\"/>".utf8)
+            buffer.append("<autoFilter ref=\"")
+            buffer.append(Self.range(columns: columns, rows: row))
+            buffer.append("\"/>")
         } else {
             sheets[index].autoFilter = false
         }
         if let links, linkCount > 0 {
             sheets[index].hasLinks = true
-            buffer.append(contentsOf: "<hyperlinks>".utf8)
+            buffer.append("<hyperlinks>")
             try forEachLink(links) { number, ref, _ in
-                buffer.append(contentsOf: "<hyperlink ref=\"".utf8)
-                buffer += ref
-                buffer.append(contentsOf: "\" r:id=\"rId\(number)\"/>".utf8)
+                buffer.append("<hyperlink ref=\"")
+                buffer.append(ref)
+                buffer.append("\" r:id=\"rId\(number)\"/>")
                 if buffer.count >= 1 << 16 { try flush() }
             }
-            buffer.append(contentsOf: "</hyperlinks>".utf8)
+            buffer.append("</hyperlinks>")
         }
-        buffer.append(contentsOf: #"<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>"#.utf8)
+        buffer.append(#"<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>"#)
         if options.fitToWidth {
-            buffer.append(contentsOf: #"<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"/>"#.utf8)
+            buffer.append(#"<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"/>"#)
         }
-        buffer.append(contentsOf: "</worksheet>".utf8)
+        buffer.append("</worksheet>")
         try flush()
         try zip.endEntry()
         if let links, linkCount > 0 {
             try zip.beginEntry("xl/worksheets/_rels/sheet\(sheets.count).xml.rels")
-            buffer.append(contentsOf: Self.xmlDeclaration)
-            buffer.append(contentsOf: #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#.utf8)
+            buffer.append(Self.xmlDeclaration)
+            buffer.append(#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#)
             try links.rewind()
             try forEachLink(links) { number, _, url in
-                buffer.append(contentsOf: "<Relationship Id=\"rId\(number)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink\" Target=\"".utf8)
-                url.withUnsafeBufferPointer { XMLText.append(utf8: $0, to: &buffer) }
-                buffer.append(contentsOf: "\" TargetMode=\"External\"/>".utf8)
+                buffer.append("<Relationship Id=\"rId\(number)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink\" Target=\"")
+                url.withUnsafeBufferPointer { appendEscaped($0) }
+                buffer.append("\" TargetMode=\"External\"/>")
                 if buffer.count >= 1 << 16 { try flush() }
             }
-            buffer.append(contentsOf: "</Relationships>".utf8)
+            buffer.append("</Relationships>")
             try flush()
             try zip.endEntry()
         }
@@ -451,12 +489,27 @@ public final class XLSXWriter {
             rels += "<Relationship Id=\"rId\(i + 1)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet\(i + 1).xml\"/>"
         }
         rels += "<Relationship Id=\"rId\(sheets.count + 1)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>"
+        if !vocabulary.isEmpty {
+            rels += "<Relationship Id=\"rId\(sheets.count + 2)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings\" Target=\"sharedStrings.xml\"/>"
+            var sst = String(decoding: Self.xmlDeclaration, as: UTF8.self)
+            sst += "<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" uniqueCount=\"\(vocabulary.count)\">"
+            for text in vocabulary {
+                let first = text.utf8.first ?? 0, last = text.utf8.last ?? 0
+                sst += Self.needsPreserve(first: first, last: last) ? "<si><t xml:space=\"preserve\">" : "<si><t>"
+                sst += XMLText.escaped(text) + "</t></si>"
+            }
+            sst += "</sst>"
+            try zip.addEntry("xl/sharedStrings.xml", Array(sst.utf8))
+        }
         rels += "</Relationships>"
         try zip.addEntry("xl/_rels/workbook.xml.rels", Array(rels.utf8))
         try zip.addEntry("xl/styles.xml", Array((String(decoding: Self.xmlDeclaration, as: UTF8.self) + Self.styles).utf8))
         try zip.addEntry("_rels/.rels", Array((String(decoding: Self.xmlDeclaration, as: UTF8.self) + Self.packageRelationships).utf8))
         var types = String(decoding: Self.xmlDeclaration, as: UTF8.self)
         types += #"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>"#
+        if !vocabulary.isEmpty {
+            types += "<Override PartName=\"/xl/sharedStrings.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml\"/>"
+        }
         for i in sheets.indices {
             types += "<Override PartName=\"/xl/worksheets/sheet\(i + 1).xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"
         }

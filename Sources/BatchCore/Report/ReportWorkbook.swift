@@ -30,6 +30,11 @@ final class ReportWorkbook {
     private let streamedHeader: [String]
     private let streamedPosition: Int
     private var widths: ColumnWidths
+    /// Each status (in `RowStatus.allCases` order) and provider as a shared string: in **All
+    /// rows** a status cell is then `<c t="s"><v>10</v></c>`, not its text inline on every row.
+    private let statusStrings: [XLSXSharedString]
+    /// Google's and Outlook's names (the report only).
+    private let providerStrings: [XLSXSharedString]
     /// The streamed sheet's header row (bold), repeated atop each continuation sheet.
     private let headerCells: [XLSXCell]
     /// The streamed sheet's first rows, until its widths are known; nil once it has begun.
@@ -53,6 +58,8 @@ final class ReportWorkbook {
         streamedPosition = 200 // room for continuation sheets after each (more than 1,048,576 rows)
         widths = ColumnWidths(header: streamedHeader)
         headerCells = streamedHeader.map { .text($0, .bold) }
+        statusStrings = RowStatus.allCases.map { [writer] in writer.sharedString($0.rawValue) }
+        providerStrings = [CalendarProvider.google, .outlook].map { [writer] in writer.sharedString($0.rawValue) }
     }
 
     /// One sheet, `name`, with `columns`: every cell text.
@@ -66,6 +73,8 @@ final class ReportWorkbook {
         streamedPosition = 0
         widths = ColumnWidths(header: columns)
         headerCells = columns.map { .text($0, .bold) }
+        statusStrings = []
+        providerStrings = []
     }
 
     /// The link's short display text.
@@ -122,7 +131,7 @@ final class ReportWorkbook {
             let number = row.pointee.record.row, line = row.pointee.record.line
             if number > 0 { writer.appendNumber(number, column: 0) }
             if line > 0 { writer.appendNumber(line, column: 1) }
-            writer.appendText(literal: Self.statusText(status), column: 2)
+            writer.appendShared(statusStrings[Self.statusIndex(status)], column: 2)
             if let id = row.pointee.id { writer.appendText(id, column: 3) }
             // Through a pointer to the input: a method called on `row.pointee.record.input` copied it.
             let input = row.pointer(to: \.record.input)!
@@ -130,7 +139,7 @@ final class ReportWorkbook {
             if let b = ResourceInput.unsafeBytes(at: input, .name, base) { writer.appendText(utf8: b, column: 4) }
             if let b = ResourceInput.unsafeBytes(at: input, .email, base) { writer.appendText(utf8: b, column: 5) }
             if let p = row.pointee.provider {
-                writer.appendText(literal: p == .google ? "google" : "outlook", column: 6)
+                writer.appendShared(providerStrings[p == .google ? 0 : 1], column: 6)
                 if let b = ResourceInput.unsafeBytes(at: input, p.calendarIdField, base) { writer.appendText(utf8: b, column: 7) }
             }
             if let a = row.pointee.calendarAvailability { writer.appendNumber(a, column: 8) }
@@ -140,23 +149,23 @@ final class ReportWorkbook {
         }
     }
 
-    /// The status as the `status` column shows it (its raw value), as a literal.
-    static func statusText(_ status: RowStatus) -> StaticString {
+    /// The status's place in `RowStatus.allCases` (a switch, not a search per row).
+    static func statusIndex(_ status: RowStatus) -> Int {
         switch status {
-        case .created: "created"
-        case .updated: "updated"
-        case .unchanged: "unchanged"
-        case .recovered: "recovered"
-        case .deleted: "deleted"
-        case .missing: "missing"
-        case .wouldCreate: "would-create"
-        case .wouldUpdate: "would-update"
-        case .wouldDelete: "would-delete"
-        case .wouldRecover: "would-recover"
-        case .valid: "valid"
-        case .invalid: "invalid"
-        case .failed: "failed"
-        case .skipped: "skipped"
+        case .created: 0
+        case .updated: 1
+        case .unchanged: 2
+        case .recovered: 3
+        case .deleted: 4
+        case .missing: 5
+        case .wouldCreate: 6
+        case .wouldUpdate: 7
+        case .wouldDelete: 8
+        case .wouldRecover: 9
+        case .valid: 10
+        case .invalid: 11
+        case .failed: 12
+        case .skipped: 13
         }
     }
 
