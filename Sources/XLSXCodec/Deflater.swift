@@ -1,21 +1,25 @@
 /// A streaming raw DEFLATE (RFC 1951) compressor, as ZIP's method 8 wants it.
 ///
-/// One fixed-Huffman block for the whole stream (a fixed block has no length limit), with LZ77
-/// matches found through a short hash chain over the last 32 KiB. Sheet XML is very repetitive
-/// (`</t></is></c><c r="B17" t="inlineStr">…`), so this compresses it 5–10× without the cost of
-/// building dynamic Huffman tables. Memory is constant: the window, at most 96 KiB of input
-/// pending, and two 32 Ki-entry tables.
+/// One fixed-Huffman block for the whole stream (a fixed block has no length limit), with greedy
+/// LZ77 matching over the last 32 KiB: at each position, the last earlier position whose four
+/// bytes hash alike, compared eight bytes at a time. Sheet XML is very repetitive (each row's
+/// `</t></is></c><c t="inlineStr"><is><t>` follows the row before), so this compresses it about
+/// 10× without the cost of longer chains, lazy matching or dynamic Huffman tables. Measured on
+/// the report of 200,000 rows (callgrind): chains of 4 with 3 positions inside each match
+/// indexed took 1.75× the instructions of this, for a workbook 1.5 % larger, not smaller.
+/// Memory is constant: the window, the input pending, and two 32 Ki-entry tables.
 public struct Deflater {
     static let window = 32_768
     static let maxMatch = 258
     static let minMatch = 3
     static let hashBits = 15
-    /// Candidates tried per position: the most recent ones with the same four bytes.
-    static let maxChain = 4
+    /// Candidates tried per position: the most recent ones with the same four-byte hash.
+    static let maxChain = 1
     /// A match this long is taken without looking at older candidates.
     static let goodEnough = 32
-    /// Positions inside a match entered in the hash table (the first few).
-    static let indexedInMatch = 4
+    /// Positions of a match entered in the hash table (its first only: entering the next ones
+    /// cost time and, on sheet XML, made matches no longer).
+    static let indexedInMatch = 1
     /// Input is encoded once this much is pending (so matches can look 258 bytes ahead).
     static let encodeThreshold = 65_536
 
