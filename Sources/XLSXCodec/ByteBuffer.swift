@@ -77,15 +77,21 @@ final class ByteBuffer: @unchecked Sendable {
     }
 
     /// Copies `n` bytes from `p`. Most appends are a few bytes (a tag, a name): those are copied
-    /// as two overlapping words (4 or 8 bytes each) rather than by a call to `memcpy`, which
-    /// cost more than the copy. Every load is inside `p[0..<n]` (the first word at 0, the
-    /// second ending at `n`), every store inside the room `reserve` made.
+    /// as words (4 or 8 bytes each, the last one ending at `n`, overlapping the one before)
+    /// rather than by a call to `memcpy`, which cost more than the copy. Every load is inside
+    /// `p[0..<n]` (words start at 0, 8, … below `n - 8`, and the last ends at `n`), every store
+    /// inside the room `reserve` made.
     @inline(__always)
     func append(_ p: UnsafePointer<UInt8>, _ n: Int) {
         reserve(n)
         let o = UnsafeMutableRawPointer(storage + count)
         let source = UnsafeRawPointer(p)
-        if n >= 8 && n <= 16 {
+        if n > 16 && n <= 32 {
+            for k in stride(from: 0, to: n &- 8, by: 8) {
+                o.storeBytes(of: source.loadUnaligned(fromByteOffset: k, as: UInt64.self), toByteOffset: k, as: UInt64.self)
+            }
+            o.storeBytes(of: source.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self), toByteOffset: n &- 8, as: UInt64.self)
+        } else if n >= 8 && n <= 16 {
             let head = source.loadUnaligned(as: UInt64.self)
             let tail = source.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
             o.storeBytes(of: head, as: UInt64.self)

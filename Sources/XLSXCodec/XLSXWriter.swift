@@ -189,8 +189,16 @@ public final class XLSXWriter {
         if n > Self.maxCellText { // possibly more UTF-16 units than Excel holds: the careful path
             return appendText(String(decoding: utf8, as: UTF8.self), column: column, style: style)
         }
-        startCell(column, style: style, type: "inlineStr")
-        put(Self.needsPreserve(first: p[0], last: p[n - 1]) ? #"<is><t xml:space="preserve">"# : "<is><t>")
+        let preserve = Self.needsPreserve(first: p[0], last: p[n - 1])
+        if column == nextColumn, style == .plain, !preserve {
+            // The usual cell, its opening as one literal (what the general path writes).
+            nextColumn = column + 1
+            columns = max(columns, nextColumn)
+            put(#"<c t="inlineStr"><is><t>"#)
+        } else {
+            startCell(column, style: style, type: "inlineStr")
+            put(preserve ? #"<is><t xml:space="preserve">"# : "<is><t>")
+        }
         if XMLText.isPlain(utf8) {
             buffer.append(utf8)
         } else {
@@ -230,16 +238,28 @@ public final class XLSXWriter {
     /// ``appendText(_:column:style:)`` of its text (an empty one writes nothing).
     public func appendShared(_ string: XLSXSharedString, column: Int, style: XLSXStyle = .plain) {
         guard !vocabulary[string.index].isEmpty else { return }
-        startCell(column, style: style, type: "s")
-        put("<v>")
+        if column == nextColumn, style == .plain {
+            nextColumn = column + 1
+            columns = max(columns, nextColumn)
+            put(#"<c t="s"><v>"#)
+        } else {
+            startCell(column, style: style, type: "s")
+            put("<v>")
+        }
         buffer.appendDecimal(string.index)
         put("</v></c>")
     }
 
     /// A number cell holding a whole number.
     public func appendNumber(_ value: Int, column: Int, style: XLSXStyle = .plain) {
-        startCell(column, style: style, type: nil)
-        put("<v>")
+        if column == nextColumn, style == .plain {
+            nextColumn = column + 1
+            columns = max(columns, nextColumn)
+            put("<c><v>")
+        } else {
+            startCell(column, style: style, type: nil)
+            put("<v>")
+        }
         buffer.appendDecimal(value)
         put("</v></c>")
     }
