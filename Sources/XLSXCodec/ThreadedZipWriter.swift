@@ -32,8 +32,10 @@ final class ThreadedZipWriter: @unchecked Sendable {
     }
 
     private let state = Mutex(State())
-    /// How many handed-over buffers may wait for the queue.
-    static let depth = 3
+    /// How many handed-over buffers may wait for the queue: 8 of 64 KiB, about 1,600 report
+    /// rows, more than a batch of 1,024 rows makes at once, so the report's thread seldom waits
+    /// on a momentarily slower queue (and the read-ahead thread, in turn, on it). Half a MiB.
+    static let depth = 8
     /// The capacity a fresh buffer is given (the writer hands over at about this size).
     private let bufferCapacity: Int
 
