@@ -1,16 +1,26 @@
 /// A streaming raw DEFLATE (RFC 1951) compressor, as ZIP's method 8 wants it.
 ///
-/// One fixed-Huffman block for the whole stream (a fixed block has no length limit), with LZ77
-/// matches found through a short hash chain over the last 32 KiB. Sheet XML is very repetitive
-/// (`</t></is></c><c r="B17" t="inlineStr">…`), so this compresses it 5–10× without the cost of
-/// building dynamic Huffman tables. Memory is constant: the window, at most 96 KiB of input
-/// pending, and two 32 Ki-entry tables.
+/// One fixed-Huffman block for the whole stream (a fixed block has no length limit), with greedy
+/// LZ77 matching over the last 32 KiB: at each position, the last earlier position whose four
+/// bytes hash alike, compared eight bytes at a time. Sheet XML is very repetitive (each row's
+/// `</t></is></c><c t="inlineStr"><is><t>` follows the row before), so this compresses it about
+/// 10× without the cost of longer chains, lazy matching or dynamic Huffman tables. Measured on
+/// the report of 200,000 rows (callgrind): chains of 2 with one position inside each match
+/// indexed took 1.5× the instructions of this (chains of 4, 1.75×), for a workbook 1.5 %
+/// larger, not smaller.
+/// Memory is constant: the window, the input pending, and two 32 Ki-entry tables.
 public struct Deflater {
     static let window = 32_768
     static let maxMatch = 258
     static let minMatch = 3
     static let hashBits = 15
-    static let maxChain = 4
+    /// Candidates tried per position: the most recent ones with the same four-byte hash.
+    static let maxChain = 1
+    /// A match this long is taken without looking at older candidates.
+    static let goodEnough = 32
+    /// Positions of a match entered in the hash table (its first only: entering the next ones
+    /// cost time and, on sheet XML, made matches no longer).
+    static let indexedInMatch = 1
     /// Input is encoded once this much is pending (so matches can look 258 bytes ahead).
     static let encodeThreshold = 65_536
 
@@ -72,9 +82,11 @@ public struct Deflater {
     /// Encodes pending input: all of it when `final`, else all but the last `maxMatch` bytes.
     ///
     /// Invariants of the pointer code: `p - base` indexes `data` (0 ≤ p - base < data.count);
-    /// a match candidate `c` satisfies `base ≤ c < p` and `p - c ≤ window`, and comparisons stop
-    /// at `end`, so every read is inside `data`. Hash-table entries older than the window are
-    /// rejected by the distance test before they are dereferenced.
+    /// hashing reads the four bytes at a position only when `p + 4 <= end`; a match candidate `c`
+    /// satisfies `base ≤ c < p` and `p - c ≤ window`, and comparisons (eight bytes at a time
+    /// while eight remain before `limit`, then byte by byte) stop at `end`, so every read is
+    /// inside `data`. Hash-table entries older than the window are rejected by the distance
+    /// test before they are dereferenced.
     private mutating func encode(final: Bool, into out: inout [UInt8]) {
         if !started {
             self.put(0b011, 3, &out) // BFINAL = 1, BTYPE = 01 (fixed Huffman)
@@ -109,38 +121,53 @@ public struct Deflater {
         data.withUnsafeBufferPointer { d in
             head.withUnsafeMutableBufferPointer { head in
                 previous.withUnsafeMutableBufferPointer { prev in
+                    let raw = UnsafeRawPointer(d.baseAddress!)
+                    /// The hash of the four bytes at `at` (`at + 4 <= end`).
                     @inline(__always) func hash(_ at: Int) -> Int {
-                        let i = at - base
-                        let v = UInt32(d[i]) << 16 | UInt32(d[i + 1]) << 8 | UInt32(d[i + 2])
+                        let v = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at &- base, as: UInt32.self))
                         return Int((v &* 2_654_435_761) >> UInt32(32 - Self.hashBits))
                     }
                     @inline(__always) func insert(_ at: Int) {
                         let h = hash(at)
                         prev[at & (Self.window - 1)] = head[h]
-                        head[h] = at + 1
+                        head[h] = at &+ 1
+                    }
+                    /// How many bytes from `a` and `b` (indexes into `d`, `a < b`) agree, up to
+                    /// `limit` (`b + limit <= d.count`): eight at a time while eight remain.
+                    @inline(__always) func agreeing(_ a: Int, _ b: Int, _ limit: Int) -> Int {
+                        var n = 0
+                        while n &+ 8 <= limit {
+                            let x = raw.loadUnaligned(fromByteOffset: a &+ n, as: UInt64.self)
+                                ^ raw.loadUnaligned(fromByteOffset: b &+ n, as: UInt64.self)
+                            if x != 0 { return n &+ UInt64(littleEndian: x).trailingZeroBitCount >> 3 }
+                            n &+= 8
+                        }
+                        while n < limit, d[a &+ n] == d[b &+ n] { n &+= 1 }
+                        return n
                     }
                     while p < stop {
                         var bestLength = 0, bestDistance = 0
-                        if p + Self.minMatch <= end {
+                        if p &+ 4 <= end {
                             let h = hash(p)
-                            var candidate = head[h] - 1
+                            var candidate = head[h] &- 1
                             prev[p & (Self.window - 1)] = head[h]
-                            head[h] = p + 1
-                            let limit = min(Self.maxMatch, end - p)
+                            head[h] = p &+ 1
+                            let limit = min(Self.maxMatch, end &- p)
                             var chain = Self.maxChain
-                            while candidate >= base, p - candidate <= Self.window, candidate < p, chain > 0 {
-                                chain -= 1
-                                let a = candidate - base, b = p - base
-                                if d[a + bestLength] == d[b + bestLength] || bestLength == 0 {
-                                    var n = 0
-                                    while n < limit, d[a + n] == d[b + n] { n += 1 }
+                            let b = p &- base
+                            while candidate >= base, p &- candidate <= Self.window, candidate < p, chain > 0 {
+                                chain &-= 1
+                                let a = candidate &- base
+                                // Only a candidate agreeing at the best length's byte can beat it.
+                                if bestLength == 0 || d[a &+ bestLength] == d[b &+ bestLength] {
+                                    let n = agreeing(a, b, limit)
                                     if n > bestLength {
                                         bestLength = n
-                                        bestDistance = p - candidate
-                                        if n == limit { break }
+                                        bestDistance = p &- candidate
+                                        if n >= Self.goodEnough || n == limit { break }
                                     }
                                 }
-                                let next = prev[candidate & (Self.window - 1)] - 1
+                                let next = prev[candidate & (Self.window - 1)] &- 1
                                 if next >= candidate { break } // a slot reused by a newer position
                                 candidate = next
                             }
@@ -148,17 +175,17 @@ public struct Deflater {
                         if bestLength >= Self.minMatch {
                             put(lenCode[bestLength], Int(lenBits[bestLength]))
                             let s = Int(distSym[bestDistance])
-                            put(distCodes[s] | UInt32(bestDistance - distBase[s]) << 5, 5 + distExtra[s])
+                            put(distCodes[s] | UInt32(bestDistance &- distBase[s]) << 5, 5 &+ distExtra[s])
                             // Index the positions inside the match (a few, to stay fast on long runs).
-                            let last = min(p + bestLength, end - Self.minMatch + 1)
-                            var q = p + 1
-                            let indexed = min(last, p + 4)
-                            while q < indexed { insert(q); q += 1 }
-                            p += bestLength
+                            let last = min(p &+ bestLength, end &- 3)
+                            var q = p &+ 1
+                            let indexed = min(last, p &+ Self.indexedInMatch)
+                            while q < indexed { insert(q); q &+= 1 }
+                            p &+= bestLength
                         } else {
-                            let byte = Int(d[p - base])
+                            let byte = Int(d[p &- base])
                             put(lit[byte], Int(litLen[byte]))
-                            p += 1
+                            p &+= 1
                         }
                     }
                 }

@@ -8,7 +8,9 @@ import Glibc
 /// Sheets are written one after the other (``beginSheet(_:options:)``, ``appendRow(_:)``,
 /// ``endSheet()``); the workbook, its relationships, the content types and the styles are
 /// written by ``close()``. Strings are inline strings (`t="inlineStr"`): always text, never a
-/// number or a formula, and no shared-string table to hold in memory. A sheet's hyperlinks are
+/// number or a formula, and no shared-string table to hold in memory; except a small vocabulary the
+/// caller registers up front (``sharedString(_:)``: a report's statuses, say), written as
+/// shared strings (`t="s"`), a third of the bytes of the same inline string on every row. A sheet's hyperlinks are
 /// kept in a temporary file until the sheet ends, as their elements follow the rows.
 public final class XLSXWriter {
     /// Excel keeps at most this many hyperlinks on a sheet; beyond, links are written as text.
@@ -19,6 +21,12 @@ public final class XLSXWriter {
     public static let maxCellText = 32_767
     /// The most rows a sheet holds (Excel refuses a workbook with more).
     public static let maxRows = 1_048_576
+    /// The sheet XML is handed to the ZIP writer's queue in pieces of about this size: large
+    /// enough that handing over costs nothing, small enough to stay in the caches.
+    static let handOverSize = 1 << 16
+    /// A piece's buffer: ``handOverSize`` and room for the row that crosses it (a longer row
+    /// grows it).
+    static let bufferCapacity = handOverSize + (1 << 14)
 
     private struct Sheet {
         var name: String
@@ -30,17 +38,25 @@ public final class XLSXWriter {
         var hasLinks: Bool
     }
 
-    private let zip: ZipWriter
+    /// Deflates and writes on a queue of its own while the next rows' XML is made.
+    private let zip: ThreadedZipWriter
     private let closeOutput: (() throws -> Void)?
     private var sheets: [Sheet] = []
     private var inSheet = false
     private var options = XLSXSheetOptions()
     private var row = 0
     private var columns = 0
+    /// The column a cell without a reference would be in: the one after the row's last cell.
+    private var nextColumn = 0
     private var links: TemporaryFile?
     private var linkCount = 0
-    private var buffer: [UInt8] = []
+    /// The sheet XML not yet handed to `zip`.
+    private let buffer = ByteBuffer(capacity: XLSXWriter.bufferCapacity)
+    /// Where text needing escapes is escaped before it joins `buffer`.
+    private var scratch: [UInt8] = []
     private var closed = false
+    /// The registered vocabulary (``sharedString(_:)``), in index order.
+    private var vocabulary: [String] = []
 
     /// The most rows a sheet gets here: ``maxRows``, or fewer for tests of what happens beyond.
     public let rowLimit: Int
@@ -48,9 +64,13 @@ public final class XLSXWriter {
     /// Writes the workbook's bytes to `output`, in order.
     public init(output: @escaping ZipWriter.Output, rowLimit: Int = XLSXWriter.maxRows) {
         self.rowLimit = min(rowLimit, Self.maxRows)
-        zip = ZipWriter(output: output)
+        zip = ThreadedZipWriter(bufferCapacity: Self.bufferCapacity, output: output)
         closeOutput = nil
-        buffer.reserveCapacity(1 << 17)
+    }
+
+    deinit {
+        // Abandoned after an error, its queue may still hold work that writes to the output.
+        zip.drain()
     }
 
     /// Creates (or truncates) the file at `path`, mode 0600, and writes the workbook there.
@@ -58,7 +78,7 @@ public final class XLSXWriter {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw XLSXError(path, "cannot create: \(String(cString: strerror(errno)))") }
         rowLimit = Self.maxRows
-        zip = ZipWriter { bytes in
+        zip = ThreadedZipWriter(bufferCapacity: Self.bufferCapacity) { bytes in
             var offset = 0
             while offset < bytes.count {
                 let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
@@ -96,68 +116,169 @@ public final class XLSXWriter {
         let position = position ?? sheets.count
         sheets.append(Sheet(name: name, position: position, lastRow: 0, columns: 0, autoFilter: options.autoFilter, hasLinks: false))
         try zip.beginEntry("xl/worksheets/sheet\(sheets.count).xml")
-        buffer.append(contentsOf: Self.xmlDeclaration)
-        buffer.append(contentsOf: #"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">"#.utf8)
-        if options.fitToWidth { buffer.append(contentsOf: #"<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>"#.utf8) }
-        buffer.append(contentsOf: #"<sheetViews><sheetView workbookViewId="0""#.utf8)
-        buffer.append(contentsOf: (position == 0 ? #" tabSelected="1">"# : ">").utf8)
+        buffer.append(Self.xmlDeclaration)
+        buffer.append(#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">"#)
+        if options.fitToWidth { buffer.append(#"<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>"#) }
+        buffer.append(#"<sheetViews><sheetView workbookViewId="0""#)
+        buffer.append((position == 0 ? #" tabSelected="1">"# : ">"))
         if options.freezeHeaderRow {
-            buffer.append(contentsOf: #"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/>"#.utf8)
+            buffer.append(#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/>"#)
         }
-        buffer.append(contentsOf: "</sheetView></sheetViews><sheetFormatPr defaultRowHeight=\"15\"/>".utf8)
+        buffer.append("</sheetView></sheetViews><sheetFormatPr defaultRowHeight=\"15\"/>")
         if !options.columnWidths.isEmpty {
-            buffer.append(contentsOf: "<cols>".utf8)
+            buffer.append("<cols>")
             for (i, w) in options.columnWidths.enumerated() {
                 let width = (w * 100).rounded() / 100
-                buffer.append(contentsOf: "<col min=\"\(i + 1)\" max=\"\(i + 1)\" width=\"\(width)\" customWidth=\"1\"/>".utf8)
+                buffer.append("<col min=\"\(i + 1)\" max=\"\(i + 1)\" width=\"\(width)\" customWidth=\"1\"/>")
             }
-            buffer.append(contentsOf: "</cols>".utf8)
+            buffer.append("</cols>")
         }
-        buffer.append(contentsOf: "<sheetData>".utf8)
+        buffer.append("<sheetData>")
     }
 
     /// Appends the next row (row 1 first). Trailing `.empty` cells write nothing.
     public func appendRow(_ cells: [XLSXCell]) throws {
         precondition(inSheet, "XLSXWriter.appendRow outside a sheet")
-        guard row < rowLimit else {
-            throw XLSXError("sheet '\(sheets[sheets.count - 1].name)'", "more than \(rowLimit) rows, the most a sheet holds")
-        }
-        row += 1
-        put("<row r=\"")
-        Self.appendDecimal(row, to: &buffer)
-        if let lines = wrappedLines(cells), lines > 1 {
-            // Spreadsheets do not grow a row for wrapped text on opening (LibreOffice did not):
-            // the height is given, 15 points a line.
-            buffer.append(contentsOf: "\" ht=\"\(min(409, 15 * lines))\" customHeight=\"1".utf8)
-        }
-        put("\">")
+        try startRow(height: wrappedLines(cells))
         for (column, cell) in cells.enumerated() {
             switch cell {
             case .empty:
                 continue
             case let .text(text, style):
-                startCell(column, style: style, type: "inlineStr")
-                appendInline(text)
+                appendText(text, column: column, style: style)
             case let .number(value, style):
-                startCell(column, style: style, type: nil)
-                put("<v>")
-                Self.appendDecimal(value, to: &buffer)
-                put("</v>")
+                appendNumber(value, column: column, style: style)
             case let .link(display, url):
                 if linkCount < Self.maxHyperlinksPerSheet, url.utf16.count <= Self.maxURLLength, !url.isEmpty {
                     startCell(column, style: .link, type: "inlineStr")
                     appendInline(display)
+                    put("</c>")
                     try recordLink(column: column, url: url)
                 } else {
-                    startCell(column, style: .plain, type: "inlineStr")
-                    appendInline(url)
+                    appendText(url, column: column)
                 }
             }
-            put("</c>")
-            columns = max(columns, column + 1)
         }
+        try endRow()
+    }
+
+    // MARK: Rows cell by cell
+
+    /// Starts the next row, to be filled cell by cell (``appendText(utf8:column:style:)``,
+    /// ``appendNumber(_:column:style:)``, …, in increasing columns) and ended by ``endRow()``:
+    /// the row written straight from the caller's bytes, without an `XLSXCell` array or a
+    /// `String` per cell. A full sheet is continued in a new one with `header` as its first row,
+    /// as ``appendRow(_:continuingWith:)`` does; without `header`, a full sheet is an error.
+    public func beginRow(continuingWith header: [XLSXCell]? = nil) throws {
+        precondition(inSheet, "XLSXWriter.beginRow outside a sheet")
+        if let header, row == rowLimit { try continueSheet(header) }
+        try startRow(height: nil)
+    }
+
+    /// Ends the row begun by ``beginRow(continuingWith:)``.
+    public func endRow() throws {
         put("</row>")
-        if buffer.count >= 1 << 16 { try flush() }
+        if buffer.count >= Self.handOverSize { try flush() }
+    }
+
+    /// A text cell from valid UTF-8 bytes (as a Swift `String` or the CSV reader holds them):
+    /// always text, escaped for XML; nothing when `utf8` is empty.
+    public func appendText(utf8: UnsafeBufferPointer<UInt8>, column: Int, style: XLSXStyle = .plain) {
+        let n = utf8.count
+        guard n > 0, let p = utf8.baseAddress else { return }
+        if n > Self.maxCellText { // possibly more UTF-16 units than Excel holds: the careful path
+            return appendText(String(decoding: utf8, as: UTF8.self), column: column, style: style)
+        }
+        let preserve = Self.needsPreserve(first: p[0], last: p[n - 1])
+        if column == nextColumn, style == .plain, !preserve {
+            // The usual cell, its opening as one literal (what the general path writes).
+            nextColumn = column + 1
+            columns = max(columns, nextColumn)
+            put(#"<c t="inlineStr"><is><t>"#)
+        } else {
+            startCell(column, style: style, type: "inlineStr")
+            put(preserve ? #"<is><t xml:space="preserve">"# : "<is><t>")
+        }
+        if XMLText.isPlain(utf8) {
+            buffer.append(utf8)
+        } else {
+            appendEscaped(utf8)
+        }
+        put("</t></is></c>")
+    }
+
+    /// A text cell; nothing when `text` is empty.
+    public func appendText(_ text: String, column: Int, style: XLSXStyle = .plain) {
+        guard !text.isEmpty else { return }
+        startCell(column, style: style, type: "inlineStr")
+        appendInline(text)
+        put("</c>")
+    }
+
+    /// A text cell of a literal the caller knows needs no escaping and has no spaces at its ends
+    /// (a status, a provider's name); nothing when it is empty.
+    public func appendText(literal text: StaticString, column: Int, style: XLSXStyle = .plain) {
+        guard text.utf8CodeUnitCount > 0 else { return }
+        startCell(column, style: style, type: "inlineStr")
+        put("<is><t>")
+        put(text)
+        put("</t></is></c>")
+    }
+
+    /// Registers `text` as a shared string (once; registering it again gives the same one), for
+    /// text many rows repeat. Keep the vocabulary small: it is held until ``close()``.
+    public func sharedString(_ text: String) -> XLSXSharedString {
+        precondition(!closed, "XLSXWriter.sharedString after close")
+        if let i = vocabulary.firstIndex(of: text) { return XLSXSharedString(index: i) }
+        vocabulary.append(text)
+        return XLSXSharedString(index: vocabulary.count - 1)
+    }
+
+    /// A text cell holding a registered shared string: the same text cell as
+    /// ``appendText(_:column:style:)`` of its text (an empty one writes nothing).
+    public func appendShared(_ string: XLSXSharedString, column: Int, style: XLSXStyle = .plain) {
+        guard !vocabulary[string.index].isEmpty else { return }
+        if column == nextColumn, style == .plain {
+            nextColumn = column + 1
+            columns = max(columns, nextColumn)
+            put(#"<c t="s"><v>"#)
+        } else {
+            startCell(column, style: style, type: "s")
+            put("<v>")
+        }
+        buffer.appendDecimal(string.index)
+        put("</v></c>")
+    }
+
+    /// A number cell holding a whole number.
+    public func appendNumber(_ value: Int, column: Int, style: XLSXStyle = .plain) {
+        if column == nextColumn, style == .plain {
+            nextColumn = column + 1
+            columns = max(columns, nextColumn)
+            put("<c><v>")
+        } else {
+            startCell(column, style: style, type: nil)
+            put("<v>")
+        }
+        buffer.appendDecimal(value)
+        put("</v></c>")
+    }
+
+    /// `<row r="N">`, with a height when wrapped text takes several lines.
+    private func startRow(height lines: Int?) throws {
+        guard row < rowLimit else {
+            throw XLSXError("sheet '\(sheets[sheets.count - 1].name)'", "more than \(rowLimit) rows, the most a sheet holds")
+        }
+        row += 1
+        nextColumn = 0
+        put("<row r=\"")
+        buffer.appendDecimal(row)
+        if let lines, lines > 1 {
+            // Spreadsheets do not grow a row for wrapped text on opening (LibreOffice did not):
+            // the height is given, 15 points a line.
+            buffer.append("\" ht=\"\(min(409, 15 * lines))\" customHeight=\"1")
+        }
+        put("\">")
     }
 
     /// The lines the row's wrapped cells take in their columns' widths, or nil when it has none.
@@ -178,41 +299,56 @@ public final class XLSXWriter {
     /// ``appendRow(_:)``, but a full sheet is continued in a new one, `NAME (2)`, `NAME (3)`, …,
     /// placed right after it, with the same layout and `header` as its first row.
     public func appendRow(_ cells: [XLSXCell], continuingWith header: [XLSXCell]) throws {
-        if row == rowLimit {
-            let current = sheets[sheets.count - 1]
-            var base = current.name
-            if base.hasSuffix(")"), let open = base.lastIndex(of: "("), open > base.startIndex,
-               base[base.index(before: open)] == " " {
-                let digits = base[base.index(after: open)..<base.index(before: base.endIndex)]
-                if !digits.isEmpty, digits.allSatisfy(\.isNumber) { base = String(base[..<base.index(before: open)]) }
-            }
-            let number = sheets.filter { $0.name == base || $0.name.hasPrefix(base + " (") }.count + 1
-            let options = self.options
-            try endSheet()
-            try beginSheet("\(base) (\(number))", options: options, position: current.position + 1)
-            try appendRow(header)
-        }
+        if row == rowLimit { try continueSheet(header) }
         try appendRow(cells)
+    }
+
+    /// Ends the full sheet and begins its continuation, `header` as its first row.
+    private func continueSheet(_ header: [XLSXCell]) throws {
+        let current = sheets[sheets.count - 1]
+        var base = current.name
+        if base.hasSuffix(")"), let open = base.lastIndex(of: "("), open > base.startIndex,
+           base[base.index(before: open)] == " " {
+            let digits = base[base.index(after: open)..<base.index(before: base.endIndex)]
+            if !digits.isEmpty, digits.allSatisfy(\.isNumber) { base = String(base[..<base.index(before: open)]) }
+        }
+        let number = sheets.filter { $0.name == base || $0.name.hasPrefix(base + " (") }.count + 1
+        let options = self.options
+        try endSheet()
+        try beginSheet("\(base) (\(number))", options: options, position: current.position + 1)
+        try appendRow(header)
     }
 
     /// Appends a literal: a copy of its bytes (appending a literal's `.utf8` went byte by byte).
     @inline(__always)
     private func put(_ text: StaticString) {
-        buffer.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        buffer.append(text)
     }
 
     private func flush() throws {
         try zip.write(buffer)
-        buffer.removeAll(keepingCapacity: true)
     }
 
+    /// `<c`, its reference only when a cell was left out before it, its style and type.
+    ///
+    /// A cell without `r` is the one after the previous cell (ECMA-376 Part 1, 18.3.1.4, `r` is
+    /// optional; openpyxl, LibreOffice and ``XLSXSheetReader`` place it so): references on
+    /// every cell were a sixth of the sheet's XML, and of the time spent compressing it.
+    @inline(__always)
     private func startCell(_ column: Int, style: XLSXStyle, type: StaticString?) {
-        put("<c r=\"")
-        Self.appendReference(column: column, row: row, to: &buffer)
-        buffer.append(0x22)
+        if column == nextColumn {
+            put("<c")
+        } else {
+            put("<c r=\"")
+            if column < 26 { buffer.append(UInt8(0x41 + column)) } else { buffer.append(Self.columnName(column)) }
+            buffer.appendDecimal(row)
+            buffer.append(0x22)
+        }
+        nextColumn = column + 1
+        columns = max(columns, nextColumn)
         if style != .plain {
             put(" s=\"")
-            Self.appendDecimal(style.rawValue, to: &buffer)
+            buffer.appendDecimal(style.rawValue)
             buffer.append(0x22)
         }
         if let type {
@@ -223,11 +359,18 @@ public final class XLSXWriter {
         buffer.append(0x3E)
     }
 
+    /// Whether text starting with `first` and ending with `last` needs `xml:space="preserve"`
+    /// (white space at either end, which a reader would otherwise drop).
+    @inline(__always)
+    static func needsPreserve(first: UInt8, last: UInt8) -> Bool {
+        func space(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        return space(first) || space(last)
+    }
+
     private func appendInline(_ text: String) {
         // `xml:space="preserve"` only where spaces at either end would otherwise be dropped: it
         // is a fifth of a row's XML, and of the time spent compressing it.
-        let first = text.utf8.first, last = text.utf8.last
-        if first == 0x20 || first == 0x09 || first == 0x0A || first == 0x0D || last == 0x20 || last == 0x09 || last == 0x0A || last == 0x0D {
+        if let first = text.utf8.first, let last = text.utf8.last, Self.needsPreserve(first: first, last: last) {
             put(#"<is><t xml:space="preserve">"#)
         } else {
             put("<is><t>")
@@ -235,11 +378,23 @@ public final class XLSXWriter {
         if text.utf8.count > Self.maxCellText, text.utf16.count > Self.maxCellText { // UTF-16 units ≤ UTF-8 bytes
             let cut = text.utf16.index(text.utf16.startIndex, offsetBy: Self.maxCellText)
             let prefix = String(text[..<(cut.samePosition(in: text.unicodeScalars) == nil ? text.index(before: cut) : cut)])
-            XMLText.append(prefix, to: &buffer)
+            appendEscaped(prefix)
         } else {
-            XMLText.append(text, to: &buffer)
+            appendEscaped(text)
         }
         put("</t></is>")
+    }
+
+    /// Appends valid UTF-8 escaped for XML (``XMLText``), through `scratch`.
+    private func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+        scratch.removeAll(keepingCapacity: true)
+        XMLText.append(utf8: utf8, to: &scratch)
+        buffer.append(scratch)
+    }
+
+    private func appendEscaped(_ text: String) {
+        var text = text
+        text.withUTF8 { appendEscaped($0) }
     }
 
     /// Keeps `ref` and `url` (a 4-byte length before each string) until the sheet ends.
@@ -260,47 +415,47 @@ public final class XLSXWriter {
     public func endSheet() throws {
         precondition(inSheet, "XLSXWriter.endSheet outside a sheet")
         inSheet = false
-        buffer.append(contentsOf: "</sheetData>".utf8)
+        buffer.append("</sheetData>")
         let index = sheets.count - 1
         sheets[index].lastRow = row
         sheets[index].columns = columns
         if options.autoFilter, row > 0, columns > 0 {
-            buffer.append(contentsOf: "<autoFilter ref=\"".utf8)
-            buffer.append(contentsOf: Self.range(columns: columns, rows: row).utf8)
-            buffer.append(contentsOf: "\"/>".utf8)
+            buffer.append("<autoFilter ref=\"")
+            buffer.append(Self.range(columns: columns, rows: row))
+            buffer.append("\"/>")
         } else {
             sheets[index].autoFilter = false
         }
         if let links, linkCount > 0 {
             sheets[index].hasLinks = true
-            buffer.append(contentsOf: "<hyperlinks>".utf8)
+            buffer.append("<hyperlinks>")
             try forEachLink(links) { number, ref, _ in
-                buffer.append(contentsOf: "<hyperlink ref=\"".utf8)
-                buffer += ref
-                buffer.append(contentsOf: "\" r:id=\"rId\(number)\"/>".utf8)
+                buffer.append("<hyperlink ref=\"")
+                buffer.append(ref)
+                buffer.append("\" r:id=\"rId\(number)\"/>")
                 if buffer.count >= 1 << 16 { try flush() }
             }
-            buffer.append(contentsOf: "</hyperlinks>".utf8)
+            buffer.append("</hyperlinks>")
         }
-        buffer.append(contentsOf: #"<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>"#.utf8)
+        buffer.append(#"<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>"#)
         if options.fitToWidth {
-            buffer.append(contentsOf: #"<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"/>"#.utf8)
+            buffer.append(#"<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"/>"#)
         }
-        buffer.append(contentsOf: "</worksheet>".utf8)
+        buffer.append("</worksheet>")
         try flush()
         try zip.endEntry()
         if let links, linkCount > 0 {
             try zip.beginEntry("xl/worksheets/_rels/sheet\(sheets.count).xml.rels")
-            buffer.append(contentsOf: Self.xmlDeclaration)
-            buffer.append(contentsOf: #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#.utf8)
+            buffer.append(Self.xmlDeclaration)
+            buffer.append(#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#)
             try links.rewind()
             try forEachLink(links) { number, _, url in
-                buffer.append(contentsOf: "<Relationship Id=\"rId\(number)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink\" Target=\"".utf8)
-                url.withUnsafeBufferPointer { XMLText.append(utf8: $0, to: &buffer) }
-                buffer.append(contentsOf: "\" TargetMode=\"External\"/>".utf8)
+                buffer.append("<Relationship Id=\"rId\(number)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink\" Target=\"")
+                url.withUnsafeBufferPointer { appendEscaped($0) }
+                buffer.append("\" TargetMode=\"External\"/>")
                 if buffer.count >= 1 << 16 { try flush() }
             }
-            buffer.append(contentsOf: "</Relationships>".utf8)
+            buffer.append("</Relationships>")
             try flush()
             try zip.endEntry()
         }
@@ -354,12 +509,27 @@ public final class XLSXWriter {
             rels += "<Relationship Id=\"rId\(i + 1)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet\(i + 1).xml\"/>"
         }
         rels += "<Relationship Id=\"rId\(sheets.count + 1)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>"
+        if !vocabulary.isEmpty {
+            rels += "<Relationship Id=\"rId\(sheets.count + 2)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings\" Target=\"sharedStrings.xml\"/>"
+            var sst = String(decoding: Self.xmlDeclaration, as: UTF8.self)
+            sst += "<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" uniqueCount=\"\(vocabulary.count)\">"
+            for text in vocabulary {
+                let first = text.utf8.first ?? 0, last = text.utf8.last ?? 0
+                sst += Self.needsPreserve(first: first, last: last) ? "<si><t xml:space=\"preserve\">" : "<si><t>"
+                sst += XMLText.escaped(text) + "</t></si>"
+            }
+            sst += "</sst>"
+            try zip.addEntry("xl/sharedStrings.xml", Array(sst.utf8))
+        }
         rels += "</Relationships>"
         try zip.addEntry("xl/_rels/workbook.xml.rels", Array(rels.utf8))
         try zip.addEntry("xl/styles.xml", Array((String(decoding: Self.xmlDeclaration, as: UTF8.self) + Self.styles).utf8))
         try zip.addEntry("_rels/.rels", Array((String(decoding: Self.xmlDeclaration, as: UTF8.self) + Self.packageRelationships).utf8))
         var types = String(decoding: Self.xmlDeclaration, as: UTF8.self)
         types += #"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>"#
+        if !vocabulary.isEmpty {
+            types += "<Override PartName=\"/xl/sharedStrings.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml\"/>"
+        }
         for i in sheets.indices {
             types += "<Override PartName=\"/xl/worksheets/sheet\(i + 1).xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"
         }

@@ -41,6 +41,47 @@ public enum XMLText {
         if n > start { out.append(contentsOf: UnsafeBufferPointer(rebasing: s[start..<n])) }
     }
 
+    /// Whether ``append(utf8:to:)`` would copy `s` unchanged: no byte below 0x20, no `&` `<` `>`
+    /// `"`, and no 0xEF (which may start U+FFFE or U+FFFF). Then the bytes can be appended in
+    /// one copy; otherwise (rare in names and addresses) the escaping path takes them.
+    ///
+    /// Eight bytes at a time: each test is exact as a yes/no for the word (the classic "has a
+    /// byte less than / equal to" bit tricks, valid for bounds up to 0x80). Invariant: words are
+    /// read at `i` only while `i + 8 <= s.count`, then once at `s.count - 8` (when `s.count >= 8`;
+    /// shorter text byte by byte), so no read leaves `s`.
+    public static func isPlain(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let p = s.baseAddress else { return true }
+        let n = s.count
+        guard n >= 8 else {
+            for i in 0..<n {
+                let b = p[i]
+                if b < 0x20 || b == 0x26 || b == 0x3C || b == 0x3E || b == 0x22 || b == 0xEF { return false }
+            }
+            return true
+        }
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        /// The high bit of some byte set when `v` has a byte equal to `b` (exact as a yes/no).
+        @inline(__always) func equal(_ v: UInt64, _ b: UInt8) -> UInt64 {
+            let x = v ^ (ones &* UInt64(b))
+            return (x &- ones) & ~x
+        }
+        /// Whether the word holds a byte to escape: below 0x20, `"` `&` `<` `>`, or 0xEF.
+        @inline(__always) func special(_ v: UInt64) -> Bool {
+            let low = (v &- ones &* 0x20) & ~v // a byte below 0x20
+            let marks = equal(v, 0x22) | equal(v, 0x26) | equal(v, 0x3C) | equal(v, 0x3E)
+            if (low | marks) & highs != 0 { return true }
+            return v & highs != 0 && equal(v, 0xEF) & highs != 0
+        }
+        var i = 0
+        while i &+ 8 <= n {
+            if special(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)) { return false }
+            i &+= 8
+        }
+        // The last bytes as the word ending at `n` (overlapping the one before: a yes/no, so
+        // looking at some bytes twice changes nothing).
+        return i == n || !special(UnsafeRawPointer(p + n - 8).loadUnaligned(as: UInt64.self))
+    }
+
     /// `text` escaped, as a String (for small parts such as the workbook).
     public static func escaped(_ text: String) -> String {
         var out: [UInt8] = []

@@ -1,4 +1,5 @@
 import BatchModel
+import BatchRules
 import XLSXCodec
 
 /// The report as a workbook for people (cli.md, Report): a sheet **To send** with a clickable
@@ -18,6 +19,8 @@ final class ReportWorkbook {
     /// Statuses shown on **Needs attention**, by name so that statuses added later (`missing`,
     /// `deleted`, …) are matched as cli.md lists them.
     static let attentionStatuses: Set<String> = ["invalid", "failed", "skipped", "missing"]
+    /// ``attentionStatuses`` as statuses: a few enum comparisons per row instead of hashing a name.
+    static let attentionCases = RowStatus.allCases.filter { attentionStatuses.contains($0.rawValue) }
 
     private let writer: XLSXWriter
     private let isReport: Bool
@@ -27,6 +30,13 @@ final class ReportWorkbook {
     private let streamedHeader: [String]
     private let streamedPosition: Int
     private var widths: ColumnWidths
+    /// Each status (in `RowStatus.allCases` order) and provider as a shared string: in **All
+    /// rows** a status cell is then `<c t="s"><v>10</v></c>`, not its text inline on every row.
+    private let statusStrings: [XLSXSharedString]
+    /// Google's and Outlook's names (the report only).
+    private let providerStrings: [XLSXSharedString]
+    /// The streamed sheet's header row (bold), repeated atop each continuation sheet.
+    private let headerCells: [XLSXCell]
     /// The streamed sheet's first rows, until its widths are known; nil once it has begun.
     private var pending: [[XLSXCell]]? = []
 
@@ -47,6 +57,9 @@ final class ReportWorkbook {
         streamedHeader = changesColumn ? ReportRow.importColumns : ReportRow.columns
         streamedPosition = 200 // room for continuation sheets after each (more than 1,048,576 rows)
         widths = ColumnWidths(header: streamedHeader)
+        headerCells = streamedHeader.map { .text($0, .bold) }
+        statusStrings = RowStatus.allCases.map { [writer] in writer.sharedString($0.rawValue) }
+        providerStrings = [CalendarProvider.google, .outlook].map { [writer] in writer.sharedString($0.rawValue) }
     }
 
     /// One sheet, `name`, with `columns`: every cell text.
@@ -59,6 +72,9 @@ final class ReportWorkbook {
         streamedHeader = columns
         streamedPosition = 0
         widths = ColumnWidths(header: columns)
+        headerCells = columns.map { .text($0, .bold) }
+        statusStrings = []
+        providerStrings = []
     }
 
     /// The link's short display text.
@@ -92,13 +108,74 @@ final class ReportWorkbook {
         try stream(cells)
     }
 
+    /// Rows as validation leaves them, `statuses[i]` being `rows[i]`'s: the same workbook as
+    /// ``add(_:)`` of `ReportRow(rows[i], status: statuses[i])` for each. The usual row (nothing
+    /// needing attention, and **All rows** begun, its widths known) is written into the sheet
+    /// straight from the input's bytes, without a `ReportRow`, an `XLSXCell` array or a `String`
+    /// per value: building those was more than half of the time of writing a large workbook.
+    /// The others (a few) take ``add(_:)``.
+    ///
+    /// The rows are read in place, through pointers the caller keeps valid for the call (the
+    /// batch holds them while they are written), as the CSV report's lines are.
+    func add(_ rows: UnsafeBufferPointer<ValidatedRow>, statuses: UnsafeBufferPointer<RowStatus>) throws {
+        precondition(isReport, "ReportWorkbook.add(_:statuses:) on a plain table")
+        let attention = Self.attentionCases
+        for i in rows.indices {
+            let status = statuses[i]
+            if pending != nil || attention.contains(status) {
+                try add(ReportRow(rows[i], status: status))
+                continue
+            }
+            try writer.beginRow(continuingWith: headerCells)
+            let row = rows.baseAddress! + i
+            let number = row.pointee.record.row, line = row.pointee.record.line
+            if number > 0 { writer.appendNumber(number, column: 0) }
+            if line > 0 { writer.appendNumber(line, column: 1) }
+            writer.appendShared(statusStrings[Self.statusIndex(status)], column: 2)
+            if let id = row.pointee.id { writer.appendText(id, column: 3) }
+            // Through a pointer to the input: a method called on `row.pointee.record.input` copied it.
+            let input = row.pointer(to: \.record.input)!
+            let base = ResourceInput.unsafeBase(at: input)
+            if let b = ResourceInput.unsafeBytes(at: input, .name, base) { writer.appendText(utf8: b, column: 4) }
+            if let b = ResourceInput.unsafeBytes(at: input, .email, base) { writer.appendText(utf8: b, column: 5) }
+            if let p = row.pointee.provider {
+                writer.appendShared(providerStrings[p == .google ? 0 : 1], column: 6)
+                if let b = ResourceInput.unsafeBytes(at: input, p.calendarIdField, base) { writer.appendText(utf8: b, column: 7) }
+            }
+            if let a = row.pointee.calendarAvailability { writer.appendNumber(a, column: 8) }
+            // authUrl and authorized are unknown before anything is sent; changes too.
+            if !row.pointee.issues.isEmpty { writer.appendText(row.pointee.issues.reportMessage, column: 11) }
+            try writer.endRow()
+        }
+    }
+
+    /// The status's place in `RowStatus.allCases` (a switch, not a search per row).
+    static func statusIndex(_ status: RowStatus) -> Int {
+        switch status {
+        case .created: 0
+        case .updated: 1
+        case .unchanged: 2
+        case .recovered: 3
+        case .deleted: 4
+        case .missing: 5
+        case .wouldCreate: 6
+        case .wouldUpdate: 7
+        case .wouldDelete: 8
+        case .wouldRecover: 9
+        case .valid: 10
+        case .invalid: 11
+        case .failed: 12
+        case .skipped: 13
+        }
+    }
+
     /// A row of the plain table.
     func add(cells: [String]) throws {
         try stream(cells.map { $0.isEmpty ? .empty : .text($0) })
     }
 
     private func stream(_ cells: [XLSXCell]) throws {
-        guard pending != nil else { return try writer.appendRow(cells, continuingWith: streamedHeader.map { .text($0, .bold) }) }
+        guard pending != nil else { return try writer.appendRow(cells, continuingWith: headerCells) }
         widths.measure(cells)
         pending!.append(cells)
         if pending!.count >= Self.widthSample { try beginStreamed() }
@@ -108,7 +185,7 @@ final class ReportWorkbook {
         var options = XLSXSheetOptions()
         options.columnWidths = widths.widths
         try writer.beginSheet(streamedName, options: options, position: streamedPosition)
-        try writer.appendRow(streamedHeader.map { .text($0, .bold) })
+        try writer.appendRow(headerCells)
         for cells in pending ?? [] { try writer.appendRow(cells) }
         pending = nil
     }

@@ -17,6 +17,8 @@ public final class ReportWriter {
     private let changesColumn: Bool
     /// The workbook being filled, in the xlsx format.
     private let workbook: ReportWorkbook?
+    /// Whether `workbook` has the report's three sheets (not the plain table of other columns).
+    private let workbookIsReport: Bool
     private var workbookWritten = false
 
     /// Creates the report at `path` (`-` for standard output); `excel` adds a UTF-8 BOM to CSV.
@@ -31,6 +33,7 @@ public final class ReportWriter {
             options: CSVWriterOptions(lineEnding: .crlf, byteOrderMark: excel && format == .csv, spreadsheetSafe: true))
         lines = ReportLineBuffer(fileDescriptor: file.fileDescriptor, path: path)
         if format == .csv { try csv.write(record: changesColumn ? columns + ["changes"] : columns) }
+        workbookIsReport = format == .xlsx && columns == ReportRow.columns
         workbook = format != .xlsx ? nil
             : columns == ReportRow.columns ? try ReportWorkbook(output: file, changesColumn: changesColumn)
             : try ReportWorkbook(output: file, sheet: "Resources", columns: columns)
@@ -62,6 +65,14 @@ public final class ReportWriter {
     /// but in CSV encoded straight into the output buffer, without a `ReportRow` per row.
     public func write(_ rows: [ValidatedRow], statuses: [RowStatus]) throws {
         precondition(rows.count == statuses.count)
+        if format == .xlsx, let workbook, workbookIsReport {
+            try handOverToCSV()
+            rowsWritten += rows.count
+            try rows.withUnsafeBufferPointer { rows in
+                try statuses.withUnsafeBufferPointer { try workbook.add(rows, statuses: $0) }
+            }
+            return
+        }
         guard format == .csv, !changesColumn else {
             for i in rows.indices { try write(ReportRow(rows[i], status: statuses[i])) }
             return

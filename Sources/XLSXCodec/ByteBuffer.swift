@@ -1,0 +1,170 @@
+/// A growable run of bytes written through a pointer: the sheet XML as ``XLSXWriter`` makes it,
+/// then handed whole to the ZIP writer's queue (``ThreadedZipWriter``).
+///
+/// Appending to an `[UInt8]` checks uniqueness and capacity and goes through generic code on
+/// every call; a row of the report is some forty appends of a few bytes, and those checks were
+/// a fifth of the time of writing a large workbook. Here an append is a capacity test and a copy.
+///
+/// Invariants of the pointer code: `storage` holds `capacity` bytes, of which `0..<count` are
+/// written; every append first makes room (``reserve(_:)``), so no write leaves the storage.
+final class ByteBuffer: @unchecked Sendable {
+    // Unchecked Sendable, why it holds: a buffer is used by one thread at a time. A buffer goes
+    // to the ZIP queue only from ThreadedZipWriter.write: taken from the spares under its Mutex
+    // (so no one else holds it), filled by `exchange` on the caller's thread, then captured by
+    // the queue's block (dispatch orders the block after it); the block puts it back among the
+    // spares under the Mutex. The caller's own buffer never leaves the caller's thread.
+    private var storage: UnsafeMutablePointer<UInt8>
+    private(set) var capacity: Int
+    private(set) var count = 0
+
+    /// "00" "01" … "99": two digits at a time for ``appendDecimal(_:)``.
+    private static let pairs: [UInt8] = {
+        var table = [UInt8](repeating: 0, count: 200)
+        for i in 0..<100 {
+            table[2 * i] = UInt8(0x30 + i / 10)
+            table[2 * i + 1] = UInt8(0x30 + i % 10)
+        }
+        return table
+    }()
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 64)
+        storage = .allocate(capacity: self.capacity)
+    }
+
+    deinit {
+        storage.deallocate()
+    }
+
+    var isEmpty: Bool { count == 0 }
+
+    func removeAll() {
+        count = 0
+    }
+
+    /// Makes room for `n` more bytes.
+    @inline(__always)
+    func reserve(_ n: Int) {
+        if count &+ n > capacity { grow(n) }
+    }
+
+    @inline(never)
+    private func grow(_ n: Int) {
+        let bigger = max(capacity * 2, count + n)
+        let new = UnsafeMutablePointer<UInt8>.allocate(capacity: bigger)
+        new.update(from: storage, count: count)
+        storage.deallocate()
+        storage = new
+        capacity = bigger
+    }
+
+    @inline(__always)
+    func append(_ byte: UInt8) {
+        reserve(1)
+        storage[count] = byte
+        count &+= 1
+    }
+
+    @inline(__always)
+    func append(_ text: StaticString) {
+        append(text.utf8Start, text.utf8CodeUnitCount)
+    }
+
+    @inline(__always)
+    func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let p = bytes.baseAddress else { return }
+        append(p, bytes.count)
+    }
+
+    /// Copies `n` bytes from `p`. Most appends are a few bytes (a tag, a name): those are copied
+    /// as words (4 or 8 bytes each, the last one ending at `n`, overlapping the one before)
+    /// rather than by a call to `memcpy`, which cost more than the copy. Every load is inside
+    /// `p[0..<n]` (words start at 0, 8, … below `n - 8`, and the last ends at `n`), every store
+    /// inside the room `reserve` made.
+    @inline(__always)
+    func append(_ p: UnsafePointer<UInt8>, _ n: Int) {
+        reserve(n)
+        let o = UnsafeMutableRawPointer(storage + count)
+        let source = UnsafeRawPointer(p)
+        if n > 16 && n <= 32 {
+            for k in stride(from: 0, to: n &- 8, by: 8) {
+                o.storeBytes(of: source.loadUnaligned(fromByteOffset: k, as: UInt64.self), toByteOffset: k, as: UInt64.self)
+            }
+            o.storeBytes(of: source.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self), toByteOffset: n &- 8, as: UInt64.self)
+        } else if n >= 8 && n <= 16 {
+            let head = source.loadUnaligned(as: UInt64.self)
+            let tail = source.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+            o.storeBytes(of: head, as: UInt64.self)
+            o.storeBytes(of: tail, toByteOffset: n &- 8, as: UInt64.self)
+        } else if n >= 4 && n < 8 {
+            let head = source.loadUnaligned(as: UInt32.self)
+            let tail = source.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self)
+            o.storeBytes(of: head, as: UInt32.self)
+            o.storeBytes(of: tail, toByteOffset: n &- 4, as: UInt32.self)
+        } else if n < 4 {
+            for i in 0..<n { o.storeBytes(of: p[i], toByteOffset: i, as: UInt8.self) }
+        } else {
+            o.copyMemory(from: source, byteCount: n)
+        }
+        count &+= n
+    }
+
+    func append(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { append($0) }
+    }
+
+    func append(_ text: String) {
+        var text = text
+        text.withUTF8 { append($0) }
+    }
+
+    /// A whole number in decimal: the length found by comparisons, then two digits at a time.
+    @inline(__always)
+    func appendDecimal(_ value: Int) {
+        reserve(20)
+        var o = storage + count
+        if value < 0 {
+            o[0] = 0x2D
+            o += 1
+        }
+        var m = value.magnitude
+        var digits = 1
+        var limit: UInt = 10
+        while digits < 20, m >= limit {
+            digits += 1
+            if digits == 20 { break }
+            limit = limit &* 10
+        }
+        Self.pairs.withUnsafeBufferPointer { pairs in
+            var k = digits
+            while m >= 100 {
+                let r = Int(m % 100)
+                m /= 100
+                k -= 2
+                o[k] = pairs[2 * r]
+                o[k + 1] = pairs[2 * r + 1]
+            }
+            if m >= 10 {
+                o[k - 2] = pairs[2 * Int(m)]
+                o[k - 1] = pairs[2 * Int(m) + 1]
+            } else {
+                o[k - 1] = UInt8(truncatingIfNeeded: m) &+ 0x30
+            }
+        }
+        count = o + digits - storage
+    }
+
+    /// Exchanges the two buffers' contents (storage, bytes and capacity): how a full buffer is
+    /// handed over while its owner keeps the same object, a `let` whose every use needs no
+    /// retain (as a `var`, each append retained and released it: a tenth of the run).
+    func exchange(with other: ByteBuffer) {
+        swap(&storage, &other.storage)
+        swap(&capacity, &other.capacity)
+        swap(&count, &other.count)
+    }
+
+    /// The bytes written so far.
+    func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(start: storage, count: count))
+    }
+}

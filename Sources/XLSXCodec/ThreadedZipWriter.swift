@@ -1,0 +1,115 @@
+import Dispatch
+import Synchronization
+
+/// A ``ZipWriter`` whose deflating, checksumming and output run on a serial dispatch queue of
+/// their own, while the caller produces the next bytes: writing a large sheet then takes about
+/// as long as the slower of making its XML and compressing it, not both one after the other.
+///
+/// The calls are those of ``ZipWriter`` and take effect in the same order. ``write(_:)`` takes
+/// the bytes of the caller's buffer by exchanging its storage with an empty one, no copy; at most
+/// ``depth`` buffers wait for the queue, so memory stays flat: the caller waits when the queue
+/// is behind. An error of the ZIP writer or the output is thrown by the caller's next call (the
+/// work queued after it is skipped); ``close()`` waits for everything and rethrows it.
+///
+/// Waiting blocks the calling thread (a semaphore, not an `await`): it may be a Swift
+/// concurrency thread, as in `validate`. That cannot deadlock: the queue is a serial queue,
+/// whose blocks run on an overcommitting dispatch thread, never on the cooperative pool, and
+/// they take no lock the caller holds.
+final class ThreadedZipWriter: @unchecked Sendable {
+    // Unchecked Sendable, why it holds: `zip` and `output` are used only by blocks on `queue`,
+    // which is serial, so never by two threads at once, and each block is ordered after the
+    // caller's work before it (dispatch's async is a happens-before edge); `state` is a Mutex;
+    // `room` and `queue` are thread-safe. The caller reads what the blocks wrote only through
+    // `state` or after `queue.sync`.
+    private let zip: ZipWriter
+    private let queue = DispatchQueue(label: "XLSXCodec.ThreadedZipWriter")
+    /// Buffers handed over and not yet written by the queue, at most ``depth``.
+    private let room: DispatchSemaphore
+    private struct State {
+        var failure: (any Error)?
+        /// Emptied buffers, given back for the caller to fill again.
+        var spare: [ByteBuffer] = []
+    }
+
+    private let state = Mutex(State())
+    /// How many handed-over buffers may wait for the queue: 8 of 64 KiB, about 1,600 report
+    /// rows, more than a batch of 1,024 rows makes at once, so the report's thread seldom waits
+    /// on a momentarily slower queue (and the read-ahead thread, in turn, on it). Half a MiB.
+    static let depth = 8
+    /// The capacity a fresh buffer is given (the writer hands over at about this size).
+    private let bufferCapacity: Int
+
+    init(bufferCapacity: Int, output: @escaping ZipWriter.Output) {
+        zip = ZipWriter(output: output)
+        room = DispatchSemaphore(value: Self.depth)
+        self.bufferCapacity = bufferCapacity
+    }
+
+    /// Throws the queue's first error, if any.
+    private func check() throws {
+        if let failure = state.withLock({ $0.failure }) { throw failure }
+    }
+
+    /// Runs `body` on the queue unless an earlier block failed; records its error.
+    private func enqueue(_ body: @escaping @Sendable (ZipWriter) throws -> Void) {
+        queue.async { [self] in
+            guard state.withLock({ $0.failure == nil }) else { return }
+            do {
+                try body(zip)
+            } catch {
+                state.withLock { $0.failure = error }
+            }
+        }
+    }
+
+    func beginEntry(_ name: String) throws {
+        try check()
+        enqueue { try $0.beginEntry(name) }
+    }
+
+    /// Hands the bytes of `bytes` to the current entry; `bytes` is left empty, to be filled again.
+    func write(_ bytes: ByteBuffer) throws {
+        try check()
+        guard !bytes.isEmpty else { return }
+        room.wait()
+        let full = state.withLock { $0.spare.popLast() } ?? ByteBuffer(capacity: bufferCapacity)
+        full.exchange(with: bytes) // `full` now holds the bytes; the caller keeps no reference to it
+        queue.async { [self] in
+            if state.withLock({ $0.failure == nil }) {
+                do {
+                    try full.withUnsafeBytes { try zip.write($0) }
+                } catch {
+                    state.withLock { $0.failure = error }
+                }
+            }
+            full.removeAll()
+            state.withLock { $0.spare.append(full) }
+            room.signal()
+        }
+    }
+
+    func endEntry() throws {
+        try check()
+        enqueue { try $0.endEntry() }
+    }
+
+    func addEntry(_ name: String, _ bytes: [UInt8]) throws {
+        try check()
+        enqueue { try $0.addEntry(name, bytes) }
+    }
+
+    /// Writes the central directory once everything before it is written; the archive is then
+    /// complete, and nothing runs on the queue any more.
+    func close() throws {
+        enqueue { try $0.close() } // skipped after an error
+        queue.sync {}
+        try check()
+    }
+
+    /// Waits for the queued work, for a writer abandoned before ``close()`` (after an error):
+    /// its blocks hold the writer, and the output must not be written after its owner goes.
+    func drain() {
+        state.withLock { if $0.failure == nil { $0.failure = ZipError(entry: "", reason: "abandoned before close") } }
+        queue.sync {}
+    }
+}
