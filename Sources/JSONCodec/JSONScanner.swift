@@ -153,25 +153,59 @@ public struct JSONScanner {
         guard position < count, base[position] == UInt8(ascii: "\"") else { throw error("a string expected") }
         position += 1
         let start = position
-        var high: UInt8 = 0
-        while position < count {
-            let b = base[position]
-            if b == UInt8(ascii: "\"") {
-                let text = UnsafeBufferPointer(start: base + start, count: position - start)
-                if high >= 0x80, !Self.isValidUTF8(text) { throw JSONScanError(offset: start, reason: "a string is not valid UTF-8") }
-                position += 1
-                return String(decoding: text, as: UTF8.self)
-            }
-            if b == UInt8(ascii: "\\") {
-                var bytes = Array(UnsafeBufferPointer(start: base + start, count: position - start))
-                try readEscapes(into: &bytes, from: start)
-                return String(decoding: bytes, as: UTF8.self)
-            }
-            if b < 0x20 { throw error("a control character inside a string") }
-            high |= b
+        let high = stopInString()
+        guard position < count else { throw error("a string without its closing quote") }
+        let b = base[position]
+        if b == UInt8(ascii: "\"") {
+            let text = UnsafeBufferPointer(start: base + start, count: position - start)
+            if high, !Self.isValidUTF8(text) { throw JSONScanError(offset: start, reason: "a string is not valid UTF-8") }
             position += 1
+            return String(decoding: text, as: UTF8.self)
         }
-        throw error("a string without its closing quote")
+        if b == UInt8(ascii: "\\") {
+            var bytes = Array(UnsafeBufferPointer(start: base + start, count: position - start))
+            try readEscapes(into: &bytes, from: start)
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        throw error("a control character inside a string")
+    }
+
+    /// Moves the position to the first byte at or after it that is a quote, a backslash or a
+    /// control character (or to the end); returns whether a byte >= 0x80 was passed.
+    ///
+    /// Eight bytes at a time while eight are left (invariant 2: a word is loaded only when
+    /// `position + 8 <= count`): the classic zero-byte test flags the bytes of a word that are a
+    /// quote, a backslash or a control byte. It may also flag a byte just above a real hit (a
+    /// borrow), never below the first real one, so the lowest flag is where the string stops.
+    @inline(__always)
+    private mutating func stopInString() -> Bool {
+        var p = position
+        var high: UInt64 = 0
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let tops: UInt64 = 0x8080_8080_8080_8080
+        while p + 8 <= count {
+            let w = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
+            let q = w ^ (ones &* 0x22)
+            let bs = w ^ (ones &* 0x5C)
+            let hit = ((q &- ones) & ~q | (bs &- ones) & ~bs | (w &- ones &* 0x20) & ~w) & tops
+            if hit != 0 {
+                // The lowest flagged byte is a real hit (a false flag needs a real hit below it).
+                let k = hit.trailingZeroBitCount >> 3
+                if k > 0 { high |= w & tops & (UInt64.max >> (64 - 8 * k)) }
+                position = p + k
+                return high != 0
+            }
+            high |= w & tops
+            p += 8
+        }
+        while p < count {
+            let b = base[p]
+            if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 { break }
+            high |= UInt64(b & 0x80)
+            p += 1
+        }
+        position = p
+        return high != 0
     }
 
     /// Reads the number at the position.
@@ -258,55 +292,87 @@ public struct JSONScanner {
         return true
     }
 
-    /// Reads a key at the position (its opening quote): its raw bytes when it has no escape.
+    /// Reads a key at the position (its opening quote): where its text is, and whether it has escapes.
     private mutating func readKey() throws -> JSONKey {
         position += 1
         let start = position
-        var high: UInt8 = 0
-        while position < count {
-            let b = base[position]
-            if b == UInt8(ascii: "\"") {
-                let raw = UnsafeBufferPointer(start: base + start, count: position - start)
-                if high >= 0x80, !Self.isValidUTF8(raw) { throw JSONScanError(offset: start, reason: "a key is not valid UTF-8") }
-                position += 1
-                return JSONKey(raw: raw)
+        let high = stopInString()
+        guard position < count else { throw error("a key without its closing quote") }
+        let b = base[position]
+        if b == UInt8(ascii: "\"") {
+            if high, !Self.isValidUTF8(UnsafeBufferPointer(start: base + start, count: position - start)) {
+                throw JSONScanError(offset: start, reason: "a key is not valid UTF-8")
             }
-            if b == UInt8(ascii: "\\") {
-                var bytes = Array(UnsafeBufferPointer(start: base + start, count: position - start))
-                try readEscapes(into: &bytes, from: start)
-                return JSONKey(unescaped: bytes)
-            }
-            if b < 0x20 { throw error("a control character inside a key") }
-            high |= b
             position += 1
+            return JSONKey(offset: start, count: position - 1 - start, escaped: false)
         }
-        throw error("a key without its closing quote")
+        if b == UInt8(ascii: "\\") {
+            var bytes: [UInt8] = []
+            try readEscapes(into: &bytes, from: start)
+            return JSONKey(offset: start, count: position - 1 - start, escaped: true)
+        }
+        throw error("a control character inside a key")
+    }
+
+    // MARK: - Keys
+
+    /// Calls `body` with the UTF-8 bytes of `key` (a key this scanner returned), escapes resolved.
+    public func withBytes<R>(of key: JSONKey, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        // Invariant 2: the key's range lies inside the document (readKey checked its quotes).
+        guard key.escaped else { return try body(UnsafeBufferPointer(start: base + key.offset, count: key.count)) }
+        // Rare: unescape again from the key's text (it was checked when read, so this cannot fail).
+        var again = self
+        again.position = key.offset
+        var bytes: [UInt8] = []
+        _ = try? again.readEscapesFromStart(into: &bytes)
+        return try bytes.withUnsafeBufferPointer(body)
+    }
+
+    /// The key as a string.
+    public func string(of key: JSONKey) -> String {
+        withBytes(of: key) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Whether `key` is exactly `name`.
+    public func key(_ key: JSONKey, is name: StaticString) -> Bool {
+        guard key.escaped || key.count == name.utf8CodeUnitCount else { return false }
+        return withBytes(of: key) { bytes in
+            name.withUTF8Buffer { want in bytes.elementsEqual(want) }
+        }
+    }
+
+    /// Which of `table`'s names `key` is.
+    public func index(of key: JSONKey, in table: JSONKeyTable) -> Int? {
+        withBytes(of: key) { table.index(of: $0) }
+    }
+
+    private mutating func readEscapesFromStart(into out: inout [UInt8]) throws {
+        let start = position
+        _ = stopInString()
+        out.append(contentsOf: UnsafeBufferPointer(start: base + start, count: position - start))
+        try readEscapes(into: &out, from: start)
     }
 
     /// Skips a string at the position (its opening quote), checking it.
     private mutating func skipString() throws {
         position += 1
         let start = position
-        var high: UInt8 = 0
-        while position < count {
-            let b = base[position]
-            if b == UInt8(ascii: "\"") {
-                if high >= 0x80, !Self.isValidUTF8(UnsafeBufferPointer(start: base + start, count: position - start)) {
-                    throw JSONScanError(offset: start, reason: "a string is not valid UTF-8")
-                }
-                position += 1
-                return
+        let high = stopInString()
+        guard position < count else { throw error("a string without its closing quote") }
+        let b = base[position]
+        if b == UInt8(ascii: "\"") {
+            if high, !Self.isValidUTF8(UnsafeBufferPointer(start: base + start, count: position - start)) {
+                throw JSONScanError(offset: start, reason: "a string is not valid UTF-8")
             }
-            if b == UInt8(ascii: "\\") {
-                var bytes = Array(UnsafeBufferPointer(start: base + start, count: position - start))
-                try readEscapes(into: &bytes, from: start)
-                return
-            }
-            if b < 0x20 { throw error("a control character inside a string") }
-            high |= b
             position += 1
+            return
         }
-        throw error("a string without its closing quote")
+        if b == UInt8(ascii: "\\") {
+            var bytes = Array(UnsafeBufferPointer(start: base + start, count: position - start))
+            try readEscapes(into: &bytes, from: start)
+            return
+        }
+        throw error("a control character inside a string")
     }
 
     /// Continues a string from a backslash at the position, appending its unescaped bytes to

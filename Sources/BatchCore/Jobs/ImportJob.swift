@@ -295,8 +295,9 @@ public struct ImportJob: Sendable {
                 payloads[i] = payloads[i].withIdentity(of: try await client.getResource(id: payloads[i].id ?? ""))
             }
             let answer = switch chunk.kind {
-            case .create: try await client.bulkCreate(payloads, returnURLs: chunk.returnURLs)
-            case .update: try await client.bulkUpdate(payloads, returnURLs: chunk.returnURLs)
+            // Only the outcome's fields are read from the answer (ReportRow.describe, outcome()).
+            case .create: try await client.bulkCreate(payloads, returnURLs: chunk.returnURLs, answerFields: .outcome)
+            case .update: try await client.bulkUpdate(payloads, returnURLs: chunk.returnURLs, answerFields: .outcome)
             }
             var answered: [AnsweredResource] = []
             for resource in answer { answered.append(await withLink(resource, returnURLs: chunk.returnURLs, client: client)) }

@@ -19,28 +19,48 @@ extension Resource {
             outlookCalendarId, outlookCalendarAuthUrl, outlookCalendarAuthorized, address, contact,
             customFields, services, serviceIds, options
 
-        static let all = Field.allCases
         static let table = JSONKeyTable(Field.allCases.map { "\($0)" })
+
+        /// The fields of `ResourceFieldSet.outcome` (with `options`, where three of them live), as bits.
+        static let outcomeBits: UInt64 = [
+            Field.id, .name, .email, .calendarAvailability, .googleCalendarId, .googleCalendarAuthUrl,
+            .googleCalendarAuthorized, .outlookCalendarId, .outlookCalendarAuthUrl, .outlookCalendarAuthorized,
+            .deletedStatus, .options,
+        ].reduce(0) { $0 | 1 << $1.rawValue }
+
+        static func bits(_ set: ResourceFieldSet) -> UInt64 {
+            switch set {
+            case .all: ~0
+            case .outcome: outcomeBits
+            }
+        }
     }
 
-    /// Reads the resource object at the scanner's position.
+    /// Reads the resource object at the scanner's position; of its fields, those in `fields`
+    /// (the others are checked and skipped, and stay `nil`).
     /// - Throws: `JSONScanError` when the value is not an object or the document is not JSON.
-    package init(scanning s: inout JSONScanner) throws {
+    package init(scanning s: inout JSONScanner, fields: ResourceFieldSet = .all) throws {
         self.init()
+        let table = Field.table
+        let wanted = Field.bits(fields)
         var options = Resource()
         var services: [Int]?
         var serviceIds: [Int]?
         var seen: UInt64 = 0
         var cursor = try s.beginObject()
         while let key = try s.nextKey(&cursor) {
-            guard let index = Field.table.index(of: key), seen & (1 << index) == 0 else {
+            guard let index = s.index(of: key, in: table), seen & (1 << index) == 0, let field = Field(rawValue: index) else {
                 try s.skipValue()
                 continue
             }
             seen |= 1 << index
-            switch Field.all[index] {
+            guard wanted & (1 << index) != 0 else {
+                try s.skipValue()
+                continue
+            }
+            switch field {
             case .options:
-                if try s.peek() == .object { options = try Self.scanOptions(&s) } else { try s.skipValue() }
+                if try s.peek() == .object { options = try Self.scanOptions(&s, wanted: wanted) } else { try s.skipValue() }
             case .address: address = try Self.scanAddress(&s)
             case .contact: contact = try Self.scanContact(&s)
             case .customFields: customFields = try Self.scanCustomFields(&s)
@@ -103,20 +123,25 @@ extension Resource {
 
     /// The options `init(from:)` reads inside `options{}` (the same names as at the top level),
     /// as a `Resource` holding only those.
-    private static func scanOptions(_ s: inout JSONScanner) throws -> Resource {
+    private static func scanOptions(_ s: inout JSONScanner, wanted: UInt64) throws -> Resource {
         var o = Resource()
+        let table = Field.table
         var seen: UInt64 = 0
         var cursor = try s.beginObject()
         while let key = try s.nextKey(&cursor) {
-            guard let index = Field.table.index(of: key), seen & (1 << index) == 0 else {
+            guard let index = s.index(of: key, in: table), seen & (1 << index) == 0, let field = Field(rawValue: index) else {
                 try s.skipValue()
                 continue
             }
             seen |= 1 << index
-            switch Field.all[index] {
+            guard wanted & (1 << index) != 0 else {
+                try s.skipValue()
+                continue
+            }
+            switch field {
             case .bioLink, .gender, .hourly, .effectiveDate, .ignoreBusinessHours, .sortKey, .notificationType,
                 .bookingNotification, .displayColor, .calendarAvailability, .googleCalendarId, .outlookCalendarId:
-                try o.read(Field.all[index], from: &s)
+                try o.read(field, from: &s)
             default: try s.skipValue()
             }
         }
@@ -133,10 +158,11 @@ extension Resource {
         }
         var a = ResourceAddress()
         var valid = true
+        let table = addressTable
         var seen: UInt64 = 0
         var cursor = try s.beginObject()
         while let key = try s.nextKey(&cursor) {
-            guard let index = addressTable.index(of: key), seen & (1 << index) == 0 else {
+            guard let index = s.index(of: key, in: table), seen & (1 << index) == 0 else {
                 try s.skipValue()
                 continue
             }
@@ -168,10 +194,11 @@ extension Resource {
         }
         var c = ResourceContact()
         var preferred: String?
+        let table = contactTable
         var seen: UInt64 = 0
         var cursor = try s.beginObject()
         while let key = try s.nextKey(&cursor) {
-            guard let index = contactTable.index(of: key), seen & (1 << index) == 0 else {
+            guard let index = s.index(of: key, in: table), seen & (1 << index) == 0 else {
                 try s.skipValue()
                 continue
             }
@@ -202,10 +229,11 @@ extension Resource {
         }
         var f = ResourceCustomFields()
         var valid = true
+        let table = customFieldsTable
         var seen: UInt64 = 0
         var cursor = try s.beginObject()
         while let key = try s.nextKey(&cursor) {
-            guard let index = customFieldsTable.index(of: key), seen & (1 << index) == 0 else {
+            guard let index = s.index(of: key, in: table), seen & (1 << index) == 0 else {
                 try s.skipValue()
                 continue
             }
@@ -214,8 +242,6 @@ extension Resource {
         }
         return valid ? f : nil
     }
-
-    private static let serviceTable = JSONKeyTable(["serviceId"])
 
     /// `services[].serviceId` as `Int`s; `nil` unless an array of objects (null elements included).
     private static func scanServices(_ s: inout JSONScanner) throws -> [Int]? {
@@ -236,7 +262,7 @@ extension Resource {
             var seen = false
             var inner = try s.beginObject()
             while let key = try s.nextKey(&inner) {
-                guard !seen, serviceTable.index(of: key) != nil else {
+                guard !seen, s.key(key, is: "serviceId") else {
                     try s.skipValue()
                     continue
                 }

@@ -196,9 +196,11 @@ public struct OnSchedClient: Sendable {
     /// Not idempotent: a failure after the request may have reached the server (time-out, broken
     /// connection, 5xx) is **not** retried but thrown with `mayHaveBeenApplied == true`, unless
     /// `retryAmbiguous` is true. Failures proven harmless (no connection, 401, 408, 429) are retried.
-    /// An empty list sends nothing.
+    /// An empty list sends nothing. `answerFields` says which fields of the answer's resources
+    /// are read (`.outcome` is what an import row needs; the others are left `nil`).
     public func bulkCreate(
-        _ resources: [ResourcePayload], returnURLs: ReturnURLs = .none, retryAmbiguous: Bool = false
+        _ resources: [ResourcePayload], returnURLs: ReturnURLs = .none, retryAmbiguous: Bool = false,
+        answerFields: ResourceFieldSet = .all
     ) async throws -> [Resource] {
         guard !resources.isEmpty else { return [] }
         try Self.checkBulkSize(resources.count)
@@ -206,13 +208,15 @@ public struct OnSchedClient: Sendable {
         let response = try await perform(
             .post, url: try url(["setup", "v1", "resources", "bulk"], query: returnURLs.queryItems), body: body,
             retryAmbiguous: retryAmbiguous)
-        return try decodeBulk(response, what: "bulk create", applied: true)
+        return try decodeBulk(response, what: "bulk create", applied: true, fields: answerFields)
     }
 
     /// Updates up to 100 resources in one call (`PUT /setup/v1/resources/bulk`). Each payload needs
     /// its `id`; `locationId` is removed (the update model has none). Idempotent, so every
-    /// retryable failure is retried. An empty list sends nothing.
-    public func bulkUpdate(_ resources: [ResourcePayload], returnURLs: ReturnURLs = .none) async throws -> [Resource] {
+    /// retryable failure is retried. An empty list sends nothing. `answerFields` as for `bulkCreate`.
+    public func bulkUpdate(
+        _ resources: [ResourcePayload], returnURLs: ReturnURLs = .none, answerFields: ResourceFieldSet = .all
+    ) async throws -> [Resource] {
         guard !resources.isEmpty else { return [] }
         try Self.checkBulkSize(resources.count)
         let cleaned = try resources.enumerated().map { index, payload in
@@ -226,7 +230,7 @@ public struct OnSchedClient: Sendable {
         let body = try encodeBulk(cleaned)
         let response = try await perform(
             .put, url: try url(["setup", "v1", "resources", "bulk"], query: returnURLs.queryItems), body: body)
-        return try decodeBulk(response, what: "bulk update", applied: true)
+        return try decodeBulk(response, what: "bulk update", applied: true, fields: answerFields)
     }
 
     /// A fresh calendar authorization link for a resource
@@ -428,9 +432,9 @@ public struct OnSchedClient: Sendable {
         }
     }
 
-    private func decodeBulk(_ response: HTTPResponse, what: String, applied: Bool) throws -> [Resource] {
+    private func decodeBulk(_ response: HTTPResponse, what: String, applied: Bool, fields: ResourceFieldSet) throws -> [Resource] {
         // A bare array, or an envelope in case the API ever wraps the array.
-        if let list = try? ResourceAnswer.list(response.body) { return list }
+        if let list = try? ResourceAnswer.list(response.body, fields: fields) { return list }
         throw OnSchedError(
             kind: .invalidResponse, message: "the answer to the \(what) is not a JSON array of resources",
             mayHaveBeenApplied: applied)

@@ -21,11 +21,11 @@ enum ResourceAnswer {
         var data: [Resource]
     }
 
-    /// The resources of a bulk answer (a bare array, or the list envelope).
-    static func list(_ body: Data) throws -> [Resource] {
+    /// The resources of a bulk answer (a bare array, or the list envelope), with `fields` read.
+    static func list(_ body: Data, fields: ResourceFieldSet = .all) throws -> [Resource] {
         try scan(body) { s in
-            if try s.peek() == .array { return try resources(&s) }
-            return try page(&s).data
+            if try s.peek() == .array { return try resources(&s, fields: fields) }
+            return try page(&s, fields: fields).data
         }
     }
 
@@ -49,7 +49,7 @@ enum ResourceAnswer {
             var valid = true
             var cursor = try s.beginObject()
             while let key = try s.nextKey(&cursor) {
-                let bit: UInt8 = key.equals("calendarAuthUrl") ? 1 : key.equals("calendarId") ? 2 : 0
+                let bit: UInt8 = s.key(key, is: "calendarAuthUrl") ? 1 : s.key(key, is: "calendarId") ? 2 : 0
                 guard bit != 0, seen & bit == 0 else {
                     try s.skipValue()
                     continue
@@ -67,21 +67,21 @@ enum ResourceAnswer {
         try body.withUnsafeBytes { try JSONScanner.scan($0, read) }
     }
 
-    private static func resources(_ s: inout JSONScanner) throws -> [Resource] {
+    private static func resources(_ s: inout JSONScanner, fields: ResourceFieldSet = .all) throws -> [Resource] {
         var list: [Resource] = []
         var cursor = try s.beginArray()
-        while try s.nextElement(&cursor) { list.append(try Resource(scanning: &s)) }
+        while try s.nextElement(&cursor) { list.append(try Resource(scanning: &s, fields: fields)) }
         return list
     }
 
-    private static func page(_ s: inout JSONScanner) throws -> Page {
+    private static func page(_ s: inout JSONScanner, fields: ResourceFieldSet = .all) throws -> Page {
         var page = Page(data: [])
         var data: [Resource]?
         var seen: UInt8 = 0
         var cursor = try s.beginObject()
         while let key = try s.nextKey(&cursor) {
             let bit: UInt8 =
-                key.equals("data") ? 1 : key.equals("hasMore") ? 2 : key.equals("count") ? 4 : key.equals("total") ? 8 : 0
+                s.key(key, is: "data") ? 1 : s.key(key, is: "hasMore") ? 2 : s.key(key, is: "count") ? 4 : s.key(key, is: "total") ? 8 : 0
             guard bit != 0, seen & bit == 0 else {
                 try s.skipValue()
                 continue
@@ -90,7 +90,7 @@ enum ResourceAnswer {
             switch bit {
             case 1:
                 if try s.readNullIfPresent() { throw JSONScanError(offset: s.position, reason: "data is null") }
-                data = try resources(&s)
+                data = try resources(&s, fields: fields)
             case 2: page.hasMore = try JSONLenient.bool(&s)
             case 4: page.count = try JSONLenient.int(&s)
             default: page.total = try JSONLenient.int(&s)
