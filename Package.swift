@@ -31,7 +31,8 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
         // The byte-level JSON scanner and writer of the API's answers and bodies (issue 17): no dependency.
-        .target(name: "JSONCodec"),
+        // Optimized across modules like the stages: its small accessors run per key and value.
+        .target(name: "JSONCodec", swiftSettings: stageSettings),
         // One target per stage of the data's path (architecture.md), each a folder under
         // Sources/BatchCore, so the folders read like the diagram. Each may import only the stages
         // before it: the compiler, not a review, keeps the arrows pointing one way.
