@@ -5,11 +5,13 @@
 /// scanner is what replaces it: a reader peeks a value's kind, reads the scalars it wants and
 /// `skipValue()`s the rest.
 ///
-/// Strict like `JSONSerialization` and `JSONDecoder`: the whole document is checked as it is read
+/// As strict as `JSONSerialization` and `JSONDecoder`: the whole document is checked as it is read
 /// (also the values that are skipped), so a document one of them refuses is refused here too:
 /// grammar (RFC 8259), UTF-8 validity of every string and key, escapes including surrogate pairs
 /// (a lone surrogate is an error), control characters inside strings, and nesting deeper than
-/// ``maxDepth``. A UTF-8 byte order mark at the start is skipped. Not supported: UTF-16/32
+/// ``maxDepth``; and as lenient: one trailing comma in an object or array is accepted, and
+/// numbers beyond `Double`'s range are read (their ``JSONNumber/double`` is `nil`, as
+/// `JSONDecoder` reads them). A UTF-8 byte order mark at the start is skipped. Not supported: UTF-16/32
 /// documents (`JSONDecoder` transcodes them; no API answer is one).
 ///
 /// Duplicate keys are handed to the reader in document order; `JSONDecoder` keeps the first,
@@ -125,8 +127,7 @@ public struct JSONScanner {
         try nextMember(&cursor, closing: UInt8(ascii: "]"))
     }
 
-    /// Reads the comma before a member, or the closing bracket. A comma must be followed by a
-    /// member: `[1,]` and `{"a":1,}` fail when the member is read.
+    /// Reads the comma before a member, or the closing bracket (also after a trailing comma).
     private mutating func nextMember(_ cursor: inout Cursor, closing: UInt8) throws -> Bool {
         skipWhitespace()
         guard position < count else { throw error("the end inside an object or array") }
@@ -140,6 +141,13 @@ public struct JSONScanner {
             guard b == UInt8(ascii: ",") else { throw error("a comma or a closing bracket expected") }
             position += 1
             skipWhitespace()
+            // One comma after the last member is accepted, as `JSONDecoder` and
+            // `JSONSerialization` accept it (`[1,]`, `{"a":1,}`); `[,]` and `[1,,]` are not.
+            if position < count, base[position] == closing {
+                position += 1
+                depth -= 1
+                return false
+            }
         }
         cursor.started = true
         return true
@@ -307,7 +315,8 @@ public struct JSONScanner {
             return JSONKey(offset: start, count: position - 1 - start, escaped: false)
         }
         if b == UInt8(ascii: "\\") {
-            var bytes: [UInt8] = []
+            // Unescaped once here to check it (the bytes before the backslash included).
+            var bytes = Array(UnsafeBufferPointer(start: base + start, count: position - start))
             try readEscapes(into: &bytes, from: start)
             return JSONKey(offset: start, count: position - 1 - start, escaped: true)
         }
