@@ -51,6 +51,7 @@ build() {
     jsonl)
         build_codec_module CSVCodec
         build_codec_module XLSXCodec
+        build_codec_module JSONCodec
         # Every BatchCore stage plus the harness, as one module BatchCore (internals reachable):
         # the stages' imports of one another are dropped, as they are one module here.
         local staged="$out/$target/sources"
@@ -61,7 +62,7 @@ build() {
         done < <(find "$root/Sources/BatchCore" -name '*.swift' -not -path '*/Umbrella/*' -print0 | sort -z)
         "$SWIFTC" "${flags[@]}" -module-name BatchCore -package-name resource_batch -I "$out/modules" \
             -o "$out/$target/fuzz" "$staged"/*.swift "$here/JSONLFuzz.swift" \
-            "$out/modules/libCSVCodec.a" "$out/modules/libXLSXCodec.a" ;;
+            "$out/modules/libCSVCodec.a" "$out/modules/libXLSXCodec.a" "$out/modules/libJSONCodec.a" ;;
     *)
         echo "unknown target '$target' (known: ${targets[*]})" >&2
         exit 2 ;;

@@ -2,8 +2,8 @@
 /// an encoder's boxes, dictionaries and key sorting per row (issue 17).
 ///
 /// The writer places commas itself: after a value, the next key or array element gets one.
-/// Keys are static strings the caller knows to need no escape. Strings are escaped as
-/// `JSONText` does (`\"`, `\\`, `\n`, `\r`, `\t`, other controls as `\u00XX`; `/` as it is).
+/// Keys are static strings the caller knows to need no escape. Strings are escaped by
+/// ``JSONEscaping`` (`\"`, `\\`, `\n`, `\r`, `\t`, other controls as `\u00XX`; `/` as it is).
 public struct JSONWriter: Sendable {
     /// The document so far.
     public private(set) var bytes: [UInt8]
@@ -137,34 +137,6 @@ public struct JSONWriter: Sendable {
     }
 
     private mutating func appendEscaped(_ s: String) {
-        bytes.append(UInt8(ascii: "\""))
-        var text = s
-        text.withUTF8 { utf8 in
-            var runStart = 0
-            var i = 0
-            while i < utf8.count {
-                let b = utf8[i]
-                if b >= 0x20, b != 0x22, b != 0x5C {
-                    i += 1
-                    continue
-                }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i]))
-                switch b {
-                case 0x22: bytes.append(0x5C); bytes.append(0x22)
-                case 0x5C: bytes.append(0x5C); bytes.append(0x5C)
-                case 0x0A: bytes.append(0x5C); bytes.append(UInt8(ascii: "n"))
-                case 0x0D: bytes.append(0x5C); bytes.append(UInt8(ascii: "r"))
-                case 0x09: bytes.append(0x5C); bytes.append(UInt8(ascii: "t"))
-                default:
-                    let hex: StaticString = "0123456789abcdef"
-                    let h = hex.utf8Start
-                    bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, h[Int(b >> 4)], h[Int(b & 15)]])
-                }
-                i += 1
-                runStart = i
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
-        }
-        bytes.append(UInt8(ascii: "\""))
+        JSONEscaping.append(s, to: &bytes)
     }
 }
