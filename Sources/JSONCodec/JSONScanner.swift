@@ -291,13 +291,25 @@ public struct JSONScanner {
         }
     }
 
-    private mutating func matchLiteral(_ literal: StaticString) -> Bool {
-        let n = literal.utf8CodeUnitCount
-        guard count - position >= n else { return false }
-        let p = literal.utf8Start
-        for i in 0..<n where base[position + i] != p[i] { return false }
-        position += n
+    /// Whether the next four bytes are `word` (little-endian), moving past them if so:
+    /// `true`, `null`, and `fals` of `false`, in one load (invariant 2: only when four are left).
+    @inline(__always)
+    private mutating func match4(_ word: UInt32) -> Bool {
+        guard count - position >= 4, UnsafeRawPointer(base + position).loadUnaligned(as: UInt32.self) == word else { return false }
+        position += 4
         return true
+    }
+
+    private mutating func matchLiteral(_ literal: StaticString) -> Bool {
+        switch literal.utf8CodeUnitCount {
+        case 4: return match4(UnsafeRawPointer(literal.utf8Start).loadUnaligned(as: UInt32.self))
+        default:
+            // "false": "fals" then "e".
+            guard count - position >= 5, base[position + 4] == UInt8(ascii: "e") else { return false }
+            guard match4(UnsafeRawPointer(literal.utf8Start).loadUnaligned(as: UInt32.self)) else { return false }
+            position += 1
+            return true
+        }
     }
 
     /// Reads a key at the position (its opening quote): where its text is, and whether it has escapes.

@@ -300,6 +300,7 @@ public struct ImportJob: Sendable {
             case .update: try await client.bulkUpdate(payloads, returnURLs: chunk.returnURLs, answerFields: .outcome)
             }
             var answered: [AnsweredResource] = []
+            answered.reserveCapacity(answer.count)
             for resource in answer { answered.append(await withLink(resource, returnURLs: chunk.returnURLs, client: client)) }
             return .answered(ticket: ticket, answered)
         } catch let error as OnSchedError {

@@ -55,8 +55,14 @@ public enum JournalEntry: Sendable, Equatable, Codable {
     /// then its checksum (``JournalLineSeal``).
     public func line() throws -> Data {
         switch self {
-        case .intent(let intent): return JournalLineSeal.seal(Data(Self.bytes(intent)))
-        case .done(let done): return JournalLineSeal.seal(Data(Self.bytes(done)))
+        case .intent(let intent):
+            var line = Self.bytes(intent)
+            JournalLineSeal.seal(&line)
+            return Data(line)
+        case .done(let done):
+            var line = Self.bytes(done)
+            JournalLineSeal.seal(&line)
+            return Data(line)
         case .header: break
         }
         let encoder = JSONEncoder()

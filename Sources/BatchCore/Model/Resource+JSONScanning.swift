@@ -43,7 +43,7 @@ extension Resource {
         self.init()
         let table = Field.table
         let wanted = Field.bits(fields)
-        var options = Resource()
+        var options = OptionValues()
         var services: [Int]?
         var serviceIds: [Int]?
         var seen: UInt64 = 0
@@ -121,10 +121,17 @@ extension Resource {
         }
     }
 
-    /// The options `init(from:)` reads inside `options{}` (the same names as at the top level),
-    /// as a `Resource` holding only those.
-    private static func scanOptions(_ s: inout JSONScanner, wanted: UInt64) throws -> Resource {
-        var o = Resource()
+    /// The values `init(from:)` reads inside `options{}` (the same names as at the top level):
+    /// a small struct, not a whole `Resource`, so reading them copies little.
+    private struct OptionValues {
+        var bioLink, gender, effectiveDate, displayColor, googleCalendarId, outlookCalendarId: String?
+        var hourly: Double?
+        var ignoreBusinessHours: Bool?
+        var sortKey, notificationType, bookingNotification, calendarAvailability: Int?
+    }
+
+    private static func scanOptions(_ s: inout JSONScanner, wanted: UInt64) throws -> OptionValues {
+        var o = OptionValues()
         let table = Field.table
         var seen: UInt64 = 0
         var cursor = try s.beginObject()
@@ -139,9 +146,18 @@ extension Resource {
                 continue
             }
             switch field {
-            case .bioLink, .gender, .hourly, .effectiveDate, .ignoreBusinessHours, .sortKey, .notificationType,
-                .bookingNotification, .displayColor, .calendarAvailability, .googleCalendarId, .outlookCalendarId:
-                try o.read(field, from: &s)
+            case .bioLink: o.bioLink = try JSONLenient.string(&s)
+            case .gender: o.gender = try JSONLenient.string(&s)
+            case .hourly: o.hourly = try JSONLenient.double(&s)
+            case .effectiveDate: o.effectiveDate = try JSONLenient.string(&s)
+            case .ignoreBusinessHours: o.ignoreBusinessHours = try JSONLenient.bool(&s)
+            case .sortKey: o.sortKey = try JSONLenient.int(&s)
+            case .notificationType: o.notificationType = try JSONLenient.int(&s)
+            case .bookingNotification: o.bookingNotification = try JSONLenient.int(&s)
+            case .displayColor: o.displayColor = try JSONLenient.string(&s)
+            case .calendarAvailability: o.calendarAvailability = try JSONLenient.int(&s)
+            case .googleCalendarId: o.googleCalendarId = try JSONLenient.string(&s)
+            case .outlookCalendarId: o.outlookCalendarId = try JSONLenient.string(&s)
             default: try s.skipValue()
             }
         }

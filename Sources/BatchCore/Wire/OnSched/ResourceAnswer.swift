@@ -69,6 +69,7 @@ enum ResourceAnswer {
 
     private static func resources(_ s: inout JSONScanner, fields: ResourceFieldSet = .all) throws -> [Resource] {
         var list: [Resource] = []
+        list.reserveCapacity(OnSchedClient.maxBulkSize)  // a bulk answer or a page: at most 100
         var cursor = try s.beginArray()
         while try s.nextElement(&cursor) { list.append(try Resource(scanning: &s, fields: fields)) }
         return list

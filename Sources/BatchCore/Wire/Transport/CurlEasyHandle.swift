@@ -203,7 +203,8 @@ private final class ResponseSink {
         let room = max(0, limit - sink.body.count)
         let kept = min(room, total)
         if sink.body.isEmpty, let announced = sink.contentLength, announced > kept {
-            sink.body.reserveCapacity(min(announced, limit))
+            // Data's reserveCapacity does nothing on an empty Data: start from storage that size.
+            sink.body = Data(capacity: min(announced, limit))
         }
         data.withMemoryRebound(to: UInt8.self, capacity: total) { sink.body.append(UnsafeBufferPointer(start: $0, count: kept)) }
         if kept < total {
