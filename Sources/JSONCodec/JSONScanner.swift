@@ -128,6 +128,7 @@ public struct JSONScanner {
     }
 
     /// Reads the comma before a member, or the closing bracket (also after a trailing comma).
+    @inline(__always)
     private mutating func nextMember(_ cursor: inout Cursor, closing: UInt8) throws -> Bool {
         skipWhitespace()
         guard position < count else { throw error("the end inside an object or array") }
@@ -313,6 +314,7 @@ public struct JSONScanner {
     }
 
     /// Reads a key at the position (its opening quote): where its text is, and whether it has escapes.
+    @inline(__always)
     private mutating func readKey() throws -> JSONKey {
         position += 1
         let start = position
@@ -364,7 +366,9 @@ public struct JSONScanner {
 
     /// Which of `table`'s names `key` is.
     public func index(of key: JSONKey, in table: JSONKeyTable) -> Int? {
-        withBytes(of: key) { table.index(of: $0) }
+        // Invariant 2: an unescaped key's range lies inside the document.
+        if !key.escaped { return table.index(of: UnsafeBufferPointer(start: base + key.offset, count: key.count)) }
+        return withBytes(of: key) { table.index(of: $0) }
     }
 
     private mutating func readEscapesFromStart(into out: inout [UInt8]) throws {
