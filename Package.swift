@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "CSVCodec", targets: ["CSVCodec"]),
         .library(name: "OnSchedEmulator", targets: ["OnSchedEmulator"]),
         .library(name: "XLSXCodec", targets: ["XLSXCodec"]),
+        .library(name: "JSONCodec", targets: ["JSONCodec"]),
     ],
     targets: [
         .target(
@@ -29,14 +30,17 @@ let package = Package(
             // (no access in this target overlaps another; the static checks still apply).
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
+        // The byte-level JSON scanner and writer of the API's answers and bodies (issue 17): no dependency.
+        // Optimized across modules like the stages: its small accessors run per key and value.
+        .target(name: "JSONCodec", swiftSettings: stageSettings),
         // One target per stage of the data's path (architecture.md), each a folder under
         // Sources/BatchCore, so the folders read like the diagram. Each may import only the stages
         // before it: the compiler, not a review, keeps the arrows pointing one way.
-        .target(name: "BatchModel", path: "Sources/BatchCore/Model", swiftSettings: stageSettings),
+        .target(name: "BatchModel", dependencies: ["JSONCodec"], path: "Sources/BatchCore/Model", swiftSettings: stageSettings),
         .target(name: "BatchInput", dependencies: ["BatchModel", "CSVCodec", "XLSXCodec"], path: "Sources/BatchCore/Input", swiftSettings: stageSettings),
         .target(name: "BatchRules", dependencies: ["BatchModel", "BatchInput"], path: "Sources/BatchCore/Rules", swiftSettings: stageSettings),
-        .target(name: "BatchWire", dependencies: ["BatchModel"], path: "Sources/BatchCore/Wire", swiftSettings: stageSettings),
-        .target(name: "BatchJournal", dependencies: ["BatchModel"], path: "Sources/BatchCore/Journal", swiftSettings: stageSettings),
+        .target(name: "BatchWire", dependencies: ["BatchModel", "JSONCodec"], path: "Sources/BatchCore/Wire", swiftSettings: stageSettings),
+        .target(name: "BatchJournal", dependencies: ["BatchModel", "JSONCodec"], path: "Sources/BatchCore/Journal", swiftSettings: stageSettings),
         .target(name: "BatchReport", dependencies: ["BatchModel", "BatchInput", "BatchRules", "CSVCodec", "XLSXCodec"],
                 path: "Sources/BatchCore/Report", swiftSettings: stageSettings),
         .target(name: "BatchSync", dependencies: ["BatchModel", "BatchJournal", "BatchReport"],
@@ -57,9 +61,10 @@ let package = Package(
         .testTarget(name: "CSVCodecTests", dependencies: ["CSVCodec", "TestSupport"]),
         .testTarget(name: "BatchCoreTests", dependencies: [
             "BatchModel", "BatchInput", "BatchRules", "BatchWire", "BatchJournal", "BatchReport", "BatchSync", "BatchJobs",
-            "BatchCore", "CSVCodec", "OnSchedEmulator", "TestSupport",
+            "BatchCore", "CSVCodec", "JSONCodec", "OnSchedEmulator", "TestSupport",
         ]),
         .testTarget(name: "XLSXCodecTests", dependencies: ["XLSXCodec", "TestSupport"]),
+        .testTarget(name: "JSONCodecTests", dependencies: ["JSONCodec"]),
         .testTarget(name: "OnSchedEmulatorTests", dependencies: ["OnSchedEmulator", "TestSupport"]),
         // Runs the built binaries as a user would; depending on them makes `swift test` build them.
         .testTarget(name: "EndToEndTests", dependencies: ["resource-batch", "OnSchedEmulator", "TestSupport"]),

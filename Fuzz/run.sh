@@ -5,7 +5,7 @@
 #   Fuzz/run.sh all [SECONDS]        every target, one after the other
 #   Fuzz/run.sh build [TARGET|all]   build only
 #
-# Targets: csv jsonl dns http errorbody. Binaries, logs and the growing corpora live in Fuzz/out/
+# Targets: csv jsonl dns http errorbody json. Binaries, logs and the growing corpora live in Fuzz/out/
 # (gitignored); the committed seeds in Fuzz/corpus/TARGET/ are read, never written. Crashing inputs
 # land in Fuzz/out/TARGET/crash-*. One fuzzer at a time, one worker: the machine is shared.
 set -euo pipefail
@@ -13,7 +13,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 out="$here/out"
-targets=(csv jsonl dns http errorbody)
+targets=(csv jsonl dns http errorbody json)
 SWIFTC="${SWIFTC:-swiftc}"
 flags=(-parse-as-library -sanitize=fuzzer,address -O -g)
 
@@ -42,12 +42,16 @@ build() {
     errorbody)
         "$SWIFTC" "${flags[@]}" -module-name ErrorBodyFuzz -o "$out/$target/fuzz" \
             "$root/Sources/BatchCore/Wire/OnSched/APIErrorBody.swift" "$here/APIErrorBodyFuzz.swift" ;;
+    json)
+        "$SWIFTC" "${flags[@]}" -module-name JSONFuzz -o "$out/$target/fuzz" \
+            "$root"/Sources/JSONCodec/*.swift "$here/JSONScannerFuzz.swift" ;;
     http)
         "$SWIFTC" "${flags[@]}" -module-name OnSchedEmulator -o "$out/$target/fuzz" \
             "$root"/Sources/OnSchedEmulator/*.swift "$here/HTTPRequestParserFuzz.swift" ;;
     jsonl)
         build_codec_module CSVCodec
         build_codec_module XLSXCodec
+        build_codec_module JSONCodec
         # Every BatchCore stage plus the harness, as one module BatchCore (internals reachable):
         # the stages' imports of one another are dropped, as they are one module here.
         local staged="$out/$target/sources"
@@ -58,7 +62,7 @@ build() {
         done < <(find "$root/Sources/BatchCore" -name '*.swift' -not -path '*/Umbrella/*' -print0 | sort -z)
         "$SWIFTC" "${flags[@]}" -module-name BatchCore -package-name resource_batch -I "$out/modules" \
             -o "$out/$target/fuzz" "$staged"/*.swift "$here/JSONLFuzz.swift" \
-            "$out/modules/libCSVCodec.a" "$out/modules/libXLSXCodec.a" ;;
+            "$out/modules/libCSVCodec.a" "$out/modules/libXLSXCodec.a" "$out/modules/libJSONCodec.a" ;;
     *)
         echo "unknown target '$target' (known: ${targets[*]})" >&2
         exit 2 ;;

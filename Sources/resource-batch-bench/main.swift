@@ -9,6 +9,7 @@ let suites: [(name: String, summary: String, run: ([String]) async -> Int32)] = 
     ("import", "import [--rate R] [--rows N] [--latency MS] [--concurrency C]: import rows/s against the rate-limit bound", ImportBench.run),
     ("sync", "sync [--rows N] [--rate R] [--latency MS] [--changed P]: the unchanged night and a 1 % night against the request bound", SyncBench.run),
     ("import-memory", "import-memory [--rows N] [--concurrency C]: client peak RSS of a 1,000,000-row import", ImportBench.runMemory),
+    ("import-cpu", "import-cpu [--rows N] [--concurrency C] [--runs R] [--callgrind 0|1] [--cg-rows A]: import client CPU per row and instructions per row (issue 17)", ImportCPUBench.run),
     ("auth-links", "auth-links [--people N] [--rate R] [--latency MS]: auth-links requests and wall time vs token + N/100 list pages", AuthLinksBench.run),
     ("xlsx", "xlsx [--rows N] [--read-rows M] [--runs R]: a 1,000,000-row report as .xlsx vs .csv, and reading .xlsx vs .csv", XLSXBench.run),
     ("all", "all [FILE]: csv, validate, import, import-memory and emulator, then one markdown table", AllBench.run),

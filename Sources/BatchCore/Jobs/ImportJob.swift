@@ -310,10 +310,12 @@ public struct ImportJob: Sendable {
             // A 401 on the write goes back to the core, which renews the token once for every worker.
             let writer = client.leavingUnauthorizedToCaller()
             let answer = switch chunk.kind {
-            case .create: try await writer.bulkCreate(payloads, returnURLs: chunk.returnURLs)
-            case .update: try await writer.bulkUpdate(payloads, returnURLs: chunk.returnURLs)
+            // Only the outcome's fields are read from the answer (ReportRow.describe, outcome()).
+            case .create: try await writer.bulkCreate(payloads, returnURLs: chunk.returnURLs, answerFields: .outcome)
+            case .update: try await writer.bulkUpdate(payloads, returnURLs: chunk.returnURLs, answerFields: .outcome)
             }
             var answered: [AnsweredResource] = []
+            answered.reserveCapacity(answer.count)
             for resource in answer { answered.append(await withLink(resource, returnURLs: chunk.returnURLs, client: client)) }
             return .answered(ticket: ticket, answered)
         } catch let error as OnSchedError where error.kind == .unauthorized && error.status == 401 {

@@ -1,5 +1,6 @@
 import BatchModel
 import Foundation
+import JSONCodec
 
 /// One line of the journal, tagged by `"t"`: `header`, `intent` or `done`.
 ///
@@ -54,8 +55,14 @@ public enum JournalEntry: Sendable, Equatable, Codable {
     /// then its checksum (``JournalLineSeal``).
     public func line() throws -> Data {
         switch self {
-        case .intent(let intent): return JournalLineSeal.seal(Data(Self.bytes(intent)))
-        case .done(let done): return JournalLineSeal.seal(Data(Self.bytes(done)))
+        case .intent(let intent):
+            var line = Self.bytes(intent)
+            JournalLineSeal.seal(&line)
+            return Data(line)
+        case .done(let done):
+            var line = Self.bytes(done)
+            JournalLineSeal.seal(&line)
+            return Data(line)
         case .header: break
         }
         let encoder = JSONEncoder()
@@ -73,81 +80,65 @@ public enum JournalEntry: Sendable, Equatable, Codable {
         return JournalLineSeal.seal(line)
     }
 
-    // The lines written per chunk are encoded by hand (an encoder per line cost an import about an
-    // eighth of its client CPU): the same bytes `JSONEncoder` writes with sorted keys, nil fields
-    // left out, slashes unescaped. The header, once per run, still goes through the encoder.
+    // The lines written per chunk are written with a JSONWriter (an encoder per line cost an
+    // import about an eighth of its client CPU): the same bytes `JSONEncoder` writes with sorted
+    // keys, nil fields left out, slashes unescaped, and the same bytes the hand-written appends
+    // before it wrote (`JournalLineCompatibilityTests`). The header, once per run, still goes
+    // through the encoder.
 
     private static func bytes(_ intent: JournalIntent) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(64 + intent.rows.count * 32)
-        out.append(contentsOf: #"{"t":"intent","chunk":"#.utf8)
-        JSONText.appendString(intent.chunk, to: &out)
-        out.append(contentsOf: #","emails":["#.utf8)
-        for (n, email) in intent.emails.enumerated() {
-            if n > 0 { out.append(0x2C) }
-            if let email { JSONText.appendString(email, to: &out) } else { out.append(contentsOf: "null".utf8) }
+        var w = JSONWriter(capacity: 64 + intent.rows.count * 40)
+        w.beginObject()
+        w.key("t")
+        w.string("intent")
+        w.key("chunk")
+        w.string(intent.chunk)
+        w.key("emails")
+        w.beginArray()
+        for email in intent.emails {
+            if let email { w.string(email) } else { w.null() }
         }
-        out.append(contentsOf: #"],"op":"#.utf8)
-        JSONText.appendString(intent.op.rawValue, to: &out)
-        out.append(contentsOf: #","rows":["#.utf8)
-        appendList(intent.rows, to: &out)
-        out.append(contentsOf: "]}".utf8)
-        return out
+        w.endArray()
+        w.key("op")
+        w.string(intent.op.rawValue)
+        w.key("rows")
+        w.beginArray()
+        for row in intent.rows { w.int(row) }
+        w.endArray()
+        w.endObject()
+        return w.bytes
     }
 
     private static func bytes(_ done: JournalDone) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(32 + done.rows.count * 160)
-        out.append(contentsOf: #"{"t":"done""#.utf8)
+        var w = JSONWriter(capacity: 32 + done.rows.count * 640)
+        w.beginObject()
+        w.key("t")
+        w.string("done")
         if let chunk = done.chunk {
-            out.append(contentsOf: #","chunk":"#.utf8)
-            JSONText.appendString(chunk, to: &out)
+            w.key("chunk")
+            w.string(chunk)
         }
-        out.append(contentsOf: #","rows":["#.utf8)
-        for (n, o) in done.rows.enumerated() {
-            if n > 0 { out.append(0x2C) }
-            var first = true
-            func key(_ name: StaticString) {
-                out.append(first ? 0x7B : 0x2C)
-                out.append(0x22)
-                name.withUTF8Buffer { out.append(contentsOf: $0) }
-                out.append(0x22)
-                out.append(0x3A)
-                first = false
-            }
-            func text(_ name: StaticString, _ value: String?) {
-                guard let value else { return }
-                key(name)
-                JSONText.appendString(value, to: &out)
-            }
-            text("authUrl", o.authUrl)
-            if let authorized = o.authorized {
-                key("authorized")
-                out.append(contentsOf: (authorized ? "true" : "false").utf8)
-            }
-            if let availability = o.calendarAvailability {
-                key("calendarAvailability")
-                out.append(contentsOf: String(availability).utf8)
-            }
-            text("calendarId", o.calendarId)
-            text("email", o.email)
-            text("id", o.id)
-            text("message", o.message)
-            text("name", o.name)
-            text("provider", o.provider)
-            key("row")
-            out.append(contentsOf: String(o.row).utf8)
-            text("status", o.status.rawValue)
-            out.append(0x7D)
+        w.key("rows")
+        w.beginArray()
+        for o in done.rows {
+            w.beginObject()
+            if let v = o.authUrl { w.key("authUrl"); w.string(v) }
+            if let v = o.authorized { w.key("authorized"); w.bool(v) }
+            if let v = o.calendarAvailability { w.key("calendarAvailability"); w.int(v) }
+            if let v = o.calendarId { w.key("calendarId"); w.string(v) }
+            if let v = o.email { w.key("email"); w.string(v) }
+            if let v = o.id { w.key("id"); w.string(v) }
+            if let v = o.message { w.key("message"); w.string(v) }
+            if let v = o.name { w.key("name"); w.string(v) }
+            if let v = o.provider { w.key("provider"); w.string(v) }
+            w.key("row")
+            w.int(o.row)
+            w.key("status")
+            w.string(o.status.rawValue)
+            w.endObject()
         }
-        out.append(contentsOf: "]}".utf8)
-        return out
-    }
-
-    private static func appendList(_ numbers: [Int], to out: inout [UInt8]) {
-        for (n, number) in numbers.enumerated() {
-            if n > 0 { out.append(0x2C) }
-            out.append(contentsOf: String(number).utf8)
-        }
+        w.endArray()
+        w.endObject()
+        return w.bytes
     }
 }

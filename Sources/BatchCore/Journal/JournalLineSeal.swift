@@ -11,6 +11,19 @@ enum JournalLineSeal {
     /// `,"sum":"` + 16 hex digits + `"}`.
     private static let trailerLength = key.count + 16 + 2
 
+    /// Seals `line` (a JSON object, `{…}`) in place: its closing brace becomes the checksum's
+    /// key and value and the brace again, with no copy of the line.
+    static func seal(_ line: inout [UInt8]) {
+        guard !line.isEmpty else { return }
+        var hasher = FNV1a64()
+        line.withUnsafeBytes { hasher.combine($0) }
+        line.removeLast()
+        line.append(contentsOf: key)
+        line.append(contentsOf: hex(hasher.value))
+        line.append(0x22)
+        line.append(0x7D)
+    }
+
     /// `body` (a JSON object, `{…}`) with its checksum.
     static func seal(_ body: Data) -> Data {
         var line = body.dropLast()

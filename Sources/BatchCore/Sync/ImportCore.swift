@@ -764,8 +764,9 @@ public struct ImportCore: Sendable {
 
     /// A match key as compared: trimmed, `nil` when empty. Case counts (employee ids are codes).
     static func key(_ text: String?) -> String? {
-        guard let t = text?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty else { return nil }
-        return t
+        guard let text else { return nil }
+        let t = WhitespaceTrim.whitespacesAndNewlines(text)
+        return t.isEmpty ? nil : t
     }
 
     private static func message(of failure: SendFailure) -> String {

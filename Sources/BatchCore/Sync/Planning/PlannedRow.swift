@@ -31,9 +31,9 @@ public struct PlannedRow: Sendable, Equatable {
 
     /// The lookup form of an e-mail: trimmed and lowercased, `nil` when empty.
     public static func normalize(email: String?) -> String? {
-        guard let trimmed = email?.trimmingCharacters(in: .whitespacesAndNewlines), !trimmed.isEmpty else {
-            return nil
-        }
+        guard let email else { return nil }
+        let trimmed = WhitespaceTrim.whitespacesAndNewlines(email)
+        guard !trimmed.isEmpty else { return nil }
         return trimmed.lowercased()
     }
 }

@@ -10,7 +10,7 @@ extension OnSchedClient {
     @discardableResult
     public func deleteResource(id: String) async throws -> Resource? {
         let response = try await perform(.delete, url: try url(["setup", "v1", "resources", id]))
-        return try? JSONDecoder().decode(Resource.self, from: response.body)
+        return try? ResourceAnswer.resource(response.body)
     }
 
     /// Restores a soft-deleted resource; returns it as the API answers, or `nil` when the answer
@@ -18,6 +18,6 @@ extension OnSchedClient {
     @discardableResult
     public func recoverResource(id: String, returnURLs: ReturnURLs = .none) async throws -> Resource? {
         let response = try await perform(.put, url: try url(["setup", "v1", "resources", id, "recover"], query: returnURLs.queryItems))
-        return try? JSONDecoder().decode(Resource.self, from: response.body)
+        return try? ResourceAnswer.resource(response.body)
     }
 }

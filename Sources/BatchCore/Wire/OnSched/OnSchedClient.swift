@@ -1,5 +1,6 @@
 import BatchModel
 import Foundation
+import JSONCodec
 
 /// The OnSched Setup API calls resource-batch makes, with rate limiting, token handling and retries.
 ///
@@ -147,9 +148,9 @@ public struct OnSchedClient: Sendable {
             } catch let error as OnSchedError where error.kind == .http && error.status == 404 && !(email ?? "").isEmpty {
                 return  // "Resource was not found": the filtered look-up matched nothing.
             }
-            let page: ResourceList
+            let page: ResourceAnswer.Page
             do {
-                page = try JSONDecoder().decode(ResourceList.self, from: response.body)
+                page = try ResourceAnswer.page(response.body)
             } catch {
                 throw OnSchedError.invalidResponse("the resource list at offset \(offset) could not be read: \(Self.brief(error))")
             }
@@ -189,10 +190,10 @@ public struct OnSchedClient: Sendable {
     /// so a resource created in another location would not be found and be created again.
     /// A 404 answer means no match (an empty result).
     public func findResources(email: String, locationId: String? = nil) async throws -> [Resource] {
-        let wanted = email.trimmingCharacters(in: .whitespaces).lowercased()
+        let wanted = WhitespaceTrim.whitespaces(email).lowercased()
         var found: [Resource] = []
         try await listResources(locationId: locationId, email: email) { page in
-            found += page.filter { $0.email?.trimmingCharacters(in: .whitespaces).lowercased() == wanted }
+            found += page.filter { $0.email.map { WhitespaceTrim.whitespaces($0).lowercased() } == wanted }
         }
         return found
     }
@@ -201,7 +202,7 @@ public struct OnSchedClient: Sendable {
     /// With return URLs, the answer carries the authorization link of an unauthorized calendar.
     public func getResource(id: String, returnURLs: ReturnURLs = .none) async throws -> Resource {
         let response = try await perform(.get, url: try url(["setup", "v1", "resources", id], query: returnURLs.queryItems))
-        return try decode(Resource.self, response, what: "resource \(id)", applied: false)
+        return try decode(response, what: "resource \(id)", applied: false, ResourceAnswer.resource)
     }
 
     /// The time zones a resource may have (`GET /setup/v1/resources/timezones`): Windows zone ids
@@ -218,9 +219,11 @@ public struct OnSchedClient: Sendable {
     /// Not idempotent: a failure after the request may have reached the server (time-out, broken
     /// connection, 5xx) is **not** retried but thrown with `mayHaveBeenApplied == true`, unless
     /// `retryAmbiguous` is true. Failures proven harmless (no connection, 401, 408, 429) are retried.
-    /// An empty list sends nothing.
+    /// An empty list sends nothing. `answerFields` says which fields of the answer's resources
+    /// are read (`.outcome` is what an import row needs; the others are left `nil`).
     public func bulkCreate(
-        _ resources: [ResourcePayload], returnURLs: ReturnURLs = .none, retryAmbiguous: Bool = false
+        _ resources: [ResourcePayload], returnURLs: ReturnURLs = .none, retryAmbiguous: Bool = false,
+        answerFields: ResourceFieldSet = .all
     ) async throws -> [Resource] {
         guard !resources.isEmpty else { return [] }
         try Self.checkBulkSize(resources.count)
@@ -228,13 +231,15 @@ public struct OnSchedClient: Sendable {
         let response = try await perform(
             .post, url: try url(["setup", "v1", "resources", "bulk"], query: returnURLs.queryItems), body: body,
             retryAmbiguous: retryAmbiguous)
-        return try decodeBulk(response, what: "bulk create", applied: true)
+        return try decodeBulk(response, what: "bulk create", applied: true, fields: answerFields)
     }
 
     /// Updates up to 100 resources in one call (`PUT /setup/v1/resources/bulk`). Each payload needs
     /// its `id`; `locationId` is removed (the update model has none). Idempotent, so every
-    /// retryable failure is retried. An empty list sends nothing.
-    public func bulkUpdate(_ resources: [ResourcePayload], returnURLs: ReturnURLs = .none) async throws -> [Resource] {
+    /// retryable failure is retried. An empty list sends nothing. `answerFields` as for `bulkCreate`.
+    public func bulkUpdate(
+        _ resources: [ResourcePayload], returnURLs: ReturnURLs = .none, answerFields: ResourceFieldSet = .all
+    ) async throws -> [Resource] {
         guard !resources.isEmpty else { return [] }
         try Self.checkBulkSize(resources.count)
         let cleaned = try resources.enumerated().map { index, payload in
@@ -248,7 +253,7 @@ public struct OnSchedClient: Sendable {
         let body = try encodeBulk(cleaned)
         let response = try await perform(
             .put, url: try url(["setup", "v1", "resources", "bulk"], query: returnURLs.queryItems), body: body)
-        return try decodeBulk(response, what: "bulk update", applied: true)
+        return try decodeBulk(response, what: "bulk update", applied: true, fields: answerFields)
     }
 
     /// A fresh calendar authorization link for a resource
@@ -261,8 +266,8 @@ public struct OnSchedClient: Sendable {
             url: try url(
                 ["setup", "v1", "resources", resourceId, "calendar", "auth", provider.rawValue, calendarId],
                 query: returnURLs.queryItems))
-        let answer = try decode(CalendarAuth.self, response, what: "the auth link of \(resourceId)", applied: false)
-        guard let link = answer.calendarAuthUrl, !link.isEmpty else {
+        let answer = try decode(response, what: "the auth link of \(resourceId)", applied: false, ResourceAnswer.calendarAuthURL)
+        guard let link = answer, !link.isEmpty else {
             throw OnSchedError.invalidResponse("the auth-link answer for resource \(resourceId) has no calendarAuthUrl")
         }
         return link
@@ -446,24 +451,25 @@ public struct OnSchedClient: Sendable {
 
     private func encodeBulk(_ resources: [ResourcePayload]) throws -> Data {
         do {
-            return try JSONEncoder().encode(BulkBody(resources: resources))
+            return Data(try ResourcePayload.bulkBody(resources))
         } catch {
             throw OnSchedError.invalidConfiguration("the bulk body could not be encoded: \(Self.brief(error))")
         }
     }
 
-    private func decodeBulk(_ response: HTTPResponse, what: String, applied: Bool) throws -> [Resource] {
-        if let list = try? JSONDecoder().decode([Resource].self, from: response.body) { return list }
-        // Tolerate an envelope, in case the API ever wraps the array.
-        if let page = try? JSONDecoder().decode(ResourceList.self, from: response.body) { return page.data }
+    private func decodeBulk(_ response: HTTPResponse, what: String, applied: Bool, fields: ResourceFieldSet) throws -> [Resource] {
+        // A bare array, or an envelope in case the API ever wraps the array.
+        if let list = try? ResourceAnswer.list(response.body, fields: fields) { return list }
         throw OnSchedError(
             kind: .invalidResponse, message: "the answer to the \(what) is not a JSON array of resources",
             mayHaveBeenApplied: applied)
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, _ response: HTTPResponse, what: String, applied: Bool) throws -> T {
+    private func decode<T>(
+        _ response: HTTPResponse, what: String, applied: Bool, _ read: (Data) throws -> T
+    ) throws -> T {
         do {
-            return try JSONDecoder().decode(T.self, from: response.body)
+            return try read(response.body)
         } catch {
             throw OnSchedError(
                 kind: .invalidResponse, message: "\(what) could not be read: \(Self.brief(error))",
@@ -474,6 +480,7 @@ public struct OnSchedClient: Sendable {
     /// A decoding error in one short line.
     static func brief(_ error: any Error) -> String {
         switch error {
+        case let error as JSONScanError: return "not JSON (\(error))"
         case DecodingError.dataCorrupted(let c): return c.debugDescription
         case DecodingError.keyNotFound(let key, _): return "missing \(key.stringValue)"
         case DecodingError.typeMismatch(let type, let c):
@@ -484,36 +491,7 @@ public struct OnSchedClient: Sendable {
     }
 }
 
-/// `{"resources": [...]}`, the body of both bulk calls.
-private struct BulkBody: Encodable {
-    var resources: [ResourcePayload]
-}
-
-/// The list envelope `{"object":"list","hasMore":…,"count":…,"total":…,"data":[…]}`.
-private struct ResourceList: Decodable {
-    var hasMore: Bool?
-    var count: Int?
-    var total: Int?
-    var data: [Resource]
-
-    enum CodingKeys: String, CodingKey { case hasMore, count, total, data }
-
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        data = try c.decode([Resource].self, forKey: .data)
-        hasMore = (try? c.decodeIfPresent(LenientBool.self, forKey: .hasMore))??.value
-        count = (try? c.decodeIfPresent(LenientNumber.self, forKey: .count))??.int
-        total = (try? c.decodeIfPresent(LenientNumber.self, forKey: .total))??.int
-    }
-}
-
 /// `{"object":"list","data":[…]}` around the time zones, should the API wrap them.
 private struct TimeZoneList: Decodable {
     var data: [TimeZoneEntry]
-}
-
-/// `{"object":"calendarAuth","calendarId":"…","calendarAuthUrl":"…"}`.
-private struct CalendarAuth: Decodable {
-    var calendarId: String?
-    var calendarAuthUrl: String?
 }

@@ -1,0 +1,571 @@
+/// Reads a JSON document straight from its bytes, value by value, so a reader takes only the
+/// fields it needs and never builds a tree, a dictionary or a `String` for a key.
+///
+/// Why: the import client spent half its CPU in `JSONDecoder` on bulk answers (issue 17). This
+/// scanner is what replaces it: a reader peeks a value's kind, reads the scalars it wants and
+/// `skipValue()`s the rest.
+///
+/// As strict as `JSONSerialization` and `JSONDecoder`: the whole document is checked as it is read
+/// (also the values that are skipped), so a document one of them refuses is refused here too:
+/// grammar (RFC 8259), UTF-8 validity of every string and key, escapes including surrogate pairs
+/// (a lone surrogate is an error), control characters inside strings, and nesting deeper than
+/// ``maxDepth``; and as lenient: one trailing comma in an object or array is accepted, and
+/// numbers beyond `Double`'s range are read (their ``JSONNumber/double`` is `nil`, as
+/// `JSONDecoder` reads them). A UTF-8 byte order mark at the start is skipped. Not supported: UTF-16/32
+/// documents (`JSONDecoder` transcodes them; no API answer is one).
+///
+/// Duplicate keys are handed to the reader in document order; `JSONDecoder` keeps the first,
+/// `JSONSerialization` the last: which one wins is the reader's choice.
+///
+/// Memory safety (the invariants the fuzzer checks with AddressSanitizer):
+/// 1. `base` points at `count` readable bytes for the scanner's whole life: it exists only inside
+///    the closure of ``scan(_:_:)``, which lends it the buffer.
+/// 2. `0 <= position <= count` at all times; every byte read is at an index first checked
+///    `< count` (`byte(at:)` is the only read, and its callers check).
+/// 3. Recursion (`skipValue`) is bounded by `depth <= maxDepth`, checked when a container opens.
+public struct JSONScanner {
+    /// The deepest nesting of objects and arrays accepted, as `JSONSerialization` and `JSONDecoder`.
+    public static let maxDepth = 512
+
+    private let base: UnsafePointer<UInt8>
+    private let count: Int
+    /// Offset of the next byte to read.
+    public private(set) var position: Int
+    /// Objects and arrays open around the position.
+    public private(set) var depth = 0
+
+    private init(base: UnsafePointer<UInt8>, count: Int) {
+        self.base = base
+        self.count = count
+        // Invariant 2 holds: 0 <= position <= count (a BOM is 3 bytes and only skipped when present).
+        if count >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF { position = 3 } else { position = 0 }
+    }
+
+    /// Scans `bytes` with `body`, which reads the document's one value; then checks that only
+    /// whitespace follows it.
+    /// - Throws: ``JSONScanError`` for a document that is not JSON, or what `body` throws.
+    public static func scan<R>(_ bytes: UnsafeRawBufferPointer, _ body: (inout JSONScanner) throws -> R) throws -> R {
+        guard let raw = bytes.baseAddress, bytes.count > 0 else {
+            throw JSONScanError(offset: 0, reason: "empty document")
+        }
+        // Invariant 1: the pointer is valid for bytes.count bytes for this call, and the scanner
+        // cannot outlive it (it is a local handed to `body` inout).
+        var scanner = JSONScanner(base: raw.assumingMemoryBound(to: UInt8.self), count: bytes.count)
+        let result = try body(&scanner)
+        try scanner.finish()
+        return result
+    }
+
+    /// ``scan(_:_:)-(UnsafeRawBufferPointer,_)`` over an array of bytes.
+    public static func scan<R>(_ bytes: [UInt8], _ body: (inout JSONScanner) throws -> R) throws -> R {
+        try bytes.withUnsafeBytes { try scan($0, body) }
+    }
+
+    // MARK: - Looking
+
+    /// The kind of the next value (whitespace before it is skipped).
+    /// - Throws: at the end of the document or a byte no value starts with.
+    public mutating func peek() throws -> JSONKind {
+        skipWhitespace()
+        guard position < count else { throw error("a value expected, found the end") }
+        switch base[position] {
+        case UInt8(ascii: "{"): return .object
+        case UInt8(ascii: "["): return .array
+        case UInt8(ascii: "\""): return .string
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): return .bool
+        case UInt8(ascii: "n"): return .null
+        default: throw error("a value expected")
+        }
+    }
+
+    // MARK: - Containers
+
+    /// Where a reader is inside an object or an array: whether a comma must come first.
+    public struct Cursor {
+        fileprivate var started = false
+    }
+
+    /// Opens the object at the position; read its fields with ``nextKey(_:)``.
+    public mutating func beginObject() throws -> Cursor {
+        try open(UInt8(ascii: "{"))
+        return Cursor()
+    }
+
+    /// Opens the array at the position; read its elements while ``nextElement(_:)`` says so.
+    public mutating func beginArray() throws -> Cursor {
+        try open(UInt8(ascii: "["))
+        return Cursor()
+    }
+
+    private mutating func open(_ bracket: UInt8) throws {
+        skipWhitespace()
+        guard position < count, base[position] == bracket else {
+            throw error(bracket == UInt8(ascii: "{") ? "an object expected" : "an array expected")
+        }
+        // Invariant 3: the recursion of skipValue never goes deeper than this.
+        guard depth < Self.maxDepth else { throw error("nested deeper than \(Self.maxDepth)") }
+        depth += 1
+        position += 1
+    }
+
+    /// The next key of the object `cursor` walks, with its colon read (its value comes next:
+    /// read it or ``skipValue()`` it); `nil` when the object ends (its `}` read).
+    public mutating func nextKey(_ cursor: inout Cursor) throws -> JSONKey? {
+        guard try nextMember(&cursor, closing: UInt8(ascii: "}")) else { return nil }
+        guard position < count, base[position] == UInt8(ascii: "\"") else { throw error("a key expected") }
+        let key = try readKey()
+        skipWhitespace()
+        guard position < count, base[position] == UInt8(ascii: ":") else { throw error("a colon expected") }
+        position += 1
+        return key
+    }
+
+    /// Whether the array `cursor` walks has another element (read it next); `false` when the
+    /// array ends (its `]` read).
+    public mutating func nextElement(_ cursor: inout Cursor) throws -> Bool {
+        try nextMember(&cursor, closing: UInt8(ascii: "]"))
+    }
+
+    /// Reads the comma before a member, or the closing bracket (also after a trailing comma).
+    @inline(__always)
+    private mutating func nextMember(_ cursor: inout Cursor, closing: UInt8) throws -> Bool {
+        skipWhitespace()
+        guard position < count else { throw error("the end inside an object or array") }
+        let b = base[position]
+        if b == closing {
+            position += 1
+            depth -= 1
+            return false
+        }
+        if cursor.started {
+            guard b == UInt8(ascii: ",") else { throw error("a comma or a closing bracket expected") }
+            position += 1
+            skipWhitespace()
+            // One comma after the last member is accepted, as `JSONDecoder` and
+            // `JSONSerialization` accept it (`[1,]`, `{"a":1,}`); `[,]` and `[1,,]` are not.
+            if position < count, base[position] == closing {
+                position += 1
+                depth -= 1
+                return false
+            }
+        }
+        cursor.started = true
+        return true
+    }
+
+    // MARK: - Scalars
+
+    /// Reads the string at the position (escapes resolved).
+    public mutating func readString() throws -> String {
+        skipWhitespace()
+        guard position < count, base[position] == UInt8(ascii: "\"") else { throw error("a string expected") }
+        position += 1
+        let start = position
+        let high = stopInString()
+        guard position < count else { throw error("a string without its closing quote") }
+        let b = base[position]
+        if b == UInt8(ascii: "\"") {
+            let text = UnsafeBufferPointer(start: base + start, count: position - start)
+            if high, !Self.isValidUTF8(text) { throw JSONScanError(offset: start, reason: "a string is not valid UTF-8") }
+            position += 1
+            return String(decoding: text, as: UTF8.self)
+        }
+        if b == UInt8(ascii: "\\") {
+            var bytes = Array(UnsafeBufferPointer(start: base + start, count: position - start))
+            try readEscapes(into: &bytes, from: start)
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        throw error("a control character inside a string")
+    }
+
+    /// Moves the position to the first byte at or after it that is a quote, a backslash or a
+    /// control character (or to the end); returns whether a byte >= 0x80 was passed.
+    ///
+    /// Eight bytes at a time while eight are left (invariant 2: a word is loaded only when
+    /// `position + 8 <= count`): the classic zero-byte test flags the bytes of a word that are a
+    /// quote, a backslash or a control byte. It may also flag a byte just above a real hit (a
+    /// borrow), never below the first real one, so the lowest flag is where the string stops.
+    @inline(__always)
+    private mutating func stopInString() -> Bool {
+        var p = position
+        var high: UInt64 = 0
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let tops: UInt64 = 0x8080_8080_8080_8080
+        while p + 8 <= count {
+            let w = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
+            let q = w ^ (ones &* 0x22)
+            let bs = w ^ (ones &* 0x5C)
+            let hit = ((q &- ones) & ~q | (bs &- ones) & ~bs | (w &- ones &* 0x20) & ~w) & tops
+            if hit != 0 {
+                // The lowest flagged byte is a real hit (a false flag needs a real hit below it).
+                let k = hit.trailingZeroBitCount >> 3
+                if k > 0 { high |= w & tops & (UInt64.max >> (64 - 8 * k)) }
+                position = p + k
+                return high != 0
+            }
+            high |= w & tops
+            p += 8
+        }
+        while p < count {
+            let b = base[p]
+            if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 { break }
+            high |= UInt64(b & 0x80)
+            p += 1
+        }
+        position = p
+        return high != 0
+    }
+
+    /// Reads the number at the position.
+    public mutating func readNumber() throws -> JSONNumber {
+        skipWhitespace()
+        let start = position
+        let exact = try scanNumber()
+        let text = String(decoding: UnsafeBufferPointer(start: base + start, count: position - start), as: UTF8.self)
+        return JSONNumber(text: text, exactInt: exact.isInteger ? (exact.value ?? Int(text)) : nil)
+    }
+
+    /// Reads `true` or `false`.
+    public mutating func readBool() throws -> Bool {
+        skipWhitespace()
+        if matchLiteral("true") { return true }
+        if matchLiteral("false") { return false }
+        throw error("true or false expected")
+    }
+
+    /// Reads `null`.
+    public mutating func readNull() throws {
+        skipWhitespace()
+        guard matchLiteral("null") else { throw error("null expected") }
+    }
+
+    /// Reads `null` if the next value is one; otherwise leaves the position alone.
+    public mutating func readNullIfPresent() throws -> Bool {
+        guard try peek() == .null else { return false }
+        try readNull()
+        return true
+    }
+
+    /// Skips the next value, checking it as thoroughly as reading it would.
+    public mutating func skipValue() throws {
+        switch try peek() {
+        case .object:
+            var cursor = try beginObject()
+            while try nextMember(&cursor, closing: UInt8(ascii: "}")) {
+                guard position < count, base[position] == UInt8(ascii: "\"") else { throw error("a key expected") }
+                try skipString()
+                skipWhitespace()
+                guard position < count, base[position] == UInt8(ascii: ":") else { throw error("a colon expected") }
+                position += 1
+                try skipValue()
+            }
+        case .array:
+            var cursor = try beginArray()
+            while try nextElement(&cursor) { try skipValue() }
+        case .string: try skipString()
+        case .number: _ = try scanNumber()
+        case .bool: _ = try readBool()
+        case .null: try readNull()
+        }
+    }
+
+    /// Checks that only whitespace is left.
+    public mutating func finish() throws {
+        skipWhitespace()
+        guard position == count else { throw error("text after the document") }
+    }
+
+    // MARK: - Internals
+
+    private func error(_ reason: String) -> JSONScanError {
+        JSONScanError(offset: position, reason: reason)
+    }
+
+    @inline(__always)
+    private mutating func skipWhitespace() {
+        while position < count {
+            switch base[position] {
+            case 0x20, 0x0A, 0x0D, 0x09: position += 1
+            default: return
+            }
+        }
+    }
+
+    /// Whether the next four bytes are `word` (little-endian), moving past them if so:
+    /// `true`, `null`, and `fals` of `false`, in one load (invariant 2: only when four are left).
+    @inline(__always)
+    private mutating func match4(_ word: UInt32) -> Bool {
+        guard count - position >= 4, UnsafeRawPointer(base + position).loadUnaligned(as: UInt32.self) == word else { return false }
+        position += 4
+        return true
+    }
+
+    private mutating func matchLiteral(_ literal: StaticString) -> Bool {
+        switch literal.utf8CodeUnitCount {
+        case 4: return match4(UnsafeRawPointer(literal.utf8Start).loadUnaligned(as: UInt32.self))
+        default:
+            // "false": "fals" then "e".
+            guard count - position >= 5, base[position + 4] == UInt8(ascii: "e") else { return false }
+            guard match4(UnsafeRawPointer(literal.utf8Start).loadUnaligned(as: UInt32.self)) else { return false }
+            position += 1
+            return true
+        }
+    }
+
+    /// Reads a key at the position (its opening quote): where its text is, and whether it has escapes.
+    @inline(__always)
+    private mutating func readKey() throws -> JSONKey {
+        position += 1
+        let start = position
+        let high = stopInString()
+        guard position < count else { throw error("a key without its closing quote") }
+        let b = base[position]
+        if b == UInt8(ascii: "\"") {
+            if high, !Self.isValidUTF8(UnsafeBufferPointer(start: base + start, count: position - start)) {
+                throw JSONScanError(offset: start, reason: "a key is not valid UTF-8")
+            }
+            position += 1
+            return JSONKey(offset: start, count: position - 1 - start, escaped: false)
+        }
+        if b == UInt8(ascii: "\\") {
+            // Unescaped once here to check it (the bytes before the backslash included).
+            var bytes = Array(UnsafeBufferPointer(start: base + start, count: position - start))
+            try readEscapes(into: &bytes, from: start)
+            return JSONKey(offset: start, count: position - 1 - start, escaped: true)
+        }
+        throw error("a control character inside a key")
+    }
+
+    // MARK: - Keys
+
+    /// Calls `body` with the UTF-8 bytes of `key` (a key this scanner returned), escapes resolved.
+    public func withBytes<R>(of key: JSONKey, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        // Invariant 2: the key's range lies inside the document (readKey checked its quotes).
+        guard key.escaped else { return try body(UnsafeBufferPointer(start: base + key.offset, count: key.count)) }
+        // Rare: unescape again from the key's text (it was checked when read, so this cannot fail).
+        var again = self
+        again.position = key.offset
+        var bytes: [UInt8] = []
+        _ = try? again.readEscapesFromStart(into: &bytes)
+        return try bytes.withUnsafeBufferPointer(body)
+    }
+
+    /// The key as a string.
+    public func string(of key: JSONKey) -> String {
+        withBytes(of: key) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Whether `key` is exactly `name`.
+    public func key(_ key: JSONKey, is name: StaticString) -> Bool {
+        guard key.escaped || key.count == name.utf8CodeUnitCount else { return false }
+        return withBytes(of: key) { bytes in
+            name.withUTF8Buffer { want in bytes.elementsEqual(want) }
+        }
+    }
+
+    /// Which of `table`'s names `key` is.
+    public func index(of key: JSONKey, in table: JSONKeyTable) -> Int? {
+        // Invariant 2: an unescaped key's range lies inside the document.
+        if !key.escaped { return table.index(of: UnsafeBufferPointer(start: base + key.offset, count: key.count)) }
+        return withBytes(of: key) { table.index(of: $0) }
+    }
+
+    private mutating func readEscapesFromStart(into out: inout [UInt8]) throws {
+        let start = position
+        _ = stopInString()
+        out.append(contentsOf: UnsafeBufferPointer(start: base + start, count: position - start))
+        try readEscapes(into: &out, from: start)
+    }
+
+    /// Skips a string at the position (its opening quote), checking it.
+    private mutating func skipString() throws {
+        position += 1
+        let start = position
+        let high = stopInString()
+        guard position < count else { throw error("a string without its closing quote") }
+        let b = base[position]
+        if b == UInt8(ascii: "\"") {
+            if high, !Self.isValidUTF8(UnsafeBufferPointer(start: base + start, count: position - start)) {
+                throw JSONScanError(offset: start, reason: "a string is not valid UTF-8")
+            }
+            position += 1
+            return
+        }
+        if b == UInt8(ascii: "\\") {
+            var bytes = Array(UnsafeBufferPointer(start: base + start, count: position - start))
+            try readEscapes(into: &bytes, from: start)
+            return
+        }
+        throw error("a control character inside a string")
+    }
+
+    /// Continues a string from a backslash at the position, appending its unescaped bytes to
+    /// `out` up to the closing quote (read); `start` is where the string's text began.
+    private mutating func readEscapes(into out: inout [UInt8], from start: Int) throws {
+        // The bytes before the first backslash are in `out` already. Each escape appends a whole
+        // well-formed sequence, so the finished bytes are valid UTF-8 exactly when every stretch
+        // copied as it is was: one check of the whole at the end.
+        while position < count {
+            let b = base[position]
+            if b == UInt8(ascii: "\"") {
+                position += 1
+                let valid = out.withUnsafeBufferPointer { Self.isValidUTF8($0) }
+                guard valid else { throw JSONScanError(offset: start, reason: "a string is not valid UTF-8") }
+                return
+            }
+            if b < 0x20 { throw error("a control character inside a string") }
+            guard b == UInt8(ascii: "\\") else {
+                out.append(b)
+                position += 1
+                continue
+            }
+            guard position + 1 < count else { throw error("a string ends inside an escape") }
+            let e = base[position + 1]
+            position += 2
+            switch e {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = UInt32(try hex4())
+                if scalar >= 0xD800, scalar < 0xDC00 {
+                    // A high surrogate must be followed by an escaped low one.
+                    guard position + 1 < count, base[position] == UInt8(ascii: "\\"), base[position + 1] == UInt8(ascii: "u")
+                    else { throw error("a high surrogate without its low surrogate") }
+                    position += 2
+                    let low = UInt32(try hex4())
+                    guard low >= 0xDC00, low < 0xE000 else { throw error("a high surrogate without its low surrogate") }
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                } else if scalar >= 0xDC00, scalar < 0xE000 {
+                    throw error("a low surrogate without its high surrogate")
+                }
+                Self.appendUTF8(scalar, to: &out)
+            default:
+                throw error("an unknown escape")
+            }
+        }
+        throw error("a string without its closing quote")
+    }
+
+    /// Four hex digits at the position, as a number.
+    private mutating func hex4() throws -> UInt16 {
+        guard count - position >= 4 else { throw error("a \\u escape cut short") }
+        var value: UInt16 = 0
+        for _ in 0..<4 {
+            let b = base[position]
+            let digit: UInt8
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = b - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = b - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = b - UInt8(ascii: "A") + 10
+            default: throw error("a \\u escape with a non-hex digit")
+            }
+            value = value << 4 | UInt16(digit)
+            position += 1
+        }
+        return value
+    }
+
+    /// Checks the number grammar at the position and moves past it; the integer value when it
+    /// is written as an integer of at most 18 digits (longer ones are parsed from the text).
+    private mutating func scanNumber() throws -> (isInteger: Bool, value: Int?) {
+        var negative = false
+        if position < count, base[position] == UInt8(ascii: "-") {
+            negative = true
+            position += 1
+        }
+        guard position < count else { throw error("a number cut short") }
+        var value = 0
+        var digits = 0
+        let first = base[position]
+        if first == UInt8(ascii: "0") {
+            position += 1
+            digits = 1
+        } else if first >= UInt8(ascii: "1"), first <= UInt8(ascii: "9") {
+            while position < count, base[position] >= UInt8(ascii: "0"), base[position] <= UInt8(ascii: "9") {
+                if digits < 18 { value = value &* 10 &+ Int(base[position] &- UInt8(ascii: "0")) }
+                digits += 1
+                position += 1
+            }
+        } else {
+            throw error("a digit expected")
+        }
+        var isInteger = true
+        if position < count, base[position] == UInt8(ascii: ".") {
+            isInteger = false
+            position += 1
+            try scanDigits()
+        }
+        if position < count, base[position] == UInt8(ascii: "e") || base[position] == UInt8(ascii: "E") {
+            isInteger = false
+            position += 1
+            if position < count, base[position] == UInt8(ascii: "+") || base[position] == UInt8(ascii: "-") { position += 1 }
+            try scanDigits()
+        }
+        guard isInteger, digits <= 18 else { return (isInteger, nil) }
+        return (true, negative ? -value : value)
+    }
+
+    private mutating func scanDigits() throws {
+        let start = position
+        while position < count, base[position] >= UInt8(ascii: "0"), base[position] <= UInt8(ascii: "9") { position += 1 }
+        guard position > start else { throw error("a digit expected") }
+    }
+
+    private static func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {
+        switch scalar {
+        case 0..<0x80:
+            out.append(UInt8(scalar))
+        case 0x80..<0x800:
+            out.append(UInt8(0xC0 | scalar >> 6))
+            out.append(UInt8(0x80 | scalar & 0x3F))
+        case 0x800..<0x10000:
+            out.append(UInt8(0xE0 | scalar >> 12))
+            out.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+            out.append(UInt8(0x80 | scalar & 0x3F))
+        default:
+            out.append(UInt8(0xF0 | scalar >> 18))
+            out.append(UInt8(0x80 | scalar >> 12 & 0x3F))
+            out.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+            out.append(UInt8(0x80 | scalar & 0x3F))
+        }
+    }
+
+    /// Whether `bytes` is well-formed UTF-8 (no overlong forms, no surrogates, nothing past U+10FFFF).
+    static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        let n = bytes.count
+        func continuation(_ k: Int) -> Bool { k < n && bytes[k] & 0xC0 == 0x80 }
+        while i < n {
+            let b = bytes[i]
+            if b < 0x80 {
+                i += 1
+                continue
+            }
+            switch b {
+            case 0xC2...0xDF:
+                guard continuation(i + 1) else { return false }
+                i += 2
+            case 0xE0...0xEF:
+                guard continuation(i + 1), continuation(i + 2) else { return false }
+                let b1 = bytes[i + 1]
+                if b == 0xE0, b1 < 0xA0 { return false }  // overlong
+                if b == 0xED, b1 > 0x9F { return false }  // a surrogate
+                i += 3
+            case 0xF0...0xF4:
+                guard continuation(i + 1), continuation(i + 2), continuation(i + 3) else { return false }
+                let b1 = bytes[i + 1]
+                if b == 0xF0, b1 < 0x90 { return false }  // overlong
+                if b == 0xF4, b1 > 0x8F { return false }  // past U+10FFFF
+                i += 4
+            default:
+                return false
+            }
+        }
+        return true
+    }
+}
