@@ -31,7 +31,8 @@ public struct ValidateJob {
         let clock = ContinuousClock()
         let started = clock.now
         var summary = JobSummary(command: "validate")
-        let pipeline = ValidationPipeline(source: input.source, options: options, hosting: hosting, readAhead: 2)
+        let pipeline = ValidationPipeline(source: input.source, options: options, hosting: hosting, readAhead: 2,
+                                          expectedBytes: input.size)
         let report = try ReportWriter(path: reportPath, format: reportFormat, excel: excel)
         let errors = input.errorsWriter(path: errorsPath)
         var lastProgress = started

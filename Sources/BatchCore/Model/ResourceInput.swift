@@ -187,6 +187,15 @@ public struct ResourceInput: Sendable {
         return try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[start..<end])) }
     }
 
+    /// Calls `body` with the field's UTF-8 bytes as a `Span` (bounds-checked, no pointer), or
+    /// returns `nil` when the field holds nothing.
+    @inlinable @inline(__always)
+    public func withSpan<R>(_ field: ResourceField, _ body: (Span<UInt8>) throws -> R) rethrows -> R? {
+        guard let e = entry(field) else { return nil }
+        let (start, end) = Self.span(e)
+        return try body(bytes.span.extracting(start..<end))
+    }
+
     /// Sets the field to these UTF-8 bytes (valid UTF-8); empty bytes clear it.
     package mutating func set(_ field: ResourceField, utf8 value: UnsafeBufferPointer<UInt8>) {
         if has(field) { remove(field) }
