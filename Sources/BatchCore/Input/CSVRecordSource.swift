@@ -14,15 +14,14 @@ public final class CSVRecordSource: RecordSource {
     /// The line of the header record.
     public let headerLine: Int
     /// Records returned so far (the header excluded).
-    public var rowsRead: Int { row }
+    public var rowsRead: Int { state.row }
 
     private let reader: CSVReader
     private let path: String
     private let keepRaw: Bool
-    private var row = 0
-    /// Text buffers of rows already written out, given back (``reuse(_:)``) to hold later records'
-    /// raw bytes: a row then costs no allocation, and no buffer is freed on another thread.
-    private var spares: [[UInt8]] = []
+    /// What changes per record, in one stored property: each access to a class's stored `var` is
+    /// a dynamic exclusivity check (~70 instructions), three of them per row before.
+    private var state = ReadState()
     /// `mapping.fields`, copied once: read per cell without retaining an array per record.
     private let fieldTable: UnsafeMutableBufferPointer<ResourceField?>
 
@@ -100,45 +99,44 @@ public final class CSVRecordSource: RecordSource {
 
     /// Gives spent rows' text buffers (``ResourceInput/takeBuffer()``) back for later records.
     package func reuse(_ buffers: inout [[UInt8]]) {
-        if spares.isEmpty {
-            swap(&spares, &buffers)
-        } else {
-            // Moved one by one: `append(contentsOf:)` copied them (a retain each, then a release).
-            spares.reserveCapacity(spares.count + buffers.count)
-            while let buffer = buffers.popLast() { spares.append(buffer) }
-        }
+        state.reuse(&buffers)
     }
 
     deinit { fieldTable.deallocate() }
 
     /// Input bytes consumed so far, for progress.
-    public var bytesRead: Int { lastOffset }
-    private var lastOffset = 0
+    public var bytesRead: Int { state.lastOffset }
 
     public func next() throws -> SourceRecord? {
         // The record is lent in place by the reader: its fields are not copied into a `CSVRecord`.
-        // Stored from the closure rather than returned through the reader's generic (unspecialized
-        // across modules) result, which copied the record through its value witness.
-        var out: SourceRecord?
+        // The closure fills plain locals and the record is built here, straight into the return
+        // value: built in the closure (returned through the reader's unspecialized generic, or
+        // stored into a captured optional) it was copied per row with a retain of each reference.
+        var input = ResourceInput()
+        var issues: [RowIssue] = []
+        var line = 0
+        var got = false
         do {
-            _ = try reader.readRecord(lending: { record, raw in out = make(record, raw: &raw) })
+            _ = try reader.readRecord(lending: { record, raw in
+                got = true
+                line = record.line
+                fill(record, raw: &raw, input: &input, issues: &issues)
+            })
         } catch let error as CSVError {
             throw Self.inputError(error, path: path)
         }
-        return out.take() // moved out (a plain `return out` copied the record)
+        guard got else { return nil }
+        return SourceRecord(row: state.row, line: line, input: consume input, issues: consume issues)
     }
 
-    private func make(_ record: CSVLentRecord, raw: inout [UInt8]) -> SourceRecord {
-        row += 1
-        lastOffset = record.byteOffset
+    private func fill(_ record: CSVLentRecord, raw: inout [UInt8], input: inout ResourceInput, issues: inout [RowIssue]) {
+        var text = state.advance(offset: record.byteOffset, spare: keepRaw)
         let fields = mapping.fields
         let width = min(record.count, fields.count)
-        var input = ResourceInput()
         if keepRaw {
             // The raw bytes move into the row as its text buffer, and cells found in them as they
             // are point there: no copy of the record or of those cells.
             // A spare buffer goes to the reader in their place (it keeps its capacity for the next record).
-            var text: [UInt8] = spares.popLast() ?? []
             swap(&text, &raw)
             input.adoptRaw(&text)
             Self.setCellsInPlace(&input, record: record, fields: UnsafeBufferPointer(fieldTable), width: width)
@@ -147,7 +145,6 @@ public final class CSVRecordSource: RecordSource {
             input.reserve(bytes: record.count == 0 ? 0 : record.ends[record.count - 1], fields: width)
             Self.setCells(&input, record: record, fields: UnsafeBufferPointer(fieldTable), width: width)
         }
-        var issues: [RowIssue] = []
         if record.count > fields.count {
             var extra = 0
             for i in fields.count..<record.count where !record.field(i).isEmpty { extra += 1 }
@@ -156,8 +153,6 @@ public final class CSVRecordSource: RecordSource {
                     "the record has \(record.count) fields but the header has \(fields.count); is a delimiter unquoted?"))
             }
         }
-        // Built last and returned as it is: a `var` record changed after it was built was copied.
-        return SourceRecord(row: row, line: record.line, input: consume input, issues: consume issues)
     }
 
     /// Sets the input's cells from the record, the input's buffer holding the record's raw bytes
@@ -251,6 +246,32 @@ public final class CSVRecordSource: RecordSource {
             return "a record with more than \(limit) fields"
         case let .io(message):
             return message
+        }
+    }
+}
+
+/// ``CSVRecordSource``'s per-record state: the row count, the last record's offset and the spare
+/// text buffers of rows already written out, given back (``CSVRecordSource/reuse(_:)``) to hold
+/// later records' raw bytes: a row then costs no allocation, and no buffer is freed on another thread.
+private struct ReadState {
+    var row = 0
+    var lastOffset = 0
+    var spares: [[UInt8]] = []
+
+    /// Counts a record starting at `offset`; returns a spare buffer when `spare` (else empty).
+    mutating func advance(offset: Int, spare: Bool) -> [UInt8] {
+        row += 1
+        lastOffset = offset
+        return spare ? spares.popLast() ?? [] : []
+    }
+
+    mutating func reuse(_ buffers: inout [[UInt8]]) {
+        if spares.isEmpty {
+            swap(&spares, &buffers)
+        } else {
+            // Moved one by one: `append(contentsOf:)` copied them (a retain each, then a release).
+            spares.reserveCapacity(spares.count + buffers.count)
+            while let buffer = buffers.popLast() { spares.append(buffer) }
         }
     }
 }
