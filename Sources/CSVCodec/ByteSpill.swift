@@ -68,8 +68,9 @@ public final class ByteSpill {
         tail.withUnsafeMutableBytes { out in
             // In bounds: makeRoom left `tail.count - tailCount >= total` = 8 + n + padding.
             out.storeBytes(of: header.littleEndian, toByteOffset: at, as: UInt64.self)
-            // The last word of the key area is zeroed first: it holds the padding.
-            out.storeBytes(of: UInt64(0), toByteOffset: at + total - 8, as: UInt64.self)
+            // The last word of the key area is zeroed first: it holds the padding. (Only when
+            // there is a key area: with no key bytes that word is the header's, as the fuzzer found.)
+            if n > 0 { out.storeBytes(of: UInt64(0), toByteOffset: at + total - 8, as: UInt64.self) }
             bytes.withUnsafeBytes { src in
                 if n > 0 { (out.baseAddress! + at + 8).copyMemory(from: src.baseAddress!, byteCount: n) }
             }

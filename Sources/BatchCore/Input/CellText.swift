@@ -23,10 +23,30 @@ enum CellText {
         return UnsafeBufferPointer(rebasing: bytes[start..<end])
     }
 
-    /// The cell without surrounding white space, or `nil` when blank.
+    /// The cell without surrounding white space (what `trimmingCharacters(in:
+    /// .whitespacesAndNewlines)` removes), or `nil` when blank. Scalar by scalar from each end, the
+    /// usual ASCII text decided without Foundation's `CharacterSet` and an untouched text returned
+    /// as it is: `trimmingCharacters` built a new `String` per call (4 % of `import`'s client CPU).
     static func trimmed(_ text: String) -> String? {
-        let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        return t.isEmpty ? nil : t
+        let scalars = text.unicodeScalars
+        var start = scalars.startIndex
+        var end = scalars.endIndex
+        while start < end, isSpace(scalars[start]) { start = scalars.index(after: start) }
+        while end > start {
+            let before = scalars.index(before: end)
+            guard isSpace(scalars[before]) else { break }
+            end = before
+        }
+        if start == end { return nil }
+        if start == scalars.startIndex && end == scalars.endIndex { return text }
+        return String(Substring(scalars[start..<end]))
+    }
+
+    /// Whether `trimmingCharacters(in: .whitespacesAndNewlines)` would remove the scalar: for
+    /// ASCII, TAB through CR and space.
+    @inline(__always)
+    static func isSpace(_ s: Unicode.Scalar) -> Bool {
+        s.value < 0x80 ? s.value == 0x20 || (s.value >= 0x09 && s.value <= 0x0D) : CharacterSet.whitespacesAndNewlines.contains(s)
     }
 
     /// The cell without the `'` our own CSV writers put before `=`, `+`, `-`, `@`, tab or CR, so an
