@@ -72,9 +72,7 @@ final class FailingSource: RecordSource {
             atOnce.validate(r, appendingTo: &a)
             appender.appendUnchecked(r, to: &b)
         }
-        b.withUnsafeMutableBufferPointer { rows in
-            for i in stride(from: rows.count - 1, through: 0, by: -1) { later.check(rows.baseAddress! + i) }
-        }
+        for i in stride(from: b.count - 1, through: 0, by: -1) { later.check(&b[i]) }
         #expect(a.count == b.count)
         for (x, y) in zip(a, b) {
             #expect(x.row == y.row && x.issues == y.issues && x.id == y.id && x.provider == y.provider

@@ -38,7 +38,7 @@ public struct ResourceValidator: Sendable {
     /// ~290-byte row is moved once instead of being returned and then copied in.
     mutating func validate(_ record: consuming SourceRecord, appendingTo rows: inout [ValidatedRow]) {
         appendUnchecked(record, to: &rows)
-        rows.withUnsafeMutableBufferPointer { rows in check(rows.baseAddress! + (rows.count - 1)) }
+        check(&rows[rows.count - 1])
     }
 
     /// Appends the record as a row not yet checked: ``check(_:)`` must follow before the row is
@@ -51,16 +51,17 @@ public struct ResourceValidator: Sendable {
 
     /// Checks a row that ``appendUnchecked(_:to:)`` appended, where it is: the same as
     /// ``validate(_:appendingTo:)`` had done at once.
-    mutating func check(_ row: UnsafeMutablePointer<ValidatedRow>) {
-        var issues = row.pointee.record.issues
-        let checked = checkFields(&row.pointee.record.input, issues: &issues)
-        row.pointee.id = checked.id
-        row.pointee.provider = checked.provider
-        row.pointee.calendarAvailability = checked.availability
-        row.pointee.returnURLs = checked.returnURLs
-        row.pointee.issues = issues
-        row.pointee.calendarIdIsValid = checked.calendarIdIsValid
-        row.pointee.mappedTimezoneId = checked.timezoneId
+    /// `inout`: the row is reached in place in its array (no pointer, no copy of the row).
+    mutating func check(_ row: inout ValidatedRow) {
+        var issues = row.record.issues
+        let checked = checkFields(&row.record.input, issues: &issues)
+        row.id = checked.id
+        row.provider = checked.provider
+        row.calendarAvailability = checked.availability
+        row.returnURLs = checked.returnURLs
+        row.issues = issues
+        row.calendarIdIsValid = checked.calendarIdIsValid
+        row.mappedTimezoneId = checked.timezoneId
     }
 
     private mutating func check(_ row: consuming ValidatedRow, issues: inout [RowIssue]) -> ValidatedRow {

@@ -77,9 +77,7 @@ public final class ValidationPipeline {
         }
         var buffers: [[UInt8]] = []
         buffers.reserveCapacity(rows.count)
-        rows.withUnsafeMutableBufferPointer { rows in
-            for i in rows.indices { buffers.append(rows[i].record.input.takeBuffer()) }
-        }
+        for i in rows.indices { buffers.append(rows[i].record.input.takeBuffer()) }
         rows.removeAll(keepingCapacity: true)
         var spent: [ValidatedRow] = []
         swap(&spent, &rows) // `rows` left empty; the storage moves on without a second reference
@@ -104,9 +102,7 @@ public final class ValidationPipeline {
             // The rows the reading thread left unchecked (``ReadAhead/share``) are checked here.
             if checked < rows.count {
                 var local = validator // a local: no exclusivity check on the property per row
-                rows.withUnsafeMutableBufferPointer { rows in
-                    for i in checked..<rows.count { local.check(rows.baseAddress! + i) }
-                }
+                for i in checked..<rows.count { local.check(&rows[i]) }
                 validator = local
             }
         } else {
@@ -172,27 +168,25 @@ public final class ValidationPipeline {
             for (code, verdict) in found { verdicts[Int(code)] = verdict }
         }
         let policy = policy
-        rows.withUnsafeMutableBufferPointer { rows in
-            for i in rows.indices {
-                let code = Int(rows[i].hostingDomain)
-                guard rows[i].calendarIdIsValid, let expectedProvider = rows[i].provider, code >= 0 else { continue }
-                let slot = 2 * code + (expectedProvider == .google ? 0 : 1)
-                let outcome: HostingCheckOutcome
-                if let known = outcomes[slot] {
-                    if known == .ok { continue }
-                    outcome = known
-                } else {
-                    guard let verdict = verdicts[code] else { continue }
-                    let expected: HostingProvider = expectedProvider == .google ? .google : .microsoft
-                    outcome = hostingIssue(for: verdict, expected: expected, policy: policy)
-                    outcomes[slot] = outcome
-                }
-                let field = expectedProvider.calendarIdField.name
-                switch outcome {
-                case .ok: break
-                case let .warning(message): rows[i].issues.append(RowIssue(.warning, field: field, message))
-                case let .error(message): rows[i].issues.append(RowIssue(.error, field: field, message))
-                }
+        for i in rows.indices {
+            let code = Int(rows[i].hostingDomain)
+            guard rows[i].calendarIdIsValid, let expectedProvider = rows[i].provider, code >= 0 else { continue }
+            let slot = 2 * code + (expectedProvider == .google ? 0 : 1)
+            let outcome: HostingCheckOutcome
+            if let known = outcomes[slot] {
+                if known == .ok { continue }
+                outcome = known
+            } else {
+                guard let verdict = verdicts[code] else { continue }
+                let expected: HostingProvider = expectedProvider == .google ? .google : .microsoft
+                outcome = hostingIssue(for: verdict, expected: expected, policy: policy)
+                outcomes[slot] = outcome
+            }
+            let field = expectedProvider.calendarIdField.name
+            switch outcome {
+            case .ok: break
+            case let .warning(message): rows[i].issues.append(RowIssue(.warning, field: field, message))
+            case let .error(message): rows[i].issues.append(RowIssue(.error, field: field, message))
             }
         }
     }
