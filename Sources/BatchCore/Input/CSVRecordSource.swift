@@ -22,8 +22,8 @@ public final class CSVRecordSource: RecordSource {
     /// What changes per record, in one stored property: each access to a class's stored `var` is
     /// a dynamic exclusivity check (~70 instructions), three of them per row before.
     private var state = ReadState()
-    /// `mapping.fields`, copied once: read per cell without retaining an array per record.
-    private let fieldTable: UnsafeMutableBufferPointer<ResourceField?>
+    /// `mapping.fields`, copied once.
+    private let fieldTable: [ResourceField?]
 
     /// Opens `reader`'s input and reads its header line.
     /// - Throws: `InputError` for an empty file, an unreadable header or a mapping problem.
@@ -45,8 +45,7 @@ public final class CSVRecordSource: RecordSource {
         guard let header else { throw InputError.emptyFile(path: path) }
         headerLine = header.line
         mapping = try ColumnMapping(headers: header.fields, overrides: options.overrides)
-        fieldTable = .allocate(capacity: mapping.fields.count)
-        _ = fieldTable.initialize(from: mapping.fields)
+        fieldTable = mapping.fields
         delimiter = reader.delimiter
         hadBOM = reader.hadBOM
         format = .csv(delimiter: reader.delimiter)
@@ -102,8 +101,6 @@ public final class CSVRecordSource: RecordSource {
         state.reuse(&buffers)
     }
 
-    deinit { fieldTable.deallocate() }
-
     /// Input bytes consumed so far, for progress.
     public var bytesRead: Int { state.lastOffset }
 
@@ -139,15 +136,15 @@ public final class CSVRecordSource: RecordSource {
             // A spare buffer goes to the reader in their place (it keeps its capacity for the next record).
             swap(&text, &raw)
             input.adoptRaw(&text)
-            Self.setCellsInPlace(&input, record: record, fields: UnsafeBufferPointer(fieldTable), width: width)
+            Self.setCellsInPlace(&input, record: record, fields: fieldTable, width: width)
         } else {
             // The cells' bytes go straight into the row's one text buffer: no `String` per cell.
-            input.reserve(bytes: record.count == 0 ? 0 : record.ends[record.count - 1], fields: width)
-            Self.setCells(&input, record: record, fields: UnsafeBufferPointer(fieldTable), width: width)
+            input.reserve(bytes: record.byteCount, fields: width)
+            Self.setCells(&input, record: record, fields: fieldTable, width: width)
         }
         if record.count > fields.count {
             var extra = 0
-            for i in fields.count..<record.count where !record.field(i).isEmpty { extra += 1 }
+            for i in fields.count..<record.count where !record.fieldBounds(i).isEmpty { extra += 1 }
             if extra > 0 {
                 issues.append(RowIssue(.error, field: nil,
                     "the record has \(record.count) fields but the header has \(fields.count); is a delimiter unquoted?"))
@@ -159,51 +156,47 @@ public final class CSVRecordSource: RecordSource {
     /// (``ResourceInput/adoptRaw(_:)``). A field starts in the raw bytes right after the previous
     /// one's delimiter; unquoted it is its cell's bytes, quoted it is `"`, the cell with each `"`
     /// doubled, `"` (the reader accepts nothing else). A cell without a quote is therefore found in
-    /// place; one with quotes is copied.
+    /// place; one with quotes is copied. Cells are read as `Span`s and placed by offsets: no pointer.
     private static func setCellsInPlace(_ input: inout ResourceInput, record: CSVLentRecord,
-                                        fields: UnsafeBufferPointer<ResourceField?>, width: Int) {
+                                        fields: [ResourceField?], width: Int) {
         let rawCount = input.rawByteCount
-        let bytes = record.bytes, ends = record.ends
         var pos = 0 // where field i starts in the raw bytes
         for i in 0..<width {
-            let cell = UnsafeBufferPointer(rebasing: bytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]])
-            // The buffer's address is read again each time: copying a cell may move it.
-            let quoted = pos < rawCount && input.unsafeBase![pos] == 0x22
-            var quotes = 0
-            if quoted { for b in cell where b == 0x22 { quotes += 1 } }
-            let start = quoted ? pos + 1 : pos
-            pos = start + cell.count + quotes + (quoted ? 1 : 0) + 1
-            guard let field = fields[i] else { continue }
-            if field == .serviceIds {
-                guard let text = CellText.trimmed(CellText.unguardedBytes(CellText.trimmedBytes(cell))) else { continue }
-                let list = CellText.list(text)
-                if !list.isEmpty { input.serviceIds = list }
-                continue
-            }
-            let value = CellText.unguardedBytes(CellText.trimmedBytes(cell))
-            if quotes == 0, start + cell.count <= rawCount, let cellBase = cell.baseAddress, let valueBase = value.baseAddress {
-                let from = start + (valueBase - cellBase)
-                input.setInPlace(field, start: from, end: from + value.count)
-            } else {
-                input.set(field, utf8: value)
+            let quoted = pos < rawCount && input.byte(at: pos) == 0x22
+            record.withField(i) { cell in
+                var quotes = 0
+                if quoted { for j in 0..<cell.count where cell[j] == 0x22 { quotes += 1 } }
+                let start = quoted ? pos + 1 : pos
+                pos = start + cell.count + quotes + (quoted ? 1 : 0) + 1
+                guard let field = fields[i] else { return }
+                let value = CellText.valueRange(cell)
+                if field == .serviceIds {
+                    guard let text = CellText.text(cell, value) else { return }
+                    let list = CellText.list(text)
+                    if !list.isEmpty { input.serviceIds = list }
+                } else if quotes == 0, start + cell.count <= rawCount {
+                    input.setInPlace(field, start: start + value.lowerBound, end: start + value.upperBound)
+                } else {
+                    input.set(field) { record.appendField(i, range: value, to: &$0) }
+                }
             }
         }
     }
 
     /// Sets the input's cells from the record by copying their bytes into the input's buffer.
-    private static func setCells(_ input: inout ResourceInput, record: CSVLentRecord, fields: UnsafeBufferPointer<ResourceField?>,
-                                 width: Int) {
-        let bytes = record.bytes, ends = record.ends
+    private static func setCells(_ input: inout ResourceInput, record: CSVLentRecord, fields: [ResourceField?], width: Int) {
         for i in 0..<width {
             guard let field = fields[i] else { continue }
-            let cell = UnsafeBufferPointer(rebasing: bytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]])
-            if field == .serviceIds {
-                guard let text = CellText.trimmed(CellText.unguardedBytes(CellText.trimmedBytes(cell))) else { continue }
-                // A cell of separators only is blank: an empty list would mean "every service".
-                let list = CellText.list(text)
-                if !list.isEmpty { input.serviceIds = list }
-            } else {
-                input.set(field, utf8: CellText.unguardedBytes(CellText.trimmedBytes(cell)))
+            record.withField(i) { cell in
+                let value = CellText.valueRange(cell)
+                if field == .serviceIds {
+                    guard let text = CellText.text(cell, value) else { return }
+                    // A cell of separators only is blank: an empty list would mean "every service".
+                    let list = CellText.list(text)
+                    if !list.isEmpty { input.serviceIds = list }
+                } else {
+                    input.set(field) { record.appendField(i, range: value, to: &$0) }
+                }
             }
         }
     }
