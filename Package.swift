@@ -38,7 +38,7 @@ let package = Package(
         // before it: the compiler, not a review, keeps the arrows pointing one way.
         .target(name: "BatchModel", dependencies: ["JSONCodec"], path: "Sources/BatchCore/Model", swiftSettings: stageSettings),
         .target(name: "BatchInput", dependencies: ["BatchModel", "CSVCodec", "XLSXCodec"], path: "Sources/BatchCore/Input", swiftSettings: stageSettings),
-        .target(name: "BatchRules", dependencies: ["BatchModel", "BatchInput"], path: "Sources/BatchCore/Rules", swiftSettings: stageSettings),
+        .target(name: "BatchRules", dependencies: ["BatchModel", "BatchInput", "CSVCodec"], path: "Sources/BatchCore/Rules", swiftSettings: stageSettings),
         .target(name: "BatchWire", dependencies: ["BatchModel", "JSONCodec"], path: "Sources/BatchCore/Wire", swiftSettings: stageSettings),
         .target(name: "BatchJournal", dependencies: ["BatchModel", "JSONCodec"], path: "Sources/BatchCore/Journal", swiftSettings: stageSettings),
         .target(name: "BatchReport", dependencies: ["BatchModel", "BatchInput", "BatchRules", "CSVCodec", "XLSXCodec"],

@@ -5,7 +5,7 @@
 #   Fuzz/run.sh all [SECONDS]        every target, one after the other
 #   Fuzz/run.sh build [TARGET|all]   build only
 #
-# Targets: csv jsonl dns http errorbody json. Binaries, logs and the growing corpora live in Fuzz/out/
+# Targets: csv jsonl dns http errorbody json spill. Binaries, logs and the growing corpora live in Fuzz/out/
 # (gitignored); the committed seeds in Fuzz/corpus/TARGET/ are read, never written. Crashing inputs
 # land in Fuzz/out/TARGET/crash-*. One fuzzer at a time, one worker: the machine is shared.
 set -euo pipefail
@@ -13,7 +13,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 out="$here/out"
-targets=(csv jsonl dns http errorbody json)
+targets=(csv jsonl dns http errorbody json spill)
 SWIFTC="${SWIFTC:-swiftc}"
 flags=(-parse-as-library -sanitize=fuzzer,address -O -g)
 
@@ -39,6 +39,9 @@ build() {
             "$h/DNSMessage.swift" "$h/DNSName.swift" "$h/DNSError.swift" "$h/DNSHeader.swift" \
             "$h/DNSQuestion.swift" "$h/DNSRecordType.swift" "$h/DNSResourceRecord.swift" "$h/DNSResponseCode.swift" \
             "$here/DNSMessageFuzz.swift" ;;
+    spill)
+        "$SWIFTC" "${flags[@]}" -module-name SpillFuzz -o "$out/$target/fuzz" \
+            "$root"/Sources/CSVCodec/*.swift "$here/ByteSpillFuzz.swift" ;;
     errorbody)
         "$SWIFTC" "${flags[@]}" -module-name ErrorBodyFuzz -o "$out/$target/fuzz" \
             "$root/Sources/BatchCore/Wire/OnSched/APIErrorBody.swift" "$here/APIErrorBodyFuzz.swift" ;;

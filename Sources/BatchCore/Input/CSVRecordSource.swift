@@ -14,17 +14,16 @@ public final class CSVRecordSource: RecordSource {
     /// The line of the header record.
     public let headerLine: Int
     /// Records returned so far (the header excluded).
-    public var rowsRead: Int { row }
+    public var rowsRead: Int { state.row }
 
     private let reader: CSVReader
     private let path: String
     private let keepRaw: Bool
-    private var row = 0
-    /// Text buffers of rows already written out, given back (``reuse(_:)``) to hold later records'
-    /// raw bytes: a row then costs no allocation, and no buffer is freed on another thread.
-    private var spares: [[UInt8]] = []
-    /// `mapping.fields`, copied once: read per cell without retaining an array per record.
-    private let fieldTable: UnsafeMutableBufferPointer<ResourceField?>
+    /// What changes per record, in one stored property: each access to a class's stored `var` is
+    /// a dynamic exclusivity check (~70 instructions), three of them per row before.
+    private var state = ReadState()
+    /// `mapping.fields`, copied once.
+    private let fieldTable: [ResourceField?]
 
     /// Opens `reader`'s input and reads its header line.
     /// - Throws: `InputError` for an empty file, an unreadable header or a mapping problem.
@@ -46,8 +45,7 @@ public final class CSVRecordSource: RecordSource {
         guard let header else { throw InputError.emptyFile(path: path) }
         headerLine = header.line
         mapping = try ColumnMapping(headers: header.fields, overrides: options.overrides)
-        fieldTable = .allocate(capacity: mapping.fields.count)
-        _ = fieldTable.initialize(from: mapping.fields)
+        fieldTable = mapping.fields
         delimiter = reader.delimiter
         hadBOM = reader.hadBOM
         format = .csv(delimiter: reader.delimiter)
@@ -100,115 +98,105 @@ public final class CSVRecordSource: RecordSource {
 
     /// Gives spent rows' text buffers (``ResourceInput/takeBuffer()``) back for later records.
     package func reuse(_ buffers: inout [[UInt8]]) {
-        if spares.isEmpty {
-            swap(&spares, &buffers)
-        } else {
-            // Moved one by one: `append(contentsOf:)` copied them (a retain each, then a release).
-            spares.reserveCapacity(spares.count + buffers.count)
-            while let buffer = buffers.popLast() { spares.append(buffer) }
-        }
+        state.reuse(&buffers)
     }
 
-    deinit { fieldTable.deallocate() }
-
     /// Input bytes consumed so far, for progress.
-    public var bytesRead: Int { lastOffset }
-    private var lastOffset = 0
+    public var bytesRead: Int { state.lastOffset }
 
     public func next() throws -> SourceRecord? {
         // The record is lent in place by the reader: its fields are not copied into a `CSVRecord`.
-        // Stored from the closure rather than returned through the reader's generic (unspecialized
-        // across modules) result, which copied the record through its value witness.
-        var out: SourceRecord?
+        // The closure fills plain locals and the record is built here, straight into the return
+        // value: built in the closure (returned through the reader's unspecialized generic, or
+        // stored into a captured optional) it was copied per row with a retain of each reference.
+        var input = ResourceInput()
+        var issues: [RowIssue] = []
+        var line = 0
+        var got = false
         do {
-            _ = try reader.readRecord(lending: { record, raw in out = make(record, raw: &raw) })
+            _ = try reader.readRecord(lending: { record, raw in
+                got = true
+                line = record.line
+                fill(record, raw: &raw, input: &input, issues: &issues)
+            })
         } catch let error as CSVError {
             throw Self.inputError(error, path: path)
         }
-        return out.take() // moved out (a plain `return out` copied the record)
+        guard got else { return nil }
+        return SourceRecord(row: state.row, line: line, input: consume input, issues: consume issues)
     }
 
-    private func make(_ record: CSVLentRecord, raw: inout [UInt8]) -> SourceRecord {
-        row += 1
-        lastOffset = record.byteOffset
+    private func fill(_ record: CSVLentRecord, raw: inout [UInt8], input: inout ResourceInput, issues: inout [RowIssue]) {
+        var text = state.advance(offset: record.byteOffset, spare: keepRaw)
         let fields = mapping.fields
         let width = min(record.count, fields.count)
-        var input = ResourceInput()
         if keepRaw {
             // The raw bytes move into the row as its text buffer, and cells found in them as they
             // are point there: no copy of the record or of those cells.
             // A spare buffer goes to the reader in their place (it keeps its capacity for the next record).
-            var text: [UInt8] = spares.popLast() ?? []
             swap(&text, &raw)
             input.adoptRaw(&text)
-            Self.setCellsInPlace(&input, record: record, fields: UnsafeBufferPointer(fieldTable), width: width)
+            Self.setCellsInPlace(&input, record: record, fields: fieldTable, width: width)
         } else {
             // The cells' bytes go straight into the row's one text buffer: no `String` per cell.
-            input.reserve(bytes: record.count == 0 ? 0 : record.ends[record.count - 1], fields: width)
-            Self.setCells(&input, record: record, fields: UnsafeBufferPointer(fieldTable), width: width)
+            input.reserve(bytes: record.byteCount, fields: width)
+            Self.setCells(&input, record: record, fields: fieldTable, width: width)
         }
-        var issues: [RowIssue] = []
         if record.count > fields.count {
             var extra = 0
-            for i in fields.count..<record.count where !record.field(i).isEmpty { extra += 1 }
+            for i in fields.count..<record.count where !record.fieldBounds(i).isEmpty { extra += 1 }
             if extra > 0 {
                 issues.append(RowIssue(.error, field: nil,
                     "the record has \(record.count) fields but the header has \(fields.count); is a delimiter unquoted?"))
             }
         }
-        // Built last and returned as it is: a `var` record changed after it was built was copied.
-        return SourceRecord(row: row, line: record.line, input: consume input, issues: consume issues)
     }
 
     /// Sets the input's cells from the record, the input's buffer holding the record's raw bytes
     /// (``ResourceInput/adoptRaw(_:)``). A field starts in the raw bytes right after the previous
     /// one's delimiter; unquoted it is its cell's bytes, quoted it is `"`, the cell with each `"`
     /// doubled, `"` (the reader accepts nothing else). A cell without a quote is therefore found in
-    /// place; one with quotes is copied.
+    /// place; one with quotes is copied. Cells are read as `Span`s and placed by offsets: no pointer.
     private static func setCellsInPlace(_ input: inout ResourceInput, record: CSVLentRecord,
-                                        fields: UnsafeBufferPointer<ResourceField?>, width: Int) {
+                                        fields: [ResourceField?], width: Int) {
         let rawCount = input.rawByteCount
-        let bytes = record.bytes, ends = record.ends
         var pos = 0 // where field i starts in the raw bytes
         for i in 0..<width {
-            let cell = UnsafeBufferPointer(rebasing: bytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]])
-            // The buffer's address is read again each time: copying a cell may move it.
-            let quoted = pos < rawCount && input.unsafeBase![pos] == 0x22
-            var quotes = 0
-            if quoted { for b in cell where b == 0x22 { quotes += 1 } }
-            let start = quoted ? pos + 1 : pos
-            pos = start + cell.count + quotes + (quoted ? 1 : 0) + 1
-            guard let field = fields[i] else { continue }
-            if field == .serviceIds {
-                guard let text = CellText.trimmed(CellText.unguardedBytes(CellText.trimmedBytes(cell))) else { continue }
-                let list = CellText.list(text)
-                if !list.isEmpty { input.serviceIds = list }
-                continue
-            }
-            let value = CellText.unguardedBytes(CellText.trimmedBytes(cell))
-            if quotes == 0, start + cell.count <= rawCount, let cellBase = cell.baseAddress, let valueBase = value.baseAddress {
-                let from = start + (valueBase - cellBase)
-                input.setInPlace(field, start: from, end: from + value.count)
-            } else {
-                input.set(field, utf8: value)
+            let quoted = pos < rawCount && input.byte(at: pos) == 0x22
+            record.withField(i) { cell in
+                var quotes = 0
+                if quoted { for j in 0..<cell.count where cell[j] == 0x22 { quotes += 1 } }
+                let start = quoted ? pos + 1 : pos
+                pos = start + cell.count + quotes + (quoted ? 1 : 0) + 1
+                guard let field = fields[i] else { return }
+                let value = CellText.valueRange(cell)
+                if field == .serviceIds {
+                    guard let text = CellText.text(cell, value) else { return }
+                    let list = CellText.list(text)
+                    if !list.isEmpty { input.serviceIds = list }
+                } else if quotes == 0, start + cell.count <= rawCount {
+                    input.setInPlace(field, start: start + value.lowerBound, end: start + value.upperBound)
+                } else {
+                    input.set(field) { record.appendField(i, range: value, to: &$0) }
+                }
             }
         }
     }
 
     /// Sets the input's cells from the record by copying their bytes into the input's buffer.
-    private static func setCells(_ input: inout ResourceInput, record: CSVLentRecord, fields: UnsafeBufferPointer<ResourceField?>,
-                                 width: Int) {
-        let bytes = record.bytes, ends = record.ends
+    private static func setCells(_ input: inout ResourceInput, record: CSVLentRecord, fields: [ResourceField?], width: Int) {
         for i in 0..<width {
             guard let field = fields[i] else { continue }
-            let cell = UnsafeBufferPointer(rebasing: bytes[(i == 0 ? 0 : ends[i - 1])..<ends[i]])
-            if field == .serviceIds {
-                guard let text = CellText.trimmed(CellText.unguardedBytes(CellText.trimmedBytes(cell))) else { continue }
-                // A cell of separators only is blank: an empty list would mean "every service".
-                let list = CellText.list(text)
-                if !list.isEmpty { input.serviceIds = list }
-            } else {
-                input.set(field, utf8: CellText.unguardedBytes(CellText.trimmedBytes(cell)))
+            record.withField(i) { cell in
+                let value = CellText.valueRange(cell)
+                if field == .serviceIds {
+                    guard let text = CellText.text(cell, value) else { return }
+                    // A cell of separators only is blank: an empty list would mean "every service".
+                    let list = CellText.list(text)
+                    if !list.isEmpty { input.serviceIds = list }
+                } else {
+                    input.set(field) { record.appendField(i, range: value, to: &$0) }
+                }
             }
         }
     }
@@ -251,6 +239,32 @@ public final class CSVRecordSource: RecordSource {
             return "a record with more than \(limit) fields"
         case let .io(message):
             return message
+        }
+    }
+}
+
+/// ``CSVRecordSource``'s per-record state: the row count, the last record's offset and the spare
+/// text buffers of rows already written out, given back (``CSVRecordSource/reuse(_:)``) to hold
+/// later records' raw bytes: a row then costs no allocation, and no buffer is freed on another thread.
+private struct ReadState {
+    var row = 0
+    var lastOffset = 0
+    var spares: [[UInt8]] = []
+
+    /// Counts a record starting at `offset`; returns a spare buffer when `spare` (else empty).
+    mutating func advance(offset: Int, spare: Bool) -> [UInt8] {
+        row += 1
+        lastOffset = offset
+        return spare ? spares.popLast() ?? [] : []
+    }
+
+    mutating func reuse(_ buffers: inout [[UInt8]]) {
+        if spares.isEmpty {
+            swap(&spares, &buffers)
+        } else {
+            // Moved one by one: `append(contentsOf:)` copied them (a retain each, then a release).
+            spares.reserveCapacity(spares.count + buffers.count)
+            while let buffer = buffers.popLast() { spares.append(buffer) }
         }
     }
 }

@@ -59,15 +59,15 @@ public final class XLSXRecordSource: RecordSource {
         for (i, field) in fields.enumerated() where i < row.cells.count {
             guard let field, !row.cells[i].isEmpty else { continue }
             // Trimmed of spaces and tabs as a CSV cell is, on the bytes (no Foundation per cell).
-            var cell = row.cells[i]
-            cell.withUTF8 { raw in
-                if field == .serviceIds {
-                    guard let text = CellText.trimmed(raw) else { return }
-                    let list = CellText.list(text)
-                    if !list.isEmpty { input.serviceIds = list }
-                } else {
-                    input.set(field, utf8: CellText.trimmedBytes(raw))
-                }
+            let cell = row.cells[i]
+            let span = cell.utf8.span // the String's own bytes: no copy
+            let value = CellText.trimmedRange(span)
+            if field == .serviceIds {
+                guard let text = CellText.text(span, value) else { continue }
+                let list = CellText.list(text)
+                if !list.isEmpty { input.serviceIds = list }
+            } else {
+                input.set(field) { $0.append(contentsOf: cell.utf8.dropFirst(value.lowerBound).prefix(value.count)) }
             }
         }
         var issues: [RowIssue] = []

@@ -31,7 +31,8 @@ public struct ValidateJob {
         let clock = ContinuousClock()
         let started = clock.now
         var summary = JobSummary(command: "validate")
-        let pipeline = ValidationPipeline(source: input.source, options: options, hosting: hosting, readAhead: 2)
+        let pipeline = ValidationPipeline(source: input.source, options: options, hosting: hosting, readAhead: 2,
+                                          expectedBytes: input.size)
         let report = try ReportWriter(path: reportPath, format: reportFormat, excel: excel)
         let errors = input.errorsWriter(path: errorsPath)
         var lastProgress = started
@@ -40,18 +41,15 @@ public struct ValidateJob {
         while var batch = try await pipeline.nextBatch() {
             statuses.removeAll(keepingCapacity: true)
             var valid = 0
-            batch.withUnsafeBufferPointer { batch in
-                // Rows are read in place, never copied out of the batch.
-                for i in batch.indices {
-                    let status: RowStatus = batch[i].issues.hasErrors ? .invalid : (batch[i].duplicateOf != nil ? .skipped : .valid)
-                    statuses.append(status)
-                    if status == .valid {
-                        valid += 1 // counted per batch: a dictionary update per row showed in profiles
-                        continue
-                    }
-                    summary.count(status)
-                    counts[status, default: 0] += 1
+            for i in batch.indices {
+                let status: RowStatus = batch[i].issues.hasErrors ? .invalid : (batch[i].duplicateOf != nil ? .skipped : .valid)
+                statuses.append(status)
+                if status == .valid {
+                    valid += 1 // counted per batch: a dictionary update per row showed in profiles
+                    continue
                 }
+                summary.count(status)
+                counts[status, default: 0] += 1
             }
             try report.write(batch, statuses: statuses)
             if valid < batch.count {

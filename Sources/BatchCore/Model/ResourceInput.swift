@@ -75,6 +75,26 @@ public struct ResourceInput: Sendable {
         present |= 1 << UInt64(field.ordinal)
     }
 
+    /// The byte at `offset` of the row's text buffer (bounds-checked): how a source looks at the
+    /// raw bytes ``adoptRaw(_:)`` kept.
+    @inlinable @inline(__always)
+    package func byte(at offset: Int) -> UInt8 { bytes[offset] }
+
+    /// Sets the field to the bytes `append` adds at the end of the row's text buffer (valid
+    /// UTF-8): the caller copies them in once (a source's ``CSVLentRecord/appendField``), with no
+    /// pointer here. None added clears nothing and sets nothing, as an empty value does in
+    /// ``set(_:utf8:)``.
+    package mutating func set(_ field: ResourceField, appending append: (inout [UInt8]) -> Void) {
+        if has(field) { remove(field) }
+        let start = bytes.count
+        append(&bytes)
+        let end = bytes.count
+        guard end > start else { return }
+        precondition(end < Self.offsetLimit, "a row's text is limited to 256 MiB")
+        self.append(entry: UInt64(field.ordinal) << 56 | UInt64(start) << 28 | UInt64(end))
+        present |= 1 << UInt64(field.ordinal)
+    }
+
     /// Where the text buffer starts, for ``unsafeBytes(_:_:)``. Valid only while this input is
     /// alive and unchanged; for reading many fields of rows that stay put (a batch being written)
     /// without a copy of the input per access.
@@ -185,6 +205,15 @@ public struct ResourceInput: Sendable {
         guard let e = entry(field) else { return nil }
         let (start, end) = Self.span(e)
         return try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[start..<end])) }
+    }
+
+    /// Calls `body` with the field's UTF-8 bytes as a `Span` (bounds-checked, no pointer), or
+    /// returns `nil` when the field holds nothing.
+    @inlinable @inline(__always)
+    public func withSpan<R>(_ field: ResourceField, _ body: (Span<UInt8>) throws -> R) rethrows -> R? {
+        guard let e = entry(field) else { return nil }
+        let (start, end) = Self.span(e)
+        return try body(bytes.span.extracting(start..<end))
     }
 
     /// Sets the field to these UTF-8 bytes (valid UTF-8); empty bytes clear it.

@@ -1,3 +1,4 @@
+import Foundation
 import TestSupport
 import CSVCodec
 import Testing
@@ -152,5 +153,15 @@ import Testing
         #expect(throws: InputError.missingColumn(field: "name", headers: ["Employee", "email"])) {
             _ = try CSVRecordSource(path: path, options: InputOptions())
         }
+    }
+}
+
+@Suite struct CellTextTrimTests {
+    /// The byte-level trim removes exactly what `trimmingCharacters(in: .whitespacesAndNewlines)` did.
+    @Test(arguments: ["", " ", "a", " a ", "\t a\r\n", "\u{00A0}x\u{2003}", "x\u{0085}", "\u{000B}\u{000C}y",
+                      "é ", " e\u{0301} ", "a b", "\u{3000}全角\u{3000}", "\u{200B}z"])
+    func matchesFoundation(text: String) {
+        let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(CellText.trimmed(text) == (t.isEmpty ? nil : t))
     }
 }

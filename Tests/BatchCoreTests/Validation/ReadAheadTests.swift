@@ -72,9 +72,7 @@ final class FailingSource: RecordSource {
             atOnce.validate(r, appendingTo: &a)
             appender.appendUnchecked(r, to: &b)
         }
-        b.withUnsafeMutableBufferPointer { rows in
-            for i in stride(from: rows.count - 1, through: 0, by: -1) { later.check(rows.baseAddress! + i) }
-        }
+        for i in stride(from: b.count - 1, through: 0, by: -1) { later.check(&b[i]) }
         #expect(a.count == b.count)
         for (x, y) in zip(a, b) {
             #expect(x.row == y.row && x.issues == y.issues && x.id == y.id && x.provider == y.provider
@@ -101,7 +99,8 @@ final class FailingSource: RecordSource {
             let viaBytes = Array(text.utf8).withUnsafeBufferPointer { EmailAddress.problem(utf8: $0) }
             #expect(viaBytes == EmailAddress.problem(text), "\(text)")
             #expect(EmailAddress.key(text) == text.lowercased())
-            let hash = Array(text.utf8).withUnsafeBufferPointer { DuplicateTracker.emailHash(utf8: $0) }
+            let bytes = Array(text.utf8)
+            let hash = DuplicateTracker.emailHash(utf8: bytes.span)
             #expect(hash == DuplicateTracker.emailHash(text.lowercased()))
         }
     }

@@ -11,10 +11,12 @@ public struct ResourceValidator: Sendable {
     public var options: ValidationOptions
     private var urlVerdicts: [String: String?] = [:]
     private var lastURL: (url: String, verdict: String?)?
-    /// The time zone texts seen lately and what they resolved to (the Windows id to send instead,
-    /// or the row's error): an HR file has a handful of zones, so a row's zone is found by its
-    /// bytes without making a `String`.
-    private var recentZones: [(text: [UInt8], mapped: String?, problem: String?)] = []
+    /// The time zone texts seen and what they resolved to (the Windows id to send instead, or the
+    /// row's error): an HR file has a handful of zones, so a row's zone is found by its bytes
+    /// (``ByteKeyCache``) without making a `String`.
+    private var knownZones = ByteKeyCache(foldingASCIICase: false)
+    /// What each zone text in ``knownZones`` resolved to, by its number there.
+    private var zones: [(mapped: String?, problem: String?)] = []
     private static let wholeNumberFields: [ResourceField] = [.notificationType, .bookingNotification, .sortKey]
 
     public init(options: ValidationOptions) {
@@ -36,7 +38,7 @@ public struct ResourceValidator: Sendable {
     /// ~290-byte row is moved once instead of being returned and then copied in.
     mutating func validate(_ record: consuming SourceRecord, appendingTo rows: inout [ValidatedRow]) {
         appendUnchecked(record, to: &rows)
-        rows.withUnsafeMutableBufferPointer { rows in check(rows.baseAddress! + (rows.count - 1)) }
+        check(&rows[rows.count - 1])
     }
 
     /// Appends the record as a row not yet checked: ``check(_:)`` must follow before the row is
@@ -49,16 +51,17 @@ public struct ResourceValidator: Sendable {
 
     /// Checks a row that ``appendUnchecked(_:to:)`` appended, where it is: the same as
     /// ``validate(_:appendingTo:)`` had done at once.
-    mutating func check(_ row: UnsafeMutablePointer<ValidatedRow>) {
-        var issues = row.pointee.record.issues
-        let checked = checkFields(&row.pointee.record.input, issues: &issues)
-        row.pointee.id = checked.id
-        row.pointee.provider = checked.provider
-        row.pointee.calendarAvailability = checked.availability
-        row.pointee.returnURLs = checked.returnURLs
-        row.pointee.issues = issues
-        row.pointee.calendarIdIsValid = checked.calendarIdIsValid
-        row.pointee.mappedTimezoneId = checked.timezoneId
+    /// `inout`: the row is reached in place in its array (no pointer, no copy of the row).
+    mutating func check(_ row: inout ValidatedRow) {
+        var issues = row.record.issues
+        let checked = checkFields(&row.record.input, issues: &issues)
+        row.id = checked.id
+        row.provider = checked.provider
+        row.calendarAvailability = checked.availability
+        row.returnURLs = checked.returnURLs
+        row.issues = issues
+        row.calendarIdIsValid = checked.calendarIdIsValid
+        row.mappedTimezoneId = checked.timezoneId
     }
 
     private mutating func check(_ row: consuming ValidatedRow, issues: inout [RowIssue]) -> ValidatedRow {
@@ -181,10 +184,8 @@ public struct ResourceValidator: Sendable {
         // Time zones: a Windows id of the list, or an IANA name sent as its Windows id.
         var timezoneId: String?
         if input.has(.timezoneId) {
-            let known = input.withBytes(.timezoneId) { b in
-                recentZones.firstIndex { $0.text.count == b.count && memcmp($0.text, b.baseAddress!, b.count) == 0 }
-            } ?? nil
-            let zone = known.map { recentZones[$0] } ?? resolveZone(input[.timezoneId]!)
+            let known = input.withSpan(.timezoneId) { knownZones.code(for: $0) } ?? nil
+            let zone = known.map { zones[Int($0)] } ?? resolveZone(input)
             timezoneId = zone.mapped
             if let problem = zone.problem { issues.append(.error(.timezoneId, problem)) }
         }
@@ -249,9 +250,10 @@ public struct ResourceValidator: Sendable {
         return payload
     }
 
-    /// What a `timezoneId` text resolves to, remembered for the next rows (at most 64 texts).
-    private mutating func resolveZone(_ text: String) -> (text: [UInt8], mapped: String?, problem: String?) {
-        var zone: (text: [UInt8], mapped: String?, problem: String?) = (Array(text.utf8), nil, nil)
+    /// What the input's `timezoneId` text resolves to, remembered for the next rows.
+    private mutating func resolveZone(_ input: ResourceInput) -> (mapped: String?, problem: String?) {
+        let text = input[.timezoneId]!
+        var zone: (mapped: String?, problem: String?) = (nil, nil)
         if text.lowercased() != "#clear" {
             switch options.timeZones.resolve(text) {
             case .windowsId(let id):
@@ -263,7 +265,12 @@ public struct ResourceValidator: Sendable {
                 zone.problem = "'\(text)' is not a time zone OnSched lists (a Windows zone id such as Eastern Standard Time, or its IANA name)\(hint)"
             }
         }
-        if recentZones.count < 64 { recentZones.append(zone) }
+        // Numbered in order; past 4,096 texts (a broken column) they are resolved afresh each time.
+        if zones.count < 4096 {
+            let code = Int32(zones.count)
+            zones.append(zone)
+            input.withSpan(.timezoneId) { knownZones.set(code, for: $0) }
+        }
         return zone
     }
 

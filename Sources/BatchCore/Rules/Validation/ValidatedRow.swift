@@ -28,6 +28,29 @@ public struct ValidatedRow: Sendable {
     var idHash: UInt64?
     var hostingDomain: Int32 = -1
 
+    /// Computes ``emailHash``, ``idHash`` and ``hostingDomain`` from the input's bytes, read in
+    /// place as `Span`s (no `String` for the e-mail, its key, the id or the calendar id). A
+    /// mutating method so that the array element is reached once: reading `rows[i].record.input`
+    /// from outside copied the input (a retain and a release of its buffers) per access.
+    mutating func prepareChecks(_ recent: inout RecentDomains) {
+        emailHash = record.input.withSpan(.email) { DuplicateTracker.emailHash(utf8: $0) }
+        idHash = id == nil ? nil : record.input.withSpan(.id) { DuplicateTracker.idHash(utf8: $0) }
+        if let provider {
+            hostingDomain = record.input.withSpan(provider.calendarIdField) { recent.code(utf8: $0) } ?? -1
+        }
+    }
+
+    /// Claims the row's keys in `tracker`; when an earlier row holds one and this row has no
+    /// error, marks it a duplicate (``duplicateOf`` and a warning) and returns `true`.
+    mutating func claimKeys(_ tracker: inout DuplicateTracker) -> Bool {
+        if emailHash == nil && idHash == nil { return false }
+        let earlier = tracker.claim(row: record.row, emailHash: emailHash, idHash: idHash, in: record.input)
+        guard !issues.hasErrors, let (first, key) = earlier else { return false }
+        duplicateOf = first
+        issues.append(RowIssue(.warning, field: nil, "the same \(key.rawValue) as row \(first); skipped"))
+        return true
+    }
+
     public var row: Int { record.row }
     public var line: Int { record.line }
     public var isValid: Bool { !issues.hasErrors && duplicateOf == nil }

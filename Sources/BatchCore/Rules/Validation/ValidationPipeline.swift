@@ -19,6 +19,9 @@ public final class ValidationPipeline {
     private var verdicts: [HostingVerdict?] = []
     private var outcomes: [HostingCheckOutcome?] = []
     private var duplicates = DuplicateTracker()
+    /// The input's size in bytes when known, to size the duplicate table (``sizeDuplicates(_:)``).
+    private let expectedBytes: Int?
+    private var duplicatesSized = false
     private let readAhead: ReadAhead?
     private var recent = RecentDomains()
     /// How many rows repeat an earlier row's e-mail or id.
@@ -30,9 +33,11 @@ public final class ValidationPipeline {
     ///     ahead (the source and the per-row checks), while the caller's thread checks hosting and
     ///     duplicates and writes: two cores instead of one, memory bounded by `readAhead + 2`
     ///     batches. The source must then be used by the pipeline only.
+    ///   - expectedBytes: the input's size, when known: the duplicate table is sized from it.
     public init(source: any RecordSource, options: ValidationOptions, hosting: HostingClassifier?, batchSize: Int = 1024,
-                readAhead: Int = 0) {
+                readAhead: Int = 0, expectedBytes: Int? = nil) {
         self.source = source
+        self.expectedBytes = expectedBytes
         validator = ResourceValidator(options: options)
         self.hosting = options.hostingPolicy == .off ? nil : hosting
         policy = options.hostingPolicy
@@ -55,24 +60,7 @@ public final class ValidationPipeline {
 
     /// Computes what the rows' duplicate and hosting checks need.
     static func prepare(_ rows: inout [ValidatedRow], _ recent: inout RecentDomains) {
-        rows.withUnsafeMutableBufferPointer { rows in
-            for i in rows.indices {
-                // From the input's bytes: no String for the e-mail, its key or the calendar id.
-                // Read in place (no copy of the input per access); the rows stay put meanwhile.
-                // Through a pointer to the input: a method called on `rows[i].record.input` copied it.
-                let input = UnsafePointer((rows.baseAddress! + i).pointer(to: \.record.input)!)
-                let base = ResourceInput.unsafeBase(at: input)
-                rows[i].emailHash = ResourceInput.unsafeBytes(at: input, .email, base).map(DuplicateTracker.emailHash(utf8:))
-                rows[i].idHash = rows[i].id.map(DuplicateTracker.idHash)
-                if let provider = rows[i].provider {
-                    if let calendarId = ResourceInput.unsafeBytes(at: input, provider.calendarIdField, base) {
-                        rows[i].hostingDomain = recent.code(utf8: calendarId)
-                    } else {
-                        rows[i].hostingDomain = -1
-                    }
-                }
-            }
-        }
+        for i in rows.indices { rows[i].prepareChecks(&recent) }
     }
 
     /// Hands a batch from ``nextBatch()`` back once it is written out: with read-ahead, its rows'
@@ -89,9 +77,7 @@ public final class ValidationPipeline {
         }
         var buffers: [[UInt8]] = []
         buffers.reserveCapacity(rows.count)
-        rows.withUnsafeMutableBufferPointer { rows in
-            for i in rows.indices { buffers.append(rows[i].record.input.takeBuffer()) }
-        }
+        for i in rows.indices { buffers.append(rows[i].record.input.takeBuffer()) }
         rows.removeAll(keepingCapacity: true)
         var spent: [ValidatedRow] = []
         swap(&spent, &rows) // `rows` left empty; the storage moves on without a second reference
@@ -116,9 +102,7 @@ public final class ValidationPipeline {
             // The rows the reading thread left unchecked (``ReadAhead/share``) are checked here.
             if checked < rows.count {
                 var local = validator // a local: no exclusivity check on the property per row
-                rows.withUnsafeMutableBufferPointer { rows in
-                    for i in checked..<rows.count { local.check(rows.baseAddress! + i) }
-                }
+                for i in checked..<rows.count { local.check(&rows[i]) }
                 validator = local
             }
         } else {
@@ -132,13 +116,30 @@ public final class ValidationPipeline {
         // On the caller's side even with read-ahead: the reading thread is the busier of the two.
         Self.prepare(&rows, &recent)
         if let hosting { await checkHosting(&rows, hosting) }
+        if !duplicatesSized { sizeDuplicates(rows) }
         var hashes = [UInt64](repeating: 0, count: rows.count)
         for i in rows.indices { hashes[i] = rows[i].emailHash ?? rows[i].idHash ?? 0 }
-        _ = hashes.withUnsafeBufferPointer { duplicates.touch($0) }
-        // In place: copying a row out and back costs a retain and release of each of its references.
-        let found = rows.withUnsafeMutableBufferPointer { duplicates.claimAll($0) }
+        _ = duplicates.touch(hashes)
+        let found = duplicates.claimAll(&rows)
         duplicateCount += found
         return rows
+    }
+
+    /// Sizes the duplicate table from the input, once, after the first batch: its keys per input
+    /// byte times the input's size (plus 5 %), so that the table is allocated once at about 70 %
+    /// full instead of growing (a growth holds old and new slots of a shard at once).
+    private func sizeDuplicates(_ rows: [ValidatedRow]) {
+        duplicatesSized = true
+        guard let expectedBytes, expectedBytes > 0 else { return }
+        let bytes = bytesRead
+        guard bytes > 0 else { return }
+        var keys = 0
+        for i in rows.indices {
+            if rows[i].emailHash != nil { keys += 1 }
+            if rows[i].idHash != nil { keys += 1 }
+        }
+        let estimate = Double(keys) * Double(expectedBytes) / Double(bytes) * 1.05
+        if estimate.isFinite, estimate < 1e10 { duplicates.reserve(keys: Int(estimate)) }
     }
 
     private func checkHosting(_ rows: inout [ValidatedRow], _ hosting: HostingClassifier) async {
@@ -167,27 +168,25 @@ public final class ValidationPipeline {
             for (code, verdict) in found { verdicts[Int(code)] = verdict }
         }
         let policy = policy
-        rows.withUnsafeMutableBufferPointer { rows in
-            for i in rows.indices {
-                let code = Int(rows[i].hostingDomain)
-                guard rows[i].calendarIdIsValid, let expectedProvider = rows[i].provider, code >= 0 else { continue }
-                let slot = 2 * code + (expectedProvider == .google ? 0 : 1)
-                let outcome: HostingCheckOutcome
-                if let known = outcomes[slot] {
-                    if known == .ok { continue }
-                    outcome = known
-                } else {
-                    guard let verdict = verdicts[code] else { continue }
-                    let expected: HostingProvider = expectedProvider == .google ? .google : .microsoft
-                    outcome = hostingIssue(for: verdict, expected: expected, policy: policy)
-                    outcomes[slot] = outcome
-                }
-                let field = expectedProvider.calendarIdField.name
-                switch outcome {
-                case .ok: break
-                case let .warning(message): rows[i].issues.append(RowIssue(.warning, field: field, message))
-                case let .error(message): rows[i].issues.append(RowIssue(.error, field: field, message))
-                }
+        for i in rows.indices {
+            let code = Int(rows[i].hostingDomain)
+            guard rows[i].calendarIdIsValid, let expectedProvider = rows[i].provider, code >= 0 else { continue }
+            let slot = 2 * code + (expectedProvider == .google ? 0 : 1)
+            let outcome: HostingCheckOutcome
+            if let known = outcomes[slot] {
+                if known == .ok { continue }
+                outcome = known
+            } else {
+                guard let verdict = verdicts[code] else { continue }
+                let expected: HostingProvider = expectedProvider == .google ? .google : .microsoft
+                outcome = hostingIssue(for: verdict, expected: expected, policy: policy)
+                outcomes[slot] = outcome
+            }
+            let field = expectedProvider.calendarIdField.name
+            switch outcome {
+            case .ok: break
+            case let .warning(message): rows[i].issues.append(RowIssue(.warning, field: field, message))
+            case let .error(message): rows[i].issues.append(RowIssue(.error, field: field, message))
             }
         }
     }
