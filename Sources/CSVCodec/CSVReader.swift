@@ -81,6 +81,12 @@ public final class CSVReader {
     private var lending = false
     private var lentLength = 0
     private var lentRecord = CSVRecord()
+    /// True: runs of ordinary bytes are found 64 at a time with ``CSVStructuralScanner``; false: the
+    /// scalar path (8-byte words, then byte by byte). Both must give the same records and errors;
+    /// the tests and the fuzzer compare them. Set it before the first read.
+    var structuralScan = true
+    /// The structural masks of the last window looked at, kept from one record to the next.
+    private var scanner: CSVStructuralScanner
 
     private init(anySource: any CSVByteSource, options: CSVReaderOptions, ownedFD: Int32) {
         source = anySource
@@ -92,8 +98,10 @@ public final class CSVReader {
         keepRaw = options.keepRawRecord
         detectDelimiter = options.delimiter == nil
         delim = options.delimiter ?? 0x2C
+        scanner = CSVStructuralScanner(delimiter: delim)
         bufCap = max(options.blockSize, 16)
-        buf = .allocate(capacity: bufCap)
+        buf = .allocate(capacity: bufCap + CSVStructuralScanner.padding)
+        buf.initialize(repeating: 0, count: bufCap + CSVStructuralScanner.padding)
         scratchCap = 1024
         scratch = .allocate(capacity: scratchCap)
         endsCap = min(64, maxFieldsPerRecord)
@@ -241,6 +249,7 @@ public final class CSVReader {
 
     /// Discards the consumed block and reads the next one.
     private func refill() throws {
+        scanner.invalidate()
         bufBase += bufEnd
         bufStart = 0
         bufEnd = 0
@@ -254,6 +263,7 @@ public final class CSVReader {
     /// returns by how much existing bytes moved towards the start of the buffer.
     private func fillMore() throws -> Int {
         var shift = 0
+        scanner.invalidate()
         if bufCap - bufEnd < Transcoder.maxExpansion {
             if bufStart > 0 {
                 shift = bufStart
@@ -264,8 +274,9 @@ public final class CSVReader {
             }
             if bufCap - bufEnd < Transcoder.maxExpansion {
                 let newCap = bufCap * 2
-                let newBuf = UnsafeMutablePointer<UInt8>.allocate(capacity: newCap)
+                let newBuf = UnsafeMutablePointer<UInt8>.allocate(capacity: newCap + CSVStructuralScanner.padding)
                 newBuf.initialize(from: buf, count: bufEnd)
+                (newBuf + bufEnd).initialize(repeating: 0, count: newCap + CSVStructuralScanner.padding - bufEnd)
                 buf.deallocate()
                 buf = newBuf
                 bufCap = newCap
@@ -291,6 +302,7 @@ public final class CSVReader {
         if detectDelimiter {
             delim = try detect()
             unquotedSpecial[Int(delim)] = 1
+            scanner = CSVStructuralScanner(delimiter: delim)
         }
     }
 
@@ -483,12 +495,14 @@ public final class CSVReader {
             let base = bufBase
             let blockStart = bufStart
             var i = blockStart
-            ensureScratch(scratchLen + (end - i) + 8) // + 8: whole-word stores may write past the field
+            ensureScratch(scratchLen + (end - i) + 16) // + 16: whole-word and SIMD16 stores may write past the field
             let out = scratch
             var o = scratchLen
             var acc = fieldAcc
             var st = state
             var rawSegment = i
+            let simd = structuralScan
+            var scan = scanner
             block: while i < end {
                 switch st {
                 case .recordStart:
@@ -511,6 +525,10 @@ public final class CSVReader {
                     if keepRaw { raw.removeAll(keepingCapacity: true) }
                     fieldCount = 0
                     o = 0
+                    if simd && fastFields(p, &i, &o, end: end, base: base, scan: &scan) {
+                        scanner = scan
+                        return try endRecord(at: i, o, p, rawSegment, into: &record)
+                    }
                     st = .fieldStart
                 case .fieldStart:
                     fieldStart = o
@@ -523,6 +541,77 @@ public final class CSVReader {
                         st = .quoted
                     } else {
                         st = .unquoted
+                    }
+                case .unquoted where simd:
+                    while true {
+                        var sawHigh = false
+                        let j = scan.next(p, from: i, end: end, sawHigh: &sawHigh)
+                        if sawHigh { acc |= 0x80 }
+                        CSVStructuralScanner.copy(p + i, out + o, j &- i)
+                        o &+= j &- i
+                        i = j
+                        if i >= end { break }
+                        let c = p[i]
+                        if c == d {
+                            try endField(o, acc, quoted: false)
+                            i += 1
+                            if i < end && p[i] != quote {
+                                fieldStart = o
+                                fieldOffset = base + i
+                                fieldLine = line
+                                fieldLineStart = lineStart
+                                acc = 0
+                                continue
+                            }
+                            st = .fieldStart
+                            continue block
+                        }
+                        if c == lf || c == cr {
+                            try endField(o, acc, quoted: false)
+                            scanner = scan
+                            return try endRecord(at: i, o, p, rawSegment, into: &record)
+                        }
+                        if c == quote {
+                            try checkLimits(o, fieldOpen: true)
+                            throw CSVError(kind: .quoteInUnquotedField, position: here(i))
+                        }
+                        if c == 0 { note(.nulByte, here(i)) }
+                        // NUL, or a control below 0x0E that is data.
+                        out[o] = c
+                        o &+= 1
+                        acc |= UInt64(c)
+                        i &+= 1
+                    }
+                case .quoted where simd:
+                    while true {
+                        var sawHigh = false
+                        let j = scan.next(p, from: i, end: end, sawHigh: &sawHigh)
+                        if sawHigh { acc |= 0x80 }
+                        CSVStructuralScanner.copy(p + i, out + o, j &- i)
+                        o &+= j &- i
+                        i = j
+                        if i >= end { break }
+                        let c = p[i]
+                        if c == quote {
+                            i += 1
+                            st = .quoteInQuoted
+                            continue block
+                        }
+                        if c == cr {
+                            line += 1
+                            lineStart = base + i + 1
+                        } else if c == lf {
+                            let afterCR = i > blockStart ? p[i - 1] == cr : prevCR
+                            if !afterCR { line += 1 }
+                            lineStart = base + i + 1
+                        } else if c == 0 {
+                            note(.nulByte, here(i))
+                        }
+                        // The delimiter, a line end or a control: data inside quotes.
+                        out[o] = c
+                        o &+= 1
+                        acc |= UInt64(c)
+                        i &+= 1
                     }
                 case .unquoted:
                     while true {
@@ -634,9 +723,14 @@ public final class CSVReader {
                     } else if c == d {
                         try endField(o, acc, quoted: true)
                         i += 1
+                        if simd && i < end && p[i] != quote && fastFields(p, &i, &o, end: end, base: base, scan: &scan) {
+                            scanner = scan
+                            return try endRecord(at: i, o, p, rawSegment, into: &record)
+                        }
                         st = .fieldStart
                     } else if c == lf || c == cr {
                         try endField(o, acc, quoted: true)
+                        scanner = scan
                         return try endRecord(at: i, o, p, rawSegment, into: &record)
                     } else {
                         try checkLimits(o, fieldOpen: true)
@@ -655,6 +749,79 @@ public final class CSVReader {
                 try checkLimits(o, fieldOpen: st != .fieldStart)
             }
         }
+    }
+
+    /// The fast path for plain fields: from the first byte `i` of a field that does not start with
+    /// a quote (`fieldCount` fields, `o` bytes of the record read), closes field after field at the
+    /// delimiters ``CSVStructuralScanner`` finds, copying each with SIMD16 stores, up to the line
+    /// end. Returns true with `i` at the line end when every field up to it was plain (the caller
+    /// ends the record). Returns false with `i` at the first byte of the field that holds a quote,
+    /// NUL or other control byte, that needs more room in `ends`, or that the block ends in: the
+    /// state machine reads on from that field exactly as if it had read the fields before it
+    /// itself, so every error and its position stay the state machine's. It does not start when
+    /// the rest of the block could break the field or record limit (never, with the defaults), so
+    /// it needs no limit checks.
+    @inline(__always)
+    private func fastFields(_ p: UnsafeMutablePointer<UInt8>, _ i: inout Int, _ o: inout Int, end: Int, base: Int,
+                            scan: inout CSVStructuralScanner) -> Bool {
+        let rest = end &- i
+        guard rest <= maxFieldBytes && o &+ rest <= maxRecordBytes else { return false }
+        let out = scratch, endsOut = ends, endsLimit = endsCap
+        let d = delim
+        var fs = i // the open field's first byte
+        var n = fieldCount
+        var openHigh = false // the open field has a byte >= 0x80 in a window already left
+        var w = fs & ~63
+        scan.ensure(p, holding: w)
+        var m = scan.special & (UInt64.max &<< UInt64(truncatingIfNeeded: fs &- w))
+        while true {
+            if end &- w < 64 { m &= (1 &<< UInt64(truncatingIfNeeded: end &- w)) &- 1 }
+            while m != 0 {
+                let pos = w &+ m.trailingZeroBitCount
+                let c = p[pos]
+                let isDelimiter = c == d
+                guard isDelimiter || c == Self.lf || c == Self.cr, n < endsLimit else {
+                    fieldCount = n
+                    i = fs
+                    return false
+                }
+                let len = pos &- fs
+                CSVStructuralScanner.copy(p + fs, out + o, len)
+                if openHigh || scan.high != 0 {
+                    let from = UInt64.max &<< UInt64(truncatingIfNeeded: max(fs &- w, 0))
+                    if openHigh || scan.high & from & ((1 &<< UInt64(truncatingIfNeeded: pos &- w)) &- 1) != 0 {
+                        // As endField, with the state machine's field position for the error's.
+                        fieldStart = o
+                        fieldOffset = base &+ fs
+                        fieldLine = line
+                        fieldLineStart = lineStart
+                        checkUTF8(o &+ len, quoted: false)
+                    }
+                    openHigh = false
+                }
+                o &+= len
+                endsOut[n] = o
+                n &+= 1
+                fs = pos &+ 1
+                if !isDelimiter {
+                    fieldCount = n
+                    i = pos
+                    return true
+                }
+                m &= m &- 1
+            }
+            if w &+ 64 >= end { break }
+            // The open field runs on into the next window.
+            let rel = fs &- w
+            if rel < 64 && scan.high & (UInt64.max &<< UInt64(truncatingIfNeeded: max(rel, 0))) != 0 { openHigh = true }
+            w &+= 64
+            scan.load(p, window: w)
+            m = scan.special
+        }
+        // The block ends in the open field.
+        fieldCount = n
+        i = fs
+        return false
     }
 
     /// Ends the record at the line end byte `p[i]` (CR or LF), after its last field was closed.
