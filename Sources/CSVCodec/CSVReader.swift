@@ -770,56 +770,63 @@ public final class CSVReader {
         let d = delim
         var fs = i // the open field's first byte
         var n = fieldCount
+        var length = o
         var openHigh = false // the open field has a byte >= 0x80 in a window already left
         var w = fs & ~63
         scan.ensure(p, holding: w)
-        var m = scan.special & (UInt64.max &<< UInt64(truncatingIfNeeded: fs &- w))
+        // The window's masks in registers (`scan` is only written when a window is loaded).
+        var special = scan.special & (UInt64.max &<< UInt64(truncatingIfNeeded: fs &- w))
+        var high = scan.high
         while true {
-            if end &- w < 64 { m &= (1 &<< UInt64(truncatingIfNeeded: end &- w)) &- 1 }
-            while m != 0 {
-                let pos = w &+ m.trailingZeroBitCount
+            if end &- w < 64 { special &= (1 &<< UInt64(truncatingIfNeeded: end &- w)) &- 1 }
+            while special != 0 {
+                let pos = w &+ special.trailingZeroBitCount
                 let c = p[pos]
                 let isDelimiter = c == d
                 guard isDelimiter || c == Self.lf || c == Self.cr, n < endsLimit else {
                     fieldCount = n
+                    o = length
                     i = fs
                     return false
                 }
                 let len = pos &- fs
-                CSVStructuralScanner.copy(p + fs, out + o, len)
-                if openHigh || scan.high != 0 {
+                CSVStructuralScanner.copy(p + fs, out + length, len)
+                if openHigh || high != 0 {
                     let from = UInt64.max &<< UInt64(truncatingIfNeeded: max(fs &- w, 0))
-                    if openHigh || scan.high & from & ((1 &<< UInt64(truncatingIfNeeded: pos &- w)) &- 1) != 0 {
+                    if openHigh || high & from & ((1 &<< UInt64(truncatingIfNeeded: pos &- w)) &- 1) != 0 {
                         // As endField, with the state machine's field position for the error's.
-                        fieldStart = o
+                        fieldStart = length
                         fieldOffset = base &+ fs
                         fieldLine = line
                         fieldLineStart = lineStart
-                        checkUTF8(o &+ len, quoted: false)
+                        checkUTF8(length &+ len, quoted: false)
                     }
                     openHigh = false
                 }
-                o &+= len
-                endsOut[n] = o
+                length &+= len
+                endsOut[n] = length
                 n &+= 1
                 fs = pos &+ 1
                 if !isDelimiter {
                     fieldCount = n
+                    o = length
                     i = pos
                     return true
                 }
-                m &= m &- 1
+                special &= special &- 1
             }
             if w &+ 64 >= end { break }
             // The open field runs on into the next window.
             let rel = fs &- w
-            if rel < 64 && scan.high & (UInt64.max &<< UInt64(truncatingIfNeeded: max(rel, 0))) != 0 { openHigh = true }
+            if rel < 64 && high & (UInt64.max &<< UInt64(truncatingIfNeeded: max(rel, 0))) != 0 { openHigh = true }
             w &+= 64
             scan.load(p, window: w)
-            m = scan.special
+            special = scan.special
+            high = scan.high
         }
         // The block ends in the open field.
         fieldCount = n
+        o = length
         i = fs
         return false
     }

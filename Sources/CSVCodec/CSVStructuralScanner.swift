@@ -21,8 +21,9 @@
 ///   the block's end (stale or padding bytes) are never acted on: every user masks them off.
 /// - A window's masks describe the buffer as it was when loaded: the reader calls ``invalidate()``
 ///   whenever the buffer's contents change (refill, or bytes moved to make room).
-/// - ``copy(_:_:_:)`` reads and writes up to 15 bytes past its count: the source is the input
-///   buffer (padding) and the destination has 16 spare bytes.
+/// - ``copy(_:_:_:)`` reads and writes up to 16 bytes past its count (16 when the count is 0):
+///   the source is the input buffer below the block's end (padding) and the destination has 16
+///   spare bytes.
 struct CSVStructuralScanner {
     /// Readable bytes the input buffer must have after its capacity.
     static let padding = 64
@@ -130,10 +131,13 @@ struct CSVStructuralScanner {
         return lo | hi &<< 8
     }
 
-    /// Copies `count` bytes 16 at a time; reads and writes up to 15 bytes past them (see the invariants).
+    /// Copies `count` bytes 16 at a time, the first 16 unconditionally (most fields are shorter);
+    /// reads and writes up to 16 bytes past them (see the invariants).
     @inline(__always)
     static func copy(_ src: UnsafePointer<UInt8>, _ dst: UnsafeMutablePointer<UInt8>, _ count: Int) {
-        var k = 0
+        UnsafeMutableRawPointer(dst).storeBytes(of: UnsafeRawPointer(src).loadUnaligned(as: SIMD16<UInt8>.self),
+                                                as: SIMD16<UInt8>.self)
+        var k = 16
         while k < count {
             let v = UnsafeRawPointer(src + k).loadUnaligned(as: SIMD16<UInt8>.self)
             UnsafeMutableRawPointer(dst + k).storeBytes(of: v, as: SIMD16<UInt8>.self)
