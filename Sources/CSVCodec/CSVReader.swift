@@ -495,7 +495,7 @@ public final class CSVReader {
             let base = bufBase
             let blockStart = bufStart
             var i = blockStart
-            ensureScratch(scratchLen + (end - i) + 16) // + 16: whole-word and SIMD16 stores may write past the field
+            ensureScratch(scratchLen + (end - i) + 32) // + 32: whole-word and SIMD stores may write past the field
             let out = scratch
             var o = scratchLen
             var acc = fieldAcc
@@ -782,38 +782,29 @@ public final class CSVReader {
             while special != 0 {
                 let pos = w &+ special.trailingZeroBitCount
                 let c = p[pos]
-                let isDelimiter = c == d
-                guard isDelimiter || c == Self.lf || c == Self.cr, n < endsLimit else {
-                    fieldCount = n
-                    o = length
-                    i = fs
-                    return false
-                }
-                let len = pos &- fs
-                CSVStructuralScanner.copy(p + fs, out + length, len)
-                if openHigh || high != 0 {
-                    let from = UInt64.max &<< UInt64(truncatingIfNeeded: max(fs &- w, 0))
-                    if openHigh || high & from & ((1 &<< UInt64(truncatingIfNeeded: pos &- w)) &- 1) != 0 {
-                        // As endField, with the state machine's field position for the error's.
-                        fieldStart = length
-                        fieldOffset = base &+ fs
-                        fieldLine = line
-                        fieldLineStart = lineStart
-                        checkUTF8(length &+ len, quoted: false)
-                    }
-                    openHigh = false
-                }
-                length &+= len
-                endsOut[n] = length
-                n &+= 1
+                // One branch per field that only the record's last field mispredicts: a line end
+                // (or anything else) leaves the loop.
+                guard c == d, n < endsLimit else { break }
+                closePlainField(p, fs, pos, w, high, openHigh, out, endsOut, &length, &n, base)
+                openHigh = false
                 fs = pos &+ 1
-                if !isDelimiter {
+                special &= special &- 1
+            }
+            if special != 0 {
+                // Stopped at a byte that is not the delimiter, or `ends` is full.
+                let pos = w &+ special.trailingZeroBitCount
+                let c = p[pos]
+                if (c == Self.lf || c == Self.cr) && n < endsLimit {
+                    closePlainField(p, fs, pos, w, high, openHigh, out, endsOut, &length, &n, base)
                     fieldCount = n
                     o = length
                     i = pos
                     return true
                 }
-                special &= special &- 1
+                fieldCount = n
+                o = length
+                i = fs
+                return false
             }
             if w &+ 64 >= end { break }
             // The open field runs on into the next window.
@@ -829,6 +820,32 @@ public final class CSVReader {
         o = length
         i = fs
         return false
+    }
+
+    /// Closes the plain field `p[fs..<pos]` for ``fastFields(_:_:_:end:base:scan:)`` (`pos` is in
+    /// the window at `w` with high-byte mask `high`): copies it to `out` at `length`, validates it
+    /// when it has a byte >= 0x80 (`openHigh`: in a window already left), records its end.
+    /// Whether it has one is computed without a branch: windows with and without such bytes
+    /// alternate unpredictably, fields with one are rarer.
+    @inline(__always)
+    private func closePlainField(_ p: UnsafeMutablePointer<UInt8>, _ fs: Int, _ pos: Int, _ w: Int, _ high: UInt64,
+                                 _ openHigh: Bool, _ out: UnsafeMutablePointer<UInt8>, _ endsOut: UnsafeMutablePointer<Int>,
+                                 _ length: inout Int, _ n: inout Int, _ base: Int) {
+        let len = pos &- fs
+        CSVStructuralScanner.copy(p + fs, out + length, len)
+        let from = UInt64.max &<< UInt64(truncatingIfNeeded: max(fs &- w, 0))
+        let below = (1 &<< UInt64(truncatingIfNeeded: pos &- w)) &- 1
+        if (high & from & below) | (openHigh ? 1 : 0) != 0 {
+            // As endField, with the state machine's field position for the error's.
+            fieldStart = length
+            fieldOffset = base &+ fs
+            fieldLine = line
+            fieldLineStart = lineStart
+            checkUTF8(length &+ len, quoted: false)
+        }
+        length &+= len
+        endsOut[n] = length
+        n &+= 1
     }
 
     /// Ends the record at the line end byte `p[i]` (CR or LF), after its last field was closed.

@@ -21,8 +21,8 @@
 ///   the block's end (stale or padding bytes) are never acted on: every user masks them off.
 /// - A window's masks describe the buffer as it was when loaded: the reader calls ``invalidate()``
 ///   whenever the buffer's contents change (refill, or bytes moved to make room).
-/// - ``copy(_:_:_:)`` reads and writes up to 16 bytes past its count (16 when the count is 0):
-///   the source is the input buffer below the block's end (padding) and the destination has 16
+/// - ``copy(_:_:_:)`` reads and writes up to 32 bytes past its count (32 when the count is 0):
+///   the source is the input buffer below the block's end (padding) and the destination has 32
 ///   spare bytes.
 struct CSVStructuralScanner {
     /// Readable bytes the input buffer must have after its capacity.
@@ -131,13 +131,15 @@ struct CSVStructuralScanner {
         return lo | hi &<< 8
     }
 
-    /// Copies `count` bytes 16 at a time, the first 16 unconditionally (most fields are shorter);
-    /// reads and writes up to 16 bytes past them (see the invariants).
+    /// Copies `count` bytes 16 at a time, the first 32 unconditionally: most fields are shorter,
+    /// and a branch on the length would be mispredicted on a third of them (e-mail addresses);
+    /// reads and writes up to 32 bytes past them (see the invariants).
     @inline(__always)
     static func copy(_ src: UnsafePointer<UInt8>, _ dst: UnsafeMutablePointer<UInt8>, _ count: Int) {
-        UnsafeMutableRawPointer(dst).storeBytes(of: UnsafeRawPointer(src).loadUnaligned(as: SIMD16<UInt8>.self),
-                                                as: SIMD16<UInt8>.self)
-        var k = 16
+        let s = UnsafeRawPointer(src), d = UnsafeMutableRawPointer(dst)
+        d.storeBytes(of: s.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+        d.storeBytes(of: s.loadUnaligned(fromByteOffset: 16, as: SIMD16<UInt8>.self), toByteOffset: 16, as: SIMD16<UInt8>.self)
+        var k = 32
         while k < count {
             let v = UnsafeRawPointer(src + k).loadUnaligned(as: SIMD16<UInt8>.self)
             UnsafeMutableRawPointer(dst + k).storeBytes(of: v, as: SIMD16<UInt8>.self)
