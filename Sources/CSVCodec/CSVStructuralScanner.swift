@@ -17,13 +17,14 @@
 /// Invariants (the pointer-level contract; the fuzzer runs it under AddressSanitizer):
 /// - ``load(_:window:)`` reads the 64 bytes of its window: the reader's input buffer has
 ///   ``padding`` initialized bytes after its capacity, and windows are only loaded for positions
-///   below the block's end, so a window never reaches past the padding. Bits for bytes at or past
-///   the block's end (stale or padding bytes) are never acted on: every user masks them off.
+///   up to the block's end (which is at most the capacity), so a window never reaches past the
+///   padding. Bits for bytes at or past the block's end (stale or padding bytes) are never acted
+///   on: every user masks them off or caps at the end.
 /// - A window's masks describe the buffer as it was when loaded: the reader calls ``invalidate()``
 ///   whenever the buffer's contents change (refill, or bytes moved to make room).
 /// - ``copy(_:_:_:)`` reads and writes up to 32 bytes past its count (32 when the count is 0):
-///   the source is the input buffer below the block's end (padding) and the destination has 32
-///   spare bytes.
+///   the source starts at or before the block's end (so it stays within the padding) and the
+///   destination, the reader's field buffer, has 32 spare bytes.
 struct CSVStructuralScanner {
     /// Readable bytes the input buffer must have after its capacity.
     static let padding = 64
