@@ -723,7 +723,7 @@ public final class CSVReader {
                     } else if c == d {
                         try endField(o, acc, quoted: true)
                         i += 1
-                        if simd && i < end && p[i] != quote && fastFields(p, &i, &o, end: end, base: base, scan: &scan) {
+                        if simd && i < end && fastFields(p, &i, &o, end: end, base: base, scan: &scan) {
                             scanner = scan
                             return try endRecord(at: i, o, p, rawSegment, into: &record)
                         }
@@ -801,6 +801,21 @@ public final class CSVReader {
                     i = pos
                     return true
                 }
+                if c == Self.quote && pos == fs && n < endsLimit,
+                   let after = quotedField(p, pos, end: end, base: base, w: &w, special: &special, high: &high,
+                                           out: out, length: &length, scan: &scan) {
+                    endsOut[n] = length
+                    n &+= 1
+                    openHigh = false
+                    if p[after] != d {
+                        fieldCount = n
+                        o = length
+                        i = after
+                        return true
+                    }
+                    fs = after &+ 1
+                    continue
+                }
                 fieldCount = n
                 o = length
                 i = fs
@@ -814,12 +829,109 @@ public final class CSVReader {
             scan.load(p, window: w)
             special = scan.special
             high = scan.high
+            // After a quoted field that closed on the window's last byte the open field starts at
+            // the window's byte 1 (its delimiter is byte 0).
+            if fs > w { special &= UInt64.max &<< UInt64(truncatingIfNeeded: fs &- w) }
         }
         // The block ends in the open field.
         fieldCount = n
         o = length
         i = fs
         return false
+    }
+
+    /// The quoted field opening at `p[q]` for ``fastFields(_:_:_:end:base:scan:)``, when it ends in
+    /// this block with its closing quote followed by the delimiter or a line end, and holds no NUL
+    /// or control byte other than CR and LF (doubled quotes, delimiters and line ends inside are
+    /// fine): copies its contents (one quote for each doubled pair) to `out` at `length`,
+    /// validates them when one is >= 0x80 (as ``endField(_:_:quoted:)`` would, with the same
+    /// position), counts the lines inside as the state machine does, and returns the index of the
+    /// byte after the closing quote, with `w`/`special`/`high` the window holding it and its
+    /// special bits after it. Returns nil otherwise, having changed nothing but `scan` and the
+    /// bytes of `out` at or after `length` (the state machine then reads the field from `q`, so
+    /// every error and position stays its own). `special` has `q`'s bit as its lowest on entry;
+    /// `q + 1 ..< end` stays within the block, and every window loaded starts before `end`.
+    @inline(__always)
+    private func quotedField(_ p: UnsafeMutablePointer<UInt8>, _ q: Int, end: Int, base: Int,
+                             w: inout Int, special: inout UInt64, high: inout UInt64,
+                             out: UnsafeMutablePointer<UInt8>, length: inout Int,
+                             scan: inout CSVStructuralScanner) -> Int? {
+        var qw = w
+        var bits = special & (special &- 1) // after the opening quote
+        var qhigh = high
+        var anyHigh = false
+        var seg = q &+ 1 // the first byte not yet copied
+        var olen = length
+        var ln = line, ls = lineStart
+        while true {
+            while bits == 0 {
+                // Bytes >= 0x80 of this window from the field's start (the quotes themselves are not).
+                let from = q > qw ? UInt64.max &<< UInt64(truncatingIfNeeded: q &- qw) : UInt64.max
+                if qhigh & from != 0 { anyHigh = true }
+                if qw &+ 64 >= end { return nil } // the block ends inside the field
+                qw &+= 64
+                scan.load(p, window: qw)
+                bits = scan.special
+                qhigh = scan.high
+                if seg > qw { bits &= UInt64.max &<< UInt64(truncatingIfNeeded: seg &- qw) }
+                if end &- qw < 64 { bits &= (1 &<< UInt64(truncatingIfNeeded: end &- qw)) &- 1 }
+            }
+            let k = qw &+ bits.trailingZeroBitCount
+            let c = p[k]
+            bits &= bits &- 1
+            if c == Self.quote {
+                let next = k &+ 1
+                if next >= end { return nil }
+                let c2 = p[next]
+                if c2 == Self.quote {
+                    // A doubled quote: the field's bytes up to and including one quote.
+                    CSVStructuralScanner.copy(p + seg, out + olen, next &- seg)
+                    olen &+= next &- seg
+                    seg = next &+ 1
+                    if next &- qw < 64 { bits &= ~(1 &<< UInt64(truncatingIfNeeded: next &- qw)) }
+                    continue
+                }
+                guard c2 == delim || c2 == Self.lf || c2 == Self.cr else { return nil }
+                CSVStructuralScanner.copy(p + seg, out + olen, k &- seg)
+                olen &+= k &- seg
+                let from = q > qw ? UInt64.max &<< UInt64(truncatingIfNeeded: q &- qw) : UInt64.max
+                if qhigh & from & ((1 &<< UInt64(truncatingIfNeeded: k &- qw)) &- 1) != 0 { anyHigh = true }
+                if anyHigh {
+                    // As endField, with the state machine's field position for the error's.
+                    fieldStart = length
+                    fieldOffset = base &+ q
+                    fieldLine = line
+                    fieldLineStart = lineStart
+                    checkUTF8(olen, quoted: true)
+                }
+                line = ln
+                lineStart = ls
+                length = olen
+                // The window holding `next` and its special bits after it.
+                if next &- qw >= 64 {
+                    qw &+= 64
+                    scan.load(p, window: qw)
+                    bits = scan.special & ~1
+                    qhigh = scan.high
+                } else {
+                    bits &= ~(1 &<< UInt64(truncatingIfNeeded: next &- qw))
+                }
+                w = qw
+                special = bits
+                high = qhigh
+                return next
+            }
+            if c == Self.cr {
+                ln &+= 1
+                ls = base &+ k &+ 1
+            } else if c == Self.lf {
+                // `k - 1` is in the field (at worst its opening quote).
+                if p[k &- 1] != Self.cr { ln &+= 1 }
+                ls = base &+ k &+ 1
+            } else if c != delim {
+                return nil // NUL or another control byte: the state machine's
+            }
+        }
     }
 
     /// Closes the plain field `p[fs..<pos]` for ``fastFields(_:_:_:end:base:scan:)`` (`pos` is in
