@@ -76,7 +76,7 @@ public final class CSVReader {
     private var fieldLineStart = 0
     private var fieldAcc: UInt64 = 0 // OR of the field's bytes (8 lanes): no bit 7 set means ASCII
     private var pending: CSVError? = nil // a recoverable error, thrown once the record is consumed
-    private var raw: [UInt8] = []
+    @usableFromInline var raw: [UInt8] = []
     /// Set while ``readRecord(lending:)`` reads: the record stays in `scratch` and `ends`.
     private var lending = false
     private var lentLength = 0
@@ -190,21 +190,25 @@ public final class CSVReader {
     /// ``CSVRecord/rawBytes`` holds them; without the option, whatever `body` left there), which it may swap for another
     /// buffer: the reader clears and refills whatever buffer it is left with.
     /// - Throws: as ``next()``; an error `body` throws is rethrown as it is.
+    @inlinable
     public func readRecord<R>(lending body: (CSVLentRecord, inout [UInt8]) throws -> R) throws -> R? {
-        var meta = CSVRecord()
-        swap(&meta, &lentRecord)
-        defer { swap(&meta, &lentRecord) }
-        lending = true
-        let found: Bool
-        do {
-            defer { lending = false }
-            found = try readRecord(into: &meta)
-        }
-        guard found else { return nil }
-        let lent = CSVLentRecord(number: meta.number, line: meta.line, byteOffset: meta.byteOffset,
-                                 bytes: UnsafeBufferPointer(start: UnsafePointer(scratch), count: lentLength),
-                                 ends: UnsafeBufferPointer(start: UnsafePointer(ends), count: meta.count))
+        // Inlinable, so the caller's module specializes it: unspecialized across modules, the
+        // generic result and a swapped-in `CSVRecord` cost more than the copy the lending saves.
+        guard let lent = try lendNext() else { return nil }
         return try body(lent, &raw)
+    }
+
+    /// Reads the next record for ``readRecord(lending:)``, leaving it in `scratch` and `ends`.
+    @usableFromInline
+    func lendNext() throws -> CSVLentRecord? {
+        lending = true
+        defer { lending = false }
+        // `lentRecord` only carries the record's number and position (emit stores nothing else
+        // while lending), so it is passed in place rather than swapped out and back.
+        guard try readRecord(into: &lentRecord) else { return nil }
+        return CSVLentRecord(number: lentRecord.number, line: lentRecord.line, byteOffset: lentRecord.byteOffset,
+                             bytes: UnsafeBufferPointer(start: UnsafePointer(scratch), count: lentLength),
+                             ends: UnsafeBufferPointer(start: UnsafePointer(ends), count: lentRecord.count))
     }
 
     // MARK: - Positions and errors
