@@ -170,7 +170,7 @@ public final class CSVReader {
     /// This is the fast path: once `record` has grown to size, reading allocates nothing.
     /// - Throws: as ``next()``.
     public func readRecord(into record: inout CSVRecord) throws -> Bool {
-        if let failure { throw failure }
+        if _slowPath(failure != nil) { throw failure! } // not `if let`: that copied the optional error on every call
         do {
             if !started { try start() }
             return try parse(into: &record)
@@ -779,8 +779,11 @@ public final class CSVReader {
         var w = fs & ~63
         scan.ensure(p, holding: w)
         // The window's masks in registers (`scan` is only written when a window is loaded).
-        var special = scan.special & (UInt64.max &<< UInt64(truncatingIfNeeded: fs &- w))
-        var high = scan.high
+        let startBits = UInt64.max &<< UInt64(truncatingIfNeeded: fs &- w)
+        var special = scan.special & startBits
+        // Bytes >= 0x80 at or after the open field's start: cleared up to each field's end as it
+        // closes (the delimiter is never one), so what is left below a field's end is its own.
+        var high = scan.high & startBits
         while true {
             if end &- w < 64 { special &= (1 &<< UInt64(truncatingIfNeeded: end &- w)) &- 1 }
             while special != 0 {
@@ -789,7 +792,7 @@ public final class CSVReader {
                 // One branch per field that only the record's last field mispredicts: a line end
                 // (or anything else) leaves the loop.
                 guard c == d, n < endsLimit else { break }
-                closePlainField(p, fs, pos, w, high, openHigh, out, endsOut, &length, &n, base)
+                closePlainField(p, fs, pos, w, &high, openHigh, out, endsOut, &length, &n, base)
                 openHigh = false
                 fs = pos &+ 1
                 special &= special &- 1
@@ -799,7 +802,7 @@ public final class CSVReader {
                 let pos = w &+ special.trailingZeroBitCount
                 let c = p[pos]
                 if (c == Self.lf || c == Self.cr) && n < endsLimit {
-                    closePlainField(p, fs, pos, w, high, openHigh, out, endsOut, &length, &n, base)
+                    closePlainField(p, fs, pos, w, &high, openHigh, out, endsOut, &length, &n, base)
                     fieldCount = n
                     o = length
                     i = pos
@@ -827,15 +830,17 @@ public final class CSVReader {
             }
             if w &+ 64 >= end { break }
             // The open field runs on into the next window.
-            let rel = fs &- w
-            if rel < 64 && high & (UInt64.max &<< UInt64(truncatingIfNeeded: max(rel, 0))) != 0 { openHigh = true }
+            if high != 0 { openHigh = true }
             w &+= 64
             scan.load(p, window: w)
             special = scan.special
             high = scan.high
             // After a quoted field that closed on the window's last byte the open field starts at
             // the window's byte 1 (its delimiter is byte 0).
-            if fs > w { special &= UInt64.max &<< UInt64(truncatingIfNeeded: fs &- w) }
+            if fs > w {
+                special &= UInt64.max &<< UInt64(truncatingIfNeeded: fs &- w)
+                high &= UInt64.max &<< UInt64(truncatingIfNeeded: fs &- w)
+            }
         }
         // The block ends in the open field.
         fieldCount = n
@@ -919,6 +924,8 @@ public final class CSVReader {
                     qhigh = scan.high
                 } else {
                     bits &= ~(1 &<< UInt64(truncatingIfNeeded: next &- qw))
+                    // Only bytes after the field count for the next one (see fastFields' `high`).
+                    qhigh &= UInt64.max &<< UInt64(truncatingIfNeeded: next &- qw)
                 }
                 w = qw
                 special = bits
@@ -939,19 +946,19 @@ public final class CSVReader {
     }
 
     /// Closes the plain field `p[fs..<pos]` for ``fastFields(_:_:_:end:base:scan:)`` (`pos` is in
-    /// the window at `w` with high-byte mask `high`): copies it to `out` at `length`, validates it
-    /// when it has a byte >= 0x80 (`openHigh`: in a window already left), records its end.
+    /// the window at `w`, whose high-byte mask `high` has no bits below the field's start left):
+    /// copies it to `out` at `length`, validates it when it has a byte >= 0x80 (`openHigh`: in a
+    /// window already left), records its end, and clears `high` below `pos`.
     /// Whether it has one is computed without a branch: windows with and without such bytes
     /// alternate unpredictably, fields with one are rarer.
     @inline(__always)
-    private func closePlainField(_ p: UnsafeMutablePointer<UInt8>, _ fs: Int, _ pos: Int, _ w: Int, _ high: UInt64,
+    private func closePlainField(_ p: UnsafeMutablePointer<UInt8>, _ fs: Int, _ pos: Int, _ w: Int, _ high: inout UInt64,
                                  _ openHigh: Bool, _ out: UnsafeMutablePointer<UInt8>, _ endsOut: UnsafeMutablePointer<Int>,
                                  _ length: inout Int, _ n: inout Int, _ base: Int) {
         let len = pos &- fs
         CSVStructuralScanner.copy(p + fs, out + length, len)
-        let from = UInt64.max &<< UInt64(truncatingIfNeeded: max(fs &- w, 0))
         let below = (1 &<< UInt64(truncatingIfNeeded: pos &- w)) &- 1
-        if (high & from & below) | (openHigh ? 1 : 0) != 0 {
+        if (high & below) | (openHigh ? 1 : 0) != 0 {
             // As endField, with the state machine's field position for the error's.
             fieldStart = length
             fieldOffset = base &+ fs
@@ -959,6 +966,7 @@ public final class CSVReader {
             fieldLineStart = lineStart
             checkUTF8(length &+ len, quoted: false)
         }
+        high &= ~below
         length &+= len
         endsOut[n] = length
         n &+= 1
