@@ -1,5 +1,6 @@
-// libFuzzer target "csv": CSVReader over every dialect, encoding and block split, plus a
-// CSVWriter → CSVReader round trip. Compiled together with Sources/CSVCodec/*.swift (see run.sh).
+// libFuzzer target "csv": CSVReader over every dialect, encoding and block split, its structural
+// (SIMD) scan against the scalar path, plus a CSVWriter → CSVReader round trip. Compiled together
+// with Sources/CSVCodec/*.swift (see run.sh).
 //
 // Input layout: byte 0 picks the dialect, byte 1 the block split and limits, the rest is the CSV.
 //   byte 0: bits 0-2 delimiter (0 ',', 1 ';', 2 TAB, 3 '|', 4-7 detect); bits 3-4 encoding
@@ -102,6 +103,20 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let reference = readAll(CSVReader(bytes: body, options: whole))
     if chunked != reference {
         preconditionFailure("block split changed the result:\nchunked \(chunked)\nwhole \(reference)")
+    }
+
+    // 1b. The scalar path (no structural scan, issue 17) must agree with the structural one,
+    //     chunked and whole.
+    let scalarChunkedReader = CSVReader(source: ChunkedBytes(bytes: body, chunk: chunk), options: options)
+    scalarChunkedReader.structuralScan = false
+    let scalarChunked = readAll(scalarChunkedReader)
+    if scalarChunked != chunked {
+        preconditionFailure("structural and scalar paths differ:\nstructural \(chunked)\nscalar \(scalarChunked)")
+    }
+    let scalarWholeReader = CSVReader(bytes: body, options: whole)
+    scalarWholeReader.structuralScan = false
+    if readAll(scalarWholeReader) != reference {
+        preconditionFailure("structural and scalar paths differ on the whole input")
     }
 
     // 2. Round trip: what the writer makes of the records read, the reader gives back unchanged.

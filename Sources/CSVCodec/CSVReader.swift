@@ -76,11 +76,17 @@ public final class CSVReader {
     private var fieldLineStart = 0
     private var fieldAcc: UInt64 = 0 // OR of the field's bytes (8 lanes): no bit 7 set means ASCII
     private var pending: CSVError? = nil // a recoverable error, thrown once the record is consumed
-    private var raw: [UInt8] = []
+    @usableFromInline var raw: [UInt8] = []
     /// Set while ``readRecord(lending:)`` reads: the record stays in `scratch` and `ends`.
     private var lending = false
     private var lentLength = 0
     private var lentRecord = CSVRecord()
+    /// True: runs of ordinary bytes are found 64 at a time with ``CSVStructuralScanner``; false: the
+    /// scalar path (8-byte words, then byte by byte). Both must give the same records and errors;
+    /// the tests and the fuzzer compare them. Set it before the first read.
+    var structuralScan = true
+    /// The structural masks of the last window looked at, kept from one record to the next.
+    private var scanner: CSVStructuralScanner
 
     private init(anySource: any CSVByteSource, options: CSVReaderOptions, ownedFD: Int32) {
         source = anySource
@@ -92,8 +98,10 @@ public final class CSVReader {
         keepRaw = options.keepRawRecord
         detectDelimiter = options.delimiter == nil
         delim = options.delimiter ?? 0x2C
+        scanner = CSVStructuralScanner(delimiter: delim)
         bufCap = max(options.blockSize, 16)
-        buf = .allocate(capacity: bufCap)
+        buf = .allocate(capacity: bufCap + CSVStructuralScanner.padding)
+        buf.initialize(repeating: 0, count: bufCap + CSVStructuralScanner.padding)
         scratchCap = 1024
         scratch = .allocate(capacity: scratchCap)
         endsCap = min(64, maxFieldsPerRecord)
@@ -162,7 +170,7 @@ public final class CSVReader {
     /// This is the fast path: once `record` has grown to size, reading allocates nothing.
     /// - Throws: as ``next()``.
     public func readRecord(into record: inout CSVRecord) throws -> Bool {
-        if let failure { throw failure }
+        if _slowPath(failure != nil) { throw failure! } // not `if let`: that copied the optional error on every call
         do {
             if !started { try start() }
             return try parse(into: &record)
@@ -182,21 +190,25 @@ public final class CSVReader {
     /// ``CSVRecord/rawBytes`` holds them; without the option, whatever `body` left there), which it may swap for another
     /// buffer: the reader clears and refills whatever buffer it is left with.
     /// - Throws: as ``next()``; an error `body` throws is rethrown as it is.
+    @inlinable
     public func readRecord<R>(lending body: (CSVLentRecord, inout [UInt8]) throws -> R) throws -> R? {
-        var meta = CSVRecord()
-        swap(&meta, &lentRecord)
-        defer { swap(&meta, &lentRecord) }
-        lending = true
-        let found: Bool
-        do {
-            defer { lending = false }
-            found = try readRecord(into: &meta)
-        }
-        guard found else { return nil }
-        let lent = CSVLentRecord(number: meta.number, line: meta.line, byteOffset: meta.byteOffset,
-                                 bytes: UnsafeBufferPointer(start: UnsafePointer(scratch), count: lentLength),
-                                 ends: UnsafeBufferPointer(start: UnsafePointer(ends), count: meta.count))
+        // Inlinable, so the caller's module specializes it: unspecialized across modules, the
+        // generic result and a swapped-in `CSVRecord` cost more than the copy the lending saves.
+        guard let lent = try lendNext() else { return nil }
         return try body(lent, &raw)
+    }
+
+    /// Reads the next record for ``readRecord(lending:)``, leaving it in `scratch` and `ends`.
+    @usableFromInline
+    func lendNext() throws -> CSVLentRecord? {
+        lending = true
+        defer { lending = false }
+        // `lentRecord` only carries the record's number and position (emit stores nothing else
+        // while lending), so it is passed in place rather than swapped out and back.
+        guard try readRecord(into: &lentRecord) else { return nil }
+        return CSVLentRecord(number: lentRecord.number, line: lentRecord.line, byteOffset: lentRecord.byteOffset,
+                             bytes: UnsafeBufferPointer(start: UnsafePointer(scratch), count: lentLength),
+                             ends: UnsafeBufferPointer(start: UnsafePointer(ends), count: lentRecord.count))
     }
 
     // MARK: - Positions and errors
@@ -241,6 +253,7 @@ public final class CSVReader {
 
     /// Discards the consumed block and reads the next one.
     private func refill() throws {
+        scanner.invalidate()
         bufBase += bufEnd
         bufStart = 0
         bufEnd = 0
@@ -254,6 +267,7 @@ public final class CSVReader {
     /// returns by how much existing bytes moved towards the start of the buffer.
     private func fillMore() throws -> Int {
         var shift = 0
+        scanner.invalidate()
         if bufCap - bufEnd < Transcoder.maxExpansion {
             if bufStart > 0 {
                 shift = bufStart
@@ -264,8 +278,9 @@ public final class CSVReader {
             }
             if bufCap - bufEnd < Transcoder.maxExpansion {
                 let newCap = bufCap * 2
-                let newBuf = UnsafeMutablePointer<UInt8>.allocate(capacity: newCap)
+                let newBuf = UnsafeMutablePointer<UInt8>.allocate(capacity: newCap + CSVStructuralScanner.padding)
                 newBuf.initialize(from: buf, count: bufEnd)
+                (newBuf + bufEnd).initialize(repeating: 0, count: newCap + CSVStructuralScanner.padding - bufEnd)
                 buf.deallocate()
                 buf = newBuf
                 bufCap = newCap
@@ -291,6 +306,7 @@ public final class CSVReader {
         if detectDelimiter {
             delim = try detect()
             unquotedSpecial[Int(delim)] = 1
+            scanner = CSVStructuralScanner(delimiter: delim)
         }
     }
 
@@ -483,12 +499,14 @@ public final class CSVReader {
             let base = bufBase
             let blockStart = bufStart
             var i = blockStart
-            ensureScratch(scratchLen + (end - i) + 8) // + 8: whole-word stores may write past the field
+            ensureScratch(scratchLen + (end - i) + 32) // + 32: whole-word and SIMD stores may write past the field
             let out = scratch
             var o = scratchLen
             var acc = fieldAcc
             var st = state
             var rawSegment = i
+            let simd = structuralScan
+            var scan = scanner
             block: while i < end {
                 switch st {
                 case .recordStart:
@@ -511,6 +529,10 @@ public final class CSVReader {
                     if keepRaw { raw.removeAll(keepingCapacity: true) }
                     fieldCount = 0
                     o = 0
+                    if simd && fastFields(p, &i, &o, end: end, base: base, scan: &scan) {
+                        scanner = scan
+                        return try endRecord(at: i, o, p, rawSegment, into: &record)
+                    }
                     st = .fieldStart
                 case .fieldStart:
                     fieldStart = o
@@ -523,6 +545,77 @@ public final class CSVReader {
                         st = .quoted
                     } else {
                         st = .unquoted
+                    }
+                case .unquoted where simd:
+                    while true {
+                        var sawHigh = false
+                        let j = scan.next(p, from: i, end: end, sawHigh: &sawHigh)
+                        if sawHigh { acc |= 0x80 }
+                        CSVStructuralScanner.copy(p + i, out + o, j &- i)
+                        o &+= j &- i
+                        i = j
+                        if i >= end { break }
+                        let c = p[i]
+                        if c == d {
+                            try endField(o, acc, quoted: false)
+                            i += 1
+                            if i < end && p[i] != quote {
+                                fieldStart = o
+                                fieldOffset = base + i
+                                fieldLine = line
+                                fieldLineStart = lineStart
+                                acc = 0
+                                continue
+                            }
+                            st = .fieldStart
+                            continue block
+                        }
+                        if c == lf || c == cr {
+                            try endField(o, acc, quoted: false)
+                            scanner = scan
+                            return try endRecord(at: i, o, p, rawSegment, into: &record)
+                        }
+                        if c == quote {
+                            try checkLimits(o, fieldOpen: true)
+                            throw CSVError(kind: .quoteInUnquotedField, position: here(i))
+                        }
+                        if c == 0 { note(.nulByte, here(i)) }
+                        // NUL, or a control below 0x0E that is data.
+                        out[o] = c
+                        o &+= 1
+                        acc |= UInt64(c)
+                        i &+= 1
+                    }
+                case .quoted where simd:
+                    while true {
+                        var sawHigh = false
+                        let j = scan.next(p, from: i, end: end, sawHigh: &sawHigh)
+                        if sawHigh { acc |= 0x80 }
+                        CSVStructuralScanner.copy(p + i, out + o, j &- i)
+                        o &+= j &- i
+                        i = j
+                        if i >= end { break }
+                        let c = p[i]
+                        if c == quote {
+                            i += 1
+                            st = .quoteInQuoted
+                            continue block
+                        }
+                        if c == cr {
+                            line += 1
+                            lineStart = base + i + 1
+                        } else if c == lf {
+                            let afterCR = i > blockStart ? p[i - 1] == cr : prevCR
+                            if !afterCR { line += 1 }
+                            lineStart = base + i + 1
+                        } else if c == 0 {
+                            note(.nulByte, here(i))
+                        }
+                        // The delimiter, a line end or a control: data inside quotes.
+                        out[o] = c
+                        o &+= 1
+                        acc |= UInt64(c)
+                        i &+= 1
                     }
                 case .unquoted:
                     while true {
@@ -634,9 +727,14 @@ public final class CSVReader {
                     } else if c == d {
                         try endField(o, acc, quoted: true)
                         i += 1
+                        if simd && i < end && fastFields(p, &i, &o, end: end, base: base, scan: &scan) {
+                            scanner = scan
+                            return try endRecord(at: i, o, p, rawSegment, into: &record)
+                        }
                         st = .fieldStart
                     } else if c == lf || c == cr {
                         try endField(o, acc, quoted: true)
+                        scanner = scan
                         return try endRecord(at: i, o, p, rawSegment, into: &record)
                     } else {
                         try checkLimits(o, fieldOpen: true)
@@ -655,6 +753,223 @@ public final class CSVReader {
                 try checkLimits(o, fieldOpen: st != .fieldStart)
             }
         }
+    }
+
+    /// The fast path for plain fields: from the first byte `i` of a field that does not start with
+    /// a quote (`fieldCount` fields, `o` bytes of the record read), closes field after field at the
+    /// delimiters ``CSVStructuralScanner`` finds, copying each with SIMD16 stores, up to the line
+    /// end. Returns true with `i` at the line end when every field up to it was plain (the caller
+    /// ends the record). Returns false with `i` at the first byte of the field that holds a quote,
+    /// NUL or other control byte, that needs more room in `ends`, or that the block ends in: the
+    /// state machine reads on from that field exactly as if it had read the fields before it
+    /// itself, so every error and its position stay the state machine's. It does not start when
+    /// the rest of the block could break the field or record limit (never, with the defaults), so
+    /// it needs no limit checks.
+    @inline(__always)
+    private func fastFields(_ p: UnsafeMutablePointer<UInt8>, _ i: inout Int, _ o: inout Int, end: Int, base: Int,
+                            scan: inout CSVStructuralScanner) -> Bool {
+        let rest = end &- i
+        guard rest <= maxFieldBytes && o &+ rest <= maxRecordBytes else { return false }
+        let out = scratch, endsOut = ends, endsLimit = endsCap
+        let d = delim
+        var fs = i // the open field's first byte
+        var n = fieldCount
+        var length = o
+        var openHigh = false // the open field has a byte >= 0x80 in a window already left
+        var w = fs & ~63
+        scan.ensure(p, holding: w)
+        // The window's masks in registers (`scan` is only written when a window is loaded).
+        let startBits = UInt64.max &<< UInt64(truncatingIfNeeded: fs &- w)
+        var special = scan.special & startBits
+        // Bytes >= 0x80 at or after the open field's start: cleared up to each field's end as it
+        // closes (the delimiter is never one), so what is left below a field's end is its own.
+        var high = scan.high & startBits
+        while true {
+            if end &- w < 64 { special &= (1 &<< UInt64(truncatingIfNeeded: end &- w)) &- 1 }
+            while special != 0 {
+                let pos = w &+ special.trailingZeroBitCount
+                let c = p[pos]
+                // One branch per field that only the record's last field mispredicts: a line end
+                // (or anything else) leaves the loop.
+                guard c == d, n < endsLimit else { break }
+                closePlainField(p, fs, pos, w, &high, openHigh, out, endsOut, &length, &n, base)
+                openHigh = false
+                fs = pos &+ 1
+                special &= special &- 1
+            }
+            if special != 0 {
+                // Stopped at a byte that is not the delimiter, or `ends` is full.
+                let pos = w &+ special.trailingZeroBitCount
+                let c = p[pos]
+                if (c == Self.lf || c == Self.cr) && n < endsLimit {
+                    closePlainField(p, fs, pos, w, &high, openHigh, out, endsOut, &length, &n, base)
+                    fieldCount = n
+                    o = length
+                    i = pos
+                    return true
+                }
+                if c == Self.quote && pos == fs && n < endsLimit,
+                   let after = quotedField(p, pos, end: end, base: base, w: &w, special: &special, high: &high,
+                                           out: out, length: &length, scan: &scan) {
+                    endsOut[n] = length
+                    n &+= 1
+                    openHigh = false
+                    if p[after] != d {
+                        fieldCount = n
+                        o = length
+                        i = after
+                        return true
+                    }
+                    fs = after &+ 1
+                    continue
+                }
+                fieldCount = n
+                o = length
+                i = fs
+                return false
+            }
+            if w &+ 64 >= end { break }
+            // The open field runs on into the next window.
+            if high != 0 { openHigh = true }
+            w &+= 64
+            scan.load(p, window: w)
+            special = scan.special
+            high = scan.high
+            // After a quoted field that closed on the window's last byte the open field starts at
+            // the window's byte 1 (its delimiter is byte 0).
+            if fs > w {
+                special &= UInt64.max &<< UInt64(truncatingIfNeeded: fs &- w)
+                high &= UInt64.max &<< UInt64(truncatingIfNeeded: fs &- w)
+            }
+        }
+        // The block ends in the open field.
+        fieldCount = n
+        o = length
+        i = fs
+        return false
+    }
+
+    /// The quoted field opening at `p[q]` for ``fastFields(_:_:_:end:base:scan:)``, when it ends in
+    /// this block with its closing quote followed by the delimiter or a line end, and holds no NUL
+    /// or control byte other than CR and LF (doubled quotes, delimiters and line ends inside are
+    /// fine): copies its contents (one quote for each doubled pair) to `out` at `length`,
+    /// validates them when one is >= 0x80 (as ``endField(_:_:quoted:)`` would, with the same
+    /// position), counts the lines inside as the state machine does, and returns the index of the
+    /// byte after the closing quote, with `w`/`special`/`high` the window holding it and its
+    /// special bits after it. Returns nil otherwise, having changed nothing but `scan` and the
+    /// bytes of `out` at or after `length` (the state machine then reads the field from `q`, so
+    /// every error and position stays its own). `special` has `q`'s bit as its lowest on entry;
+    /// `q + 1 ..< end` stays within the block, and every window loaded starts before `end`.
+    @inline(__always)
+    private func quotedField(_ p: UnsafeMutablePointer<UInt8>, _ q: Int, end: Int, base: Int,
+                             w: inout Int, special: inout UInt64, high: inout UInt64,
+                             out: UnsafeMutablePointer<UInt8>, length: inout Int,
+                             scan: inout CSVStructuralScanner) -> Int? {
+        var qw = w
+        var bits = special & (special &- 1) // after the opening quote
+        var qhigh = high
+        var anyHigh = false
+        var seg = q &+ 1 // the first byte not yet copied
+        var olen = length
+        var ln = line, ls = lineStart
+        while true {
+            while bits == 0 {
+                // Bytes >= 0x80 of this window from the field's start (the quotes themselves are not).
+                let from = q > qw ? UInt64.max &<< UInt64(truncatingIfNeeded: q &- qw) : UInt64.max
+                if qhigh & from != 0 { anyHigh = true }
+                if qw &+ 64 >= end { return nil } // the block ends inside the field
+                qw &+= 64
+                scan.load(p, window: qw)
+                bits = scan.special
+                qhigh = scan.high
+                if seg > qw { bits &= UInt64.max &<< UInt64(truncatingIfNeeded: seg &- qw) }
+                if end &- qw < 64 { bits &= (1 &<< UInt64(truncatingIfNeeded: end &- qw)) &- 1 }
+            }
+            let k = qw &+ bits.trailingZeroBitCount
+            let c = p[k]
+            bits &= bits &- 1
+            if c == Self.quote {
+                let next = k &+ 1
+                if next >= end { return nil }
+                let c2 = p[next]
+                if c2 == Self.quote {
+                    // A doubled quote: the field's bytes up to and including one quote.
+                    CSVStructuralScanner.copy(p + seg, out + olen, next &- seg)
+                    olen &+= next &- seg
+                    seg = next &+ 1
+                    if next &- qw < 64 { bits &= ~(1 &<< UInt64(truncatingIfNeeded: next &- qw)) }
+                    continue
+                }
+                guard c2 == delim || c2 == Self.lf || c2 == Self.cr else { return nil }
+                CSVStructuralScanner.copy(p + seg, out + olen, k &- seg)
+                olen &+= k &- seg
+                let from = q > qw ? UInt64.max &<< UInt64(truncatingIfNeeded: q &- qw) : UInt64.max
+                if qhigh & from & ((1 &<< UInt64(truncatingIfNeeded: k &- qw)) &- 1) != 0 { anyHigh = true }
+                if anyHigh {
+                    // As endField, with the state machine's field position for the error's.
+                    fieldStart = length
+                    fieldOffset = base &+ q
+                    fieldLine = line
+                    fieldLineStart = lineStart
+                    checkUTF8(olen, quoted: true)
+                }
+                line = ln
+                lineStart = ls
+                length = olen
+                // The window holding `next` and its special bits after it.
+                if next &- qw >= 64 {
+                    qw &+= 64
+                    scan.load(p, window: qw)
+                    bits = scan.special & ~1
+                    qhigh = scan.high
+                } else {
+                    bits &= ~(1 &<< UInt64(truncatingIfNeeded: next &- qw))
+                    // Only bytes after the field count for the next one (see fastFields' `high`).
+                    qhigh &= UInt64.max &<< UInt64(truncatingIfNeeded: next &- qw)
+                }
+                w = qw
+                special = bits
+                high = qhigh
+                return next
+            }
+            if c == Self.cr {
+                ln &+= 1
+                ls = base &+ k &+ 1
+            } else if c == Self.lf {
+                // `k - 1` is in the field (at worst its opening quote).
+                if p[k &- 1] != Self.cr { ln &+= 1 }
+                ls = base &+ k &+ 1
+            } else if c != delim {
+                return nil // NUL or another control byte: the state machine's
+            }
+        }
+    }
+
+    /// Closes the plain field `p[fs..<pos]` for ``fastFields(_:_:_:end:base:scan:)`` (`pos` is in
+    /// the window at `w`, whose high-byte mask `high` has no bits below the field's start left):
+    /// copies it to `out` at `length`, validates it when it has a byte >= 0x80 (`openHigh`: in a
+    /// window already left), records its end, and clears `high` below `pos`.
+    /// Whether it has one is computed without a branch: windows with and without such bytes
+    /// alternate unpredictably, fields with one are rarer.
+    @inline(__always)
+    private func closePlainField(_ p: UnsafeMutablePointer<UInt8>, _ fs: Int, _ pos: Int, _ w: Int, _ high: inout UInt64,
+                                 _ openHigh: Bool, _ out: UnsafeMutablePointer<UInt8>, _ endsOut: UnsafeMutablePointer<Int>,
+                                 _ length: inout Int, _ n: inout Int, _ base: Int) {
+        let len = pos &- fs
+        CSVStructuralScanner.copy(p + fs, out + length, len)
+        let below = (1 &<< UInt64(truncatingIfNeeded: pos &- w)) &- 1
+        if (high & below) | (openHigh ? 1 : 0) != 0 {
+            // As endField, with the state machine's field position for the error's.
+            fieldStart = length
+            fieldOffset = base &+ fs
+            fieldLine = line
+            fieldLineStart = lineStart
+            checkUTF8(length &+ len, quoted: false)
+        }
+        high &= ~below
+        length &+= len
+        endsOut[n] = length
+        n &+= 1
     }
 
     /// Ends the record at the line end byte `p[i]` (CR or LF), after its last field was closed.

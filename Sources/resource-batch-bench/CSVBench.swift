@@ -1,19 +1,23 @@
 import CSVCodec
 import Foundation
 
-/// `csv FILE [--delimiter C] [--print]`: reads every record with ``CSVReader/readRecord(into:)``,
-/// prints `N records, M fields` to stdout and the throughput to stderr; `--print` also writes each
+/// `csv FILE [--delimiter C] [--print] [--lending]`: reads every record with ``CSVReader/readRecord(into:)``
+/// (with `--lending`: ``CSVReader/readRecord(lending:)``, the zero-copy path `validate`'s
+/// `CSVRecordSource` reads through, which skips the copy into a ``CSVRecord``), prints `N records, M fields` to stdout and the throughput to stderr; `--print` also writes each
 /// record as a JSON array of strings, one per line (to compare with other parsers).
 enum CSVBench {
     static func run(_ args: [String]) async -> Int32 {
         var path: String?
         var delimiter: UInt8?
         var printRecords = false
+        var lending = false
         var i = 0
         while i < args.count {
             switch args[i] {
             case "--print":
                 printRecords = true
+            case "--lending":
+                lending = true
             case "--delimiter":
                 i += 1
                 guard i < args.count, let d = parseDelimiter(args[i]) else {
@@ -36,6 +40,12 @@ enum CSVBench {
         do {
             let reader = try CSVReader(path: path, options: CSVReaderOptions(delimiter: delimiter))
             var record = CSVRecord()
+            if lending && !printRecords {
+                while let count = try reader.readRecord(lending: { lent, _ in lent.count }) {
+                    records += 1
+                    fields += count
+                }
+            }
             while try reader.readRecord(into: &record) {
                 records += 1
                 fields += record.count
@@ -66,7 +76,7 @@ enum CSVBench {
     }
 
     private static func usage(_ message: String) -> Int32 {
-        FileHandle.standardError.write(Data("csv: \(message)\nusage: resource-batch-bench csv FILE [--delimiter C] [--print]\n".utf8))
+        FileHandle.standardError.write(Data("csv: \(message)\nusage: resource-batch-bench csv FILE [--delimiter C] [--print] [--lending]\n".utf8))
         return 2
     }
 }
