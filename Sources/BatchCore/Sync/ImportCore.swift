@@ -190,10 +190,13 @@ public struct ImportCore: Sendable {
     }
 
     /// Applies one event; returns what to do next, in order.
-    public mutating func handle(_ event: ImportEvent) -> [ImportAction] {
+    ///
+    /// The event is consumed: the rows it carries move into the core and on to the report
+    /// (issue 17: each row, some 25 strings, was copied and destroyed several times on the way).
+    public mutating func handle(_ event: consuming ImportEvent) -> [ImportAction] {
         guard !finished else { return [] }
         var actions: [ImportAction] = []
-        switch event {
+        switch consume event {
         case .tenantRead(let index):
             self.index = index
             if let n = configuration.matchField {
@@ -212,7 +215,7 @@ public struct ImportCore: Sendable {
             stopRun(.api("cannot read the tenant's resources: \(message)"))
         case .rowsRead(let rows):
             readingRows = false
-            for row in rows { take(row, &actions) }
+            take(all: rows, &actions)
         case .inputEnded:
             readingRows = false
             inputEnded = true
@@ -236,7 +239,7 @@ public struct ImportCore: Sendable {
             lookedUp(ticket, found, &actions)
         case .outcomesRecorded(let ticket):
             guard let flight = flights.removeValue(forKey: ticket) else { break }
-            for outcome in flight.outcomes { complete(outcome, &actions) }
+            for i in flight.outcomes.indices { complete(flight.outcomes[i], &actions) }
         case .journalFailed(let ticket, let path, let reason):
             // The ticket's rows stay unfinished: an intent without outcome is looked up on resume.
             if let ticket { flights.removeValue(forKey: ticket) }
@@ -268,8 +271,18 @@ public struct ImportCore: Sendable {
 
     // MARK: - Rows
 
-    private mutating func take(_ row: ImportRow, _ actions: inout [ImportAction]) {
-        var row = row
+    /// Takes `rows` in order, moving each out of the array: swapped with an empty row (a swap
+    /// moves, with no retain or release), where iterating would copy each row and then destroy
+    /// the array's.
+    private mutating func take(all rows: consuming [ImportRow], _ actions: inout [ImportAction]) {
+        for i in rows.indices {
+            var row = ImportRow(report: ReportRow(row: 0, line: 0, status: .valid), raw: nil, disposition: .invalid)
+            swap(&row, &rows[i])
+            take(consume row, &actions)
+        }
+    }
+
+    private mutating func take(_ row: consuming ImportRow, _ actions: inout [ImportAction]) {
         protect(row)
         if let n = configuration.matchField, row.disposition != .skipped, let key = Self.key(row.key) {
             // One key, one row, whether or not the first row is valid.
@@ -284,14 +297,16 @@ public struct ImportCore: Sendable {
         }
         guard case .candidate(let id, let emailKey, var payload, let returnURLs) = row.disposition else {
             row.report.status = row.disposition == .invalid ? .invalid : .skipped
-            finish(row, &actions)
+            finish(consume row, &actions)
             return
         }
-        if let done = configuration.finished[row.row] {
+        let number = row.row
+        let line = row.report.line
+        if let done = configuration.finished[number] {
             if let id = done.id { matched.insert(id) }
             row.report.status = .valid
             row.report.apply(done)
-            finish(row, &actions)
+            finish(consume row, &actions)
             return
         }
         var operation: RowOperation
@@ -302,7 +317,7 @@ public struct ImportCore: Sendable {
             guard let key = Self.key(row.key) else {
                 row.report.status = .failed
                 row.report.appendMessage("customField\(n) is empty: it is the key rows are matched by")
-                finish(row, &actions)
+                finish(consume row, &actions)
                 return
             }
             let ids = (keyed[key] ?? []).sorted()
@@ -314,7 +329,7 @@ public struct ImportCore: Sendable {
                 row.report.status = .skipped
                 row.report.appendMessage(
                     "warning: \(ids.count) resources already have this customField\(n) (ids \(ids.joined(separator: ", "))); none was changed")
-                finish(row, &actions)
+                finish(consume row, &actions)
                 return
             }
         } else if configuration.matchByEmail, let emailKey {
@@ -328,7 +343,7 @@ public struct ImportCore: Sendable {
                 row.report.appendMessage(
                     "warning: \(ids.count) resources already have this e-mail (ids \(ids.joined(separator: ", "))); none was changed "
                         + "(give the id column to choose one)")
-                finish(row, &actions)
+                finish(consume row, &actions)
                 return
             }
         } else {
@@ -347,7 +362,7 @@ public struct ImportCore: Sendable {
             if gone.count > 1 {
                 row.report.status = .failed
                 row.report.appendMessage("\(gone.count) deleted resources match this row (ids \(gone.joined(separator: ", "))); none was recovered")
-                finish(row, &actions)
+                finish(consume row, &actions)
                 return
             }
             if let id = gone.first, let old = index.deletedResource(id: id) {
@@ -358,11 +373,11 @@ public struct ImportCore: Sendable {
                 let send = (configuration.sendUnchanged ? payload : diff.payload).withIdentity(of: old)
                 if configuration.dryRun {
                     row.report.status = .wouldRecover
-                    finish(row, &actions)
+                    finish(consume row, &actions)
                     return
                 }
-                waiting[row.row] = row
-                let planned = PlannedRow(row: row.row, line: row.report.line, operation: .update(id: id),
+                waiting[number] = consume row
+                let planned = PlannedRow(row: number, line: line, operation: .update(id: id),
                                          returnURLs: updateURLs(returnURLs), payload: send, email: emailKey)
                 recoverQueue.append(Recovery(planned: planned, resource: old, changed: !diff.isEmpty || configuration.sendUnchanged))
                 return
@@ -375,7 +390,7 @@ public struct ImportCore: Sendable {
             if diff.isEmpty && !configuration.sendUnchanged {
                 row.report.status = .unchanged
                 row.report.describe(current)
-                finish(row, &actions)
+                finish(consume row, &actions)
                 return
             }
             if !configuration.sendUnchanged { payload = diff.payload }
@@ -385,23 +400,23 @@ public struct ImportCore: Sendable {
         if configuration.dryRun {
             row.report.status = operation == .create ? .wouldCreate : .wouldUpdate
             if case let .update(id) = operation { row.report.id = id }
-            finish(row, &actions)
+            finish(consume row, &actions)
             return
         }
-        waiting[row.row] = row
+        waiting[number] = consume row
         if uncertain {
             // An earlier run may have created it (the tenant may already show it): look it up first.
             operation = .create
-            let planned = PlannedRow(row: row.row, line: row.report.line, operation: operation,
+            let planned = PlannedRow(row: number, line: line, operation: operation,
                                      returnURLs: returnURLs, payload: payload, email: emailKey)
-            queue.append(Work(chunk: Chunk(id: 0, part: [row.row], kind: .create, returnURLs: returnURLs, rows: [planned]),
+            queue.append(Work(chunk: Chunk(id: 0, part: [number], kind: .create, returnURLs: returnURLs, rows: [planned]),
                               verifyFirst: true, rounds: 0))
             return
         }
-        let planned = PlannedRow(row: row.row, line: row.report.line, operation: operation,
+        let planned = PlannedRow(row: number, line: line, operation: operation,
                                  returnURLs: operation == .create ? returnURLs : updateURLs(returnURLs),
-                                 payload: payload, email: emailKey)
-        for chunk in planner.add(planned) { queue.append(Work(chunk: chunk, verifyFirst: false, rounds: 0)) }
+                                 payload: consume payload, email: emailKey)
+        for chunk in planner.add(consume planned) { queue.append(Work(chunk: chunk, verifyFirst: false, rounds: 0)) }
     }
 
     /// The return URLs an update is sent with: the run's own (both providers') when the row's
@@ -415,9 +430,10 @@ public struct ImportCore: Sendable {
     }
 
     /// A row's outcome is known: count it, and report it when every earlier row is reported.
-    private mutating func finish(_ row: ImportRow, _ actions: inout [ImportAction]) {
+    private mutating func finish(_ row: consuming ImportRow, _ actions: inout [ImportAction]) {
         counts[row.report.status, default: 0] += 1
-        guard let ready = try? order.insert(row: row.row, value: row) else { return }
+        let number = row.row
+        guard let ready = try? order.insert(row: number, value: consume row) else { return }
         if !reportBroken && !ready.isEmpty { actions.append(.writeReport(ready)) }
     }
 
@@ -429,7 +445,7 @@ public struct ImportCore: Sendable {
             if row.report.status == .updated { row.report.status = .recovered }
             else if row.report.status == .failed { row.report.appendMessage("the resource was recovered, but not updated") }
         }
-        finish(row, &actions)
+        finish(consume row, &actions)
     }
 
     // MARK: - Answers
@@ -438,16 +454,18 @@ public struct ImportCore: Sendable {
         guard var flight = flights[ticket], flight.phase == .sending else { return }
         let chunk = flight.work.chunk
         var outcomes: [JournalRowOutcome] = []
+        outcomes.reserveCapacity(chunk.rows.count)
         var unanswered: [PlannedRow] = []
-        for (i, row) in chunk.rows.enumerated() {
-            if let answer = Self.match(row, at: i, in: resources, chunkSize: chunk.rows.count) {
-                outcomes.append(Self.outcome(row.row, answer, status: chunk.kind == .create ? .created : .updated))
+        // By index, not `enumerated()`: a planned row (its payload) is read in place, not copied.
+        for i in chunk.rows.indices {
+            if let a = Self.matchIndex(chunk.rows[i].operation, email: chunk.rows[i].email, at: i, in: resources, chunkSize: chunk.rows.count) {
+                outcomes.append(Self.outcome(chunk.rows[i].row, resources[a], status: chunk.kind == .create ? .created : .updated))
             } else if chunk.kind == .create {
                 // Answered, but not about this row (or without an id): find out rather than guess.
-                unanswered.append(row)
+                unanswered.append(chunk.rows[i])
             } else {
-                let id: String = if case let .update(id) = row.operation { id } else { "" }
-                outcomes.append(JournalRowOutcome(row: row.row, status: .updated, id: id,
+                let id: String = if case let .update(id) = chunk.rows[i].operation { id } else { "" }
+                outcomes.append(JournalRowOutcome(row: chunk.rows[i].row, status: .updated, id: id,
                                                   message: "warning: the API's answer did not include this resource"))
             }
         }
@@ -775,34 +793,37 @@ public struct ImportCore: Sendable {
         }
     }
 
-    /// The answer's resource for row `i`: by position when the answer has one per row and agrees,
-    /// else by id (updates) or e-mail (creates). A resource without an id matches nothing.
-    static func match(_ row: PlannedRow, at i: Int, in answer: [AnsweredResource], chunkSize: Int) -> AnsweredResource? {
-        func same(_ r: Resource) -> Bool {
+    /// The position in `answer` of the resource for row `i` (its operation and e-mail: passing
+    /// the whole planned row copied its payload): by position when the answer has one per row and
+    /// agrees, else by id (updates) or e-mail (creates). A resource without an id matches nothing.
+    static func matchIndex(_ operation: RowOperation, email: String?, at i: Int, in answer: [AnsweredResource],
+                           chunkSize: Int) -> Int? {
+        func same(_ r: borrowing Resource) -> Bool {
             guard let id = r.id, !id.isEmpty else { return false }
-            if case let .update(wanted) = row.operation { return id == wanted }
-            guard let email = row.email else { return false }
+            if case let .update(wanted) = operation { return id == wanted }
+            guard let email else { return false }
             return PlannedRow.normalize(email: r.email) == email
         }
-        if answer.count == chunkSize, i < answer.count, same(answer[i].resource) { return answer[i] }
-        return answer.first { same($0.resource) }
+        if answer.count == chunkSize, i < answer.count, same(answer[i].resource) { return i }
+        return answer.indices.first { same(answer[$0].resource) }
     }
 
-    /// A sent row's outcome from the API's resource.
-    static func outcome(_ row: Int, _ answer: AnsweredResource, status: JournalRowOutcome.Status) -> JournalRowOutcome {
-        let r = answer.resource
-        var o = JournalRowOutcome(row: row, status: status, id: r.id, name: r.name, email: r.email)
-        o.calendarAvailability = r.calendarAvailability
-        if let google = r.googleCalendarId, !google.isEmpty {
+    /// A sent row's outcome from the API's resource (read in place: a copy of the resource cost
+    /// more than the outcome).
+    static func outcome(_ row: Int, _ answer: borrowing AnsweredResource, status: JournalRowOutcome.Status) -> JournalRowOutcome {
+        var o = JournalRowOutcome(row: row, status: status, id: answer.resource.id, name: answer.resource.name,
+                                  email: answer.resource.email)
+        o.calendarAvailability = answer.resource.calendarAvailability
+        if let google = answer.resource.googleCalendarId, !google.isEmpty {
             o.provider = CalendarProvider.google.rawValue
             o.calendarId = google
-            o.authorized = r.googleCalendarAuthorized ?? false
-            o.authUrl = r.googleCalendarAuthUrl.flatMap { $0.isEmpty ? nil : $0 }
-        } else if let outlook = r.outlookCalendarId, !outlook.isEmpty {
+            o.authorized = answer.resource.googleCalendarAuthorized ?? false
+            o.authUrl = answer.resource.googleCalendarAuthUrl.flatMap { $0.isEmpty ? nil : $0 }
+        } else if let outlook = answer.resource.outlookCalendarId, !outlook.isEmpty {
             o.provider = CalendarProvider.outlook.rawValue
             o.calendarId = outlook
-            o.authorized = r.outlookCalendarAuthorized ?? false
-            o.authUrl = r.outlookCalendarAuthUrl.flatMap { $0.isEmpty ? nil : $0 }
+            o.authorized = answer.resource.outlookCalendarAuthorized ?? false
+            o.authUrl = answer.resource.outlookCalendarAuthUrl.flatMap { $0.isEmpty ? nil : $0 }
         }
         o.message = answer.linkWarning
         return o

@@ -24,13 +24,13 @@ public struct ReorderBuffer<Value> {
     /// Records the result of `row` and returns every value that is now next in input order.
     /// - Throws: `ReorderBufferError.duplicate` for a row already received or emitted (a bug in
     ///   the caller: a row reported twice would appear twice in the report).
-    public mutating func insert(row: Int, value: Value) throws(ReorderBufferError) -> [Value] {
+    public mutating func insert(row: Int, value: consuming Value) throws(ReorderBufferError) -> [Value] {
         guard row >= nextRow, waiting[row] == nil else { throw .duplicate(row: row) }
         if row != nextRow {
-            waiting[row] = value
+            waiting[row] = consume value
             return []
         }
-        var ready = [value]
+        var ready = [consume value]
         nextRow += 1
         while let next = waiting.removeValue(forKey: nextRow) {
             ready.append(next)

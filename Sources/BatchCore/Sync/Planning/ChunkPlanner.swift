@@ -52,7 +52,7 @@ public struct ChunkPlanner: Sendable {
 
     /// Adds one row; returns the chunks that are ready now (a bucket that became full, and
     /// possibly a partial one flushed to make room). Usually empty.
-    public mutating func add(_ row: PlannedRow) -> [Chunk] {
+    public mutating func add(_ row: consuming PlannedRow) -> [Chunk] {
         let key = BucketKey(kind: row.operation.kind, returnURLs: row.returnURLs)
         var ready: [Chunk] = []
         // Take the bucket out of the dictionary so appending does not copy its array.
