@@ -216,20 +216,21 @@ public struct ResourceInput: Sendable {
     /// Turns every cell holding ``clearMarker`` (any case) into a cleared field. Cheap for the
     /// usual row: only a six-byte cell starting with `#` is looked at twice.
     package mutating func takeClearMarkers() {
+        guard mayHoldClearMarker() else { return } // the usual row: no array made or walked
         for field in clearMarkerFields() { markCleared(field) }
+    }
+
+    /// Whether some cell could be ``clearMarker`` (six bytes, the first `#`); allocates nothing.
+    @inline(__always)
+    private func mayHoldClearMarker() -> Bool {
+        let entries8 = inline // 64 bytes of plain values, read once
+        for i in 0..<min(inlineCount, 8) where could(entries8[i]) { return true }
+        for e in overflow where could(e) { return true }
+        return false
     }
 
     /// The fields holding ``clearMarker`` (any case), read in place.
     private func clearMarkerFields() -> [ResourceField] {
-        // The quick pass allocates nothing and reads no text unless a cell has six bytes: the
-        // usual row has no cell that could be a marker.
-        var candidate = false
-        let entries8 = inline // 64 bytes of plain values, read once
-        for i in 0..<min(inlineCount, 8) where could(entries8[i]) {
-            candidate = true
-            break
-        }
-        guard candidate || overflow.contains(where: could) else { return [] }
         var marked: [ResourceField] = []
         for e in entries where could(e) {
             let (start, end) = Self.span(e)
