@@ -5,7 +5,7 @@
 #   Fuzz/run.sh all [SECONDS]        every target, one after the other
 #   Fuzz/run.sh build [TARGET|all]   build only
 #
-# Targets: csv jsonl dns http errorbody json spill. Binaries, logs and the growing corpora live in Fuzz/out/
+# Targets: csv jsonl dns http errorbody json spill linebuilder. Binaries, logs and the growing corpora live in Fuzz/out/
 # (gitignored); the committed seeds in Fuzz/corpus/TARGET/ are read, never written. Crashing inputs
 # land in Fuzz/out/TARGET/crash-*. One fuzzer at a time, one worker: the machine is shared.
 set -euo pipefail
@@ -13,7 +13,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 out="$here/out"
-targets=(csv jsonl dns http errorbody json spill)
+targets=(csv jsonl dns http errorbody json spill linebuilder)
 SWIFTC="${SWIFTC:-swiftc}"
 flags=(-parse-as-library -sanitize=fuzzer,address -O -g)
 
@@ -42,6 +42,9 @@ build() {
     spill)
         "$SWIFTC" "${flags[@]}" -module-name SpillFuzz -o "$out/$target/fuzz" \
             "$root"/Sources/CSVCodec/*.swift "$here/ByteSpillFuzz.swift" ;;
+    linebuilder)
+        "$SWIFTC" "${flags[@]}" -module-name LineBuilderFuzz -o "$out/$target/fuzz" \
+            "$root"/Sources/CSVCodec/*.swift "$here/CSVLineBuilderFuzz.swift" ;;
     errorbody)
         "$SWIFTC" "${flags[@]}" -module-name ErrorBodyFuzz -o "$out/$target/fuzz" \
             "$root/Sources/BatchCore/Wire/OnSched/APIErrorBody.swift" "$here/APIErrorBodyFuzz.swift" ;;

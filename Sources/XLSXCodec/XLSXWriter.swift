@@ -181,6 +181,13 @@ public final class XLSXWriter {
         if buffer.count >= Self.handOverSize { try flush() }
     }
 
+    /// ``appendText(utf8:column:style:)`` on borrowed bytes: how the stages hand over a cell
+    /// without a pointer (the pointer-level writing stays in this codec).
+    @inline(__always)
+    public func appendText(utf8: Span<UInt8>, column: Int, style: XLSXStyle = .plain) {
+        utf8.withUnsafeBufferPointer { appendText(utf8: $0, column: column, style: style) }
+    }
+
     /// A text cell from valid UTF-8 bytes (as a Swift `String` or the CSV reader holds them):
     /// always text, escaped for XML; nothing when `utf8` is empty.
     public func appendText(utf8: UnsafeBufferPointer<UInt8>, column: Int, style: XLSXStyle = .plain) {

@@ -46,14 +46,7 @@ final class LineReader {
                 if start == end { break }
             }
             sawAny = true
-            let found: Int? = block.withUnsafeBufferPointer { buf in
-                var i = start
-                while i < end {
-                    if buf[i] == 0x0A { return i }
-                    i += 1
-                }
-                return nil
-            }
+            let found = Self.newline(in: block, from: start, to: end)
             let stop = found ?? end
             let room = maxLineBytes - line.count
             if room > 0 {
@@ -73,6 +66,18 @@ final class LineReader {
         return Line(number: lineNumber, bytes: line, truncated: truncated)
     }
 
+    /// Where the first LF in `block[from..<to]` is, read through the block's `Span` (no pointer).
+    private static func newline(in block: [UInt8], from: Int, to: Int) -> Int? {
+        let bytes = block.span
+        var i = from
+        while i < to {
+            if bytes[i] == 0x0A { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Fills the block with read(2): a system call, the one pointer use left here (C interop).
     private func fill() throws {
         start = 0
         end = 0

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// One input row as typed cells: each field's text, or `nil` when the cell was blank or absent.
 ///
 /// Blank means "not given", so an update never erases a field because a cell was empty.
@@ -13,18 +7,19 @@ import Darwin
 /// A row therefore costs two small allocations however many fields the format has, asking for an
 /// absent field is one bit test, and a `String` is made only for the fields someone reads
 /// (`validate` never reads `description`, phones or addresses). Byte-level checks use
-/// ``withBytes(_:_:)`` and make no `String` at all.
+/// ``withSpan(_:_:)`` and make no `String` at all. No pointer is used here (issue 11): the text
+/// is read through `Span`s, the entries through an `InlineArray`.
 public struct ResourceInput: Sendable {
     /// The UTF-8 texts of the given fields (including bytes of replaced values, never read).
-    @usableFromInline internal var bytes: [UInt8] = []
+    @usableFromInline package internal(set) var bytes: [UInt8] = []
     /// One per given field: `ordinal << 56 | start << 28 | end`, offsets into `bytes`. The first
     /// eight live inline (no allocation for a typical row), the rest in `overflow`.
-    @usableFromInline internal var inline: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
-    @usableFromInline internal var inlineCount = 0
-    @usableFromInline internal var overflow: [UInt64] = []
+    @usableFromInline package internal(set) var inline = InlineArray<8, UInt64>(repeating: 0)
+    @usableFromInline package internal(set) var inlineCount = 0
+    @usableFromInline package internal(set) var overflow: [UInt64] = []
     private static let inlineCapacity = 8
     /// Bit `ordinal` is set when the field holds a value.
-    @usableFromInline internal var present: UInt64 = 0
+    @usableFromInline package internal(set) var present: UInt64 = 0
     /// `serviceIds` as given: `;`-separated in CSV, an array in JSONL. Kept apart so JSONL arrays survive.
     public var serviceIds: [String]?
     /// Bit `ordinal` is set when the row asks for the field to be cleared (`#clear` in CSV, `null`
@@ -66,7 +61,7 @@ public struct ResourceInput: Sendable {
     package var rawByteCount: Int { rawStart < 0 ? 0 : rawEnd - rawStart }
 
     /// Sets the field to `bytes[start..<end]`, bytes already in the buffer (see ``adoptRaw(_:)``);
-    /// an empty range clears nothing and sets nothing, as an empty value does in ``set(_:utf8:)``.
+    /// an empty range clears nothing and sets nothing, as an empty value does in the subscript's setter.
     package mutating func setInPlace(_ field: ResourceField, start: Int, end: Int) {
         if has(field) { remove(field) }
         guard end > start else { return }
@@ -95,52 +90,11 @@ public struct ResourceInput: Sendable {
         present |= 1 << UInt64(field.ordinal)
     }
 
-    /// Where the text buffer starts, for ``unsafeBytes(_:_:)``. Valid only while this input is
-    /// alive and unchanged; for reading many fields of rows that stay put (a batch being written)
-    /// without a copy of the input per access.
-    @inline(__always)
-    package var unsafeBase: UnsafePointer<UInt8>? { bytes.withUnsafeBufferPointer { $0.baseAddress } }
-
-    /// The field's bytes at `base` (``unsafeBase``), or `nil` when the field holds nothing.
-    @inline(__always)
-    func unsafeBytes(_ field: ResourceField, _ base: UnsafePointer<UInt8>?) -> UnsafeBufferPointer<UInt8>? {
-        guard let e = entry(field), let base else { return nil }
-        let (start, end) = Self.span(e)
-        return UnsafeBufferPointer(start: base + start, count: end - start)
-    }
-
-    /// ``unsafeBase`` of the input at `input`, read through the pointer. Calling a method or
-    /// property on `pointer.pointee` makes the compiler copy the whole input first (a retain and a
-    /// release of each of its buffers); these static forms touch only the stored fields they need.
+    /// The entry of `field` in `overflow` (the entries past the eighth), or 0.
     @inlinable @inline(__always)
-    package static func unsafeBase(at input: UnsafePointer<ResourceInput>) -> UnsafePointer<UInt8>? {
-        input.pointee.bytes.withUnsafeBufferPointer { $0.baseAddress }
-    }
-
-    /// ``unsafeBytes(_:_:)`` of the input at `input`, read through the pointer (see ``unsafeBase(at:)``).
-    @inlinable @inline(__always)
-    package static func unsafeBytes(at input: UnsafePointer<ResourceInput>, _ field: ResourceField,
-                            _ base: UnsafePointer<UInt8>?) -> UnsafeBufferPointer<UInt8>? {
-        guard let base, input.pointee.present & (1 << UInt64(field.ordinal)) != 0 else { return nil }
-        var found: UInt64?
-        let count = input.pointee.inlineCount
-        let inline = input.pointee.inline // 64 bytes, no references
-        withUnsafeBytes(of: inline) { raw in
-            let entries = raw.bindMemory(to: UInt64.self)
-            for i in 0..<count where Int(entries[i] >> 56) == field.ordinal {
-                found = entries[i]
-                return
-            }
-        }
-        if found == nil {
-            for e in input.pointee.overflow where Int(e >> 56) == field.ordinal {
-                found = e
-                break
-            }
-        }
-        guard let e = found else { return nil }
-        let (start, end) = span(e)
-        return UnsafeBufferPointer(start: base + start, count: end - start)
+    package static func overflowEntry(_ field: ResourceField, _ overflow: [UInt64]) -> UInt64 {
+        for e in overflow where Int(e >> 56) == field.ordinal { return e }
+        return 0
     }
 
     /// Whether two fields hold the same bytes (both given).
@@ -149,8 +103,21 @@ public struct ResourceInput: Sendable {
         let (s1, e1) = Self.span(ea)
         let (s2, e2) = Self.span(eb)
         guard e1 - s1 == e2 - s2 else { return false }
-        // memcmp: the byte loop with its bounds checks cost ~2 % of the reading thread.
-        return bytes.withUnsafeBufferPointer { b in memcmp(b.baseAddress! + s1, b.baseAddress! + s2, e1 - s1) == 0 }
+        // Eight bytes at a time through `RawSpan` loads (bounds-checked; "unsafe" in the name
+        // only because a loaded type may have invalid bit patterns, which `UInt64` has not).
+        let text = bytes.span.bytes
+        let n = e1 - s1
+        var i = 0
+        while i &+ 8 <= n {
+            if text.unsafeLoadUnaligned(fromByteOffset: s1 &+ i, as: UInt64.self)
+                != text.unsafeLoadUnaligned(fromByteOffset: s2 &+ i, as: UInt64.self) { return false }
+            i &+= 8
+        }
+        while i < n {
+            if bytes[s1 &+ i] != bytes[s2 &+ i] { return false }
+            i &+= 1
+        }
+        return true
     }
 
     /// The raw bytes kept by ``adoptRaw(_:)``, if any.
@@ -163,14 +130,14 @@ public struct ResourceInput: Sendable {
 
     /// Every entry, inline ones first.
     private var entries: [UInt64] {
-        var all = withUnsafeBytes(of: inline) { Array($0.bindMemory(to: UInt64.self).prefix(inlineCount)) }
+        var all = (0..<inlineCount).map { inline[$0] }
         all += overflow
         return all
     }
 
     private mutating func append(entry: UInt64) {
         if inlineCount < Self.inlineCapacity {
-            withUnsafeMutableBytes(of: &inline) { $0.storeBytes(of: entry, toByteOffset: inlineCount * 8, as: UInt64.self) }
+            inline[inlineCount] = entry
             inlineCount += 1
         } else {
             overflow.append(entry)
@@ -181,14 +148,11 @@ public struct ResourceInput: Sendable {
         get {
             guard let e = entry(field) else { return nil }
             let (start, end) = Self.span(e)
-            return bytes.withUnsafeBufferPointer {
-                String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self)
-            }
+            return String(decoding: bytes[start..<end], as: UTF8.self)
         }
         set {
             if let v = newValue, !v.isEmpty {
-                var v = v
-                v.withUTF8 { set(field, utf8: $0) }
+                set(field) { $0.append(contentsOf: v.utf8) }
             } else {
                 remove(field)
             }
@@ -199,14 +163,6 @@ public struct ResourceInput: Sendable {
     @inlinable @inline(__always)
     public func has(_ field: ResourceField) -> Bool { present & (1 << UInt64(field.ordinal)) != 0 }
 
-    /// Calls `body` with the field's UTF-8 bytes, or returns `nil` when the field holds nothing.
-    @inlinable @inline(__always)
-    public func withBytes<R>(_ field: ResourceField, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
-        guard let e = entry(field) else { return nil }
-        let (start, end) = Self.span(e)
-        return try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[start..<end])) }
-    }
-
     /// Calls `body` with the field's UTF-8 bytes as a `Span` (bounds-checked, no pointer), or
     /// returns `nil` when the field holds nothing.
     @inlinable @inline(__always)
@@ -214,18 +170,6 @@ public struct ResourceInput: Sendable {
         guard let e = entry(field) else { return nil }
         let (start, end) = Self.span(e)
         return try body(bytes.span.extracting(start..<end))
-    }
-
-    /// Sets the field to these UTF-8 bytes (valid UTF-8); empty bytes clear it.
-    package mutating func set(_ field: ResourceField, utf8 value: UnsafeBufferPointer<UInt8>) {
-        if has(field) { remove(field) }
-        guard !value.isEmpty else { return }
-        let start = bytes.count
-        bytes.append(contentsOf: value)
-        let end = bytes.count
-        precondition(end < Self.offsetLimit, "a row's text is limited to 256 MiB")
-        append(entry: UInt64(field.ordinal) << 56 | UInt64(start) << 28 | UInt64(end))
-        present |= 1 << UInt64(field.ordinal)
     }
 
     private mutating func remove(_ field: ResourceField) {
@@ -240,18 +184,14 @@ public struct ResourceInput: Sendable {
     @inlinable @inline(__always)
     internal func entry(_ field: ResourceField) -> UInt64? {
         guard has(field) else { return nil }
-        let found: UInt64? = withUnsafeBytes(of: inline) { raw in
-            let inline = raw.bindMemory(to: UInt64.self)
-            for i in 0..<inlineCount where Int(inline[i] >> 56) == field.ordinal { return inline[i] }
-            return nil
-        }
-        if let found { return found }
+        let entries8 = inline // 64 bytes of plain values, read once
+        for i in 0..<min(inlineCount, 8) where Int(entries8[i] >> 56) == field.ordinal { return entries8[i] }
         for e in overflow where Int(e >> 56) == field.ordinal { return e }
         return nil
     }
 
     @inlinable @inline(__always)
-    internal static func span(_ e: UInt64) -> (Int, Int) {
+    package static func span(_ e: UInt64) -> (Int, Int) {
         (Int((e >> 28) & UInt64(offsetLimit - 1)), Int(e & UInt64(offsetLimit - 1)))
     }
 
@@ -276,33 +216,37 @@ public struct ResourceInput: Sendable {
     /// Turns every cell holding ``clearMarker`` (any case) into a cleared field. Cheap for the
     /// usual row: only a six-byte cell starting with `#` is looked at twice.
     package mutating func takeClearMarkers() {
-        // The quick pass allocates nothing: the usual row has no cell that could be a marker.
-        let count = inlineCount
-        let candidate: Bool = bytes.withUnsafeBufferPointer { b in
-            func could(_ e: UInt64) -> Bool {
-                let (start, end) = Self.span(e)
-                return end - start == 6 && b[start] == 0x23
-            }
-            let inlineHit = withUnsafeBytes(of: inline) { raw in
-                let entries = raw.bindMemory(to: UInt64.self)
-                for i in 0..<count where could(entries[i]) { return true }
-                return false
-            }
-            return inlineHit || overflow.contains(where: could)
-        }
-        guard candidate else { return }
+        guard mayHoldClearMarker() else { return } // the usual row: no array made or walked
+        for field in clearMarkerFields() { markCleared(field) }
+    }
+
+    /// Whether some cell could be ``clearMarker`` (six bytes, the first `#`); allocates nothing.
+    @inline(__always)
+    private func mayHoldClearMarker() -> Bool {
+        let entries8 = inline // 64 bytes of plain values, read once
+        for i in 0..<min(inlineCount, 8) where could(entries8[i]) { return true }
+        for e in overflow where could(e) { return true }
+        return false
+    }
+
+    /// The fields holding ``clearMarker`` (any case), read in place.
+    private func clearMarkerFields() -> [ResourceField] {
         var marked: [ResourceField] = []
-        bytes.withUnsafeBufferPointer { b in
-            for e in entries {
-                let (start, end) = Self.span(e)
-                guard end - start == 6, b[start] == 0x23 else { continue }
-                let text = String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self)
-                if text.lowercased() == Self.clearMarker, let field = ResourceField(rawValue: Int(e >> 56)) {
-                    marked.append(field)
-                }
+        for e in entries where could(e) {
+            let (start, end) = Self.span(e)
+            let text = String(decoding: bytes[start..<end], as: UTF8.self)
+            if text.lowercased() == Self.clearMarker, let field = ResourceField(rawValue: Int(e >> 56)) {
+                marked.append(field)
             }
         }
-        for field in marked { markCleared(field) }
+        return marked
+    }
+
+    /// Whether the entry's cell could be ``clearMarker``: six bytes, the first `#`.
+    @inline(__always)
+    private func could(_ e: UInt64) -> Bool {
+        let (start, end) = Self.span(e)
+        return end - start == 6 && bytes[start] == 0x23
     }
 
     /// The fields that hold a value, in column order.

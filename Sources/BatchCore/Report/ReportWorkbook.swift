@@ -117,7 +117,7 @@ final class ReportWorkbook {
     ///
     /// The rows are read in place, through pointers the caller keeps valid for the call (the
     /// batch holds them while they are written), as the CSV report's lines are.
-    func add(_ rows: UnsafeBufferPointer<ValidatedRow>, statuses: UnsafeBufferPointer<RowStatus>) throws {
+    func add(_ rows: Span<ValidatedRow>, statuses: Span<RowStatus>) throws {
         precondition(isReport, "ReportWorkbook.add(_:statuses:) on a plain table")
         let attention = Self.attentionCases
         for i in rows.indices {
@@ -127,24 +127,22 @@ final class ReportWorkbook {
                 continue
             }
             try writer.beginRow(continuingWith: headerCells)
-            let row = rows.baseAddress! + i
-            let number = row.pointee.record.row, line = row.pointee.record.line
+            let number = rows[i].record.row, line = rows[i].record.line
             if number > 0 { writer.appendNumber(number, column: 0) }
             if line > 0 { writer.appendNumber(line, column: 1) }
             writer.appendShared(statusStrings[Self.statusIndex(status)], column: 2)
-            if let id = row.pointee.id { writer.appendText(id, column: 3) }
-            // Through a pointer to the input: a method called on `row.pointee.record.input` copied it.
-            let input = row.pointer(to: \.record.input)!
-            let base = ResourceInput.unsafeBase(at: input)
-            if let b = ResourceInput.unsafeBytes(at: input, .name, base) { writer.appendText(utf8: b, column: 4) }
-            if let b = ResourceInput.unsafeBytes(at: input, .email, base) { writer.appendText(utf8: b, column: 5) }
-            if let p = row.pointee.provider {
+            if let id = rows[i].id { writer.appendText(id, column: 3) }
+            // The cells read where they lie in the batch (``BorrowedCells``), as `Span`s of the row's text.
+            let text = rows[i].record.input.bytes.span
+            if let r = BorrowedCells.bounds(.name, rows, i) { writer.appendText(utf8: text.extracting(r), column: 4) }
+            if let r = BorrowedCells.bounds(.email, rows, i) { writer.appendText(utf8: text.extracting(r), column: 5) }
+            if let p = rows[i].provider {
                 writer.appendShared(providerStrings[p == .google ? 0 : 1], column: 6)
-                if let b = ResourceInput.unsafeBytes(at: input, p.calendarIdField, base) { writer.appendText(utf8: b, column: 7) }
+                if let r = BorrowedCells.bounds(p.calendarIdField, rows, i) { writer.appendText(utf8: text.extracting(r), column: 7) }
             }
-            if let a = row.pointee.calendarAvailability { writer.appendNumber(a, column: 8) }
+            if let a = rows[i].calendarAvailability { writer.appendNumber(a, column: 8) }
             // authUrl and authorized are unknown before anything is sent; changes too.
-            if !row.pointee.issues.isEmpty { writer.appendText(row.pointee.issues.reportMessage, column: 11) }
+            if !rows[i].issues.isEmpty { writer.appendText(rows[i].issues.reportMessage, column: 11) }
             try writer.endRow()
         }
     }

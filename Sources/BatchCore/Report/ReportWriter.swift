@@ -11,7 +11,9 @@ public final class ReportWriter {
     private var csv: CSVWriter
     /// Batches of validated rows are encoded here rather than through `csv` (same bytes, less work);
     /// whichever of the two is not in use is always empty, so the output stays in order.
-    private let lines: ReportLineBuffer
+    /// (CSVCodec's encoder for lines built from borrowed bytes: the quoting rules and the pointer
+    /// work stay in the codec.)
+    private let lines: CSVLineBuilder
     public private(set) var rowsWritten = 0
     /// Whether lines end with the `changes` column (import reports).
     private let changesColumn: Bool
@@ -31,7 +33,7 @@ public final class ReportWriter {
         csv = CSVWriter(
             fileDescriptor: file.fileDescriptor,
             options: CSVWriterOptions(lineEnding: .crlf, byteOrderMark: excel && format == .csv, spreadsheetSafe: true))
-        lines = ReportLineBuffer(fileDescriptor: file.fileDescriptor, path: path)
+        lines = CSVLineBuilder(fileDescriptor: file.fileDescriptor)
         if format == .csv { try csv.write(record: changesColumn ? columns + ["changes"] : columns) }
         workbookIsReport = format == .xlsx && columns == ReportRow.columns
         workbook = format != .xlsx ? nil
@@ -42,7 +44,12 @@ public final class ReportWriter {
     /// Writes out what the batch path has buffered, before anything goes through `csv`.
     @inline(__always)
     private func handOverToCSV() throws {
-        if lines.count > 0 { try lines.flush() }
+        if lines.count > 0 { try flushLines() }
+    }
+
+    /// Writes out the lines buffered, a failure naming the report file (as the other writes do).
+    private func flushLines() throws {
+        do { try lines.flush() } catch is CSVError { throw OutputFile.cannotWrite(path) }
     }
 
     public func write(_ row: ReportRow) throws {
@@ -68,9 +75,7 @@ public final class ReportWriter {
         if format == .xlsx, let workbook, workbookIsReport {
             try handOverToCSV()
             rowsWritten += rows.count
-            try rows.withUnsafeBufferPointer { rows in
-                try statuses.withUnsafeBufferPointer { try workbook.add(rows, statuses: $0) }
-            }
+            try workbook.add(rows.span, statuses: statuses.span)
             return
         }
         guard format == .csv, !changesColumn else {
@@ -79,40 +84,40 @@ public final class ReportWriter {
         }
         rowsWritten += rows.count
         try csv.flush() // the header, or anything written through `csv` before
-        // Rows borrowed from the array, not copied; each line encoded straight into the buffer.
-        try rows.withUnsafeBufferPointer { rows in
-            try statuses.withUnsafeBufferPointer { statuses in
-                for i in rows.indices { try Self.appendLine(rows.baseAddress! + i, status: statuses[i], to: lines) }
-            }
+        // Rows borrowed from the array through its `Span` (no copy of a row); each line encoded
+        // straight into CSVCodec's buffer.
+        let rows = rows.span, statuses = statuses.span
+        do {
+            for i in rows.indices { try Self.appendLine(rows, i, status: statuses[i], to: lines) }
+        } catch is CSVError {
+            throw OutputFile.cannotWrite(path)
         }
     }
 
     /// One report line, the same bytes as ``write(_:)`` writes through `CSVWriter`.
     @inline(__always)
-    private static func appendLine(_ row: UnsafePointer<ValidatedRow>, status: RowStatus, to out: ReportLineBuffer) throws {
-        try out.number(row.pointee.record.row, first: true)
-        let line = row.pointee.record.line
+    private static func appendLine(_ rows: Span<ValidatedRow>, _ i: Int, status: RowStatus, to out: CSVLineBuilder) throws {
+        try out.number(rows[i].record.row, first: true)
+        let line = rows[i].record.line
         if line > 0 { try out.number(line) } else { try out.raw(",") }
         try out.raw(Self.statusField(status))
-        if let id = row.pointee.id { try out.field(id) } else { try out.raw(",") }
-        // The cells read where they are (the batch holds the rows while they are written).
-        // Through a pointer to the input: a method called on `row.pointee.record.input` copied it.
-        let input = row.pointer(to: \.record.input)!
-        let base = ResourceInput.unsafeBase(at: input)
-        if let b = ResourceInput.unsafeBytes(at: input, .name, base) { try out.field(b) } else { try out.raw(",") }
-        if let b = ResourceInput.unsafeBytes(at: input, .email, base) { try out.field(b) } else { try out.raw(",") }
-        if let p = row.pointee.provider {
+        if let id = rows[i].id { try out.field(id) } else { try out.raw(",") }
+        // The cells read where they lie in the batch, through the row's text as a `Span`.
+        let text = rows[i].record.input.bytes.span
+        if let r = BorrowedCells.bounds(.name, rows, i) { try out.field(text.extracting(r)) } else { try out.raw(",") }
+        if let r = BorrowedCells.bounds(.email, rows, i) { try out.field(text.extracting(r)) } else { try out.raw(",") }
+        if let p = rows[i].provider {
             try out.raw(p == .google ? ",google" : ",outlook")
-            if let b = ResourceInput.unsafeBytes(at: input, p.calendarIdField, base) { try out.field(b) } else { try out.raw(",") }
+            if let r = BorrowedCells.bounds(p.calendarIdField, rows, i) { try out.field(text.extracting(r)) } else { try out.raw(",") }
         } else {
             try out.raw(",,")
         }
-        if let a = row.pointee.calendarAvailability { try out.number(a) } else { try out.raw(",") }
-        if row.pointee.issues.isEmpty {
+        if let a = rows[i].calendarAvailability { try out.number(a) } else { try out.raw(",") }
+        if rows[i].issues.isEmpty {
             try out.emptyFieldsAndLineEnd(3) // authUrl, authorized, message
         } else {
             try out.raw(",,")
-            try out.field(row.pointee.issues.reportMessage)
+            try out.field(rows[i].issues.reportMessage)
             try out.emptyFieldsAndLineEnd(0)
         }
     }
@@ -160,7 +165,7 @@ public final class ReportWriter {
             workbookWritten = true
             try workbook.finish()
         }
-        try lines.flush()
+        try flushLines()
         try csv.flush()
         try file.close()
     }

@@ -3,28 +3,25 @@
 public enum EmailAddress {
     /// Why `text` is not a usable address, or `nil` when it is one.
     public static func problem(_ text: String) -> String? {
-        if let verdict = text.utf8.withContiguousStorageIfAvailable({ problem(utf8: $0) }) { return verdict }
-        return Array(text.utf8).withUnsafeBufferPointer { problem(utf8: $0) }
+        problem(utf8: text.utf8.span)
     }
 
     /// ``problem(_:)`` on UTF-8 bytes, allocating nothing unless there is a problem to describe.
     /// The checks run in a fixed order, so an address with several faults always gets the same message.
-    public static func problem(utf8: UnsafeBufferPointer<UInt8>) -> String? {
-        // The tables are globals: read once here, not through a lazy-initialization check per byte.
-        localByte.withUnsafeBufferPointer { localByte in
-            domainByte.withUnsafeBufferPointer { domainByte in
-                // Nearly every address is valid: one pass says so; the ordered checks run only
-                // to name the problem of one that is not.
-                isValid(utf8, localByte, domainByte) ? nil : problem(utf8: utf8, localByte, domainByte)
-            }
-        }
+    /// Bounds-checked `Span` reads, no pointer (issue 11); the byte classes are two 256-entry
+    /// `InlineArray` tables read through their `Span`s (a byte always indexes inside them).
+    public static func problem(utf8: Span<UInt8>) -> String? {
+        // The tables are globals: their spans taken once here, not a lazy-initialization check
+        // per byte, and not copied (passing an `InlineArray` on copied its 256 bytes).
+        let local = localByte.span, domain = domainByte.span
+        // Nearly every address is valid: one pass says so; the ordered checks run only
+        // to name the problem of one that is not.
+        return isValid(utf8, local, domain) ? nil : orderedChecksProblem(utf8: utf8)
     }
 
     /// ``problem(utf8:)`` without the one-pass shortcut: the ordered checks alone (for tests).
-    static func orderedChecksProblem(utf8: UnsafeBufferPointer<UInt8>) -> String? {
-        localByte.withUnsafeBufferPointer { localByte in
-            domainByte.withUnsafeBufferPointer { domainByte in problem(utf8: utf8, localByte, domainByte) }
-        }
+    static func orderedChecksProblem(utf8: Span<UInt8>) -> String? {
+        orderedProblem(utf8)
     }
 
     /// Whether ``problem(utf8:_:_:)`` finds nothing, in one pass over the bytes instead of four:
@@ -32,8 +29,9 @@ public enum EmailAddress {
     /// doubled there, only local-part bytes; a domain of 2+ labels of 1–63 letters, digits or
     /// inner hyphens, the last one not all digits; at most 254 bytes in all).
     @inline(__always)
-    private static func isValid(_ p: UnsafeBufferPointer<UInt8>, _ localByte: UnsafeBufferPointer<UInt8>,
-                                _ domainByte: UnsafeBufferPointer<UInt8>) -> Bool {
+    private static func isValid(_ p: Span<UInt8>, _ localByte: Span<UInt8>, _ domainByte: Span<UInt8>) -> Bool {
+        // Tells the optimizer that a byte always indexes inside the tables: no check per lookup.
+        precondition(localByte.count == 256 && domainByte.count == 256)
         let n = p.count
         guard n <= 254 else { return false }
         var i = 0
@@ -67,8 +65,7 @@ public enum EmailAddress {
         }
     }
 
-    private static func problem(utf8: UnsafeBufferPointer<UInt8>, _ localByte: UnsafeBufferPointer<UInt8>,
-                                _ domainByte: UnsafeBufferPointer<UInt8>) -> String? {
+    private static func orderedProblem(_ utf8: Span<UInt8>) -> String? {
         let count = utf8.count
         if count > 254 { return "is longer than 254 characters" }
         var at = -1
@@ -89,7 +86,7 @@ public enum EmailAddress {
             let isDot = b == 0x2E
             if isDot && previousDot { return "has two dots in a row" }
             previousDot = isDot
-            if localByte[Int(b)] == 0 { return "contains '\(Character(Unicode.Scalar(b)))', which an address cannot hold" }
+            if !isLocalByte(b) { return "contains '\(Character(Unicode.Scalar(b)))', which an address cannot hold" }
         }
         let domainStart = at + 1
         if domainStart == count { return "has no domain after the @" }
@@ -106,7 +103,7 @@ public enum EmailAddress {
             if utf8[labelStart] == 0x2D || utf8[labelEnd - 1] == 0x2D { return "has a domain label starting or ending with '-'" }
             for i in labelStart..<labelEnd {
                 let b = utf8[i]
-                if domainByte[Int(b)] == 0 {
+                if !isDomainByte(b) {
                     return b >= 0x80 ? "has a non-ASCII domain (write it in punycode, xn--…)" : "has '\(Character(Unicode.Scalar(b)))' in its domain"
                 }
             }
@@ -124,16 +121,24 @@ public enum EmailAddress {
         }
     }
 
-    /// 1 for the bytes a local part may hold (atext, `.`, any non-ASCII byte): one load per byte.
-    private static let localByte: [UInt8] = (0..<256).map { b in
-        let b = UInt8(b)
-        return isAtext(b) || b == 0x2E || b >= 0x80 ? 1 : 0
+    /// 1 for the bytes a local part may hold (``isLocalByte(_:)``), 0 for the others.
+    private static let localByte = InlineArray<256, UInt8> { isLocalByte(UInt8($0)) ? 1 : 0 }
+    /// 1 for the bytes a domain label may hold (``isDomainByte(_:)``), 0 for the others.
+    private static let domainByte = InlineArray<256, UInt8> { isDomainByte(UInt8($0)) ? 1 : 0 }
+
+    /// Whether a local part may hold the byte (atext, `.`, any non-ASCII byte): bit `b` of the
+    /// two words below for ASCII (checked against ``isAtext(_:)`` byte by byte in the tests).
+    @inline(__always) static func isLocalByte(_ b: UInt8) -> Bool {
+        if b >= 0x80 { return true }
+        let word: UInt64 = b < 64 ? 0xA3FF_ECFA_0000_0000 : 0x7FFF_FFFF_C7FF_FFFE
+        return (word >> UInt64(b & 63)) & 1 != 0
     }
 
-    /// 1 for the bytes a domain label may hold (ASCII letters, digits, `-`).
-    private static let domainByte: [UInt8] = (0..<256).map { b in
-        let b = UInt8(b)
-        return isAlnum(b) || b == 0x2D ? 1 : 0
+    /// Whether a domain label may hold the byte (ASCII letters, digits, `-`), as bits of two words.
+    @inline(__always) static func isDomainByte(_ b: UInt8) -> Bool {
+        if b >= 0x80 { return false }
+        let word: UInt64 = b < 64 ? 0x03FF_2000_0000_0000 : 0x07FF_FFFE_07FF_FFFE
+        return (word >> UInt64(b & 63)) & 1 != 0
     }
 
     @inline(__always) static func isAlnum(_ b: UInt8) -> Bool {

@@ -91,7 +91,7 @@ public struct ResourceValidator: Sendable {
         let id = input[.id]
         if !input.has(.name) && !input.isCleared(.name) { issues.append(.error(.name, "is required")) }
 
-        let emailProblem = input.withBytes(.email, EmailAddress.problem(utf8:))
+        let emailProblem = input.withSpan(.email, EmailAddress.problem(utf8:))
         if let problem = emailProblem {
             if let problem { issues.append(.error(.email, "'\(input[.email]!)' \(problem)")) }
         } else if id == nil {
@@ -118,7 +118,7 @@ public struct ResourceValidator: Sendable {
             if let emailProblem, input.sameBytes(.email, p.calendarIdField) {
                 problem = emailProblem
             } else {
-                problem = input.withBytes(p.calendarIdField, EmailAddress.problem(utf8:)) ?? nil
+                problem = input.withSpan(p.calendarIdField, EmailAddress.problem(utf8:)) ?? nil
             }
             if let problem {
                 issues.append(.error(p.calendarIdField, "'\(input[p.calendarIdField]!)' \(problem)"))
@@ -132,7 +132,7 @@ public struct ResourceValidator: Sendable {
         var availability: Int?
         if input.has(.calendarAvailability) {
             // The usual one-digit value from its byte, without a String or `lowercased()`.
-            let fast = input.withBytes(.calendarAvailability) { b -> Int? in
+            let fast = input.withSpan(.calendarAvailability) { b -> Int? in
                 b.count == 1 && b[0] >= 0x30 && b[0] <= 0x32 ? Int(b[0] - 0x30) : nil
             } ?? nil
             let text = fast == nil ? input[.calendarAvailability]! : ""
@@ -276,7 +276,7 @@ public struct ResourceValidator: Sendable {
 
     /// Whether the field's text is what `Int(_:)` accepts, checked on its bytes without a `String`.
     private static func isInteger(_ input: ResourceInput, _ field: ResourceField) -> Bool {
-        input.withBytes(field) { b -> Bool in
+        input.withSpan(field) { b -> Bool in
             // Int(String): an optional sign, then 1+ ASCII digits, within Int's range.
             var i = 0
             if b.count > 0 && (b[0] == 0x2B || b[0] == 0x2D) { i = 1 }
@@ -288,7 +288,7 @@ public struct ResourceValidator: Sendable {
             }
             guard allDigits else { return false }
             if b.count - i <= 18 { return true }
-            return Int(String(decoding: b, as: UTF8.self)) != nil
+            return input[field].flatMap { Int($0) } != nil
         } ?? false
     }
 
