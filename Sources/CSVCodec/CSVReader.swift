@@ -139,8 +139,12 @@ public final class CSVReader {
     }
 
     /// Reads CSV held in memory.
+    /// The block is no larger than the bytes need: the buffer is zeroed when it is made (the
+    /// structural scan reads whole windows), and the errors file makes a reader per failed row.
     public convenience init(bytes: [UInt8], options: CSVReaderOptions = .init()) {
-        self.init(anySource: ByteArraySource(bytes: bytes), options: options, ownedFD: -1)
+        var sized = options
+        sized.blockSize = min(options.blockSize, max(64, bytes.count + 1))
+        self.init(anySource: ByteArraySource(bytes: bytes), options: sized, ownedFD: -1)
     }
 
     /// Reads from any byte source (pipes, sockets, tests that deliver odd-sized blocks).
