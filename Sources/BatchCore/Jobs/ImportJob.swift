@@ -318,18 +318,8 @@ public struct ImportJob: Sendable {
             answered.reserveCapacity(answer.count)
             for resource in answer { answered.append(await withLink(resource, returnURLs: chunk.returnURLs, client: client)) }
             return .answered(ticket: ticket, answered)
-        } catch let error as OnSchedError where error.kind == .unauthorized && error.status == 401 {
-            return .sendFailed(ticket: ticket, .unauthorized(error.message))
-        } catch let error as OnSchedError {
-            if error.mayHaveBeenApplied && chunk.kind == .create {
-                return .sendFailed(ticket: ticket, .mayHaveBeenApplied(error.message))
-            }
-            if error.kind == .http, let status = error.status, (400..<500).contains(status), ![401, 408, 429].contains(status) {
-                return .sendFailed(ticket: ticket, .refused(error.message))
-            }
-            return .sendFailed(ticket: ticket, .fatal(describe(error)))
         } catch {
-            return .sendFailed(ticket: ticket, .fatal("a worker failed: \(describe(error))"))
+            return .sendFailed(ticket: ticket, writeFailure(error, createMayHaveBeenApplied: chunk.kind == .create))
         }
     }
 
@@ -338,15 +328,8 @@ public struct ImportJob: Sendable {
         do {
             try await client.leavingUnauthorizedToCaller().deleteResource(id: id)
             return .deleted(ticket: ticket)
-        } catch let error as OnSchedError where error.kind == .unauthorized && error.status == 401 {
-            return .sendFailed(ticket: ticket, .unauthorized(error.message))
-        } catch let error as OnSchedError {
-            if error.kind == .http, let status = error.status, (400..<500).contains(status), ![401, 408, 429].contains(status) {
-                return .sendFailed(ticket: ticket, .refused(error.message))
-            }
-            return .sendFailed(ticket: ticket, .fatal(describe(error)))
         } catch {
-            return .sendFailed(ticket: ticket, .fatal("a worker failed: \(describe(error))"))
+            return .sendFailed(ticket: ticket, writeFailure(error))
         }
     }
 
@@ -355,16 +338,22 @@ public struct ImportJob: Sendable {
         do {
             let resource = try await client.leavingUnauthorizedToCaller().recoverResource(id: id, returnURLs: returnURLs)
             return .recovered(ticket: ticket, resource)
-        } catch let error as OnSchedError where error.kind == .unauthorized && error.status == 401 {
-            return .sendFailed(ticket: ticket, .unauthorized(error.message))
-        } catch let error as OnSchedError {
-            if error.kind == .http, let status = error.status, (400..<500).contains(status), ![401, 408, 429].contains(status) {
-                return .sendFailed(ticket: ticket, .refused(error.message))
-            }
-            return .sendFailed(ticket: ticket, .fatal(describe(error)))
         } catch {
-            return .sendFailed(ticket: ticket, .fatal("a worker failed: \(describe(error))"))
+            return .sendFailed(ticket: ticket, writeFailure(error))
         }
+    }
+
+    /// How a write (bulk call, delete, recover) failed, as the core must know: a 401 goes back to it
+    /// for a new token, a create whose answer was lost is looked up, another 4xx is the rows'
+    /// refusal, and anything else stops the run.
+    static func writeFailure(_ error: any Error, createMayHaveBeenApplied: Bool = false) -> SendFailure {
+        guard let error = error as? OnSchedError else { return .fatal("a worker failed: \(describe(error))") }
+        if error.kind == .unauthorized && error.status == 401 { return .unauthorized(error.message) }
+        if error.mayHaveBeenApplied && createMayHaveBeenApplied { return .mayHaveBeenApplied(error.message) }
+        if error.kind == .http, let status = error.status, (400..<500).contains(status), ![401, 408, 429].contains(status) {
+            return .refused(error.message)
+        }
+        return .fatal(describe(error))
     }
 
     /// Looks each row up by e-mail in its location: the ones found were created.
