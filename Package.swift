@@ -64,7 +64,7 @@ let package = Package(
             "BatchCore", "CSVCodec", "JSONCodec", "OnSchedEmulator", "TestSupport",
         ]),
         .testTarget(name: "XLSXCodecTests", dependencies: ["XLSXCodec", "TestSupport"]),
-        .testTarget(name: "JSONCodecTests", dependencies: ["JSONCodec"]),
+        .testTarget(name: "JSONCodecTests", dependencies: ["JSONCodec", "TestSupport"]),
         .testTarget(name: "OnSchedEmulatorTests", dependencies: ["OnSchedEmulator", "TestSupport"]),
         // Runs the built binaries as a user would; depending on them makes `swift test` build them.
         .testTarget(name: "EndToEndTests", dependencies: ["resource-batch", "OnSchedEmulator", "TestSupport"]),

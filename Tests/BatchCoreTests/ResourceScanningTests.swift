@@ -1,6 +1,7 @@
 import Foundation
 import JSONCodec
 import Testing
+import TestSupport
 @testable import BatchModel
 @testable import BatchWire
 
@@ -8,18 +9,7 @@ import Testing
 /// the import path (which stays as the reference): the same resources from many generated
 /// answers, fields of every kind in every place, and request bodies that read back the same.
 @Suite struct ResourceScanningTests {
-    struct Rng {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func pick<T>(_ a: [T]) -> T { a[below(a.count)] }
-    }
+    typealias Rng = SeededRandom
 
     /// Any JSON value a lenient field may meet.
     static func anyValue(_ r: inout Rng) -> String {
@@ -73,7 +63,7 @@ import Testing
     }
 
     @Test func scannedResourcesEqualDecodedOnes() throws {
-        var r = Rng(state: 2026)
+        var r = Rng(seed: 2026)
         for _ in 0..<4_000 {
             let text = Self.resource(&r)
             let data = Data(text.utf8)
@@ -84,7 +74,7 @@ import Testing
     }
 
     @Test func outcomeFieldsAreTheDecodedOnesAndNothingElse() throws {
-        var r = Rng(state: 7)
+        var r = Rng(seed: 7)
         for _ in 0..<1_000 {
             let text = "[" + Self.resource(&r) + "," + Self.resource(&r) + "]"
             let full = try JSONDecoder().decode([Resource].self, from: Data(text.utf8))
@@ -106,7 +96,7 @@ import Testing
     }
 
     @Test func bulkAnswersAndPagesReadAsTheDecodableTypesDid() throws {
-        var r = Rng(state: 11)
+        var r = Rng(seed: 11)
         let items = (0..<5).map { _ in Self.resource(&r) }
         let array = "[" + items.joined(separator: ",") + "]"
         let expected = try JSONDecoder().decode([Resource].self, from: Data(array.utf8))
@@ -152,7 +142,7 @@ import Testing
     private struct Body: Encodable { var resources: [ResourcePayload] }
 
     @Test func bulkBodiesCarryWhatJSONEncoderWrote() throws {
-        var r = Rng(state: 5)
+        var r = Rng(seed: 5)
         for _ in 0..<500 {
             let payloads = (0..<r.below(5)).map { _ in Self.payload(&r) }
             let written = try ResourcePayload.bulkBody(payloads)

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import CSVCodec
 
@@ -124,7 +125,7 @@ import Testing
 
     /// Deterministic random inputs (SplitMix64) over an alphabet of the bytes that matter.
     @Test func randomInputs() {
-        var rng = SplitMix64(seed: 17)
+        var rng = SeededRandom(seed: 17)
         let alphabet: [[UInt8]] = [
             [0x61], [0x62], [0x20], [0x2C], [0x2C], [0x3B], [0x09], [0x22], [0x22], [0x0D], [0x0A], [0x0D, 0x0A],
             [0x00], [0x0B], [0xC3, 0xA9], [0xE6, 0x97, 0xA5], [0xFF], [0xC3], Array("hello".utf8),
@@ -167,18 +168,5 @@ import Testing
         window.withUnsafeBufferPointer { scanner.load($0.baseAddress!, window: 0) }
         #expect(scanner.special == marks.reduce(UInt64(0)) { $0 | 1 << UInt64($1.0) })
         #expect(scanner.high == 1 << 40 | 1 << 48)
-    }
-}
-
-/// A small deterministic generator for the random inputs.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import JSONCodec
 
 /// The scanner against `JSONSerialization` on many generated documents: the same tree when
@@ -9,18 +10,7 @@ import Testing
 /// (`JSONSerialization` refuses the document; the scanner, like `JSONDecoder`, reads them and
 /// reports the value as no `Double`), and UTF-16/32 documents (`JSONSerialization` detects them).
 @Suite struct JSONScannerDifferentialTests {
-    /// A deterministic generator (SplitMix64).
-    struct Rng {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
+    typealias Rng = SeededRandom
 
     static func whitespace(_ r: inout Rng) -> String { ["", "", "", " ", "\n", "\t ", "\r\n  "][r.below(7)] }
 
@@ -64,7 +54,7 @@ import Testing
     }
 
     @Test func sameTreeOnGeneratedDocuments() throws {
-        var r = Rng(state: 17)
+        var r = Rng(seed: 17)
         for _ in 0..<3_000 {
             let doc = Array((Self.whitespace(&r) + Self.value(&r, depth: 0) + Self.whitespace(&r)).utf8)
             let expected = try #require(serialization(doc), "JSONSerialization refused \(String(decoding: doc, as: UTF8.self))")
@@ -74,7 +64,7 @@ import Testing
     }
 
     @Test func sameVerdictOnMutatedDocuments() throws {
-        var r = Rng(state: 99)
+        var r = Rng(seed: 99)
         let alphabet = Array("{}[]\",:\\ 0123456789-+.eEtrufalsn\t\n\"u".utf8) + [0x00, 0x1F, 0x7F, 0x80, 0xC3, 0xA9, 0xE2, 0xF0, 0xFF]
         var disagreements: [String] = []
         for _ in 0..<5_000 {
