@@ -1,3 +1,7 @@
+#if arch(x86_64) && canImport(_Builtin_intrinsics)
+import _Builtin_intrinsics.intel
+#endif
+
 /// Classifies a block's bytes 64 at a time into bit masks, so that ``CSVReader`` finds the bytes
 /// its state machine must look at (quotes, delimiters, line ends, NUL) with trailing-zero counts
 /// instead of looking at every byte (issue 17).
@@ -9,10 +13,13 @@
 ///   at the byte, which costs less than a second mask;
 /// - ``high``: the byte is 0x80 or above, so the field holding it needs UTF-8 validation.
 ///
-/// Swift has no movemask: a compare result is turned into bits by masking each 64-bit half to one
-/// bit per byte and gathering the eight bits with one multiply (see ``bits(_:)``); a loop over the
-/// lanes compiles to a chain of selects, and `pointwiseMin` or a compare against an untyped
-/// `SIMD16(repeating:)` literal to calls or per-lane loops (BENCHMARKS.md, "SIMD CSV (issue 17)").
+/// Swift's SIMD types have no movemask. On x86_64 the compare results become bits with SSE2's
+/// `pmovmskb` (`_mm_movemask_epi8` from Clang's builtin intrinsics module, part of the toolchain;
+/// SSE2 is in every x86_64 CPU, so no target flag is needed). Elsewhere each 64-bit half is masked
+/// to one bit per byte and the eight bits gathered with one multiply (see ``gather(_:shift:)``); a
+/// loop over the lanes compiles to a chain of selects, and `pointwiseMin` or a compare against an
+/// untyped `SIMD16(repeating:)` literal to calls or per-lane loops (BENCHMARKS.md, "SIMD CSV
+/// (issue 17)").
 ///
 /// Invariants (the pointer-level contract; the fuzzer runs it under AddressSanitizer):
 /// - ``load(_:window:)`` reads the 64 bytes of its window: the reader's input buffer has
@@ -90,6 +97,22 @@ struct CSVStructuralScanner {
     @inline(__always)
     mutating func load(_ p: UnsafePointer<UInt8>, window w: Int) {
         let r = UnsafeRawPointer(p + w)
+        #if arch(x86_64) && canImport(_Builtin_intrinsics)
+        let v0 = r.loadUnaligned(fromByteOffset: 0, as: __m128i.self)
+        let v1 = r.loadUnaligned(fromByteOffset: 16, as: __m128i.self)
+        let v2 = r.loadUnaligned(fromByteOffset: 32, as: __m128i.self)
+        let v3 = r.loadUnaligned(fromByteOffset: 48, as: __m128i.self)
+        let d = unsafeBitCast(delimiterLanes, to: __m128i.self)
+        window = w
+        special = Self.specialBits(v0, d) | Self.specialBits(v1, d) &<< 16
+            | Self.specialBits(v2, d) &<< 32 | Self.specialBits(v3, d) &<< 48
+        // Most windows are ASCII: one movemask instead of four.
+        if _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(v0, v1), _mm_or_si128(v2, v3))) == 0 {
+            high = 0
+        } else {
+            high = Self.movemask(v0) | Self.movemask(v1) &<< 16 | Self.movemask(v2) &<< 32 | Self.movemask(v3) &<< 48
+        }
+        #else
         let v0 = r.loadUnaligned(fromByteOffset: 0, as: SIMD16<UInt8>.self)
         let v1 = r.loadUnaligned(fromByteOffset: 16, as: SIMD16<UInt8>.self)
         let v2 = r.loadUnaligned(fromByteOffset: 32, as: SIMD16<UInt8>.self)
@@ -104,7 +127,26 @@ struct CSVStructuralScanner {
         } else {
             high = Self.highBits(v0) | Self.highBits(v1) &<< 16 | Self.highBits(v2) &<< 32 | Self.highBits(v3) &<< 48
         }
+        #endif
     }
+
+    #if arch(x86_64) && canImport(_Builtin_intrinsics)
+    /// Bit k set when byte k of `v` is the delimiter (`d` in every lane), a quote or at most 0x0D
+    /// (`min(v, 0x0D) == v`: SSE2 has no unsigned byte compare, and this costs two instructions).
+    @inline(__always)
+    private static func specialBits(_ v: __m128i, _ d: __m128i) -> UInt64 {
+        let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(0x22))
+        let delimiter = _mm_cmpeq_epi8(v, d)
+        let low = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x0D)), v)
+        return movemask(_mm_or_si128(_mm_or_si128(quote, delimiter), low))
+    }
+
+    /// Bit k set when byte k of `v` has bit 7 set (SSE2's `pmovmskb`).
+    @inline(__always)
+    private static func movemask(_ v: __m128i) -> UInt64 {
+        UInt64(truncatingIfNeeded: UInt32(bitPattern: _mm_movemask_epi8(v)))
+    }
+    #endif
 
     /// Lanes of `v` holding the delimiter, a quote or a byte below 0x0E.
     @inline(__always)
@@ -112,23 +154,34 @@ struct CSVStructuralScanner {
         (v .< lowLanes) .| (v .== quoteLanes) .| (v .== delimiterLanes)
     }
 
-    /// Bit k set when lane k of `mask` is set: each 64-bit half of the lanes (0x00 or 0xFF) masked
-    /// to one bit per byte, then one multiply moves bit 8j to bit 56 + j (the partial products
-    /// never overlap, so nothing carries into the top byte).
+    /// Bit k set when lane k of `mask` is set (lanes are 0x00 or 0xFF).
     @inline(__always)
     static func bits(_ mask: SIMDMask<SIMD16<Int8>>) -> UInt64 {
-        let x = unsafeBitCast(mask, to: SIMD2<UInt64>.self)
-        let lo = ((x[0] & 0x0101_0101_0101_0101) &* 0x0102_0408_1020_4080) &>> 56
-        let hi = ((x[1] & 0x0101_0101_0101_0101) &* 0x0102_0408_1020_4080) &>> 56
-        return lo | hi &<< 8
+        #if arch(x86_64) && canImport(_Builtin_intrinsics)
+        // SSE2's `pmovmskb`: bit k is the top bit of byte k.
+        return UInt64(truncatingIfNeeded: UInt32(bitPattern: _mm_movemask_epi8(unsafeBitCast(mask, to: __m128i.self))))
+        #else
+        return gather(unsafeBitCast(mask, to: SIMD2<UInt64>.self), shift: 0)
+        #endif
     }
 
     /// Bit k set when byte k of `v` has bit 7 set.
     @inline(__always)
     static func highBits(_ v: SIMD16<UInt8>) -> UInt64 {
-        let x = unsafeBitCast(v, to: SIMD2<UInt64>.self)
-        let lo = (((x[0] &>> 7) & 0x0101_0101_0101_0101) &* 0x0102_0408_1020_4080) &>> 56
-        let hi = (((x[1] &>> 7) & 0x0101_0101_0101_0101) &* 0x0102_0408_1020_4080) &>> 56
+        #if arch(x86_64) && canImport(_Builtin_intrinsics)
+        return UInt64(truncatingIfNeeded: UInt32(bitPattern: _mm_movemask_epi8(unsafeBitCast(v, to: __m128i.self))))
+        #else
+        return gather(unsafeBitCast(v, to: SIMD2<UInt64>.self), shift: 7)
+        #endif
+    }
+
+    /// The portable movemask: bit `shift` of each byte of the two 64-bit halves, masked to one bit
+    /// per byte, then one multiply moves bit 8j to bit 56 + j (the partial products never
+    /// overlap, so nothing carries into the top byte).
+    @inline(__always)
+    static func gather(_ x: SIMD2<UInt64>, shift: UInt64) -> UInt64 {
+        let lo = (((x[0] &>> shift) & 0x0101_0101_0101_0101) &* 0x0102_0408_1020_4080) &>> 56
+        let hi = (((x[1] &>> shift) & 0x0101_0101_0101_0101) &* 0x0102_0408_1020_4080) &>> 56
         return lo | hi &<< 8
     }
 
