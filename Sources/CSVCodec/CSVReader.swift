@@ -104,7 +104,8 @@ public final class CSVReader {
         buf.initialize(repeating: 0, count: bufCap + CSVStructuralScanner.padding)
         scratchCap = 1024
         scratch = .allocate(capacity: scratchCap)
-        endsCap = min(64, maxFieldsPerRecord)
+        // 128: the structural scan's fast loop needs room for a whole window's 64 fields.
+        endsCap = min(128, maxFieldsPerRecord)
         ends = .allocate(capacity: endsCap)
         unquotedSpecial = .allocate(capacity: 256)
         unquotedSpecial.initialize(repeating: 0, count: 256)
@@ -177,6 +178,7 @@ public final class CSVReader {
         if _slowPath(failure != nil) { throw failure! } // not `if let`: that copied the optional error on every call
         do {
             if !started { try start() }
+            if let read = try parseRecordFast(into: &record) { return read }
             return try parse(into: &record)
         } catch let error as CSVError {
             if !error.isRecoverable { failure = error }
@@ -488,6 +490,51 @@ public final class CSVReader {
         }
     }
 
+    /// Reads the usual record, one whose fields ``fastFields(_:_:_:end:base:scan:)`` takes to its
+    /// line end in the current block, without the state machine's set-up (its frame alone costs
+    /// more than a short record's fields). Returns nil when the record is not one of those, having
+    /// left the reader where the state machine picks it up: at the record's start (a blank line, an
+    /// empty block, not at a record start), or at the start of the field the fast path stopped at,
+    /// with the fields before it read, exactly as ``parse(into:)`` leaves itself after its own call
+    /// of `fastFields`.
+    @inline(__always)
+    private func parseRecordFast(into record: inout CSVRecord) throws -> Bool? {
+        var i = bufStart
+        let end = bufEnd
+        guard state == .recordStart && i < end && structuralScan else { return nil }
+        let p = buf
+        if skipLF {
+            skipLF = false
+            if p[i] == Self.lf {
+                i &+= 1
+                lineStart = bufBase &+ i
+                bufStart = i
+                if i == end { return nil }
+            }
+        }
+        let c = p[i]
+        if c == Self.lf || c == Self.cr { return nil } // a blank line
+        ensureScratch(end &- i &+ 32) // as parse's: whole-word and SIMD stores may write past the field
+        recordCount &+= 1
+        recordLine = line
+        recordOffset = bufBase &+ i
+        if keepRaw { raw.removeAll(keepingCapacity: true) }
+        fieldCount = 0
+        let start = i
+        var o = 0
+        if fastFields(p, &i, &o, end: end, base: bufBase, scan: &scanner) {
+            return try endRecord(at: i, o, p, start, into: &record)
+        }
+        // The state machine reads on from the field at `i` (fastFields never starts where the limits
+        // could break, so parse's limit check at a block's end has nothing to find here).
+        if keepRaw { raw.append(contentsOf: UnsafeBufferPointer(start: p + start, count: i &- start)) }
+        if i == end { prevCR = p[end &- 1] == Self.cr } // as parse does when a block is used up
+        bufStart = i
+        scratchLen = o
+        state = .fieldStart
+        return nil
+    }
+
     private func parse(into record: inout CSVRecord) throws -> Bool {
         let d = delim
         let quote = Self.quote, cr = Self.cr, lf = Self.lf
@@ -790,6 +837,21 @@ public final class CSVReader {
         var high = scan.high & startBits
         while true {
             if end &- w < 64 { special &= (1 &<< UInt64(truncatingIfNeeded: end &- w)) &- 1 }
+            if high == 0 && !openHigh && n &+ 64 <= endsLimit {
+                // Most windows: all ASCII and room in `ends` for every field the window can close,
+                // so a field is only copied and its end recorded.
+                while special != 0 {
+                    let pos = w &+ special.trailingZeroBitCount
+                    guard p[pos] == d else { break }
+                    let len = pos &- fs
+                    CSVStructuralScanner.copy(p + fs, out + length, len)
+                    length &+= len
+                    endsOut[n] = length
+                    n &+= 1
+                    fs = pos &+ 1
+                    special &= special &- 1
+                }
+            }
             while special != 0 {
                 let pos = w &+ special.trailingZeroBitCount
                 let c = p[pos]
@@ -981,10 +1043,18 @@ public final class CSVReader {
     private func endRecord(at i: Int, _ o: Int, _ p: UnsafeMutablePointer<UInt8>, _ rawSegment: Int,
                            into record: inout CSVRecord) throws -> Bool {
         if keepRaw { raw.append(contentsOf: UnsafeBufferPointer(start: p + rawSegment, count: i - rawSegment)) }
-        skipLF = p[i] == Self.cr
-        bufStart = i + 1
+        let next = i &+ 1
+        if p[i] == Self.cr && next < bufEnd && p[next] == Self.lf {
+            // CRLF: the LF is taken now rather than skipped at the next record's start.
+            skipLF = false
+            bufStart = next &+ 1
+            lineStart = bufBase &+ next &+ 1
+        } else {
+            skipLF = p[i] == Self.cr
+            bufStart = next
+            lineStart = bufBase &+ next
+        }
         line += 1
-        lineStart = bufBase + i + 1
         try emit(o, into: &record)
         return true
     }
