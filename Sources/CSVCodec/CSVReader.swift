@@ -369,8 +369,13 @@ public final class CSVReader {
         return (low | isQuote) & highs
     }
 
+    @inline(__always)
     private func ensureScratch(_ needed: Int) {
-        if needed <= scratchCap { return }
+        if needed > scratchCap { growScratch(needed) }
+    }
+
+    @inline(never)
+    private func growScratch(_ needed: Int) {
         let newCap = max(needed, scratchCap * 2)
         let p = UnsafeMutablePointer<UInt8>.allocate(capacity: newCap)
         p.initialize(from: scratch, count: scratchLen)
