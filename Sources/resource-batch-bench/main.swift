@@ -3,7 +3,7 @@ import Foundation
 /// `resource-batch-bench SUITE [args]`: throughput and memory benchmarks, run in release mode.
 let arguments = Array(CommandLine.arguments.dropFirst())
 let suites: [(name: String, summary: String, run: ([String]) async -> Int32)] = [
-    ("csv", "csv FILE [--delimiter C] [--print]: read every record with CSVCodec", CSVBench.run),
+    ("csv", "csv FILE [--delimiter C] [--print] [--lending] [--runs N]: read every record with CSVCodec (--runs: beside the Rust anchor)", CSVBench.run),
     ("emulator", "emulator [--seconds S] [--connections N]: requests per second the emulator serves", EmulatorBench.run),
     ("validate", "validate FILE [--runs N]: `resource-batch validate` vs the Rust csv crate's bare parse, and peak RSS", ValidateBench.run),
     ("import", "import [--rate R] [--rows N] [--latency MS] [--concurrency C]: import rows/s against the rate-limit bound", ImportBench.run),
