@@ -2,19 +2,24 @@
 enum UTF8Validation {
     /// Returns the index of the first byte of the first invalid sequence, or nil when all is valid UTF-8
     /// (no overlong forms, no surrogates, nothing above U+10FFFF, no truncated sequences).
+    /// Reads up to 7 bytes past `p + n` (whose values never matter): the caller's buffer must have
+    /// them allocated, as ``CSVReader``'s field buffer has 32 spare bytes after a record's.
     static func firstInvalid(_ p: UnsafePointer<UInt8>, count n: Int) -> Int? {
         var i = 0
         while i < n {
             // Skip ASCII 8 bytes at a time, and the ASCII bytes before the first that is not
             // (most non-ASCII fields are short names with one such letter: no byte-wise walk to it).
-            while i + 8 <= n {
-                let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+            while true {
+                var w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+                let left = n &- i
+                if left < 8 { w &= (1 &<< UInt64(truncatingIfNeeded: left &* 8)) &- 1 } // only bytes before `n`
                 let high = w & 0x8080_8080_8080_8080
                 if high != 0 {
-                    i += high.trailingZeroBitCount &>> 3 // little-endian: byte k is bits 8k..<8k+8
+                    i &+= high.trailingZeroBitCount &>> 3 // little-endian: byte k is bits 8k..<8k+8
                     break
                 }
-                i += 8
+                if left <= 8 { return nil }
+                i &+= 8
             }
             if i >= n { break }
             let b0 = p[i]
