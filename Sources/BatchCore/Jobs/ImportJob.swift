@@ -134,6 +134,10 @@ public struct ImportJob: Sendable {
         let clock = ContinuousClock()
         var lastProgress = clock.now - .seconds(1)  // the first report names the first phase at once
         var lastRowRead: Int?
+        // Tickets whose intent line this run made durable: their `done` line needs no sync of
+        // its own (``Journal/append(_:sync:)``): lost in an OS crash, the resumed run looks the
+        // creates up by e-mail, never creates them twice. Every other `done` line is synced.
+        var intentDurable = Set<Int>()
         var outcome = ImportOutcome()
         await withDiscardingTaskGroup { group in
             var iterator = events.makeAsyncIterator()
@@ -179,9 +183,12 @@ public struct ImportJob: Sendable {
                             answer = .inputFailed(Self.describe(error))
                         }
                     case .writeIntent(let ticket, let intent):
-                        answer = append(.intent(intent), to: files.journal, ticket: ticket) ?? .intentWritten(ticket: ticket)
+                        answer = append(.intent(intent), to: files.journal, ticket: ticket)
+                        if answer == nil { intentDurable.insert(ticket) }
+                        answer = answer ?? .intentWritten(ticket: ticket)
                     case .recordOutcomes(let ticket, let outcomes):
-                        answer = append(.done(JournalDone(chunk: nil, rows: outcomes)), to: files.journal, ticket: ticket)
+                        let sync = intentDurable.remove(ticket) == nil
+                        answer = append(.done(JournalDone(chunk: nil, rows: outcomes)), to: files.journal, ticket: ticket, sync: sync)
                             ?? .outcomesRecorded(ticket: ticket)
                     case .writeReport(let rows):
                         answer = write(rows, files)
@@ -243,10 +250,10 @@ public struct ImportJob: Sendable {
         return outcome
     }
 
-    private func append(_ entry: JournalEntry, to journal: Journal?, ticket: Int) -> ImportEvent? {
+    private func append(_ entry: JournalEntry, to journal: Journal?, ticket: Int, sync: Bool = true) -> ImportEvent? {
         guard let journal else { return nil }
         do {
-            try journal.append(entry)
+            try journal.append(entry, sync: sync)
             return nil
         } catch {
             return .journalFailed(ticket: ticket, path: journal.path, reason: Self.describe(error))
