@@ -34,6 +34,9 @@ public struct PlannedRow: Sendable, Equatable {
         guard let email else { return nil }
         let trimmed = WhitespaceTrim.whitespacesAndNewlines(email)
         guard !trimmed.isEmpty else { return nil }
+        // Validation hands over e-mail keys already lowercased: ASCII without a capital is its
+        // own lowercase, so it is kept as it is (issue 17: `lowercased()` copied every key twice).
+        if trimmed.utf8.allSatisfy({ $0 < 0x80 && !($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) }) { return trimmed }
         return trimmed.lowercased()
     }
 }
