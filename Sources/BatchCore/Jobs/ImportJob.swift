@@ -261,16 +261,17 @@ public struct ImportJob: Sendable {
     }
 
     private func write(_ rows: [ImportRow], _ files: RunFiles) -> ImportEvent? {
-        for row in rows {
+        // By index: `for row in rows` copied each row (some 30 strings) and destroyed the copy.
+        for i in rows.indices {
             do {
-                try files.report.write(row.report)
+                try files.report.write(rows[i].report)
             } catch {
                 return .reportFailed(path: files.report.path, reason: Self.describe(error))
             }
             // Rows for missing resources (row 0) were never in the input: not for the errors file.
-            guard row.report.status.isFailure, row.row > 0 else { continue }
+            guard rows[i].report.status.isFailure, rows[i].row > 0 else { continue }
             do {
-                try files.errors.write(raw: row.raw, message: row.report.message)
+                try files.errors.write(raw: rows[i].raw, message: rows[i].report.message)
             } catch {
                 return .reportFailed(path: files.errors.path, reason: Self.describe(error))
             }
