@@ -17,6 +17,10 @@ public final class JSONKeyTable: @unchecked Sendable {
     private let lengths: UnsafeMutableBufferPointer<Int>
     /// Slot → name index, or -1 for an empty slot. Power-of-two size, at most a quarter full.
     private let slots: UnsafeMutableBufferPointer<Int16>
+    /// Bit `min(n, 63)` is set when some name is `n` bytes long: most keys that are none of the
+    /// names are refused by their length alone, before any hashing (issue 17: a reader that wants
+    /// a few of an object's many fields looks every key up).
+    private let lengthMask: UInt64
 
     /// A table of `names` (at most 8,000); the index of a name is its position in the list.
     /// A name given twice is found at its first index.
@@ -32,6 +36,7 @@ public final class JSONKeyTable: @unchecked Sendable {
         slots = .allocate(capacity: size)
         slots.initialize(repeating: -1)
         var offset = 0
+        lengthMask = names.reduce(0) { $0 | 1 << UInt64(min($1.utf8.count, 63)) }
         for (index, name) in names.enumerated() {
             starts[index] = offset
             lengths[index] = name.utf8.count
@@ -55,6 +60,7 @@ public final class JSONKeyTable: @unchecked Sendable {
 
     /// The index of the name equal to `bytes`, or `nil`.
     public func index(of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard lengthMask >> UInt64(min(bytes.count, 63)) & 1 != 0 else { return nil }
         let mask = slots.count - 1
         var slot = Self.hash(bytes) & mask
         while true {

@@ -4,6 +4,21 @@ import Testing
 
 /// The scanner on hand-picked documents: what it reads, what it refuses.
 @Suite struct JSONScannerTests {
+    /// The table's length filter refuses only keys no name is as long as: every name is found
+    /// (a name of 63 bytes or more too), a key of another length or other bytes is not.
+    @Test func keyTableFindsItsNamesAndOnlyThem() {
+        let long = String(repeating: "k", count: 70)
+        let names = ["id", "name", "email", "options", long, String(repeating: "m", count: 63), "é"]
+        let table = JSONKeyTable(names)
+        for (i, name) in names.enumerated() {
+            #expect(Array(name.utf8).withUnsafeBufferPointer { table.index(of: $0) } == i, "\(name)")
+        }
+        for other in ["", "i", "ids", "nam", "Name", "mail", "gender", String(repeating: "k", count: 69),
+                      String(repeating: "k", count: 71), String(repeating: "x", count: 70), String(repeating: "m", count: 64), "e"] {
+            #expect(Array(other.utf8).withUnsafeBufferPointer { table.index(of: $0) } == nil, "\(other)")
+        }
+    }
+
     private func tree(_ text: String) throws -> JSONTree { try JSONTree.scan(Array(text.utf8)) }
 
     private func refuses(_ bytes: [UInt8]) -> Bool {

@@ -134,6 +134,10 @@ public struct ImportJob: Sendable {
         let clock = ContinuousClock()
         var lastProgress = clock.now - .seconds(1)  // the first report names the first phase at once
         var lastRowRead: Int?
+        // Tickets whose intent line this run made durable: their `done` line needs no sync of
+        // its own (``Journal/append(_:sync:)``): lost in an OS crash, the resumed run looks the
+        // creates up by e-mail, never creates them twice. Every other `done` line is synced.
+        var intentDurable = Set<Int>()
         var outcome = ImportOutcome()
         await withDiscardingTaskGroup { group in
             var iterator = events.makeAsyncIterator()
@@ -179,9 +183,12 @@ public struct ImportJob: Sendable {
                             answer = .inputFailed(Self.describe(error))
                         }
                     case .writeIntent(let ticket, let intent):
-                        answer = append(.intent(intent), to: files.journal, ticket: ticket) ?? .intentWritten(ticket: ticket)
+                        answer = append(.intent(intent), to: files.journal, ticket: ticket)
+                        if answer == nil { intentDurable.insert(ticket) }
+                        answer = answer ?? .intentWritten(ticket: ticket)
                     case .recordOutcomes(let ticket, let outcomes):
-                        answer = append(.done(JournalDone(chunk: nil, rows: outcomes)), to: files.journal, ticket: ticket)
+                        let sync = intentDurable.remove(ticket) == nil
+                        answer = append(.done(JournalDone(chunk: nil, rows: outcomes)), to: files.journal, ticket: ticket, sync: sync)
                             ?? .outcomesRecorded(ticket: ticket)
                     case .writeReport(let rows):
                         answer = write(rows, files)
@@ -243,10 +250,10 @@ public struct ImportJob: Sendable {
         return outcome
     }
 
-    private func append(_ entry: JournalEntry, to journal: Journal?, ticket: Int) -> ImportEvent? {
+    private func append(_ entry: JournalEntry, to journal: Journal?, ticket: Int, sync: Bool = true) -> ImportEvent? {
         guard let journal else { return nil }
         do {
-            try journal.append(entry)
+            try journal.append(entry, sync: sync)
             return nil
         } catch {
             return .journalFailed(ticket: ticket, path: journal.path, reason: Self.describe(error))
@@ -254,16 +261,17 @@ public struct ImportJob: Sendable {
     }
 
     private func write(_ rows: [ImportRow], _ files: RunFiles) -> ImportEvent? {
-        for row in rows {
+        // By index: `for row in rows` copied each row (some 30 strings) and destroyed the copy.
+        for i in rows.indices {
             do {
-                try files.report.write(row.report)
+                try files.report.write(rows[i].report)
             } catch {
                 return .reportFailed(path: files.report.path, reason: Self.describe(error))
             }
             // Rows for missing resources (row 0) were never in the input: not for the errors file.
-            guard row.report.status.isFailure, row.row > 0 else { continue }
+            guard rows[i].report.status.isFailure, rows[i].row > 0 else { continue }
             do {
-                try files.errors.write(raw: row.raw, message: row.report.message)
+                try files.errors.write(raw: rows[i].raw, message: rows[i].report.message)
             } catch {
                 return .reportFailed(path: files.errors.path, reason: Self.describe(error))
             }
@@ -316,7 +324,15 @@ public struct ImportJob: Sendable {
             }
             var answered: [AnsweredResource] = []
             answered.reserveCapacity(answer.count)
-            for resource in answer { answered.append(await withLink(resource, returnURLs: chunk.returnURLs, client: client)) }
+            for resource in answer {
+                // Most answers carry their link (or need none): those skip the async call and its
+                // copy of the resource (issue 17: ~6,000 instructions a row).
+                if Self.linkToFetch(resource) == nil {
+                    answered.append(AnsweredResource(resource))
+                } else {
+                    answered.append(await withLink(resource, returnURLs: chunk.returnURLs, client: client))
+                }
+            }
             return .answered(ticket: ticket, answered)
         } catch {
             return .sendFailed(ticket: ticket, writeFailure(error, createMayHaveBeenApplied: chunk.kind == .create))
@@ -376,13 +392,7 @@ public struct ImportJob: Sendable {
     /// the answer carried none. A link that cannot be fetched is a warning on a row that succeeded.
     static func withLink(_ resource: Resource, returnURLs: ReturnURLs, client: OnSchedClient) async -> AnsweredResource {
         var r = resource
-        let calendar: (OnSchedClient.CalendarProvider, String, Bool, String?)? =
-            if let g = r.googleCalendarId, !g.isEmpty { (.google, g, r.googleCalendarAuthorized ?? false, r.googleCalendarAuthUrl) }
-            else if let o = r.outlookCalendarId, !o.isEmpty { (.outlook, o, r.outlookCalendarAuthorized ?? false, r.outlookCalendarAuthUrl) }
-            else { nil }
-        guard let (provider, calendarId, authorized, link) = calendar, !authorized, link?.isEmpty ?? true,
-              let id = r.id, !id.isEmpty
-        else { return AnsweredResource(r) }
+        guard let (provider, calendarId, id) = linkToFetch(r) else { return AnsweredResource(r) }
         do {
             let fresh = try await client.authLink(resourceId: id, provider: provider, calendarId: calendarId, returnURLs: returnURLs)
             switch provider {
@@ -395,6 +405,19 @@ public struct ImportJob: Sendable {
         } catch {
             return AnsweredResource(r, linkWarning: "warning: no authorization link: \(error)")
         }
+    }
+
+    /// The link ``withLink(_:returnURLs:client:)`` would fetch for `r`: its calendar's provider
+    /// and id, and its own id, when it has an unauthorized calendar, no link, and an id; else nil.
+    static func linkToFetch(_ r: borrowing Resource) -> (OnSchedClient.CalendarProvider, String, String)? {
+        let calendar: (OnSchedClient.CalendarProvider, String, Bool, String?)? =
+            if let g = r.googleCalendarId, !g.isEmpty { (.google, g, r.googleCalendarAuthorized ?? false, r.googleCalendarAuthUrl) }
+            else if let o = r.outlookCalendarId, !o.isEmpty { (.outlook, o, r.outlookCalendarAuthorized ?? false, r.outlookCalendarAuthUrl) }
+            else { nil }
+        guard let (provider, calendarId, authorized, link) = calendar, !authorized, link?.isEmpty ?? true,
+              let id = r.id, !id.isEmpty
+        else { return nil }
+        return (provider, calendarId, id)
     }
 
     // MARK: - Words

@@ -34,6 +34,22 @@ extension Resource {
             case .outcome: outcomeBits
             }
         }
+
+        /// The fields of `outcomeBits` in a table of their own: a reader of the outcome looks
+        /// each key up among these 12 names, not all 35, and the table refuses most of the other
+        /// keys by their length alone (issue 17). Keys it does not find are skipped, as the full
+        /// table's unwanted ones are, so what is read is the same.
+        static let outcomeFields = allCases.filter { outcomeBits & 1 << $0.rawValue != 0 }
+        static let outcomeTable = JSONKeyTable(outcomeFields.map { "\($0)" })
+
+        /// The field `key` names among `fields`' own table, if any.
+        @inline(__always)
+        static func find(_ key: JSONKey, in s: JSONScanner, fields: ResourceFieldSet) -> Field? {
+            switch fields {
+            case .all: s.index(of: key, in: table).flatMap { Field(rawValue: $0) }
+            case .outcome: s.index(of: key, in: outcomeTable).map { outcomeFields[$0] }
+            }
+        }
     }
 
     /// Reads the resource object at the scanner's position; of its fields, those in `fields`
@@ -41,7 +57,6 @@ extension Resource {
     /// - Throws: `JSONScanError` when the value is not an object or the document is not JSON.
     package init(scanning s: inout JSONScanner, fields: ResourceFieldSet = .all) throws {
         self.init()
-        let table = Field.table
         let wanted = Field.bits(fields)
         var options = OptionValues()
         var services: [Int]?
@@ -49,18 +64,18 @@ extension Resource {
         var seen: UInt64 = 0
         var cursor = try s.beginObject()
         while let key = try s.nextKey(&cursor) {
-            guard let index = s.index(of: key, in: table), seen & (1 << index) == 0, let field = Field(rawValue: index) else {
+            guard let field = Field.find(key, in: s, fields: fields), seen & (1 << field.rawValue) == 0 else {
                 try s.skipValue()
                 continue
             }
-            seen |= 1 << index
-            guard wanted & (1 << index) != 0 else {
+            seen |= 1 << field.rawValue
+            guard wanted & (1 << field.rawValue) != 0 else {
                 try s.skipValue()
                 continue
             }
             switch field {
             case .options:
-                if try s.peek() == .object { options = try Self.scanOptions(&s, wanted: wanted) } else { try s.skipValue() }
+                if try s.peek() == .object { options = try Self.scanOptions(&s, fields: fields) } else { try s.skipValue() }
             case .address: address = try Self.scanAddress(&s)
             case .contact: contact = try Self.scanContact(&s)
             case .customFields: customFields = try Self.scanCustomFields(&s)
@@ -130,18 +145,18 @@ extension Resource {
         var sortKey, notificationType, bookingNotification, calendarAvailability: Int?
     }
 
-    private static func scanOptions(_ s: inout JSONScanner, wanted: UInt64) throws -> OptionValues {
+    private static func scanOptions(_ s: inout JSONScanner, fields: ResourceFieldSet) throws -> OptionValues {
         var o = OptionValues()
-        let table = Field.table
+        let wanted = Field.bits(fields)
         var seen: UInt64 = 0
         var cursor = try s.beginObject()
         while let key = try s.nextKey(&cursor) {
-            guard let index = s.index(of: key, in: table), seen & (1 << index) == 0, let field = Field(rawValue: index) else {
+            guard let field = Field.find(key, in: s, fields: fields), seen & (1 << field.rawValue) == 0 else {
                 try s.skipValue()
                 continue
             }
-            seen |= 1 << index
-            guard wanted & (1 << index) != 0 else {
+            seen |= 1 << field.rawValue
+            guard wanted & (1 << field.rawValue) != 0 else {
                 try s.skipValue()
                 continue
             }

@@ -215,7 +215,7 @@ public struct ImportCore: Sendable {
             stopRun(.api("cannot read the tenant's resources: \(message)"))
         case .rowsRead(let rows):
             readingRows = false
-            take(all: rows, &actions)
+            take(all: consume rows, &actions)
         case .inputEnded:
             readingRows = false
             inputEnded = true

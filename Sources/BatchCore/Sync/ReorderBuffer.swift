@@ -30,7 +30,10 @@ public struct ReorderBuffer<Value> {
             waiting[row] = consume value
             return []
         }
-        var ready = [consume value]
+        // Appended, not an array literal: `[consume value]` copied the value into the array and
+        // destroyed the original (issue 17: an import row is some 30 strings).
+        var ready: [Value] = []
+        ready.append(consume value)
         nextRow += 1
         while let next = waiting.removeValue(forKey: nextRow) {
             ready.append(next)

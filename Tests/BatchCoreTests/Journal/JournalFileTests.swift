@@ -58,6 +58,25 @@ private func flockFromAnotherProcess(_ file: String) throws -> Int32 {
         #expect(lines.filter { $0.contains(#""t":"header""#) }.count == 1)
     }
 
+    /// Lines appended without a sync are in the file (for the next run, and for a reader) as
+    /// synced ones are; close() syncs them.
+    @Test func linesAppendedWithoutSyncReplayAsOthers() throws {
+        let dir = try S.makeDirectory()
+        defer { S.remove(dir) }
+        let path = dir + "/run.journal"
+        let (journal, _) = try Journal.open(path: path, header: S.header(), resume: false)
+        try journal.append([S.intent([1, 2])])
+        try journal.append(S.done([1, 2]), sync: false)
+        try journal.append([S.intent([3, 4], chunk: "2")])
+        try journal.append(S.done([3]), sync: false)
+        journal.close()
+
+        let (again, replay) = try Journal.open(path: path, header: S.header(), resume: true)
+        defer { again.close() }
+        #expect(replay.finished.keys.sorted() == [1, 2, 3])
+        #expect(replay.uncertainCreates == [.init(row: 4, email: "p4@example.com")])
+    }
+
     @Test func theJournalIsPrivate() throws {
         let dir = try S.makeDirectory()
         defer { S.remove(dir) }

@@ -36,6 +36,31 @@ private func plan(_ rows: [PlannedRow], chunkSize: Int, maxOpenBuckets: Int = 16
         #expect(PlannedRow.normalize(email: "   ") == nil)
     }
 
+    /// The fast path (ASCII without a capital is kept as it is) gives what trimming and
+    /// `lowercased()` give, for keys that take it and keys that do not.
+    @Test func normalizedEmailsEqualTrimmedAndLowercasedOnes() {
+        for email in ["a.b@example.com", "A.B@Example.COM", " x@y.z ", "\tz@q.org\n", "émile@exämple.fr", "ÉMILE@X.FR",
+                      "[abc]@x.org", "@", "z", "ZZ", "a\u{2003}", "\u{2003}a@b.c"] {
+            let trimmed = WhitespaceTrim.whitespacesAndNewlines(email)
+            #expect(PlannedRow.normalize(email: email) == (trimmed.isEmpty ? nil : trimmed.lowercased()), "\(email)")
+        }
+    }
+
+    /// Chunks are the same whichever order the open buckets are kept in: a planner over many
+    /// return-URL sets (more than `maxOpenBuckets`, so buckets are flushed) emits chunks whose
+    /// rows are each bucket's rows in input order, every row exactly once.
+    @Test func manyBucketsFlushLargestFirstAndLoseNoRow() {
+        let rows = randomRows(count: 3_000, seed: 5, urlSets: 40)
+        let chunks = plan(rows, chunkSize: 7, maxOpenBuckets: 4)
+        #expect(chunks.flatMap { $0.rows.map(\.row) }.sorted() == Array(1...3_000))
+        #expect(chunks.map(\.id) == Array(1...chunks.count))
+        for chunk in chunks {
+            #expect(chunk.rows.count <= 7)
+            #expect(chunk.rows.map(\.row) == chunk.rows.map(\.row).sorted())
+            #expect(chunk.rows.allSatisfy { $0.returnURLs == chunk.returnURLs && $0.operation.kind == chunk.kind })
+        }
+    }
+
     @Test func chunksNeverMixKindsOrReturnURLs() {
         let rows = randomRows(count: 1_000, seed: 1)
         let chunks = plan(rows, chunkSize: 7)

@@ -29,7 +29,10 @@ public struct ChunkPlanner: Sendable {
         var rows: [PlannedRow]
     }
 
-    private var buckets: [BucketKey: Bucket] = [:]
+    /// The open buckets, at most `maxOpenBuckets` (16 by default): searched in order rather than
+    /// hashed, as comparing a key with a handful of others costs less than hashing its two URLs
+    /// twice per row (issue 17).
+    private var buckets: [(key: BucketKey, bucket: Bucket)] = []
     private var nextChunkID = 1
     private var nextSerial = 0
     private var buffered = 0
@@ -55,24 +58,25 @@ public struct ChunkPlanner: Sendable {
     public mutating func add(_ row: consuming PlannedRow) -> [Chunk] {
         let key = BucketKey(kind: row.operation.kind, returnURLs: row.returnURLs)
         var ready: [Chunk] = []
-        // Take the bucket out of the dictionary so appending does not copy its array.
-        var bucket: Bucket
-        if let existing = buckets.removeValue(forKey: key) {
-            bucket = existing
+        var index: Int
+        if let existing = buckets.firstIndex(where: { $0.key == key }) {
+            index = existing
         } else {
             if buckets.count >= maxOpenBuckets, let flushed = flushLargest() {
                 ready.append(flushed)
             }
-            bucket = Bucket(serial: nextSerial, rows: [])
+            var bucket = Bucket(serial: nextSerial, rows: [])
             bucket.rows.reserveCapacity(chunkSize)
             nextSerial += 1
+            buckets.append((key, bucket))
+            index = buckets.count - 1
         }
-        bucket.rows.append(row)
+        // Appended in place (the array's element is modified, its rows not copied).
+        buckets[index].bucket.rows.append(row)
         buffered += 1
-        if bucket.rows.count >= chunkSize {
-            ready.append(makeChunk(key, bucket.rows))
-        } else {
-            buckets[key] = bucket
+        if buckets[index].bucket.rows.count >= chunkSize {
+            let full = buckets.remove(at: index)
+            ready.append(makeChunk(full.key, full.bucket.rows))
         }
         return ready
     }
@@ -80,22 +84,22 @@ public struct ChunkPlanner: Sendable {
     /// Emits every partial chunk still held, in the order their buckets were opened. The planner
     /// is empty afterwards and may be reused (ids keep counting).
     public mutating func finish() -> [Chunk] {
-        let rest = buckets.sorted { $0.value.serial < $1.value.serial }
+        let rest = buckets.sorted { $0.bucket.serial < $1.bucket.serial }
         buckets.removeAll()
-        return rest.map { makeChunk($0.key, $0.value.rows) }
+        return rest.map { makeChunk($0.key, $0.bucket.rows) }
     }
 
     /// Removes and emits the largest open bucket, the earliest opened among equals.
     private mutating func flushLargest() -> Chunk? {
         guard
-            let victim = buckets.max(by: { a, b in
-                a.value.rows.count != b.value.rows.count
-                    ? a.value.rows.count < b.value.rows.count
-                    : a.value.serial > b.value.serial
+            let victim = buckets.indices.max(by: { a, b in
+                buckets[a].bucket.rows.count != buckets[b].bucket.rows.count
+                    ? buckets[a].bucket.rows.count < buckets[b].bucket.rows.count
+                    : buckets[a].bucket.serial > buckets[b].bucket.serial
             })
         else { return nil }
-        buckets.removeValue(forKey: victim.key)
-        return makeChunk(victim.key, victim.value.rows)
+        let flushed = buckets.remove(at: victim)
+        return makeChunk(flushed.key, flushed.bucket.rows)
     }
 
     private mutating func makeChunk(_ key: BucketKey, _ rows: [PlannedRow]) -> Chunk {

@@ -34,6 +34,18 @@ public struct PlannedRow: Sendable, Equatable {
         guard let email else { return nil }
         let trimmed = WhitespaceTrim.whitespacesAndNewlines(email)
         guard !trimmed.isEmpty else { return nil }
-        return trimmed.lowercased()
+        // Validation hands over e-mail keys already lowercased: ASCII without a capital is its
+        // own lowercase, so it is kept as it is (issue 17: `lowercased()` copied every key twice).
+        // Read through a `Span` of its bytes: iterating the UTF-8 view cost ~30 instructions a byte.
+        let bytes = trimmed.utf8.span
+        var plain = true
+        for i in bytes.indices {
+            let b = bytes[i]
+            if b >= 0x80 || b &- UInt8(ascii: "A") < 26 {
+                plain = false
+                break
+            }
+        }
+        return plain ? trimmed : trimmed.lowercased()
     }
 }
