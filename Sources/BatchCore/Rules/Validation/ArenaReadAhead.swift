@@ -1,0 +1,131 @@
+import BatchInput
+import Foundation
+
+/// The reading thread's side of ``ArenaValidationPipeline``: reads CSV batches into arenas and
+/// checks the first rows of each, then hands them over, in order and bounded, to the pipeline's
+/// caller; the caller gives spent arenas back, which are filled again (no allocation per batch
+/// once warm, none per row ever).
+///
+/// As ``ValidationPipeline``'s read-ahead: an input error ends the stream where it happened (the
+/// rows of the batch it interrupted are not handed out), and how many rows of a batch this
+/// thread checks (`share`) moves toward whichever side waits, so both threads stay busy.
+final class ArenaReadAhead: @unchecked Sendable {
+    // Unchecked: every stored `var` is read and written only with `condition` locked; the
+    // reader (source and validator) is used by the reading thread only, once handed to `run`.
+    private let condition = NSCondition()
+    private let capacity: Int
+    private var queue: [RowArena] = []
+    private var queuedBytes: [Int] = []
+    private var queuedChecked: [Int] = []
+    private var spares: [RowArena] = []
+    private var finished = false
+    private var failure: (any Error)?
+    private var cancelled = false
+    private var handedBytes = 0
+    private var share: Int
+    private let batchSize: Int
+    private var step: Int { max(1, batchSize / 32) }
+
+    init(capacity: Int, batchSize: Int) {
+        self.capacity = max(1, capacity)
+        self.batchSize = batchSize
+        share = batchSize / 2
+    }
+
+    /// What the reading thread reads with.
+    struct Reader: @unchecked Sendable {
+        // Unchecked: the source (a class, not thread-safe) is handed to the reading thread when
+        // the pipeline starts it and from then on used by that thread only (the pipeline reads
+        // only `bytesRead` through the hand-over, never the source); the validator is a value.
+        let source: CSVRecordSource
+        let validator: ResourceValidator
+    }
+
+    /// The thread's body: reads until the end, an error or ``cancel()``.
+    func run(_ reader: Reader) {
+        let source = reader.source
+        var validator = reader.validator
+        while true {
+            condition.lock()
+            var arena = spares.popLast() ?? RowArena()
+            let checking = share
+            condition.unlock()
+            let bytes: Int
+            do {
+                _ = try source.read(into: &arena, upTo: batchSize)
+                for i in 0..<min(checking, arena.count) { validator.check(&arena, i) }
+                bytes = source.bytesRead
+            } catch {
+                condition.lock()
+                failure = error
+                finished = true
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            condition.lock()
+            if arena.count == 0 {
+                finished = true
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            if queue.count >= capacity { share = min(batchSize, share + step) } // the caller is behind
+            while queue.count >= capacity && !cancelled { condition.wait() }
+            if cancelled {
+                condition.unlock()
+                return
+            }
+            let rows = arena.count
+            queue.append(consume arena)
+            queuedBytes.append(bytes)
+            queuedChecked.append(min(checking, rows))
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
+    /// The next batch, `nil` at the end, and in `checked` how many of its first rows are checked;
+    /// rethrows the reader's error once the batches before it are taken.
+    func take(checked: inout Int) throws -> RowArena? {
+        condition.lock()
+        defer { condition.unlock() }
+        if queue.isEmpty && !finished { share = max(0, share - step) } // the reader is behind
+        while queue.isEmpty && !finished { condition.wait() }
+        if !queue.isEmpty {
+            let arena = queue.removeFirst()
+            checked = queuedChecked.removeFirst()
+            handedBytes = queuedBytes.removeFirst()
+            condition.broadcast()
+            return arena
+        }
+        if let failure {
+            self.failure = nil
+            throw failure
+        }
+        return nil
+    }
+
+    /// Takes a spent batch back, emptied, to be filled again.
+    func giveBack(_ arena: consuming RowArena) {
+        var arena = arena
+        arena.removeAll() // on the caller's thread: the reader takes an empty batch
+        condition.lock()
+        if spares.count < 2 { spares.append(arena) }
+        condition.unlock()
+    }
+
+    var bytesRead: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return handedBytes
+    }
+
+    /// Lets the thread end (the pipeline is gone).
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}
