@@ -27,6 +27,13 @@ public struct ArenaRow: Sendable {
     package var inlineCount: Int32 = 0
     package var overflowStart: Int32 = 0
     package var overflowCount: Int32 = 0
+    /// The entries of the cells every row's report line, duplicate keys and hosting check read
+    /// (0: the field holds nothing), kept apart so that they are found without a search.
+    package var nameEntry: UInt64 = 0
+    package var emailEntry: UInt64 = 0
+    package var idEntry: UInt64 = 0
+    package var googleEntry: UInt64 = 0
+    package var outlookEntry: UInt64 = 0
     /// Index in the arena's `serviceIds`, or -1.
     package var serviceIdsSlot: Int32 = -1
     /// Index in the arena's `issues`, or -1 for a row without issues.
@@ -65,6 +72,34 @@ public struct ArenaRow: Sendable {
             for k in start..<start + Int(overflowCount) where Int(overflow[k] >> 56) == field.ordinal { return overflow[k] }
         }
         return 0
+    }
+
+    /// Sets the entries of ``nameEntry`` and its neighbours from the row's entries (after cells
+    /// were set, replaced or cleared).
+    package mutating func noteHotEntries(overflow: [UInt64]) {
+        nameEntry = entry(.name, overflow: overflow)
+        emailEntry = entry(.email, overflow: overflow)
+        idEntry = entry(.id, overflow: overflow)
+        googleEntry = entry(.googleCalendarId, overflow: overflow)
+        outlookEntry = entry(.outlookCalendarId, overflow: overflow)
+    }
+
+    /// The entry of the provider's calendar id (0: none).
+    @inline(__always)
+    package var calendarEntry: UInt64 {
+        switch provider {
+        case .google?: googleEntry
+        case .outlook?: outlookEntry
+        case nil: 0
+        }
+    }
+
+    /// Where an entry's bytes sit in the arena, or `nil` for 0 (no value).
+    @inline(__always)
+    package static func range(_ e: UInt64) -> Range<Int>? {
+        guard e != 0 else { return nil }
+        let (start, end) = ResourceInput.span(e)
+        return start..<end
     }
 
     /// Whether the field holds a value.

@@ -184,24 +184,30 @@ public final class CSVRecordSource: RecordSource {
     }
 
     /// ``setCellsInPlace(_:record:fields:width:)`` for a row of an arena whose raw bytes start at
-    /// `base` in the arena's bytes: the same cells, at the same places in the raw bytes.
+    /// `base` in the arena's bytes: the same cells, at the same places in the raw bytes, found in
+    /// one pass over the record's fields as `Span`s (no call or rebased buffer per field).
     private static func setCellsInPlace(_ arena: inout RowArena, _ row: inout ArenaRow, base: Int, rawCount: Int,
                                         record: CSVLentRecord, fields: [ResourceField?], width: Int) {
-        var pos = 0 // where field i starts in the raw bytes
-        for i in 0..<width {
-            let quoted = pos < rawCount && arena.byte(at: base + pos) == 0x22
-            record.withField(i) { cell in
+        record.withSpans { bytes, ends in
+            var pos = 0 // where field i starts in the raw bytes
+            var cellStart = 0 // where field i starts in the record's bytes
+            for i in 0..<width {
+                let cellEnd = ends[i]
+                let n = cellEnd - cellStart
+                let quoted = pos < rawCount && arena.byte(at: base + pos) == 0x22
                 var quotes = 0
-                if quoted { for j in 0..<cell.count where cell[j] == 0x22 { quotes += 1 } }
+                if quoted { for j in cellStart..<cellEnd where bytes[j] == 0x22 { quotes += 1 } }
                 let start = quoted ? pos + 1 : pos
-                pos = start + cell.count + quotes + (quoted ? 1 : 0) + 1
-                guard let field = fields[i] else { return }
+                pos = start + n + quotes + (quoted ? 1 : 0) + 1
+                let cell = bytes.extracting(cellStart..<cellEnd)
+                cellStart = cellEnd
+                guard let field = fields[i] else { continue }
                 let value = CellText.valueRange(cell)
                 if field == .serviceIds {
-                    guard let text = CellText.text(cell, value) else { return }
+                    guard let text = CellText.text(cell, value) else { continue }
                     let list = CellText.list(text)
                     if !list.isEmpty { arena.setServiceIds(&row, list) }
-                } else if quotes == 0, start + cell.count <= rawCount {
+                } else if quotes == 0, start + n <= rawCount {
                     arena.setCell(&row, field, start: base + start + value.lowerBound, end: base + start + value.upperBound)
                 } else {
                     arena.setCell(&row, field) { record.appendField(i, range: value, to: &$0) }

@@ -65,11 +65,23 @@ public struct RowArena: Sendable {
     /// bytes already in the batch; as ``ResourceInput/setInPlace(_:start:end:)``, a later cell of
     /// the same field replaces an earlier one and an empty range sets nothing.
     package mutating func setCell(_ row: inout ArenaRow, _ field: ResourceField, start: Int, end: Int) {
-        if row.has(field) { remove(field, from: &row) }
+        if row.has(field) {
+            remove(field, from: &row)
+            row.noteHotEntries(overflow: overflow)
+        }
         guard end > start else { return }
         precondition(end < Self.offsetLimit, "a batch's text is limited to 256 MiB")
-        appendEntry(UInt64(field.ordinal) << 56 | UInt64(start) << 28 | UInt64(end), to: &row)
+        let e = UInt64(field.ordinal) << 56 | UInt64(start) << 28 | UInt64(end)
+        appendEntry(e, to: &row)
         row.present |= 1 << UInt64(field.ordinal)
+        switch field {
+        case .name: row.nameEntry = e
+        case .email: row.emailEntry = e
+        case .id: row.idEntry = e
+        case .googleCalendarId: row.googleEntry = e
+        case .outlookCalendarId: row.outlookEntry = e
+        default: break
+        }
     }
 
     /// Sets the field of `row` (being built) to the bytes `append` adds at the end of the batch.
@@ -147,6 +159,8 @@ public struct RowArena: Sendable {
     /// Takes back what the checks changed in a view of row `i` (clear markers drop entries and
     /// set cleared bits; entries are never added).
     package mutating func store(_ i: Int, from view: ResourceInput) {
+        guard view.present != rows[i].present || view.clearedMask != rows[i].cleared else { return } // the usual row
+        defer { rows[i].noteHotEntries(overflow: overflow) }
         rows[i].present = view.present
         rows[i].cleared = view.clearedMask
         rows[i].inline = view.inline

@@ -125,12 +125,13 @@ public final class ReportWriter {
         try out.number(row, first: true)
         if line > 0 { try out.number(line) } else { try out.raw(",") }
         try out.raw(Self.statusField(status))
-        if let r = arena.cell(.id, i) { try out.field(text.extracting(r)) } else { try out.raw(",") }
-        if let r = arena.cell(.name, i) { try out.field(text.extracting(r)) } else { try out.raw(",") }
-        if let r = arena.cell(.email, i) { try out.field(text.extracting(r)) } else { try out.raw(",") }
+        // The cells are ranges of the batch's bytes, their entries kept in the row (no search).
+        if let r = ArenaRow.range(arena.rows[i].idEntry) { try out.field(text.extracting(r)) } else { try out.raw(",") }
+        if let r = ArenaRow.range(arena.rows[i].nameEntry) { try out.field(text.extracting(r)) } else { try out.raw(",") }
+        if let r = ArenaRow.range(arena.rows[i].emailEntry) { try out.field(text.extracting(r)) } else { try out.raw(",") }
         if let p = arena.rows[i].provider {
             try out.raw(p == .google ? ",google" : ",outlook")
-            if let r = arena.cell(p.calendarIdField, i) { try out.field(text.extracting(r)) } else { try out.raw(",") }
+            if let r = ArenaRow.range(arena.rows[i].calendarEntry) { try out.field(text.extracting(r)) } else { try out.raw(",") }
         } else {
             try out.raw(",,")
         }

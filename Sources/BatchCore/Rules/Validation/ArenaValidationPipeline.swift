@@ -102,11 +102,11 @@ public final class ArenaValidationPipeline {
         let bytes = arena.bytes // shared, not copied: the loop changes rows only
         let text = bytes.span
         for i in 0..<arena.count {
-            if let r = arena.cell(.email, i) { arena.rows[i].emailHash = DuplicateTracker.emailHash(utf8: text.extracting(r)) }
-            if let r = arena.cell(.id, i) { arena.rows[i].idHash = DuplicateTracker.idHash(utf8: text.extracting(r)) }
-            if let provider = arena.rows[i].provider, let r = arena.cell(provider.calendarIdField, i) {
-                arena.rows[i].hostingDomain = recent.code(utf8: text.extracting(r))
+            if let r = ArenaRow.range(arena.rows[i].emailEntry) {
+                arena.rows[i].emailHash = DuplicateTracker.emailHash(utf8: text.extracting(r))
             }
+            if let r = ArenaRow.range(arena.rows[i].idEntry) { arena.rows[i].idHash = DuplicateTracker.idHash(utf8: text.extracting(r)) }
+            if let r = ArenaRow.range(arena.rows[i].calendarEntry) { arena.rows[i].hostingDomain = recent.code(utf8: text.extracting(r)) }
         }
     }
 

@@ -213,8 +213,8 @@ public struct DuplicateTracker {
         for i in 0..<arena.count {
             let e = arena.rows[i].emailHash, d = arena.rows[i].idHash
             if e == 0 && d == 0 { continue }
-            let email = text.extracting(arena.cell(.email, i) ?? 0..<0) // empty: no such key
-            let id = text.extracting(arena.cell(.id, i) ?? 0..<0)
+            let email = text.extracting(ArenaRow.range(arena.rows[i].emailEntry) ?? 0..<0) // empty: no such key
+            let id = text.extracting(ArenaRow.range(arena.rows[i].idEntry) ?? 0..<0)
             let earlier = claim(row: arena.rows[i].row, emailHash: e == 0 ? nil : e, email: email,
                                 idHash: d == 0 ? nil : d, id: id)
             guard !arena.rows[i].hasErrors, let (first, key) = earlier else { continue }
