@@ -156,7 +156,7 @@ public final class CSVRecordSource: RecordSource {
             let base = arena.appendRaw(raw)
             row.rawStart = Int32(base)
             row.rawEnd = Int32(base + raw.count)
-            Self.setCellsInPlace(&arena, &row, base: base, rawCount: raw.count, record: record, fields: fields, width: width)
+            Self.setCellsInPlace(&arena, &row, base: base, raw: raw, record: record, fields: fields, width: width)
         } else {
             for i in 0..<width {
                 guard let field = fields[i] else { continue }
@@ -186,15 +186,16 @@ public final class CSVRecordSource: RecordSource {
     /// ``setCellsInPlace(_:record:fields:width:)`` for a row of an arena whose raw bytes start at
     /// `base` in the arena's bytes: the same cells, at the same places in the raw bytes, found in
     /// one pass over the record's fields as `Span`s (no call or rebased buffer per field).
-    private static func setCellsInPlace(_ arena: inout RowArena, _ row: inout ArenaRow, base: Int, rawCount: Int,
+    private static func setCellsInPlace(_ arena: inout RowArena, _ row: inout ArenaRow, base: Int, raw: [UInt8],
                                         record: CSVLentRecord, fields: [ResourceField?], width: Int) {
+        let rawCount = raw.count
         record.withSpans { bytes, ends in
             var pos = 0 // where field i starts in the raw bytes
             var cellStart = 0 // where field i starts in the record's bytes
             for i in 0..<width {
                 let cellEnd = ends[i]
                 let n = cellEnd - cellStart
-                let quoted = pos < rawCount && arena.byte(at: base + pos) == 0x22
+                let quoted = pos < rawCount && raw[pos] == 0x22 // the raw bytes, as copied into the arena
                 var quotes = 0
                 if quoted { for j in cellStart..<cellEnd where bytes[j] == 0x22 { quotes += 1 } }
                 let start = quoted ? pos + 1 : pos

@@ -57,13 +57,10 @@ public struct RowArena: Sendable {
         return start
     }
 
-    /// The byte at `offset` (bounds-checked).
-    @inline(__always)
-    package func byte(at offset: Int) -> UInt8 { bytes[offset] }
-
     /// Sets the field of `row` (the row being built, not yet appended) to `bytes[start..<end]`,
     /// bytes already in the batch; as ``ResourceInput/setInPlace(_:start:end:)``, a later cell of
     /// the same field replaces an earlier one and an empty range sets nothing.
+    @inline(__always)
     package mutating func setCell(_ row: inout ArenaRow, _ field: ResourceField, start: Int, end: Int) {
         if row.has(field) {
             remove(field, from: &row)
@@ -102,6 +99,7 @@ public struct RowArena: Sendable {
     }
 
     /// Appends an entry to the row being built: its overflow entries are the last of `overflow`.
+    @inline(__always)
     private mutating func appendEntry(_ e: UInt64, to row: inout ArenaRow) {
         if row.inlineCount < 8 {
             row.inline[Int(row.inlineCount)] = e
@@ -154,6 +152,15 @@ public struct RowArena: Sendable {
             sharing: bytes, present: r.present, cleared: r.cleared, inline: r.inline, inlineCount: Int(r.inlineCount),
             overflow: r.overflowCount == 0 ? [] : Array(overflow[start..<start + Int(r.overflowCount)]),
             serviceIds: r.serviceIdsSlot < 0 ? nil : serviceIdLists[Int(r.serviceIdsSlot)])
+    }
+
+    /// Makes `view` (a ``view(_:)`` of this batch) show row `i`.
+    package func reload(_ view: inout ResourceInput, _ i: Int) {
+        let r = rows[i]
+        let start = Int(r.overflowStart)
+        view.reload(present: r.present, cleared: r.cleared, inline: r.inline, inlineCount: Int(r.inlineCount),
+                    overflow: r.overflowCount == 0 ? [] : Array(overflow[start..<start + Int(r.overflowCount)]),
+                    serviceIds: r.serviceIdsSlot < 0 ? nil : serviceIdLists[Int(r.serviceIdsSlot)])
     }
 
     /// Takes back what the checks changed in a view of row `i` (clear markers drop entries and

@@ -50,6 +50,19 @@ public struct ResourceInput: Sendable {
         self.serviceIds = serviceIds
     }
 
+    /// Makes a view (``init(sharing:present:cleared:inline:inlineCount:overflow:serviceIds:)``)
+    /// show another row of the same batch: the shared bytes stay, the entries and masks are
+    /// replaced. One view then serves a whole batch (a view made per row cost ~350 instructions).
+    package mutating func reload(present: UInt64, cleared: UInt64, inline: InlineArray<8, UInt64>, inlineCount: Int,
+                                 overflow: [UInt64], serviceIds: [String]?) {
+        self.present = present
+        self.clearedMask = cleared
+        self.inline = inline
+        self.inlineCount = inlineCount
+        if !overflow.isEmpty || !self.overflow.isEmpty { self.overflow = overflow }
+        if serviceIds != nil || self.serviceIds != nil { self.serviceIds = serviceIds }
+    }
+
     /// Room for `bytes` bytes of text and `fields` fields, so that filling a row allocates once each.
     package mutating func reserve(bytes count: Int, fields: Int) {
         bytes.reserveCapacity(count)

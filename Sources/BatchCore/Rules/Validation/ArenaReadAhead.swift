@@ -53,7 +53,7 @@ final class ArenaReadAhead: @unchecked Sendable {
             let bytes: Int
             do {
                 _ = try source.read(into: &arena, upTo: batchSize)
-                for i in 0..<min(checking, arena.count) { validator.check(&arena, i) }
+                validator.check(&arena, rows: 0..<min(checking, arena.count))
                 bytes = source.bytesRead
             } catch {
                 condition.lock()

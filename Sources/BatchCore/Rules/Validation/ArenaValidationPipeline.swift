@@ -78,7 +78,7 @@ public final class ArenaValidationPipeline {
             arena = taken
             if checked < arena.count {
                 var local = validator // a local: no exclusivity check on the property per row
-                for i in checked..<arena.count { local.check(&arena, i) }
+                local.check(&arena, rows: checked..<arena.count)
                 validator = local
             }
         } else {
@@ -86,7 +86,7 @@ public final class ArenaValidationPipeline {
             _ = try source.read(into: &arena, upTo: batchSize)
             if arena.count == 0 { return nil }
             var local = validator
-            for i in 0..<arena.count { local.check(&arena, i) }
+            local.check(&arena, rows: 0..<arena.count)
             validator = local
         }
         Self.prepare(&arena, &recent)

@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+@testable import BatchCore
+@testable import BatchInput
+@testable import BatchModel
+@testable import BatchReport
+@testable import BatchRules
+
+/// `validate`'s batch arenas (``ArenaValidationPipeline``, ``RowArena``) must give, row for row,
+/// what ``ValidationPipeline`` gives on the same CSV: the same report cells, issues, duplicates
+/// and raw bytes for the errors file, whichever thread checks a row.
+@Suite struct ArenaValidationPipelineTests {
+    /// A CSV with what moves cells around: quoted cells with doubled quotes and line breaks,
+    /// spaces to trim, a formula guard, clear markers (allowed and refused, inline and past the
+    /// eighth entry), extra and missing fields, service id lists, duplicates by e-mail (any
+    /// case) and id, bad values, and more than eight mapped columns (entries in the overflow).
+    static func tricky(rows: Int) -> String {
+        var s = "name,email,id,googleCalendarId,outlookCalendarId,calendarAvailability,serviceIds,groupId,timezoneId,description,city,country,customField1\n"
+        for i in 1...rows {
+            switch i % 12 {
+            case 0: s += "\"Ann \"\"A\"\" \(i)\",ann\(i % 50)@acme.example,,ann\(i % 50)@acme.example,,1,\"1; 2,3\",7,Europe/Berlin,\"two\nlines\",Paris,FR,x\n"
+            case 1: s += "  Bob \(i)  , BOB\(i % 40)@Example.COM ,,,bob\(i)@contoso.example,2,,,W. Europe Standard Time,#clear,,,#CLEAR\n"
+            case 2: s += "'=Eve \(i),eve\(i)@x.example,\(i % 30),,,0,,,,,,,\n"
+            case 3: s += "Carl \(i),#clear,,,,,,,,,,,\n"
+            case 4: s += "Dan \(i),dan\(i)@x.example,,,,9,x;;y,abc,Mars/Olympus,d,c,co,cf,extra\n"
+            case 5: s += "Fay \(i),\"fay\(i)@x.example\",,\"fay\(i)@acme.example\",\"fay\(i)@contoso.example\",,,,,,,,\n"
+            case 6: s += ",nobody\(i)@x.example\n"
+            case 7: s += "Gus \(i),not an email,,gus@,,1,,,,,,,\n"
+            case 8: s += "Hal \(i),hal\(i)@x.example,\(i % 30),,,,,,America/New_York,\"q \"\" q\",city,,#clear\n"
+            case 9: s += "Ivy \(i),ivy\(i % 25)@x.example,,,,,\" , \",,,,,,\n"
+            case 10: s += "Jon \(i),jon\(i)@x.example,,,,google,,,,,,,\n"
+            default: s += "Kim \(i),KIM\(i % 20)@x.example,,kim\(i)@acme.example,,,,,,,,,\n"
+            }
+        }
+        return s
+    }
+
+    static func write(_ text: String) throws -> String {
+        let path = NSTemporaryDirectory() + "arena-\(UUID().uuidString).csv"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// The report rows and errors-file lines of the general pipeline.
+    static func general(_ path: String, _ o: ValidationOptions, readAhead: Int) async throws -> [(ReportRow, [UInt8]?)] {
+        let source = try CSVRecordSource(path: path, options: InputOptions())
+        let p = ValidationPipeline(source: source, options: o, hosting: nil, batchSize: 7, readAhead: readAhead)
+        var out: [(ReportRow, [UInt8]?)] = []
+        while let batch = try await p.nextBatch() {
+            for r in batch {
+                let status: RowStatus = r.issues.hasErrors ? .invalid : (r.duplicateOf != nil ? .skipped : .valid)
+                out.append((ReportRow(r, status: status), r.record.raw))
+            }
+        }
+        return out
+    }
+
+    /// The same from batch arenas.
+    static func arena(_ path: String, _ o: ValidationOptions, readAhead: Int) async throws -> [(ReportRow, [UInt8]?)] {
+        let source = try CSVRecordSource(path: path, options: InputOptions())
+        let p = ArenaValidationPipeline(source: source, options: o, hosting: nil, batchSize: 7, readAhead: readAhead)
+        var out: [(ReportRow, [UInt8]?)] = []
+        while var batch = try await p.nextBatch() {
+            for i in 0..<batch.count {
+                let status: RowStatus = batch.rows[i].hasErrors ? .invalid : (batch.rows[i].duplicateOf != 0 ? .skipped : .valid)
+                out.append((ReportRow(batch, i, status: status), batch.raw(i)))
+            }
+            p.recycle(&batch)
+        }
+        return out
+    }
+
+    @Test(arguments: [0, 2])
+    func sameRowsAsTheGeneralPipeline(readAhead: Int) async throws {
+        let path = try Self.write(Self.tricky(rows: 600))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var o = ValidationOptions()
+        o.returnURLs.google = "https://example.com/back"
+        let a = try await Self.general(path, o, readAhead: 0)
+        let b = try await Self.arena(path, o, readAhead: readAhead)
+        #expect(a.count == 600 && b.count == 600)
+        for (x, y) in zip(a, b) {
+            #expect(x.0 == y.0)
+            #expect(x.1 == y.1)
+        }
+        #expect(a.contains { $0.0.status == .skipped } && a.contains { $0.0.status == .invalid } && a.contains { $0.0.status == .valid })
+    }
+
+    /// The report's bytes, CSV encoded from the arena, equal those written through `ReportRow`s.
+    @Test func reportBytesFromTheArena() async throws {
+        let path = try Self.write(Self.tricky(rows: 120))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let o = ValidationOptions()
+        let dir = NSTemporaryDirectory() + "arena-report-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let viaRows = try ReportWriter(path: dir + "/a.csv", format: .csv)
+        for (row, _) in try await Self.general(path, o, readAhead: 0) { try viaRows.write(row) }
+        try viaRows.close()
+        let fromArena = try ReportWriter(path: dir + "/b.csv", format: .csv)
+        let source = try CSVRecordSource(path: path, options: InputOptions())
+        let p = ArenaValidationPipeline(source: source, options: o, hosting: nil, batchSize: 16)
+        while var batch = try await p.nextBatch() {
+            let statuses = (0..<batch.count).map { i -> RowStatus in
+                batch.rows[i].hasErrors ? .invalid : (batch.rows[i].duplicateOf != 0 ? .skipped : .valid)
+            }
+            try fromArena.write(batch, statuses: statuses)
+            p.recycle(&batch)
+        }
+        try fromArena.close()
+        let x = try Data(contentsOf: URL(fileURLWithPath: dir + "/a.csv"))
+        let y = try Data(contentsOf: URL(fileURLWithPath: dir + "/b.csv"))
+        #expect(x == y)
+        #expect(x.count > 1000)
+    }
+
+    /// A spent arena filled again holds only the new rows (nothing of the old ones leaks).
+    @Test func recycledArenaHoldsOnlyItsRows() throws {
+        let path = try Self.write(Self.tricky(rows: 40))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let source = try CSVRecordSource(path: path, options: InputOptions())
+        var arena = RowArena()
+        #expect(try source.read(into: &arena, upTo: 30))
+        #expect(arena.count == 30)
+        let firstName = arena.text(.name, 0)
+        arena.removeAll()
+        #expect(!(try source.read(into: &arena, upTo: 30)))
+        #expect(arena.count == 10)
+        #expect(arena.rows[0].row == 31)
+        #expect(arena.text(.name, 0) != firstName)
+        #expect(arena.issues(0).isEmpty)
+    }
+}
