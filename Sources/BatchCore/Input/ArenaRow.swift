@@ -34,6 +34,8 @@ public struct ArenaRow: Sendable {
     package var idEntry: UInt64 = 0
     package var googleEntry: UInt64 = 0
     package var outlookEntry: UInt64 = 0
+    /// How many fields the record has (the errors file pads a short record to the header's width).
+    public package(set) var fieldCount: Int32 = 0
     /// Index in the arena's `serviceIds`, or -1.
     package var serviceIdsSlot: Int32 = -1
     /// Index in the arena's `issues`, or -1 for a row without issues.

@@ -150,6 +150,7 @@ public final class CSVRecordSource: RecordSource {
     private func append(_ record: CSVLentRecord, raw: [UInt8], to arena: inout RowArena) {
         _ = state.advance(offset: record.byteOffset, spare: false)
         var row = ArenaRow(row: state.row, line: record.line)
+        row.fieldCount = Int32(clamping: record.count)
         let fields = fieldTable
         let width = min(record.count, fields.count)
         if keepRaw {

@@ -26,6 +26,8 @@ public struct RowArena: Sendable {
     package private(set) var serviceIdLists: [[String]] = []
     /// Issues of the rows that have any (``ArenaRow/issueSlot``).
     private var issueLists: [[RowIssue]] = []
+    /// The report message of each issue list, once ``settleMessages()`` has made them.
+    private var messages: [String] = []
 
     /// Bytes after which a batch takes no more rows.
     package static let byteBudget = 1 << 24
@@ -46,6 +48,7 @@ public struct RowArena: Sendable {
         overflow.removeAll(keepingCapacity: true)
         if !serviceIdLists.isEmpty { serviceIdLists.removeAll(keepingCapacity: true) }
         if !issueLists.isEmpty { issueLists.removeAll(keepingCapacity: true) }
+        if !messages.isEmpty { messages.removeAll(keepingCapacity: true) }
     }
 
     // MARK: Filling (the reader)
@@ -192,6 +195,21 @@ public struct RowArena: Sendable {
     public func issues(_ i: Int) -> [RowIssue] {
         let slot = rows[i].issueSlot
         return slot < 0 ? [] : issueLists[Int(slot)]
+    }
+
+    /// Makes every row's report message (``Swift/Array/reportMessage``) once its issues are all
+    /// known: the report line and the errors-file line of a failed row both need it.
+    package mutating func settleMessages() {
+        messages.removeAll(keepingCapacity: true)
+        for list in issueLists { messages.append(list.reportMessage) }
+    }
+
+    /// The report message of row `i` (empty without issues): the one ``settleMessages()`` made,
+    /// or made now.
+    public func message(_ i: Int) -> String {
+        let slot = Int(rows[i].issueSlot)
+        guard slot >= 0 else { return "" }
+        return slot < messages.count ? messages[slot] : issueLists[slot].reportMessage
     }
 
     /// Takes the issues of row `i` out (to be given back with ``setIssues(_:_:)``).

@@ -113,7 +113,7 @@ extension ValidateJob {
             try report.write(batch, statuses: statuses)
             if valid < batch.count {
                 for i in 0..<batch.count where statuses[i].isFailure {
-                    try errors.write(raw: batch.raw(i), message: batch.issues(i).reportMessage)
+                    try errors.write(raw: batch.raw(i), fieldCount: Int(batch.rows[i].fieldCount), message: batch.message(i))
                 }
             }
             if valid > 0 {

@@ -137,12 +137,13 @@ public final class ReportWriter {
         }
         let a = arena.rows[i].availability
         if a >= 0 { try out.number(Int(a)) } else { try out.raw(",") }
-        let issues = arena.rows[i].issueSlot < 0 ? [] : arena.issues(i)
-        if issues.isEmpty {
+        if arena.rows[i].issueSlot < 0 {
             try out.emptyFieldsAndLineEnd(3) // authUrl, authorized, message
         } else {
+            // Made once per batch (``RowArena/settleMessages()``), shared with the errors file.
+            // (A row with issues whose message is empty writes the same bytes as one without.)
             try out.raw(",,")
-            try out.field(issues.reportMessage)
+            try out.field(arena.message(i))
             try out.emptyFieldsAndLineEnd(0)
         }
     }

@@ -114,6 +114,51 @@ import Testing
         #expect(x.count > 1000)
     }
 
+    /// The errors file written from an arena (field counts kept from the read, messages made once)
+    /// equals the one written from the general pipeline's rows (the record read again per line).
+    @Test func errorsFileFromTheArena() async throws {
+        let text = Self.tricky(rows: 240)
+        let path = try Self.write(text)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let headers = text.prefix { $0 != "\n" }.split(separator: ",").map(String.init)
+        let dir = NSTemporaryDirectory() + "arena-errors-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let o = ValidationOptions()
+        let general = ErrorsWriter(path: dir + "/a.csv", format: .csv(delimiter: 0x2C), headers: headers, delimiter: 0x2C, bom: false)
+        for (row, raw) in try await Self.general(path, o, readAhead: 0) where row.status == .invalid {
+            try general.write(raw: raw, message: row.message)
+        }
+        try general.close()
+        let fromArena = ErrorsWriter(path: dir + "/b.csv", format: .csv(delimiter: 0x2C), headers: headers, delimiter: 0x2C, bom: false)
+        let source = try CSVRecordSource(path: path, options: InputOptions())
+        let p = ArenaValidationPipeline(source: source, options: o, hosting: nil, batchSize: 16)
+        while var batch = try await p.nextBatch() {
+            for i in 0..<batch.count where batch.rows[i].hasErrors {
+                #expect(batch.message(i) == batch.issues(i).reportMessage)
+                try fromArena.write(raw: batch.raw(i), fieldCount: Int(batch.rows[i].fieldCount), message: batch.message(i))
+            }
+            p.recycle(&batch)
+        }
+        try fromArena.close()
+        let x = try Data(contentsOf: URL(fileURLWithPath: dir + "/a.csv"))
+        let y = try Data(contentsOf: URL(fileURLWithPath: dir + "/b.csv"))
+        #expect(x == y)
+        #expect(general.rowsWritten > 50 && general.rowsWritten == fromArena.rowsWritten)
+    }
+
+    /// `reportMessage` is the issues' descriptions joined by `; `.
+    @Test func reportMessageJoinsDescriptions() {
+        let issues = [
+            RowIssue(.error, field: "email", "'x' has no @"), RowIssue(.warning, field: nil, "the same id as row 3; skipped"),
+            RowIssue(.error, field: nil, "bare"), RowIssue(.warning, field: "googleCalendarId", "hosted elsewhere"),
+        ]
+        for n in 0...issues.count {
+            let some = Array(issues.prefix(n))
+            #expect(some.reportMessage == some.map(\.description).joined(separator: "; "))
+        }
+    }
+
     /// A spent arena filled again holds only the new rows (nothing of the old ones leaks).
     @Test func recycledArenaHoldsOnlyItsRows() throws {
         let path = try Self.write(Self.tricky(rows: 40))

@@ -93,6 +93,7 @@ public final class ArenaValidationPipeline {
         if let hosting { await checkHosting(&arena, hosting) }
         if !duplicatesSized { sizeDuplicates(arena) }
         claimDuplicates(&arena)
+        arena.settleMessages() // the issues are final: each message made once, for report and errors file
         return arena
     }
 
