@@ -41,6 +41,12 @@ public struct RowArena: Sendable {
     /// Whether the batch may take another row.
     package var hasRoom: Bool { bytes.count < Self.byteBudget }
 
+    /// Room for `rows` rows and `bytes` bytes, so that filling a batch does not grow its buffers.
+    public mutating func reserve(rows: Int, bytes count: Int) {
+        self.rows.reserveCapacity(rows)
+        bytes.reserveCapacity(count)
+    }
+
     /// Empties the batch, keeping every buffer's capacity for the next one.
     public mutating func removeAll() {
         bytes.removeAll(keepingCapacity: true)

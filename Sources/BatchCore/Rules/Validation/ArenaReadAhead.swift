@@ -18,6 +18,9 @@ final class ArenaReadAhead: @unchecked Sendable {
     private var queuedBytes: [Int] = []
     private var queuedChecked: [Int] = []
     private var spares: [RowArena] = []
+    /// The most bytes a batch held so far (a new arena reserves as much); read and written by the
+    /// reading thread only.
+    private var lastBytes = 1 << 16
     private var finished = false
     private var failure: (any Error)?
     private var cancelled = false
@@ -47,9 +50,18 @@ final class ArenaReadAhead: @unchecked Sendable {
         var validator = reader.validator
         while true {
             condition.lock()
-            var arena = spares.popLast() ?? RowArena()
+            let spare = spares.popLast()
             let checking = share
             condition.unlock()
+            var arena: RowArena
+            if let spare {
+                arena = spare
+            } else {
+                // Sized at once for a whole batch: grown by doubling instead, each new arena
+                // mapped fresh pages several times (page faults were a third of the system time).
+                arena = RowArena()
+                arena.reserve(rows: batchSize, bytes: lastBytes)
+            }
             let bytes: Int
             do {
                 _ = try source.read(into: &arena, upTo: batchSize)
@@ -77,6 +89,7 @@ final class ArenaReadAhead: @unchecked Sendable {
                 return
             }
             let rows = arena.count
+            lastBytes = max(lastBytes, arena.bytes.count)
             queue.append(consume arena)
             queuedBytes.append(bytes)
             queuedChecked.append(min(checking, rows))
@@ -111,7 +124,9 @@ final class ArenaReadAhead: @unchecked Sendable {
         var arena = arena
         arena.removeAll() // on the caller's thread: the reader takes an empty batch
         condition.lock()
-        if spares.count < 2 { spares.append(arena) }
+        // Up to as many as can be in flight (queued, being read, being written): an arena
+        // dropped here would be allocated again, its pages faulted in afresh.
+        if spares.count < capacity + 2 { spares.append(arena) }
         condition.unlock()
     }
 

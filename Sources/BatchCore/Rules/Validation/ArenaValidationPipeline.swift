@@ -89,7 +89,7 @@ public final class ArenaValidationPipeline {
             local.check(&arena, rows: 0..<arena.count)
             validator = local
         }
-        Self.prepare(&arena, &recent)
+        Self.prepare(&arena, &recent, domains: hosting != nil)
         if let hosting { await checkHosting(&arena, hosting) }
         if !duplicatesSized { sizeDuplicates(arena) }
         claimDuplicates(&arena)
@@ -98,8 +98,9 @@ public final class ArenaValidationPipeline {
     }
 
     /// The duplicate keys' hashes and the calendar domain's code of each row (as
-    /// ``ValidatedRow/prepareChecks(_:)``), read from the batch's bytes.
-    static func prepare(_ arena: inout RowArena, _ recent: inout RecentDomains) {
+    /// ``ValidatedRow/prepareChecks(_:)``), read from the batch's bytes. The domain is looked up
+    /// only when `domains` (the hosting step runs: nothing else reads its code).
+    static func prepare(_ arena: inout RowArena, _ recent: inout RecentDomains, domains: Bool) {
         let bytes = arena.bytes // shared, not copied: the loop changes rows only
         let text = bytes.span
         for i in 0..<arena.count {
@@ -107,7 +108,9 @@ public final class ArenaValidationPipeline {
                 arena.rows[i].emailHash = DuplicateTracker.emailHash(utf8: text.extracting(r))
             }
             if let r = ArenaRow.range(arena.rows[i].idEntry) { arena.rows[i].idHash = DuplicateTracker.idHash(utf8: text.extracting(r)) }
-            if let r = ArenaRow.range(arena.rows[i].calendarEntry) { arena.rows[i].hostingDomain = recent.code(utf8: text.extracting(r)) }
+            if domains, let r = ArenaRow.range(arena.rows[i].calendarEntry) {
+                arena.rows[i].hostingDomain = recent.code(utf8: text.extracting(r))
+            }
         }
     }
 
