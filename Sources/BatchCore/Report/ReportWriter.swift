@@ -101,6 +101,12 @@ public final class ReportWriter {
     /// ranges of the batch, the row a plain value; no `String`, copy or reference per row.
     public func write(_ arena: RowArena, statuses: [RowStatus]) throws {
         precondition(arena.count == statuses.count)
+        if format == .xlsx, let workbook, workbookIsReport {
+            try handOverToCSV()
+            rowsWritten += arena.count
+            try workbook.add(arena, statuses: statuses.span)
+            return
+        }
         guard format == .csv, !changesColumn else {
             for i in 0..<arena.count { try write(ReportRow(arena, i, status: statuses[i])) }
             return
