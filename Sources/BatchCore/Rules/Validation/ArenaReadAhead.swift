@@ -10,8 +10,9 @@ import Foundation
 /// rows of the batch it interrupted are not handed out), and how many rows of a batch this
 /// thread checks (`share`) moves toward whichever side waits, so both threads stay busy.
 final class ArenaReadAhead: @unchecked Sendable {
-    // Unchecked: every stored `var` is read and written only with `condition` locked; the
-    // reader (source and validator) is used by the reading thread only, once handed to `run`.
+    // Unchecked: every stored `var` but `lastBytes` is read and written only with `condition`
+    // locked; `lastBytes` is read and written by the reading thread (`run`) only; the reader
+    // (source and validator) is used by the reading thread only, once handed to `run`.
     private let condition = NSCondition()
     private let capacity: Int
     private var queue: [RowArena] = []
