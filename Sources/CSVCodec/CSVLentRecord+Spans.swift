@@ -31,3 +31,13 @@ extension CSVLentRecord {
         out.append(contentsOf: UnsafeBufferPointer(rebasing: field[range]))
     }
 }
+
+extension CSVLentRecord {
+    /// Calls `body` with the bytes of all fields and the fields' ends (``ends``) as `Span`s, which
+    /// cannot outlive the call: a stage walks every field of a record with bounds-checked reads
+    /// and one call, instead of one ``withField(_:_:)`` call (and rebased buffer) per field.
+    @inlinable
+    public func withSpans<R>(_ body: (Span<UInt8>, Span<Int>) throws -> R) rethrows -> R {
+        try body(bytes.span, ends.span)
+    }
+}

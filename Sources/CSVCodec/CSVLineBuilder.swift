@@ -181,6 +181,12 @@ public final class CSVLineBuilder {
     /// Copies `n` bytes from `p` to `o` (writing up to 7 bytes past them: invariant 2) and says
     /// whether they hold `,` `"` CR or LF (the field must then be quoted; what was copied is to be
     /// overwritten). Reads no byte of `p` at or past `n` (invariant 3).
+    ///
+    /// A word is tested first for any byte below `-` (0x2D): the four bytes that need quotes are
+    /// all below it, and addresses and ids rarely hold one, so most words cost one test instead of
+    /// four. A field of 8 bytes or more ends with the word of its last 8 bytes (overlapping the
+    /// word before; those bytes are written twice, with the same values) instead of gathering its
+    /// tail byte by byte.
     @inlinable @inline(__always)
     static func copyUnlessQuoting(_ p: UnsafePointer<UInt8>, _ n: Int, to o: UnsafeMutablePointer<UInt8>) -> Bool {
         let raw = UnsafeMutableRawPointer(o)
@@ -189,11 +195,17 @@ public final class CSVLineBuilder {
         while i &+ 8 <= n {
             let v = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
             raw.storeBytes(of: v, toByteOffset: i, as: UInt64.self)
-            found = found || hasByte(v, ones &* 0x2C) || hasByte(v, ones &* 0x22) || hasByte(v, ones &* 0x0D) || hasByte(v, ones &* 0x0A)
+            found = found || needsQuotes(v)
             i &+= 8
         }
         if i < n {
-            // The tail, gathered into one word (the source may end right after the field).
+            if n >= 8 {
+                // The last 8 bytes of the field, all inside it (n - 8 >= 0).
+                let v = UnsafeRawPointer(p + (n &- 8)).loadUnaligned(as: UInt64.self)
+                raw.storeBytes(of: v, toByteOffset: n &- 8, as: UInt64.self)
+                return found || needsQuotes(v)
+            }
+            // A short field, gathered into one word (the source may end right after the field).
             var v: UInt64 = 0
             var j = n &- 1
             while j >= i {
@@ -208,6 +220,15 @@ public final class CSVLineBuilder {
                 || hasByteIn(x, ones &* 0x0D, lanes) || hasByteIn(x, ones &* 0x0A, lanes)
         }
         return found
+    }
+
+    /// Whether the word holds `,` `"` CR or LF (exact). Any of them is below 0x2D: a word with
+    /// no byte below 0x2D is answered by one test (`(v - 0x2D…) & ~v & 0x80…` is non-zero when a
+    /// byte is below 0x2D, and may be for a byte above one that is: then the exact tests decide).
+    @inlinable @inline(__always)
+    static func needsQuotes(_ v: UInt64) -> Bool {
+        guard (v &- ones &* 0x2D) & ~v & highs != 0 else { return false }
+        return hasByte(v, ones &* 0x2C) || hasByte(v, ones &* 0x22) || hasByte(v, ones &* 0x0D) || hasByte(v, ones &* 0x0A)
     }
 
     /// Appends `,` (unless `first`) and a whole number in decimal (never quoted nor guarded).

@@ -126,6 +126,107 @@ public final class CSVRecordSource: RecordSource {
         return SourceRecord(row: state.row, line: line, input: consume input, issues: consume issues)
     }
 
+    /// Reads records into `arena` until it holds `limit` rows, its bytes pass its budget or the
+    /// input ends (then `false`). The same rows, cells and reading problems as ``next()``, kept
+    /// as plain rows in the batch's one buffer (``RowArena``): the record's raw bytes are copied
+    /// once into the batch and the cells found in them point there; no buffer changes hands.
+    /// - Throws: `InputError` as ``next()`` does (the batch then holds the rows before the error).
+    package func read(into arena: inout RowArena, upTo limit: Int) throws -> Bool {
+        // The row count and offset in locals, stored back once: each access to the class's stored
+        // `state` is a dynamic exclusivity check (~75 instructions a row).
+        var rowNumber = state.row
+        var offset = state.lastOffset
+        defer {
+            state.row = rowNumber
+            state.lastOffset = offset
+        }
+        while arena.count < limit && arena.hasRoom {
+            var got = false
+            do {
+                _ = try reader.readRecord(lending: { record, raw in
+                    got = true
+                    rowNumber += 1
+                    offset = record.byteOffset
+                    append(record, row: rowNumber, raw: raw, to: &arena)
+                })
+            } catch let error as CSVError {
+                throw Self.inputError(error, path: path)
+            }
+            if !got { return false }
+        }
+        return true
+    }
+
+    private func append(_ record: CSVLentRecord, row number: Int, raw: [UInt8], to arena: inout RowArena) {
+        var row = ArenaRow(row: number, line: record.line)
+        row.fieldCount = Int32(clamping: record.count)
+        let fields = fieldTable
+        let width = min(record.count, fields.count)
+        if keepRaw {
+            let base = arena.appendRaw(raw)
+            row.rawStart = Int32(base)
+            row.rawEnd = Int32(base + raw.count)
+            Self.setCellsInPlace(&arena, &row, base: base, raw: raw, record: record, fields: fields, width: width)
+        } else {
+            for i in 0..<width {
+                guard let field = fields[i] else { continue }
+                record.withField(i) { cell in
+                    let value = CellText.valueRange(cell)
+                    if field == .serviceIds {
+                        guard let text = CellText.text(cell, value) else { return }
+                        let list = CellText.list(text)
+                        if !list.isEmpty { arena.setServiceIds(&row, list) }
+                    } else {
+                        arena.setCell(&row, field) { record.appendField(i, range: value, to: &$0) }
+                    }
+                }
+            }
+        }
+        if record.count > fields.count {
+            var extra = 0
+            for i in fields.count..<record.count where !record.fieldBounds(i).isEmpty { extra += 1 }
+            if extra > 0 {
+                arena.setIssues(&row, [RowIssue(.error, field: nil,
+                    "the record has \(record.count) fields but the header has \(fields.count); is a delimiter unquoted?")])
+            }
+        }
+        arena.append(row)
+    }
+
+    /// ``setCellsInPlace(_:record:fields:width:)`` for a row of an arena whose raw bytes start at
+    /// `base` in the arena's bytes: the same cells, at the same places in the raw bytes, found in
+    /// one pass over the record's fields as `Span`s (no call or rebased buffer per field).
+    private static func setCellsInPlace(_ arena: inout RowArena, _ row: inout ArenaRow, base: Int, raw: [UInt8],
+                                        record: CSVLentRecord, fields: [ResourceField?], width: Int) {
+        let rawCount = raw.count
+        record.withSpans { bytes, ends in
+            var pos = 0 // where field i starts in the raw bytes
+            var cellStart = 0 // where field i starts in the record's bytes
+            for i in 0..<width {
+                let cellEnd = ends[i]
+                let n = cellEnd - cellStart
+                let quoted = pos < rawCount && raw[pos] == 0x22 // the raw bytes, as copied into the arena
+                var quotes = 0
+                if quoted { for j in cellStart..<cellEnd where bytes[j] == 0x22 { quotes += 1 } }
+                let start = quoted ? pos + 1 : pos
+                pos = start + n + quotes + (quoted ? 1 : 0) + 1
+                let cell = bytes.extracting(cellStart..<cellEnd)
+                cellStart = cellEnd
+                guard let field = fields[i] else { continue }
+                let value = CellText.valueRange(cell)
+                if field == .serviceIds {
+                    guard let text = CellText.text(cell, value) else { continue }
+                    let list = CellText.list(text)
+                    if !list.isEmpty { arena.setServiceIds(&row, list) }
+                } else if quotes == 0, start + n <= rawCount {
+                    arena.setCell(&row, field, start: base + start + value.lowerBound, end: base + start + value.upperBound)
+                } else {
+                    arena.setCell(&row, field) { record.appendField(i, range: value, to: &$0) }
+                }
+            }
+        }
+    }
+
     private func fill(_ record: CSVLentRecord, raw: inout [UInt8], input: inout ResourceInput, issues: inout [RowIssue]) {
         var text = state.advance(offset: record.byteOffset, spare: keepRaw)
         let fields = mapping.fields

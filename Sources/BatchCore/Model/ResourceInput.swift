@@ -24,7 +24,7 @@ public struct ResourceInput: Sendable {
     public var serviceIds: [String]?
     /// Bit `ordinal` is set when the row asks for the field to be cleared (`#clear` in CSV, `null`
     /// in JSON Lines): such a field holds no value, and the update sends it empty.
-    @usableFromInline internal var clearedMask: UInt64 = 0
+    @usableFromInline package internal(set) var clearedMask: UInt64 = 0
 
     /// Where the record's raw bytes (``SourceRecord/raw``) sit in `bytes`, when kept there.
     private var rawStart = -1
@@ -33,6 +33,35 @@ public struct ResourceInput: Sendable {
     @usableFromInline internal static let offsetLimit = 1 << 28
 
     public init() {}
+
+    /// A view of one row of a batch whose bytes live in a buffer shared by the whole batch (a
+    /// ``RowArena`` of BatchInput): `bytes` is that buffer (shared, not copied: one retain), the
+    /// entries' offsets point into it. The checks read a view exactly as they read a row of its
+    /// own; what they change (``takeClearMarkers()``) is in the entries and masks, which the
+    /// batch reads back. Nothing may append to a view's bytes (that would copy the batch's buffer).
+    package init(sharing bytes: [UInt8], present: UInt64, cleared: UInt64, inline: InlineArray<8, UInt64>,
+                 inlineCount: Int, overflow: [UInt64], serviceIds: [String]?) {
+        self.bytes = bytes
+        self.present = present
+        self.clearedMask = cleared
+        self.inline = inline
+        self.inlineCount = inlineCount
+        self.overflow = overflow
+        self.serviceIds = serviceIds
+    }
+
+    /// Makes a view (``init(sharing:present:cleared:inline:inlineCount:overflow:serviceIds:)``)
+    /// show another row of the same batch: the shared bytes stay, the entries and masks are
+    /// replaced. One view then serves a whole batch (a view made per row cost ~350 instructions).
+    package mutating func reload(present: UInt64, cleared: UInt64, inline: InlineArray<8, UInt64>, inlineCount: Int,
+                                 overflow: [UInt64], serviceIds: [String]?) {
+        self.present = present
+        self.clearedMask = cleared
+        self.inline = inline
+        self.inlineCount = inlineCount
+        if !overflow.isEmpty || !self.overflow.isEmpty { self.overflow = overflow }
+        if serviceIds != nil || self.serviceIds != nil { self.serviceIds = serviceIds }
+    }
 
     /// Room for `bytes` bytes of text and `fields` fields, so that filling a row allocates once each.
     package mutating func reserve(bytes count: Int, fields: Int) {

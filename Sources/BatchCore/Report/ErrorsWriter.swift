@@ -98,6 +98,23 @@ public final class ErrorsWriter {
         }
     }
 
+    /// ``write(raw:message:)`` for a CSV record whose field count is known (a batch arena keeps
+    /// it from the read): the same line, without reading the record again to count its fields
+    /// (a `CSVReader` per failed row was most of the errors file's cost).
+    public func write(raw: [UInt8]?, fieldCount: Int, message: String) throws {
+        guard errorColumn == nil, format != .jsonl, let raw else { return try write(raw: raw, message: message) }
+        let file = try openIfNeeded()
+        rowsWritten += 1
+        var line = raw
+        if fieldCount < headers.count {
+            line.append(contentsOf: repeatElement(delimiter, count: headers.count - fieldCount))
+        }
+        line.append(delimiter)
+        line.append(contentsOf: encode([message]).dropLast(2))
+        line.append(contentsOf: [0x0D, 0x0A])
+        try file.write(line)
+    }
+
     public func close() throws {
         try file?.close()
     }

@@ -1,4 +1,5 @@
 import BatchModel
+import BatchInput
 import BatchRules
 
 /// One line of the report: the columns of cli.md, in that order.
@@ -46,6 +47,17 @@ public struct ReportRow: Sendable, Equatable, Codable {
             name: validated.name, email: validated.email, provider: validated.provider,
             calendarId: validated.calendarId, calendarAvailability: validated.calendarAvailability,
             message: message ?? validated.issues.reportMessage)
+    }
+
+    /// Row `i` of a batch arena as validation leaves it (the same cells as ``init(_:status:message:)``).
+    public init(_ arena: RowArena, _ i: Int, status: RowStatus) {
+        let r = arena.rows[i]
+        self.init(
+            row: r.row, line: r.line, status: status, id: arena.text(.id, i), name: arena.text(.name, i),
+            email: arena.text(.email, i), provider: r.provider,
+            calendarId: r.provider.flatMap { arena.text($0.calendarIdField, i) },
+            calendarAvailability: r.availability >= 0 ? Int(r.availability) : nil,
+            message: arena.issues(i).reportMessage)
     }
 
     public static let columns = [

@@ -1,4 +1,5 @@
 import BatchModel
+import BatchInput
 import BatchRules
 import XLSXCodec
 
@@ -143,6 +144,40 @@ final class ReportWorkbook {
             if let a = rows[i].calendarAvailability { writer.appendNumber(a, column: 8) }
             // authUrl and authorized are unknown before anything is sent; changes too.
             if !rows[i].issues.isEmpty { writer.appendText(rows[i].issues.reportMessage, column: 11) }
+            try writer.endRow()
+        }
+    }
+
+    /// ``add(_:statuses:)`` for a batch arena (``RowArena``): the same workbook, the usual row
+    /// written into the sheet from the batch's bytes, the others through ``add(_:)``.
+    func add(_ arena: RowArena, statuses: Span<RowStatus>) throws {
+        precondition(isReport, "ReportWorkbook.add(_:statuses:) on a plain table")
+        let attention = Self.attentionCases
+        let bytes = arena.bytes
+        let text = bytes.span
+        for i in 0..<arena.count {
+            let status = statuses[i]
+            if pending != nil || attention.contains(status) {
+                try add(ReportRow(arena, i, status: status))
+                continue
+            }
+            try writer.beginRow(continuingWith: headerCells)
+            let number = arena.rows[i].row, line = arena.rows[i].line
+            if number > 0 { writer.appendNumber(number, column: 0) }
+            if line > 0 { writer.appendNumber(line, column: 1) }
+            writer.appendShared(statusStrings[Self.statusIndex(status)], column: 2)
+            // The id as ``add(_:statuses:)`` writes it (a `String`, as the validated row holds it).
+            if let id = arena.text(.id, i) { writer.appendText(id, column: 3) }
+            if let r = ArenaRow.range(arena.rows[i].nameEntry) { writer.appendText(utf8: text.extracting(r), column: 4) }
+            if let r = ArenaRow.range(arena.rows[i].emailEntry) { writer.appendText(utf8: text.extracting(r), column: 5) }
+            if let p = arena.rows[i].provider {
+                writer.appendShared(providerStrings[p == .google ? 0 : 1], column: 6)
+                if let r = ArenaRow.range(arena.rows[i].calendarEntry) { writer.appendText(utf8: text.extracting(r), column: 7) }
+            }
+            let a = arena.rows[i].availability
+            if a >= 0 { writer.appendNumber(Int(a), column: 8) }
+            // authUrl and authorized are unknown before anything is sent; changes too.
+            if arena.rows[i].issueSlot >= 0, !arena.issues(i).isEmpty { writer.appendText(arena.message(i), column: 11) }
             try writer.endRow()
         }
     }

@@ -1,4 +1,5 @@
 import BatchModel
+import BatchInput
 import BatchRules
 import CSVCodec
 
@@ -91,6 +92,65 @@ public final class ReportWriter {
             for i in rows.indices { try Self.appendLine(rows, i, status: statuses[i], to: lines) }
         } catch is CSVError {
             throw OutputFile.cannotWrite(path)
+        }
+    }
+
+    /// Writes the report lines of a batch arena (``RowArena``), `statuses[i]` being the status of
+    /// row `i`: the same bytes as `write(ReportRow(arena, i, status: statuses[i]))`. In CSV each
+    /// line is encoded straight from the batch's bytes into the output buffer: the cells are
+    /// ranges of the batch, the row a plain value; no `String`, copy or reference per row.
+    public func write(_ arena: RowArena, statuses: [RowStatus]) throws {
+        precondition(arena.count == statuses.count)
+        if format == .xlsx, let workbook, workbookIsReport {
+            try handOverToCSV()
+            rowsWritten += arena.count
+            try workbook.add(arena, statuses: statuses.span)
+            return
+        }
+        guard format == .csv, !changesColumn else {
+            for i in 0..<arena.count { try write(ReportRow(arena, i, status: statuses[i])) }
+            return
+        }
+        rowsWritten += arena.count
+        try csv.flush() // the header, or anything written through `csv` before
+        let bytes = arena.bytes
+        let text = bytes.span
+        let statuses = statuses.span
+        do {
+            for i in 0..<arena.count { try Self.appendLine(arena, text, i, status: statuses[i], to: lines) }
+        } catch is CSVError {
+            throw OutputFile.cannotWrite(path)
+        }
+    }
+
+    /// One report line of row `i` of an arena, the same bytes as ``write(_:)`` writes through `CSVWriter`.
+    @inline(__always)
+    private static func appendLine(_ arena: RowArena, _ text: Span<UInt8>, _ i: Int, status: RowStatus,
+                                   to out: CSVLineBuilder) throws {
+        let row = arena.rows[i].row, line = arena.rows[i].line
+        try out.number(row, first: true)
+        if line > 0 { try out.number(line) } else { try out.raw(",") }
+        try out.raw(Self.statusField(status))
+        // The cells are ranges of the batch's bytes, their entries kept in the row (no search).
+        if let r = ArenaRow.range(arena.rows[i].idEntry) { try out.field(text.extracting(r)) } else { try out.raw(",") }
+        if let r = ArenaRow.range(arena.rows[i].nameEntry) { try out.field(text.extracting(r)) } else { try out.raw(",") }
+        if let r = ArenaRow.range(arena.rows[i].emailEntry) { try out.field(text.extracting(r)) } else { try out.raw(",") }
+        if let p = arena.rows[i].provider {
+            try out.raw(p == .google ? ",google" : ",outlook")
+            if let r = ArenaRow.range(arena.rows[i].calendarEntry) { try out.field(text.extracting(r)) } else { try out.raw(",") }
+        } else {
+            try out.raw(",,")
+        }
+        let a = arena.rows[i].availability
+        if a >= 0 { try out.number(Int(a)) } else { try out.raw(",") }
+        if arena.rows[i].issueSlot < 0 {
+            try out.emptyFieldsAndLineEnd(3) // authUrl, authorized, message
+        } else {
+            // Made once per batch (``RowArena/settleMessages()``), shared with the errors file.
+            // (A row with issues whose message is empty writes the same bytes as one without.)
+            try out.raw(",,")
+            try out.field(arena.message(i))
+            try out.emptyFieldsAndLineEnd(0)
         }
     }
 

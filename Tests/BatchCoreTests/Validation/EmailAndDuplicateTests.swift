@@ -55,6 +55,12 @@ import TestSupport
             let n = Int.random(in: 0...14, using: &rng)
             samples.append((0..<n).map { _ in alphabet.randomElement(using: &rng)! })
         }
+        // Longer ones too: the shortcut reads eight bytes at a time, so several words and tails.
+        let likely: [UInt8] = Array("abcxyz0189.-@".utf8)
+        for _ in 0..<60_000 {
+            let n = Int.random(in: 15...40, using: &rng)
+            samples.append((0..<n).map { _ in (Bool.random(using: &rng) ? likely : alphabet).randomElement(using: &rng)! })
+        }
         for local in [1, 63, 64, 65] {
             for label in [1, 62, 63, 64] {
                 for tld in ["com", "123", "c1", "-c", "c-"] {

@@ -204,6 +204,27 @@ public struct DuplicateTracker {
         return found
     }
 
+    /// ``claimAll(_:)`` for a batch arena (``RowArena``): the same claims and duplicates, the keys
+    /// read from the batch's bytes where they are.
+    mutating func claimAll(_ arena: inout RowArena) -> Int {
+        let bytes = arena.bytes // shared, not copied: the loop changes rows only
+        let text = bytes.span
+        var found = 0
+        for i in 0..<arena.count {
+            let e = arena.rows[i].emailHash, d = arena.rows[i].idHash
+            if e == 0 && d == 0 { continue }
+            let email = text.extracting(ArenaRow.range(arena.rows[i].emailEntry) ?? 0..<0) // empty: no such key
+            let id = text.extracting(ArenaRow.range(arena.rows[i].idEntry) ?? 0..<0)
+            let earlier = claim(row: arena.rows[i].row, emailHash: e == 0 ? nil : e, email: email,
+                                idHash: d == 0 ? nil : d, id: id)
+            guard !arena.rows[i].hasErrors, let (first, key) = earlier else { continue }
+            arena.rows[i].duplicateOf = first
+            arena.appendIssue(i, RowIssue(.warning, field: nil, "the same \(key.rawValue) as row \(first); skipped"))
+            found += 1
+        }
+        return found
+    }
+
     /// One shard: slots `tag << 36 | (record + 1)`, 0 for empty.
     private struct Shard {
         static let tagMask: UInt64 = (1 << 28) - 1

@@ -64,6 +64,26 @@ public struct ResourceValidator: Sendable {
         row.mappedTimezoneId = checked.timezoneId
     }
 
+    /// Checks rows `range` of a batch read into an arena (``RowArena``), where they are: the same
+    /// checks and issues as ``check(_:)``, the results kept in the plain rows. The rows are read
+    /// through one view sharing the batch's bytes, reloaded per row; nothing is copied or kept
+    /// but the results `validate` needs (the payload's zone and return URLs are not: `validate`
+    /// sends nothing).
+    mutating func check(_ arena: inout RowArena, rows range: Range<Int>) {
+        guard !range.isEmpty else { return }
+        var input = arena.view(range.lowerBound)
+        for i in range {
+            if i != range.lowerBound { arena.reload(&input, i) }
+            var issues = arena.takeIssues(i)
+            let checked = checkFields(&input, issues: &issues)
+            arena.store(i, from: input)
+            arena.rows[i].provider = checked.provider
+            arena.rows[i].availability = checked.availability.map { Int8(truncatingIfNeeded: $0) } ?? -1
+            arena.rows[i].calendarIdIsValid = checked.calendarIdIsValid
+            arena.setIssues(i, issues)
+        }
+    }
+
     private mutating func check(_ row: consuming ValidatedRow, issues: inout [RowIssue]) -> ValidatedRow {
         // The input borrowed where it is in the row, not copied (a retain and release of each of
         // its buffers per row).
