@@ -51,17 +51,26 @@ final class ScriptedHTTPServer: Sendable {
     /// Connections accepted so far.
     var connectionCount: Int { connections.withLock { $0 } }
 
+    /// Stops accepting: the listener stops listening at once (a new connection is refused), and
+    /// the accepting thread closes it. Closed here instead, its descriptor number could be given
+    /// to another test's new listener before the accepting thread's next `accept`, which would
+    /// then take that test's connections and close them unanswered (a "connection reset by peer"
+    /// in an unrelated test, as the tests run in parallel).
     func stop() {
         stopped.withLock { $0 = true }
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
     }
 
     private func acceptLoop() {
-        while true {
+        defer { close(listener) }
+        while !stopped.withLock({ $0 }) {
             let client = accept(listener, nil, nil)
             if client < 0 {
                 if errno == EINTR { continue }
+                return
+            }
+            if stopped.withLock({ $0 }) {
+                close(client)
                 return
             }
             let index = connections.withLock { count in
