@@ -798,7 +798,7 @@ public struct ImportCore: Sendable {
     /// agrees, else by id (updates) or e-mail (creates). A resource without an id matches nothing.
     static func matchIndex(_ operation: RowOperation, email: String?, at i: Int, in answer: [AnsweredResource],
                            chunkSize: Int) -> Int? {
-        func same(_ r: borrowing Resource) -> Bool {
+        func same(_ r: borrowing ResourceOutcome) -> Bool {
             guard let id = r.id, !id.isEmpty else { return false }
             if case let .update(wanted) = operation { return id == wanted }
             guard let email else { return false }
