@@ -230,7 +230,9 @@ public struct ImportJob: Sendable {
                         }
                         group.addTask { sink.yield(await Self.lookUp(rows, ticket: ticket, client: client)) }
                     }
-                    if let answer { actions += core.handle(answer) }
+                    // Taken out of the optional and moved in: a copy left here kept the rows it carries
+                    // shared, and the core's moves out of them copied the whole batch (issue 17).
+                    if let event = answer.take() { actions += core.handle(consume event) }
                 }
                 actions.removeAll(keepingCapacity: true)
                 if core.isFinished { break }
@@ -243,7 +245,7 @@ public struct ImportJob: Sendable {
                 }
                 // Every action in flight answers with exactly one event, so this wait always ends.
                 guard let event = await iterator.next() else { break }
-                actions = core.handle(event)
+                actions = core.handle(consume event)
             }
         }
         sink.finish()
