@@ -273,10 +273,12 @@ public struct ImportCore: Sendable {
 
     /// Takes `rows` in order, moving each out of the array: swapped with an empty row (a swap
     /// moves, with no retain or release), where iterating would copy each row and then destroy
-    /// the array's.
+    /// the array's. The empty row is made once per batch (making one per row cost ~1,000
+    /// instructions: issue 17); copying it copies only empty values.
     private mutating func take(all rows: consuming [ImportRow], _ actions: inout [ImportAction]) {
+        let empty = ImportRow(report: ReportRow(row: 0, line: 0, status: .valid), raw: nil, disposition: .invalid)
         for i in rows.indices {
-            var row = ImportRow(report: ReportRow(row: 0, line: 0, status: .valid), raw: nil, disposition: .invalid)
+            var row = empty
             swap(&row, &rows[i])
             take(consume row, &actions)
         }
