@@ -1,3 +1,7 @@
+#if arch(x86_64) && canImport(_Builtin_intrinsics)
+import _Builtin_intrinsics.intel
+#endif
+
 /// Appends a string as a JSON string literal: the one escaping of the project's hand-written JSON
 /// (request bodies, journal lines, report lines), so all of them write the same bytes.
 ///
@@ -34,6 +38,21 @@ public enum JSONEscaping {
     @inline(__always)
     static func nextSpecial(_ base: UnsafePointer<UInt8>, _ n: Int, from: Int) -> Int {
         var i = from
+        #if arch(x86_64) && canImport(_Builtin_intrinsics)
+        // Sixteen bytes at a time with SSE2 (as JSONScanner and CSVCodec; a vector is loaded only
+        // at `i + 16 <= n`, inside the string's buffer): the journal's and bodies' long values
+        // (authorization links) are most of their bytes (issue 17).
+        while i + 16 <= n {
+            let v = UnsafeRawPointer(base + i).loadUnaligned(as: __m128i.self)
+            // A byte <= 0x1F is one with min(v, 0x1F) == v (SSE2 has no unsigned byte compare).
+            let stops = _mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x22)), _mm_cmpeq_epi8(v, _mm_set1_epi8(0x5C))),
+                _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v))
+            let hit = UInt32(bitPattern: _mm_movemask_epi8(stops))
+            if hit != 0 { return i + hit.trailingZeroBitCount }
+            i += 16
+        }
+        #endif
         let ones: UInt64 = 0x0101_0101_0101_0101
         let tops: UInt64 = 0x8080_8080_8080_8080
         while i + 8 <= n {

@@ -123,4 +123,21 @@ import Testing
             #expect(try tree("\"\(text)é\(text)\"") == .string(text + "é" + text))
         }
     }
+
+    /// The sixteen-byte search (SSE2 on x86_64) and the word and byte tails after it: a stop at
+    /// every offset of strings up to 48 bytes, and bytes >= 0x80 checked only when before the stop.
+    @Test func stringEndsAndHighBytesAreFoundAtEveryOffsetOfAVector() throws {
+        for length in 0..<48 {
+            for at in 0...length {
+                let head = String(repeating: "a", count: at)
+                let tail = String(repeating: "b", count: length - at)
+                #expect(try tree("[\"\(head)\\t\(tail)\",\"\(head)\"]") == .array([.string(head + "\t" + tail), .string(head)]))
+                #expect(refuses(Array("\"\(head)\u{1}\(tail)\"".utf8)))
+                #expect(try tree("\"\(head)é\(tail)\"") == .string(head + "é" + tail))
+                // An invalid UTF-8 byte at any offset of a string is refused.
+                #expect(refuses(Array("\"\(head)".utf8) + [0xFF] + Array("\(tail)\"".utf8)))
+                #expect(try tree("{\"\(head)\(tail)\":\"\(head)é\"}") == .object(["\(head)\(tail)": .string(head + "é")]))
+            }
+        }
+    }
 }

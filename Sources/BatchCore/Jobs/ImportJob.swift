@@ -230,7 +230,9 @@ public struct ImportJob: Sendable {
                         }
                         group.addTask { sink.yield(await Self.lookUp(rows, ticket: ticket, client: client)) }
                     }
-                    if let answer { actions += core.handle(answer) }
+                    // Taken out of the optional and moved in: a copy left here kept the rows it carries
+                    // shared, and the core's moves out of them copied the whole batch (issue 17).
+                    if let event = answer.take() { actions += core.handle(consume event) }
                 }
                 actions.removeAll(keepingCapacity: true)
                 if core.isFinished { break }
@@ -243,7 +245,7 @@ public struct ImportJob: Sendable {
                 }
                 // Every action in flight answers with exactly one event, so this wait always ends.
                 guard let event = await iterator.next() else { break }
-                actions = core.handle(event)
+                actions = core.handle(consume event)
             }
         }
         sink.finish()
@@ -318,9 +320,9 @@ public struct ImportJob: Sendable {
             // A 401 on the write goes back to the core, which renews the token once for every worker.
             let writer = client.leavingUnauthorizedToCaller()
             let answer = switch chunk.kind {
-            // Only the outcome's fields are read from the answer (ReportRow.describe, outcome()).
-            case .create: try await writer.bulkCreate(payloads, returnURLs: chunk.returnURLs, answerFields: .outcome)
-            case .update: try await writer.bulkUpdate(payloads, returnURLs: chunk.returnURLs, answerFields: .outcome)
+            // Only each resource's outcome is read from the answer (ImportCore.outcome, matchIndex).
+            case .create: try await writer.bulkCreateOutcomes(payloads, returnURLs: chunk.returnURLs)
+            case .update: try await writer.bulkUpdateOutcomes(payloads, returnURLs: chunk.returnURLs)
             }
             var answered: [AnsweredResource] = []
             answered.reserveCapacity(answer.count)
@@ -379,7 +381,7 @@ public struct ImportJob: Sendable {
             for row in rows {
                 guard let email = row.email else { continue }
                 if let resource = try await client.findResources(email: email, locationId: row.payload.locationId).first {
-                    found[row.row] = await withLink(resource, returnURLs: row.returnURLs, client: client)
+                    found[row.row] = await withLink(ResourceOutcome(resource), returnURLs: row.returnURLs, client: client)
                 }
             }
         } catch {
@@ -390,7 +392,7 @@ public struct ImportJob: Sendable {
 
     /// The resource with its authorization link: fetched when it has an unauthorized calendar and
     /// the answer carried none. A link that cannot be fetched is a warning on a row that succeeded.
-    static func withLink(_ resource: Resource, returnURLs: ReturnURLs, client: OnSchedClient) async -> AnsweredResource {
+    static func withLink(_ resource: ResourceOutcome, returnURLs: ReturnURLs, client: OnSchedClient) async -> AnsweredResource {
         var r = resource
         guard let (provider, calendarId, id) = linkToFetch(r) else { return AnsweredResource(r) }
         do {
@@ -409,7 +411,7 @@ public struct ImportJob: Sendable {
 
     /// The link ``withLink(_:returnURLs:client:)`` would fetch for `r`: its calendar's provider
     /// and id, and its own id, when it has an unauthorized calendar, no link, and an id; else nil.
-    static func linkToFetch(_ r: borrowing Resource) -> (OnSchedClient.CalendarProvider, String, String)? {
+    static func linkToFetch(_ r: borrowing ResourceOutcome) -> (OnSchedClient.CalendarProvider, String, String)? {
         let calendar: (OnSchedClient.CalendarProvider, String, Bool, String?)? =
             if let g = r.googleCalendarId, !g.isEmpty { (.google, g, r.googleCalendarAuthorized ?? false, r.googleCalendarAuthUrl) }
             else if let o = r.outlookCalendarId, !o.isEmpty { (.outlook, o, r.outlookCalendarAuthorized ?? false, r.outlookCalendarAuthUrl) }

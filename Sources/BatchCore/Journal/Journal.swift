@@ -109,9 +109,10 @@ public final class Journal: Sendable {
     /// system time.
     public func append(_ entries: [JournalEntry], sync: Bool = true) throws {
         guard !entries.isEmpty else { return }
-        var bytes = Data()
+        // The first line's own bytes are the buffer (one entry is the usual case: nothing copied).
+        var bytes: [UInt8] = []
         for entry in entries {
-            bytes.append(try entry.line())
+            if bytes.isEmpty { bytes = try entry.lineBytes() } else { bytes.append(contentsOf: try entry.lineBytes()) }
             bytes.append(UInt8(ascii: "\n"))
         }
         try state.withLock { state throws(JournalError) in
@@ -185,7 +186,7 @@ public final class Journal: Sendable {
         }
     }
 
-    private static func writeAll(_ bytes: Data, fd: Int32, path: String) throws(JournalError) {
+    private static func writeAll(_ bytes: [UInt8], fd: Int32, path: String) throws(JournalError) {
         let result: JournalError? = bytes.withUnsafeBytes { raw in
             var done = 0
             while done < raw.count {

@@ -55,14 +55,7 @@ public enum JournalEntry: Sendable, Equatable, Codable {
     /// then its checksum (``JournalLineSeal``).
     public func line() throws -> Data {
         switch self {
-        case .intent(let intent):
-            var line = Self.bytes(intent)
-            JournalLineSeal.seal(&line)
-            return Data(line)
-        case .done(let done):
-            var line = Self.bytes(done)
-            JournalLineSeal.seal(&line)
-            return Data(line)
+        case .intent, .done: return Data(try lineBytes())
         case .header: break
         }
         let encoder = JSONEncoder()
@@ -85,6 +78,22 @@ public enum JournalEntry: Sendable, Equatable, Codable {
     // keys, nil fields left out, slashes unescaped, and the same bytes the hand-written appends
     // before it wrote (`JournalLineCompatibilityTests`). The header, once per run, still goes
     // through the encoder.
+
+    /// ``line()`` as the bytes the writer made: what `Journal.append` writes, without turning
+    /// an intent's or done line into `Data` and copying it again into the write buffer (issue 17).
+    func lineBytes() throws -> [UInt8] {
+        switch self {
+        case .intent(let intent):
+            var line = Self.bytes(intent)
+            JournalLineSeal.seal(&line)
+            return line
+        case .done(let done):
+            var line = Self.bytes(done)
+            JournalLineSeal.seal(&line)
+            return line
+        case .header: return [UInt8](try line())
+        }
+    }
 
     private static func bytes(_ intent: JournalIntent) -> [UInt8] {
         var w = JSONWriter(capacity: 64 + intent.rows.count * 40)

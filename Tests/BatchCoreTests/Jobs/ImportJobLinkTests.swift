@@ -20,7 +20,7 @@ import Testing
     }
 
     private func fetched(_ r: Resource) -> String? {
-        ImportJob.linkToFetch(r).map { "\($0.0 == .google ? "google" : "outlook") \($0.1) \($0.2)" }
+        ImportJob.linkToFetch(ResourceOutcome(r)).map { "\($0.0 == .google ? "google" : "outlook") \($0.1) \($0.2)" }
     }
 
     @Test func anUnauthorizedCalendarWithoutALinkIsFetched() {

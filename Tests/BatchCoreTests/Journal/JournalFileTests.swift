@@ -58,6 +58,22 @@ private func flockFromAnotherProcess(_ file: String) throws -> Int32 {
         #expect(lines.filter { $0.contains(#""t":"header""#) }.count == 1)
     }
 
+    /// `append` writes each entry's `line()` and a newline, byte for byte, whether one entry or
+    /// several at a time (it writes the lines' own bytes, not `line()`'s `Data`).
+    @Test func appendedLinesAreTheEntriesLinesByteForByte() throws {
+        let dir = try S.makeDirectory()
+        defer { S.remove(dir) }
+        let path = dir + "/run.journal"
+        let (journal, _) = try Journal.open(path: path, header: S.header(), resume: false)
+        let before = try contents(path)
+        let entries = [S.intent([1, 2]), S.done([1, 2]), S.intent([3, 4], chunk: "2"), S.done([3], status: .failed)]
+        try journal.append([entries[0]])
+        try journal.append(entries[1], sync: false)
+        try journal.append(Array(entries[2...]))
+        journal.close()
+        #expect(try contents(path) == before + (try S.lines(entries)))
+    }
+
     /// Lines appended without a sync are in the file (for the next run, and for a reader) as
     /// synced ones are; close() syncs them.
     @Test func linesAppendedWithoutSyncReplayAsOthers() throws {

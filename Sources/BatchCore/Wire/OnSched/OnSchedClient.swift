@@ -225,13 +225,29 @@ public struct OnSchedClient: Sendable {
         _ resources: [ResourcePayload], returnURLs: ReturnURLs = .none, retryAmbiguous: Bool = false,
         answerFields: ResourceFieldSet = .all
     ) async throws -> [Resource] {
+        try await bulkCreate(resources, returnURLs: returnURLs, retryAmbiguous: retryAmbiguous) { body in
+            try ResourceAnswer.list(body, fields: answerFields)
+        }
+    }
+
+    /// ``bulkCreate(_:returnURLs:retryAmbiguous:answerFields:)`` answering only each resource's
+    /// outcome, read from the answer without building whole resources (what an import needs).
+    public func bulkCreateOutcomes(
+        _ resources: [ResourcePayload], returnURLs: ReturnURLs = .none, retryAmbiguous: Bool = false
+    ) async throws -> [ResourceOutcome] {
+        try await bulkCreate(resources, returnURLs: returnURLs, retryAmbiguous: retryAmbiguous, read: ResourceAnswer.outcomes)
+    }
+
+    private func bulkCreate<T>(
+        _ resources: [ResourcePayload], returnURLs: ReturnURLs, retryAmbiguous: Bool, read: (Data) throws -> [T]
+    ) async throws -> [T] {
         guard !resources.isEmpty else { return [] }
         try Self.checkBulkSize(resources.count)
         let body = try encodeBulk(resources)
         let response = try await perform(
             .post, url: try url(["setup", "v1", "resources", "bulk"], query: returnURLs.queryItems), body: body,
             retryAmbiguous: retryAmbiguous)
-        return try decodeBulk(response, what: "bulk create", applied: true, fields: answerFields)
+        return try decodeBulk(response, what: "bulk create", applied: true, read)
     }
 
     /// Updates up to 100 resources in one call (`PUT /setup/v1/resources/bulk`). Each payload needs
@@ -240,6 +256,17 @@ public struct OnSchedClient: Sendable {
     public func bulkUpdate(
         _ resources: [ResourcePayload], returnURLs: ReturnURLs = .none, answerFields: ResourceFieldSet = .all
     ) async throws -> [Resource] {
+        try await bulkUpdate(resources, returnURLs: returnURLs) { body in try ResourceAnswer.list(body, fields: answerFields) }
+    }
+
+    /// ``bulkUpdate(_:returnURLs:answerFields:)`` answering only each resource's outcome.
+    public func bulkUpdateOutcomes(_ resources: [ResourcePayload], returnURLs: ReturnURLs = .none) async throws -> [ResourceOutcome] {
+        try await bulkUpdate(resources, returnURLs: returnURLs, read: ResourceAnswer.outcomes)
+    }
+
+    private func bulkUpdate<T>(
+        _ resources: [ResourcePayload], returnURLs: ReturnURLs, read: (Data) throws -> [T]
+    ) async throws -> [T] {
         guard !resources.isEmpty else { return [] }
         try Self.checkBulkSize(resources.count)
         let cleaned = try resources.enumerated().map { index, payload in
@@ -253,7 +280,7 @@ public struct OnSchedClient: Sendable {
         let body = try encodeBulk(cleaned)
         let response = try await perform(
             .put, url: try url(["setup", "v1", "resources", "bulk"], query: returnURLs.queryItems), body: body)
-        return try decodeBulk(response, what: "bulk update", applied: true, fields: answerFields)
+        return try decodeBulk(response, what: "bulk update", applied: true, read)
     }
 
     /// A fresh calendar authorization link for a resource
@@ -457,9 +484,9 @@ public struct OnSchedClient: Sendable {
         }
     }
 
-    private func decodeBulk(_ response: HTTPResponse, what: String, applied: Bool, fields: ResourceFieldSet) throws -> [Resource] {
+    private func decodeBulk<T>(_ response: HTTPResponse, what: String, applied: Bool, _ read: (Data) throws -> [T]) throws -> [T] {
         // A bare array, or an envelope in case the API ever wraps the array.
-        if let list = try? ResourceAnswer.list(response.body, fields: fields) { return list }
+        if let list = try? read(response.body) { return list }
         throw OnSchedError(
             kind: .invalidResponse, message: "the answer to the \(what) is not a JSON array of resources",
             mayHaveBeenApplied: applied)

@@ -13,6 +13,15 @@ import JSONCodec
 ///
 /// Keys given twice count the first time, as with `JSONDecoder`.
 enum ResourceAnswer {
+    /// The outcomes of a bulk answer's resources (a bare array, or the list envelope): what
+    /// `list(_:fields:)` reads, narrowed to `ResourceOutcome`, without building whole resources.
+    static func outcomes(_ body: Data) throws -> [ResourceOutcome] {
+        try scan(body) { s in
+            if try s.peek() == .array { return try elements(&s, ResourceOutcome.init(scanning:)) }
+            return try envelope(&s, ResourceOutcome.init(scanning:)).data
+        }
+    }
+
     /// A page of `GET /setup/v1/resources`.
     struct Page {
         var hasMore: Bool?
@@ -68,16 +77,32 @@ enum ResourceAnswer {
     }
 
     private static func resources(_ s: inout JSONScanner, fields: ResourceFieldSet = .all) throws -> [Resource] {
-        var list: [Resource] = []
+        try elements(&s) { s in try Resource(scanning: &s, fields: fields) }
+    }
+
+    /// The array at the position, each element read by `element`.
+    private static func elements<T>(_ s: inout JSONScanner, _ element: (inout JSONScanner) throws -> T) throws -> [T] {
+        var list: [T] = []
         list.reserveCapacity(OnSchedClient.maxBulkSize)  // a bulk answer or a page: at most 100
         var cursor = try s.beginArray()
-        while try s.nextElement(&cursor) { list.append(try Resource(scanning: &s, fields: fields)) }
+        while try s.nextElement(&cursor) { list.append(try element(&s)) }
         return list
     }
 
     private static func page(_ s: inout JSONScanner, fields: ResourceFieldSet = .all) throws -> Page {
-        var page = Page(data: [])
-        var data: [Resource]?
+        let (data, hasMore, count, total) = try envelope(&s) { s in try Resource(scanning: &s, fields: fields) }
+        return Page(hasMore: hasMore, count: count, total: total, data: data)
+    }
+
+    /// The list envelope at the position, its `data` elements read by `element`: `data`
+    /// required and not null, `hasMore` / `count` / `total` lenient.
+    private static func envelope<T>(
+        _ s: inout JSONScanner, _ element: (inout JSONScanner) throws -> T
+    ) throws -> (data: [T], hasMore: Bool?, count: Int?, total: Int?) {
+        var hasMore: Bool?
+        var count: Int?
+        var total: Int?
+        var data: [T]?
         var seen: UInt8 = 0
         var cursor = try s.beginObject()
         while let key = try s.nextKey(&cursor) {
@@ -91,14 +116,13 @@ enum ResourceAnswer {
             switch bit {
             case 1:
                 if try s.readNullIfPresent() { throw JSONScanError(offset: s.position, reason: "data is null") }
-                data = try resources(&s, fields: fields)
-            case 2: page.hasMore = try JSONLenient.bool(&s)
-            case 4: page.count = try JSONLenient.int(&s)
-            default: page.total = try JSONLenient.int(&s)
+                data = try elements(&s, element)
+            case 2: hasMore = try JSONLenient.bool(&s)
+            case 4: count = try JSONLenient.int(&s)
+            default: total = try JSONLenient.int(&s)
             }
         }
         guard let data else { throw JSONScanError(offset: s.position, reason: "no data") }
-        page.data = data
-        return page
+        return (data, hasMore, count, total)
     }
 }

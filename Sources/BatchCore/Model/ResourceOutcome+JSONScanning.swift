@@ -1,0 +1,77 @@
+import JSONCodec
+
+/// Reads a resource's outcome straight from the answer's bytes: the values
+/// `ResourceOutcome(Resource(scanning:))` would hold, without building the other thirty.
+///
+/// The rules are `Resource`'s (`Resource+JSONScanning.swift`, itself checked against
+/// `Resource.init(from:)`): lenient values (`JSONLenient`); `calendarAvailability`,
+/// `googleCalendarId` and `outlookCalendarId` from `options{}` first, the top level as the
+/// fallback; a key given twice counts the first time (also `options` itself, which is read only
+/// when its first value is an object). Every other value is skipped by the scanner, which still
+/// checks it, so a document `Resource` refuses is refused here too.
+extension ResourceOutcome {
+    /// The top-level keys read, by their index in ``topTable``.
+    private enum Top: Int, CaseIterable {
+        case id, name, email, calendarAvailability, googleCalendarId, googleCalendarAuthUrl, googleCalendarAuthorized,
+            outlookCalendarId, outlookCalendarAuthUrl, outlookCalendarAuthorized, options
+    }
+
+    private static let topTable = JSONKeyTable(Top.allCases.map { "\($0)" })
+    /// The options read, by index: `calendarAvailability`, `googleCalendarId`, `outlookCalendarId`.
+    private static let optionTable = JSONKeyTable(["calendarAvailability", "googleCalendarId", "outlookCalendarId"])
+
+    /// Reads the resource object at the scanner's position.
+    /// - Throws: `JSONScanError` when the value is not an object or the document is not JSON.
+    package init(scanning s: inout JSONScanner) throws {
+        self.init()
+        let top = Self.topTable
+        var seen: UInt16 = 0
+        var optionAvailability: Int?
+        var optionGoogle: String?
+        var optionOutlook: String?
+        var cursor = try s.beginObject()
+        while let key = try s.nextKey(&cursor) {
+            guard let index = s.index(of: key, in: top), seen & (1 << index) == 0, let field = Top(rawValue: index) else {
+                try s.skipValue()
+                continue
+            }
+            seen |= 1 << index
+            switch field {
+            case .id: id = try JSONLenient.string(&s)
+            case .name: name = try JSONLenient.string(&s)
+            case .email: email = try JSONLenient.string(&s)
+            case .calendarAvailability: calendarAvailability = try JSONLenient.int(&s)
+            case .googleCalendarId: googleCalendarId = try JSONLenient.string(&s)
+            case .googleCalendarAuthUrl: googleCalendarAuthUrl = try JSONLenient.string(&s)
+            case .googleCalendarAuthorized: googleCalendarAuthorized = try JSONLenient.bool(&s)
+            case .outlookCalendarId: outlookCalendarId = try JSONLenient.string(&s)
+            case .outlookCalendarAuthUrl: outlookCalendarAuthUrl = try JSONLenient.string(&s)
+            case .outlookCalendarAuthorized: outlookCalendarAuthorized = try JSONLenient.bool(&s)
+            case .options:
+                guard try s.peek() == .object else {
+                    try s.skipValue()
+                    continue
+                }
+                let options = Self.optionTable
+                var seenOption: UInt8 = 0
+                var inner = try s.beginObject()
+                while let key = try s.nextKey(&inner) {
+                    guard let o = s.index(of: key, in: options), seenOption & (1 << o) == 0 else {
+                        try s.skipValue()
+                        continue
+                    }
+                    seenOption |= 1 << o
+                    switch o {
+                    case 0: optionAvailability = try JSONLenient.int(&s)
+                    case 1: optionGoogle = try JSONLenient.string(&s)
+                    default: optionOutlook = try JSONLenient.string(&s)
+                    }
+                }
+            }
+        }
+        // `options{}` first, the top level as a fallback.
+        calendarAvailability = optionAvailability ?? calendarAvailability
+        googleCalendarId = optionGoogle ?? googleCalendarId
+        outlookCalendarId = optionOutlook ?? outlookCalendarId
+    }
+}

@@ -1,0 +1,51 @@
+import Testing
+@testable import JSONCodec
+
+/// `JSONEscaping.append` against a byte-at-a-time escaper written from its contract: the
+/// sixteen-byte search (SSE2 on x86_64), the word search and the byte tail must find every byte
+/// to escape wherever it is, and copy the runs between them whole.
+@Suite struct JSONEscapingTests {
+    /// The contract: `"` and `\` escaped with a backslash, `\n` `\r` `\t` by name, other bytes
+    /// below 0x20 as `\u00xx`, everything else as it is.
+    private func reference(_ value: String) -> [UInt8] {
+        var out: [UInt8] = [0x22]
+        for b in value.utf8 {
+            switch b {
+            case 0x22: out += [0x5C, 0x22]
+            case 0x5C: out += [0x5C, 0x5C]
+            case 0x0A: out += [0x5C, UInt8(ascii: "n")]
+            case 0x0D: out += [0x5C, UInt8(ascii: "r")]
+            case 0x09: out += [0x5C, UInt8(ascii: "t")]
+            case 0..<0x20: out += Array("\\u00".utf8) + Array(String(b, radix: 16).leftPadded.utf8)
+            default: out.append(b)
+            }
+        }
+        out.append(0x22)
+        return out
+    }
+
+    @Test func everyByteToEscapeIsFoundAtEveryOffset() {
+        let specials: [String] = ["\"", "\\", "\n", "\r", "\t", "\u{1}", "\u{1F}", "é", "/", "\u{7F}", "😀"]
+        for length in 0..<50 {
+            for at in 0...length {
+                for special in specials {
+                    let value = String(repeating: "a", count: at) + special + String(repeating: "b", count: length - at)
+                    var out: [UInt8] = []
+                    JSONEscaping.append(value, to: &out)
+                    #expect(out == reference(value), "\(value.debugDescription)")
+                }
+            }
+        }
+        // Two in one vector, and none at all.
+        for value in ["\"\"\\\\\n\r\t\u{2}" + String(repeating: "x", count: 20) + "\"", String(repeating: "long text ", count: 10)] {
+            var out: [UInt8] = []
+            JSONEscaping.append(value, to: &out)
+            #expect(out == reference(value))
+        }
+    }
+}
+
+private extension String {
+    /// Two hex digits.
+    var leftPadded: String { count == 1 ? "0" + self : self }
+}
