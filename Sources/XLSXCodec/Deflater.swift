@@ -96,10 +96,8 @@ public struct Deflater {
         let stop = final ? end : end - Self.maxMatch
         var p = position
         let base = self.base
-        let lit = Self.literalCodes, litLen = Self.literalLengths
-        let lenCode = Self.lengthCodes, lenBits = Self.lengthBitCounts
-        let distSym = Self.distanceSymbols
-        let distCodes = Self.distanceCodes, distBase = Self.distanceBase, distExtra = Self.distanceExtra
+        let literals = Self.literalTable, lengths = Self.lengthTable
+        let distanceSymbols = Self.distanceSymbolTable, distances = Self.distanceTable
         // The bit buffer lives in locals while `data`, `head` and `previous` are borrowed; whole
         // 32-bit words go into `scratch`, sized for the worst case: a symbol never takes more
         // than 11 bits per input byte (a literal 9, a 3-byte match at most 31).
@@ -108,9 +106,11 @@ public struct Deflater {
         if scratch.count < needed { scratch = [UInt8](repeating: 0, count: needed) }
         var o = 0
         scratch.withUnsafeMutableBytes { sink in
-        @inline(__always) func put(_ bits: UInt32, _ n: Int) {
-            acc |= UInt64(bits) << UInt64(count)
-            count += n
+        /// Appends a table entry's code (`entry & 0xFFFFFF`, at most 24 bits, so with fewer than 32
+        /// bits pending it fits the 64-bit buffer) of `entry >> 24` bits.
+        @inline(__always) func put(_ entry: UInt32) {
+            acc |= UInt64(entry & 0xFF_FFFF) &<< UInt64(truncatingIfNeeded: count)
+            count &+= Int(entry &>> 24)
             if count >= 32 {
                 sink.storeBytes(of: UInt32(truncatingIfNeeded: acc).littleEndian, toByteOffset: o, as: UInt32.self)
                 o += 4
@@ -173,9 +173,12 @@ public struct Deflater {
                             }
                         }
                         if bestLength >= Self.minMatch {
-                            put(lenCode[bestLength], Int(lenBits[bestLength]))
-                            let s = Int(distSym[bestDistance])
-                            put(distCodes[s] | UInt32(bestDistance &- distBase[s]) << 5, 5 &+ distExtra[s])
+                            put(lengths[bestLength])
+                            // The distance symbol's entry holds its code, its first distance (bits
+                            // 5-19) and its bit count; the extra bits go above the 5-bit code.
+                            let e = distances[Int(distanceSymbols[bestDistance])]
+                            let extra = UInt32(truncatingIfNeeded: bestDistance) &- ((e &>> 5) & 0x7FFF)
+                            put((e & 0xFF00_001F) | extra &<< 5)
                             // Index the positions inside the match (a few, to stay fast on long runs).
                             let last = min(p &+ bestLength, end &- 3)
                             var q = p &+ 1
@@ -183,8 +186,7 @@ public struct Deflater {
                             while q < indexed { insert(q); q &+= 1 }
                             p &+= bestLength
                         } else {
-                            let byte = Int(d[p &- base])
-                            put(lit[byte], Int(litLen[byte]))
+                            put(literals[Int(d[p &- base])])
                             p &+= 1
                         }
                     }
@@ -250,6 +252,34 @@ public struct Deflater {
     }()
 
     static let distanceCodes: [UInt32] = (0..<30).map { reversed(UInt32($0), 5) }
+
+    // MARK: The tables ``encode(final:into:)`` reads per symbol
+    //
+    // Built once from the arrays above and never freed (they live as long as the process), read
+    // through pointers: no bounds check or reference count per symbol. Each entry is a code in
+    // its low bits and its bit count in the top byte (codes are at most 13 bits, 18 with a
+    // distance's extra bits). Invariants: indexes are a byte (literals), a match length 3...258,
+    // a distance 1...32768, and a distance symbol 0...29, each within its table's size. They are
+    // `nonisolated(unsafe)` because pointers are not `Sendable`; nothing writes through them
+    // after they are built, so any thread may read them.
+
+    /// Literal byte → its code and length.
+    nonisolated(unsafe) static let literalTable: UnsafePointer<UInt32> =
+        table((0..<256).map { literalCodes[$0] | UInt32(literalLengths[$0]) << 24 })
+    /// Match length (index 3...258) → its length symbol's code with the extra bits, and their count.
+    nonisolated(unsafe) static let lengthTable: UnsafePointer<UInt32> =
+        table((0..<259).map { lengthCodes[$0] | UInt32(lengthBitCounts[$0]) << 24 })
+    /// Distance (index 1...32768) → its distance symbol.
+    nonisolated(unsafe) static let distanceSymbolTable: UnsafePointer<UInt8> = table(distanceSymbols)
+    /// Distance symbol → its 5-bit code, its first distance in bits 5-19, and 5 + its extra bit count.
+    nonisolated(unsafe) static let distanceTable: UnsafePointer<UInt32> =
+        table((0..<30).map { distanceCodes[$0] | UInt32(distanceBase[$0]) << 5 | UInt32(5 + distanceExtra[$0]) << 24 })
+
+    private static func table<T>(_ values: [T]) -> UnsafePointer<T> {
+        let p = UnsafeMutablePointer<T>.allocate(capacity: values.count)
+        p.initialize(from: values, count: values.count)
+        return UnsafePointer(p)
+    }
 
     /// Distance 1...32768 → its distance symbol.
     static let distanceSymbols: [UInt8] = {
