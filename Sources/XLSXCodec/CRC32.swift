@@ -9,6 +9,11 @@ public struct CRC32: Sendable, Equatable {
 
     public init() {}
 
+    /// A checksum whose ``value`` is `value` (one computed elsewhere).
+    public init(value: UInt32) {
+        state = ~value
+    }
+
     /// The CRC-32 of `bytes` alone.
     public static func checksum(_ bytes: [UInt8]) -> UInt32 {
         var crc = CRC32()

@@ -73,9 +73,11 @@ public final class ZipWriter {
         try bytes.withUnsafeBytes { try write($0) }
     }
 
-    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+    /// With `checksum: false` the caller computes the entry's CRC-32 itself and gives it to
+    /// ``endEntry(crc:)`` (``ThreadedZipWriter`` does so on a thread of its own).
+    public func write(_ bytes: UnsafeRawBufferPointer, checksum: Bool = true) throws {
         guard let entry = current else { preconditionFailure("ZipWriter.write outside an entry") }
-        crc.update(bytes)
+        if checksum { crc.update(bytes) }
         size += UInt64(bytes.count)
         guard size <= limit else { throw ZipError(entry: entry.name, reason: "larger than 4 GiB, which needs ZIP64") }
         deflater.write(bytes, into: &pending)
@@ -92,8 +94,11 @@ public final class ZipWriter {
     }
 
     /// Ends the current entry with its data descriptor.
-    public func endEntry() throws {
+    /// Ends the current entry; `crc`: the CRC-32 of its bytes when they were written with
+    /// `checksum: false`.
+    public func endEntry(crc given: UInt32? = nil) throws {
         guard let entry = current else { preconditionFailure("ZipWriter.endEntry outside an entry") }
+        if let given { crc = CRC32(value: given) }
         deflater.finish(into: &pending)
         try flushPending()
         var d: [UInt8] = []
