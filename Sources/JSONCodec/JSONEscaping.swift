@@ -43,12 +43,7 @@ public enum JSONEscaping {
         // at `i + 16 <= n`, inside the string's buffer): the journal's and bodies' long values
         // (authorization links) are most of their bytes (issue 17).
         while i + 16 <= n {
-            let v = UnsafeRawPointer(base + i).loadUnaligned(as: __m128i.self)
-            // A byte <= 0x1F is one with min(v, 0x1F) == v (SSE2 has no unsigned byte compare).
-            let stops = _mm_or_si128(
-                _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x22)), _mm_cmpeq_epi8(v, _mm_set1_epi8(0x5C))),
-                _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v))
-            let hit = UInt32(bitPattern: _mm_movemask_epi8(stops))
+            let hit = JSONStringStops.mask(UnsafeRawPointer(base + i).loadUnaligned(as: __m128i.self))
             if hit != 0 { return i + hit.trailingZeroBitCount }
             i += 16
         }

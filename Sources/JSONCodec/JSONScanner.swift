@@ -202,11 +202,7 @@ public struct JSONScanner {
         #if arch(x86_64) && canImport(_Builtin_intrinsics)
         while p + 16 <= count {
             let v = UnsafeRawPointer(base + p).loadUnaligned(as: __m128i.self)
-            // A byte <= 0x1F is one with min(v, 0x1F) == v (SSE2 has no unsigned byte compare).
-            let stops = _mm_or_si128(
-                _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x22)), _mm_cmpeq_epi8(v, _mm_set1_epi8(0x5C))),
-                _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v))
-            let hit = UInt32(bitPattern: _mm_movemask_epi8(stops))
+            let hit = JSONStringStops.mask(v)
             let tops = UInt32(bitPattern: _mm_movemask_epi8(v))
             if hit != 0 {
                 let k = hit.trailingZeroBitCount

@@ -173,9 +173,7 @@ public final class CSVRecordSource: RecordSource {
                 record.withField(i) { cell in
                     let value = CellText.valueRange(cell)
                     if field == .serviceIds {
-                        guard let text = CellText.text(cell, value) else { return }
-                        let list = CellText.list(text)
-                        if !list.isEmpty { arena.setServiceIds(&row, list) }
+                        if let ids = CellText.serviceIds(cell, value) { arena.setServiceIds(&row, ids) }
                     } else {
                         arena.setCell(&row, field) { record.appendField(i, range: value, to: &$0) }
                     }
@@ -215,9 +213,7 @@ public final class CSVRecordSource: RecordSource {
                 guard let field = fields[i] else { continue }
                 let value = CellText.valueRange(cell)
                 if field == .serviceIds {
-                    guard let text = CellText.text(cell, value) else { continue }
-                    let list = CellText.list(text)
-                    if !list.isEmpty { arena.setServiceIds(&row, list) }
+                    if let ids = CellText.serviceIds(cell, value) { arena.setServiceIds(&row, ids) }
                 } else if quotes == 0, start + n <= rawCount {
                     arena.setCell(&row, field, start: base + start + value.lowerBound, end: base + start + value.upperBound)
                 } else {
@@ -272,9 +268,7 @@ public final class CSVRecordSource: RecordSource {
                 guard let field = fields[i] else { return }
                 let value = CellText.valueRange(cell)
                 if field == .serviceIds {
-                    guard let text = CellText.text(cell, value) else { return }
-                    let list = CellText.list(text)
-                    if !list.isEmpty { input.serviceIds = list }
+                    if let ids = CellText.serviceIds(cell, value) { input.serviceIds = ids }
                 } else if quotes == 0, start + cell.count <= rawCount {
                     input.setInPlace(field, start: start + value.lowerBound, end: start + value.upperBound)
                 } else {
@@ -291,10 +285,7 @@ public final class CSVRecordSource: RecordSource {
             record.withField(i) { cell in
                 let value = CellText.valueRange(cell)
                 if field == .serviceIds {
-                    guard let text = CellText.text(cell, value) else { return }
-                    // A cell of separators only is blank: an empty list would mean "every service".
-                    let list = CellText.list(text)
-                    if !list.isEmpty { input.serviceIds = list }
+                    if let ids = CellText.serviceIds(cell, value) { input.serviceIds = ids }
                 } else {
                     input.set(field) { record.appendField(i, range: value, to: &$0) }
                 }

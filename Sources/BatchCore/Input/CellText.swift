@@ -64,6 +64,15 @@ enum CellText {
         s.value < 0x80 ? s.value == 0x20 || (s.value >= 0x09 && s.value <= 0x0D) : CharacterSet.whitespacesAndNewlines.contains(s)
     }
 
+    /// A `serviceIds` cell's ids (the bytes at `range`, split by ``list(_:)``), or `nil` when it
+    /// names none: a cell of separators only is blank, as an empty list would mean "every service".
+    @inline(never) // rare: kept out of the readers' per-cell loops
+    static func serviceIds(_ bytes: Span<UInt8>, _ range: Range<Int>) -> [String]? {
+        guard let text = text(bytes, range) else { return nil }
+        let ids = list(text)
+        return ids.isEmpty ? nil : ids
+    }
+
     /// Splits a `serviceIds` cell on `;` or `,`, dropping blanks.
     static func list(_ text: String) -> [String] {
         text.split(whereSeparator: { $0 == ";" || $0 == "," }).compactMap { trimmed(String($0)) }

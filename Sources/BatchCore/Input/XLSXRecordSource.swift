@@ -63,9 +63,7 @@ public final class XLSXRecordSource: RecordSource {
             let span = cell.utf8.span // the String's own bytes: no copy
             let value = CellText.trimmedRange(span)
             if field == .serviceIds {
-                guard let text = CellText.text(span, value) else { continue }
-                let list = CellText.list(text)
-                if !list.isEmpty { input.serviceIds = list }
+                if let ids = CellText.serviceIds(span, value) { input.serviceIds = ids }
             } else {
                 input.set(field) { $0.append(contentsOf: cell.utf8.dropFirst(value.lowerBound).prefix(value.count)) }
             }

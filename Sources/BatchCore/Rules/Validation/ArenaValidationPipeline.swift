@@ -13,9 +13,7 @@ public final class ArenaValidationPipeline {
     private let hosting: HostingClassifier?
     private let policy: HostingPolicy
     private let batchSize: Int
-    /// Each domain's verdict and what it means for a row of each provider, by domain code.
-    private var verdicts: [HostingVerdict?] = []
-    private var outcomes: [HostingCheckOutcome?] = []
+    private var hostingOutcomes = HostingOutcomes()
     private var duplicates = DuplicateTracker()
     private let expectedBytes: Int?
     private var duplicatesSized = false
@@ -131,64 +129,29 @@ public final class ArenaValidationPipeline {
     /// ``ValidationPipeline`` does).
     private func sizeDuplicates(_ arena: RowArena) {
         duplicatesSized = true
-        guard let expectedBytes, expectedBytes > 0 else { return }
-        let bytes = bytesRead
-        guard bytes > 0 else { return }
+        guard let expectedBytes else { return }
         var keys = 0
         for i in 0..<arena.count {
             if arena.rows[i].emailHash != 0 { keys += 1 }
             if arena.rows[i].idHash != 0 { keys += 1 }
         }
-        let estimate = Double(keys) * Double(expectedBytes) / Double(bytes) * 1.05
-        if estimate.isFinite, estimate < 1e10 { duplicates.reserve(keys: Int(estimate)) }
+        duplicates.reserve(keys: keys, seenIn: bytesRead, ofInput: expectedBytes)
     }
 
     /// ``ValidationPipeline``'s hosting step on a batch arena: the same lookups, verdicts and issues.
     private func checkHosting(_ arena: inout RowArena, _ hosting: HostingClassifier) async {
-        if verdicts.count < recent.names.count {
-            verdicts.append(contentsOf: repeatElement(nil, count: recent.names.count - verdicts.count))
-            outcomes.append(contentsOf: repeatElement(nil, count: 2 * recent.names.count - outcomes.count))
-        }
-        var unknown: [Int32] = []
-        var asked = Set<Int32>()
+        await hostingOutcomes.classify(arena.rows.map(\.hostingDomain), names: recent.names, with: hosting)
+        Self.addHostingIssues(&arena, &hostingOutcomes, policy)
+    }
+
+    /// The rows' hosting issues, with the outcomes borrowed once for the batch (not one dynamic
+    /// exclusivity check of the property per row).
+    private static func addHostingIssues(_ arena: inout RowArena, _ outcomes: inout HostingOutcomes, _ policy: HostingPolicy) {
         for i in 0..<arena.count {
-            let code = arena.rows[i].hostingDomain
-            guard code >= 0, verdicts[Int(code)] == nil else { continue }
-            if asked.insert(code).inserted { unknown.append(code) }
-        }
-        if !unknown.isEmpty {
-            let names = recent.names
-            let found = await withTaskGroup(of: (Int32, HostingVerdict).self) { group in
-                for code in unknown {
-                    group.addTask { (code, await hosting.classify(domain: names[Int(code)])) }
-                }
-                var out: [(Int32, HostingVerdict)] = []
-                for await pair in group { out.append(pair) }
-                return out
-            }
-            for (code, verdict) in found { verdicts[Int(code)] = verdict }
-        }
-        let policy = policy
-        for i in 0..<arena.count {
-            let code = Int(arena.rows[i].hostingDomain)
-            guard arena.rows[i].calendarIdIsValid, let expectedProvider = arena.rows[i].provider, code >= 0 else { continue }
-            let slot = 2 * code + (expectedProvider == .google ? 0 : 1)
-            let outcome: HostingCheckOutcome
-            if let known = outcomes[slot] {
-                if known == .ok { continue }
-                outcome = known
-            } else {
-                guard let verdict = verdicts[code] else { continue }
-                let expected: HostingProvider = expectedProvider == .google ? .google : .microsoft
-                outcome = hostingIssue(for: verdict, expected: expected, policy: policy)
-                outcomes[slot] = outcome
-            }
-            let field = expectedProvider.calendarIdField.name
-            switch outcome {
-            case .ok: break
-            case let .warning(message): arena.appendIssue(i, RowIssue(.warning, field: field, message))
-            case let .error(message): arena.appendIssue(i, RowIssue(.error, field: field, message))
-            }
+            guard arena.rows[i].calendarIdIsValid, let provider = arena.rows[i].provider,
+                  let issue = outcomes.issue(code: arena.rows[i].hostingDomain, provider: provider, policy: policy)
+            else { continue }
+            arena.appendIssue(i, issue)
         }
     }
 }

@@ -47,6 +47,15 @@ public struct DuplicateTracker {
         for s in shards.indices where shards[s].slots.count < capacity { shards[s].rebuild(capacity: capacity) }
     }
 
+    /// Sizes the table for a whole input from its start: `keys` keys in its first `bytesRead`
+    /// bytes, of `totalBytes` in all (plus 5 %), so that the table is allocated once at about
+    /// 70 % full instead of growing (a growth holds old and new slots of a shard at once).
+    public mutating func reserve(keys: Int, seenIn bytesRead: Int, ofInput totalBytes: Int) {
+        guard bytesRead > 0, totalBytes > 0 else { return }
+        let estimate = Double(keys) * Double(totalBytes) / Double(bytesRead) * 1.05
+        if estimate.isFinite, estimate < 1e10 { reserve(keys: Int(estimate)) }
+    }
+
     /// Bytes of table in memory (not counting the spill's in-memory tail): for tests and benchmarks.
     public var tableBytes: Int { shards.reduce(0) { $0 + 8 * $1.slots.count } }
 

@@ -14,10 +14,7 @@ public final class ValidationPipeline {
     private let hosting: HostingClassifier?
     private let policy: HostingPolicy
     private let batchSize: Int
-    /// Each domain's verdict and what it means for a row of each provider, by domain code
-    /// (``RecentDomains``): per row an array index, no `String` hashed, compared or retained.
-    private var verdicts: [HostingVerdict?] = []
-    private var outcomes: [HostingCheckOutcome?] = []
+    private var hostingOutcomes = HostingOutcomes()
     private var duplicates = DuplicateTracker()
     /// The input's size in bytes when known, to size the duplicate table (``sizeDuplicates(_:)``).
     private let expectedBytes: Int?
@@ -125,69 +122,31 @@ public final class ValidationPipeline {
         return rows
     }
 
-    /// Sizes the duplicate table from the input, once, after the first batch: its keys per input
-    /// byte times the input's size (plus 5 %), so that the table is allocated once at about 70 %
-    /// full instead of growing (a growth holds old and new slots of a shard at once).
+    /// Sizes the duplicate table from the input, once, after the first batch
+    /// (``DuplicateTracker/reserve(keys:seenIn:ofInput:)``).
     private func sizeDuplicates(_ rows: [ValidatedRow]) {
         duplicatesSized = true
-        guard let expectedBytes, expectedBytes > 0 else { return }
-        let bytes = bytesRead
-        guard bytes > 0 else { return }
+        guard let expectedBytes else { return }
         var keys = 0
         for i in rows.indices {
             if rows[i].emailHash != nil { keys += 1 }
             if rows[i].idHash != nil { keys += 1 }
         }
-        let estimate = Double(keys) * Double(expectedBytes) / Double(bytes) * 1.05
-        if estimate.isFinite, estimate < 1e10 { duplicates.reserve(keys: Int(estimate)) }
+        duplicates.reserve(keys: keys, seenIn: bytesRead, ofInput: expectedBytes)
     }
 
     private func checkHosting(_ rows: inout [ValidatedRow], _ hosting: HostingClassifier) async {
-        // The domains no earlier row has asked about, each once, in the order first named.
-        if verdicts.count < recent.names.count {
-            verdicts.append(contentsOf: repeatElement(nil, count: recent.names.count - verdicts.count))
-            outcomes.append(contentsOf: repeatElement(nil, count: 2 * recent.names.count - outcomes.count))
-        }
-        var unknown: [Int32] = []
-        var asked = Set<Int32>()
+        await hostingOutcomes.classify(rows.map(\.hostingDomain), names: recent.names, with: hosting)
+        Self.addHostingIssues(&rows, &hostingOutcomes, policy)
+    }
+
+    /// The rows' hosting issues, with the outcomes borrowed once for the batch (not one dynamic
+    /// exclusivity check of the property per row).
+    private static func addHostingIssues(_ rows: inout [ValidatedRow], _ outcomes: inout HostingOutcomes, _ policy: HostingPolicy) {
         for i in rows.indices {
-            let code = rows[i].hostingDomain
-            guard code >= 0, verdicts[Int(code)] == nil else { continue }
-            if asked.insert(code).inserted { unknown.append(code) }
-        }
-        if !unknown.isEmpty {
-            let names = recent.names
-            let found = await withTaskGroup(of: (Int32, HostingVerdict).self) { group in
-                for code in unknown {
-                    group.addTask { (code, await hosting.classify(domain: names[Int(code)])) }
-                }
-                var out: [(Int32, HostingVerdict)] = []
-                for await pair in group { out.append(pair) }
-                return out
-            }
-            for (code, verdict) in found { verdicts[Int(code)] = verdict }
-        }
-        let policy = policy
-        for i in rows.indices {
-            let code = Int(rows[i].hostingDomain)
-            guard rows[i].calendarIdIsValid, let expectedProvider = rows[i].provider, code >= 0 else { continue }
-            let slot = 2 * code + (expectedProvider == .google ? 0 : 1)
-            let outcome: HostingCheckOutcome
-            if let known = outcomes[slot] {
-                if known == .ok { continue }
-                outcome = known
-            } else {
-                guard let verdict = verdicts[code] else { continue }
-                let expected: HostingProvider = expectedProvider == .google ? .google : .microsoft
-                outcome = hostingIssue(for: verdict, expected: expected, policy: policy)
-                outcomes[slot] = outcome
-            }
-            let field = expectedProvider.calendarIdField.name
-            switch outcome {
-            case .ok: break
-            case let .warning(message): rows[i].issues.append(RowIssue(.warning, field: field, message))
-            case let .error(message): rows[i].issues.append(RowIssue(.error, field: field, message))
-            }
+            guard rows[i].calendarIdIsValid, let provider = rows[i].provider,
+                  let issue = outcomes.issue(code: rows[i].hostingDomain, provider: provider, policy: policy) else { continue }
+            rows[i].issues.append(issue)
         }
     }
 }
