@@ -197,6 +197,13 @@ public final class CSVRecordSource: RecordSource {
     private static func setCellsInPlace(_ arena: inout RowArena, _ row: inout ArenaRow, base: Int, raw: [UInt8],
                                         record: CSVLentRecord, fields: [ResourceField?], width: Int) {
         let rawCount = raw.count
+        if rawCount == record.byteCount &+ record.count &- 1 {
+            // No field was quoted (a quoted field's raw bytes hold at least two more than its
+            // cell): the raw bytes are the cells and a delimiter after each, so cell i starts at
+            // its offset in the record's bytes plus i. The usual record: no look at the raw bytes.
+            setUnquotedCells(&arena, &row, base: base, record: record, fields: fields, width: width)
+            return
+        }
         record.withSpans { bytes, ends in
             var pos = 0 // where field i starts in the raw bytes
             var cellStart = 0 // where field i starts in the record's bytes
@@ -218,6 +225,29 @@ public final class CSVRecordSource: RecordSource {
                     arena.setCell(&row, field, start: base + start + value.lowerBound, end: base + start + value.upperBound)
                 } else {
                     arena.setCell(&row, field) { record.appendField(i, range: value, to: &$0) }
+                }
+            }
+        }
+    }
+
+    /// ``setCellsInPlace(_:_:base:raw:record:fields:width:)`` for a record none of whose fields is
+    /// quoted: cell i is at its offset in the record's bytes plus i in the raw bytes.
+    @inline(__always)
+    private static func setUnquotedCells(_ arena: inout RowArena, _ row: inout ArenaRow, base: Int,
+                                         record: CSVLentRecord, fields: [ResourceField?], width: Int) {
+        record.withSpans { bytes, ends in
+            var cellStart = 0
+            for i in 0..<width {
+                let cellEnd = ends[i]
+                defer { cellStart = cellEnd }
+                guard let field = fields[i] else { continue }
+                let cell = bytes.extracting(cellStart..<cellEnd)
+                let value = CellText.valueRange(cell)
+                let at = base &+ cellStart &+ i
+                if field == .serviceIds {
+                    if let ids = CellText.serviceIds(cell, value) { arena.setServiceIds(&row, ids) }
+                } else {
+                    arena.setCell(&row, field, start: at &+ value.lowerBound, end: at &+ value.upperBound)
                 }
             }
         }

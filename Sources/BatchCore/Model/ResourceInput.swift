@@ -136,12 +136,18 @@ public struct ResourceInput: Sendable {
         // only because a loaded type may have invalid bit patterns, which `UInt64` has not).
         let text = bytes.span.bytes
         let n = e1 - s1
-        var i = 0
-        while i &+ 8 <= n {
-            if text.unsafeLoadUnaligned(fromByteOffset: s1 &+ i, as: UInt64.self)
-                != text.unsafeLoadUnaligned(fromByteOffset: s2 &+ i, as: UInt64.self) { return false }
-            i &+= 8
+        if n >= 8 {
+            var i = 0
+            while i &+ 8 < n {
+                if text.unsafeLoadUnaligned(fromByteOffset: s1 &+ i, as: UInt64.self)
+                    != text.unsafeLoadUnaligned(fromByteOffset: s2 &+ i, as: UInt64.self) { return false }
+                i &+= 8
+            }
+            // The last eight bytes, overlapping the words before: no byte loop for the tail.
+            return text.unsafeLoadUnaligned(fromByteOffset: s1 &+ n &- 8, as: UInt64.self)
+                == text.unsafeLoadUnaligned(fromByteOffset: s2 &+ n &- 8, as: UInt64.self)
         }
+        var i = 0
         while i < n {
             if bytes[s1 &+ i] != bytes[s2 &+ i] { return false }
             i &+= 1

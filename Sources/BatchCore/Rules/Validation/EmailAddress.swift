@@ -11,9 +11,9 @@ public enum EmailAddress {
     /// Bounds-checked `Span` reads, no pointer (issue 11); the byte classes are two 256-entry
     /// `InlineArray` tables read through their `Span`s (a byte always indexes inside them).
     public static func problem(utf8: Span<UInt8>) -> String? {
-        // The tables are globals: their spans taken once here, not a lazy-initialization check
-        // per byte, and not copied (passing an `InlineArray` on copied its 256 bytes).
-        let local = localByte.span, domain = domainByte.span
+        // The tables are global arrays read through their spans: no copy of a table per call
+        // (an `InlineArray` global was copied, 256 bytes, to take its span), no check per byte.
+        let local = localClass.span, domain = domainClass.span
         // Nearly every address is valid: one pass says so; the ordered checks run only
         // to name the problem of one that is not.
         return isValid(utf8, local, domain) ? nil : orderedChecksProblem(utf8: utf8)
@@ -27,41 +27,48 @@ public enum EmailAddress {
     /// Whether ``problem(utf8:_:_:)`` finds nothing, in one pass over the bytes instead of four:
     /// the conjunction of its rules (one @ with 1–64 bytes before it, no dot first, last or
     /// doubled there, only local-part bytes; a domain of 2+ labels of 1–63 letters, digits or
-    /// inner hyphens, the last one not all digits; at most 254 bytes in all).
+    /// inner hyphens, the last one not all digits; at most 254 bytes in all). Each byte costs one
+    /// class lookup and one test in the usual case (a letter of either part).
     @inline(__always)
-    private static func isValid(_ p: Span<UInt8>, _ localByte: Span<UInt8>, _ domainByte: Span<UInt8>) -> Bool {
+    private static func isValid(_ p: Span<UInt8>, _ localClass: Span<UInt8>, _ domainClass: Span<UInt8>) -> Bool {
         // Tells the optimizer that a byte always indexes inside the tables: no check per lookup.
-        precondition(localByte.count == 256 && domainByte.count == 256)
+        precondition(localClass.count == 256 && domainClass.count == 256)
         let n = p.count
         guard n <= 254 else { return false }
         var i = 0
-        var previous: UInt8 = 0x2E // as if after a dot: a leading dot fails
+        var afterDot = true // a leading dot fails as a doubled one does
         while true {
             guard i < n else { return false } // no @
-            let b = p[i]
-            if b == 0x40 { break }
-            if localByte[Int(b)] == 0 || (b == 0x2E && previous == 0x2E) { return false }
-            previous = b
-            i += 1
-        }
-        if i == 0 || i > 64 || previous == 0x2E { return false }
-        i += 1
-        var labels = 0
-        while true {
-            let labelStart = i
-            var numeric = true
-            while i < n {
-                let b = p[i]
-                if b == 0x2E { break }
-                if domainByte[Int(b)] == 0 { return false } // also a second @
-                if b < 0x30 || b > 0x39 { numeric = false }
-                i += 1
+            let c = localClass[Int(p[i])]
+            if c == Self.localOrdinary {
+                afterDot = false
+            } else if c == Self.localAt {
+                break
+            } else if c == Self.invalid || afterDot { // a byte no address holds, or a dot after a dot
+                return false
+            } else {
+                afterDot = true
             }
-            let length = i - labelStart
-            if length == 0 || length > 63 || p[labelStart] == 0x2D || p[i - 1] == 0x2D { return false }
-            labels += 1
-            if i == n { return labels > 1 && !numeric }
-            i += 1 // the dot
+            i &+= 1
+        }
+        if i == 0 || i > 64 || afterDot { return false }
+        i &+= 1
+        var labels = 0
+        var labelStart = i
+        while true {
+            while i < n && domainClass[Int(p[i])] == Self.domainLabel { i &+= 1 }
+            let length = i &- labelStart
+            if length == 0 || length > 63 || p[labelStart] == 0x2D || p[i &- 1] == 0x2D { return false }
+            labels &+= 1
+            if i == n {
+                // The last label, the top-level domain: not all digits.
+                var j = labelStart
+                while j < n && p[j] >= 0x30 && p[j] <= 0x39 { j &+= 1 }
+                return labels > 1 && j < n
+            }
+            if domainClass[Int(p[i])] != Self.domainDot { return false } // also a second @
+            i &+= 1
+            labelStart = i
         }
     }
 
@@ -121,10 +128,23 @@ public enum EmailAddress {
         }
     }
 
-    /// 1 for the bytes a local part may hold (``isLocalByte(_:)``), 0 for the others.
-    private static let localByte = InlineArray<256, UInt8> { isLocalByte(UInt8($0)) ? 1 : 0 }
-    /// 1 for the bytes a domain label may hold (``isDomainByte(_:)``), 0 for the others.
-    private static let domainByte = InlineArray<256, UInt8> { isDomainByte(UInt8($0)) ? 1 : 0 }
+    /// Byte classes of the one-pass check (``isValid(_:_:_:)``).
+    private static let invalid: UInt8 = 0
+    private static let localOrdinary: UInt8 = 1, localDot: UInt8 = 2, localAt: UInt8 = 3
+    private static let domainLabel: UInt8 = 1, domainDot: UInt8 = 2
+
+    /// The class of each byte in a local part: a byte it may hold other than `.`
+    /// (``isLocalByte(_:)``), `.`, `@`, or one it cannot hold.
+    static let localClass: [UInt8] = (0...255).map { b -> UInt8 in
+        let b = UInt8(b)
+        return b == 0x40 ? localAt : b == 0x2E ? localDot : isLocalByte(b) ? localOrdinary : invalid
+    }
+    /// The class of each byte in a domain: one a label may hold (``isDomainByte(_:)``), `.`, or
+    /// any other.
+    static let domainClass: [UInt8] = (0...255).map { b -> UInt8 in
+        let b = UInt8(b)
+        return b == 0x2E ? domainDot : isDomainByte(b) ? domainLabel : invalid
+    }
 
     /// Whether a local part may hold the byte (atext, `.`, any non-ASCII byte): bit `b` of the
     /// two words below for ASCII (checked against ``isAtext(_:)`` byte by byte in the tests).

@@ -105,10 +105,13 @@ public struct ResourceValidator: Sendable {
             timezoneId: String?) {
 
         input.takeClearMarkers()
-        for field in input.clearedFields where !field.isClearable {
-            issues.append(.error(field, "cannot be cleared (only text fields can)"))
+        if input.clearedMask != 0 {
+            for field in input.clearedFields where !field.isClearable {
+                issues.append(.error(field, "cannot be cleared (only text fields can)"))
+            }
         }
-        let id = input[.id]
+        // Absent fields are ruled out by one bit test each, before any `String` is asked for.
+        let id = input.has(.id) ? input[.id] : nil
         if !input.has(.name) && !input.isCleared(.name) { issues.append(.error(.name, "is required")) }
 
         let emailProblem = input.withSpan(.email, EmailAddress.problem(utf8:))
@@ -171,7 +174,7 @@ public struct ResourceValidator: Sendable {
         var returnURLs = ReturnURLs()
         if let provider {
             let field = provider.returnURLField
-            let url = input[field] ?? (provider == .google ? self.options.returnURLs.google : self.options.returnURLs.outlook)
+            let url = (input.has(field) ? input[field] : nil) ?? (provider == .google ? self.options.returnURLs.google : self.options.returnURLs.outlook)
             if let url {
                 if let problem = returnURLProblem(url) {
                     issues.append(.error(field, "'\(url)' \(problem)"))
@@ -186,13 +189,13 @@ public struct ResourceValidator: Sendable {
         for field in Self.wholeNumberFields where input.has(field) && !Self.isInteger(input, field) {
             issues.append(.error(field, "'\(input[field]!)' is not a whole number"))
         }
-        if let text = input[.ignoreBusinessHours], Self.boolean(text) == nil {
+        if input.has(.ignoreBusinessHours), let text = input[.ignoreBusinessHours], Self.boolean(text) == nil {
             issues.append(.error(.ignoreBusinessHours, "'\(text)' is not true or false"))
         }
-        if let text = input[.hourly], Self.hourly(text) == nil {
+        if input.has(.hourly), let text = input[.hourly], Self.hourly(text) == nil {
             issues.append(.error(.hourly, "'\(text)' is not a non-negative number"))
         }
-        if let text = input[.effectiveDate], !Self.isISODate(text) {
+        if input.has(.effectiveDate), let text = input[.effectiveDate], !Self.isISODate(text) {
             issues.append(.error(.effectiveDate, "'\(text)' is not a date (YYYY-MM-DD or an ISO 8601 date-time)"))
         }
         if let ids = input.serviceIds {
