@@ -34,6 +34,9 @@ public struct ArenaRow: Sendable {
     package var idEntry: UInt64 = 0
     package var googleEntry: UInt64 = 0
     package var outlookEntry: UInt64 = 0
+    /// Whether a cell of the row is six bytes starting with `#`, so could be a clear marker
+    /// (``ResourceInput/clearMarker``): without one the checks skip looking for them.
+    package var mayHoldClearMarker = false
     /// How many fields the record has (the errors file pads a short record to the header's width).
     public package(set) var fieldCount: Int32 = 0
     /// Index in the arena's `serviceIds`, or -1.

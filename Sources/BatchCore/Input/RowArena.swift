@@ -77,6 +77,7 @@ public struct RowArena: Sendable {
         }
         guard end > start else { return }
         precondition(end < Self.offsetLimit, "a batch's text is limited to 256 MiB")
+        if end &- start == 6 && bytes[start] == 0x23 { row.mayHoldClearMarker = true }
         let e = UInt64(field.ordinal) << 56 | UInt64(start) << 28 | UInt64(end)
         appendEntry(e, to: &row)
         row.present |= 1 << UInt64(field.ordinal)
@@ -157,10 +158,12 @@ public struct RowArena: Sendable {
     package func view(_ i: Int) -> ResourceInput {
         let r = rows[i]
         let start = Int(r.overflowStart)
-        return ResourceInput(
+        var view = ResourceInput(
             sharing: bytes, present: r.present, cleared: r.cleared, inline: r.inline, inlineCount: Int(r.inlineCount),
             overflow: r.overflowCount == 0 ? [] : Array(overflow[start..<start + Int(r.overflowCount)]),
             serviceIds: r.serviceIdsSlot < 0 ? nil : serviceIdLists[Int(r.serviceIdsSlot)])
+        view.clearMarkersRuledOut = !r.mayHoldClearMarker
+        return view
     }
 
     /// Makes `view` (a ``view(_:)`` of this batch) show row `i`.
@@ -170,6 +173,7 @@ public struct RowArena: Sendable {
         view.reload(present: r.present, cleared: r.cleared, inline: r.inline, inlineCount: Int(r.inlineCount),
                     overflow: r.overflowCount == 0 ? [] : Array(overflow[start..<start + Int(r.overflowCount)]),
                     serviceIds: r.serviceIdsSlot < 0 ? nil : serviceIdLists[Int(r.serviceIdsSlot)])
+        view.clearMarkersRuledOut = !r.mayHoldClearMarker
     }
 
     /// Takes back what the checks changed in a view of row `i` (clear markers drop entries and

@@ -26,6 +26,10 @@ public struct ResourceInput: Sendable {
     /// in JSON Lines): such a field holds no value, and the update sends it empty.
     @usableFromInline package internal(set) var clearedMask: UInt64 = 0
 
+    /// Set by a batch's reader that saw no cell a clear marker could be (none of six bytes
+    /// starting with `#`): ``takeClearMarkers()`` then has nothing to look at.
+    package var clearMarkersRuledOut = false
+
     /// Where the record's raw bytes (``SourceRecord/raw``) sit in `bytes`, when kept there.
     private var rawStart = -1
     private var rawEnd = -1
@@ -251,7 +255,7 @@ public struct ResourceInput: Sendable {
     /// Turns every cell holding ``clearMarker`` (any case) into a cleared field. Cheap for the
     /// usual row: only a six-byte cell starting with `#` is looked at twice.
     package mutating func takeClearMarkers() {
-        guard mayHoldClearMarker() else { return } // the usual row: no array made or walked
+        guard !clearMarkersRuledOut, mayHoldClearMarker() else { return } // the usual row: no array made or walked
         for field in clearMarkerFields() { markCleared(field) }
     }
 

@@ -75,7 +75,7 @@ public struct ResourceValidator: Sendable {
         for i in range {
             if i != range.lowerBound { arena.reload(&input, i) }
             var issues = arena.takeIssues(i)
-            let checked = checkFields(&input, issues: &issues)
+            let checked = checkFields(&input, issues: &issues, details: false)
             arena.store(i, from: input)
             arena.rows[i].provider = checked.provider
             arena.rows[i].availability = checked.availability.map { Int8(truncatingIfNeeded: $0) } ?? -1
@@ -100,7 +100,9 @@ public struct ResourceValidator: Sendable {
 
     /// `input` is `inout` only so that it is accessed in place (it is not changed): borrowing it
     /// from `row.pointee` made the compiler copy it per row (a retain and release of each buffer).
-    private mutating func checkFields(_ input: inout ResourceInput, issues: inout [RowIssue])
+    /// Without `details` (`validate`'s batches, which send nothing), the payload's time zone and
+    /// return URLs are left out of the result: no `String` is kept per row.
+    private mutating func checkFields(_ input: inout ResourceInput, issues: inout [RowIssue], details: Bool = true)
         -> (id: String?, provider: CalendarProvider?, availability: Int?, returnURLs: ReturnURLs, calendarIdIsValid: Bool,
             timezoneId: String?) {
 
@@ -179,7 +181,9 @@ public struct ResourceValidator: Sendable {
                 if let problem = returnURLProblem(url) {
                     issues.append(.error(field, "'\(url)' \(problem)"))
                 }
-                if provider == .google { returnURLs.google = url } else { returnURLs.outlook = url }
+                if details {
+                    if provider == .google { returnURLs.google = url } else { returnURLs.outlook = url }
+                }
             } else {
                 let option = provider == .google ? "--google-return-url" : "--outlook-return-url"
                 issues.append(.error(field, "is required with \(provider.calendarIdField.name): give the column or \(option)"))
@@ -208,9 +212,15 @@ public struct ResourceValidator: Sendable {
         var timezoneId: String?
         if input.has(.timezoneId) {
             let known = input.withSpan(.timezoneId) { knownZones.code(for: $0) } ?? nil
-            let zone = known.map { zones[Int($0)] } ?? resolveZone(input)
-            timezoneId = zone.mapped
-            if let problem = zone.problem { issues.append(.error(.timezoneId, problem)) }
+            if let known {
+                // Read in place in the table: no copy of the entry's strings for a known zone.
+                if details { timezoneId = zones[Int(known)].mapped }
+                if zones[Int(known)].problem != nil { issues.append(.error(.timezoneId, zones[Int(known)].problem!)) }
+            } else {
+                let zone = resolveZone(input)
+                if details { timezoneId = zone.mapped }
+                if let problem = zone.problem { issues.append(.error(.timezoneId, problem)) }
+            }
         }
 
         return (id, provider, availability, returnURLs, calendarIdIsValid, timezoneId)
