@@ -23,6 +23,14 @@ extension CSVLentRecord {
         return try body(field.span)
     }
 
+    /// How many raw bytes the record lends (``raw``).
+    @inlinable public var rawCount: Int { raw.count }
+
+    /// Appends the record's raw bytes (``raw``) to `out`: one copy.
+    public func appendRaw(to out: inout [UInt8]) {
+        out.append(contentsOf: raw)
+    }
+
     /// Appends the bytes at `range` of field `i` (offsets within the field) to `out`: one copy,
     /// no per-byte append.
     public func appendField(_ i: Int, range: Range<Int>, to out: inout [UInt8]) {

@@ -13,6 +13,9 @@ public struct CSVLentRecord {
     public let bytes: UnsafeBufferPointer<UInt8>
     /// `ends[i]` is the offset in ``bytes`` just past field `i`, which starts at `ends[i - 1]` (or 0).
     public let ends: UnsafeBufferPointer<Int>
+    /// The record's raw bytes as read (without the line end), lent by
+    /// ``CSVReader/readRecord(lendingRaw:)`` with ``CSVReaderOptions/keepRawRecord``; empty otherwise.
+    public let raw: UnsafeBufferPointer<UInt8>
 
     /// The number of fields.
     @inlinable public var count: Int { ends.count }

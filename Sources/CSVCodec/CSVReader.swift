@@ -77,6 +77,15 @@ public final class CSVReader {
     private var fieldAcc: UInt64 = 0 // OR of the field's bytes (8 lanes): no bit 7 set means ASCII
     private var pending: CSVError? = nil // a recoverable error, thrown once the record is consumed
     @usableFromInline var raw: [UInt8] = []
+    /// Set while ``readRecord(lendingRaw:)`` reads: a record lying within one block keeps its raw
+    /// bytes where they are (`lentRawStart`), not copied into `raw`.
+    private var rawInPlace = false
+    private var lentRawStart: UnsafePointer<UInt8>? = nil
+    private var lentRawCount = 0
+    /// The raw bytes of a record lent by ``readRecord(lendingRaw:)`` that spanned blocks: copied
+    /// here from `raw`, so the lent pointer is to memory only the reader changes.
+    private var rawCopy: UnsafeMutablePointer<UInt8>? = nil
+    private var rawCopyCap = 0
     /// Set while ``readRecord(lending:)`` reads: the record stays in `scratch` and `ends`.
     private var lending = false
     private var lentLength = 0
@@ -158,6 +167,7 @@ public final class CSVReader {
         rawIn?.deallocate()
         scratch.deallocate()
         ends.deallocate()
+        rawCopy?.deallocate()
         unquotedSpecial.deallocate()
         quotedSpecial.deallocate()
         if ownedFD >= 0 { close(ownedFD) }
@@ -204,17 +214,53 @@ public final class CSVReader {
         return try body(lent, &raw)
     }
 
-    /// Reads the next record for ``readRecord(lending:)``, leaving it in `scratch` and `ends`.
+    /// Reads the next record and lends it to `body` in place, as ``readRecord(lending:)`` does,
+    /// with its raw bytes (``CSVReaderOptions/keepRawRecord``) lent too, as ``CSVLentRecord/raw``:
+    /// for a record within one block of input, where they were read, so they are never assembled
+    /// in a buffer of the reader's; for the rare record spanning blocks, in a buffer of the
+    /// reader's. For a caller that copies the raw bytes out once (``CSVLentRecord/appendRaw(to:)``).
+    /// - Throws: as ``next()``; an error `body` throws is rethrown as it is.
+    @inlinable
+    public func readRecord<R>(lendingRaw body: (CSVLentRecord) throws -> R) throws -> R? {
+        guard let lent = try lendNext(rawInPlace: true) else { return nil }
+        return try body(lent)
+    }
+
+    /// Reads the next record for ``readRecord(lending:)``, leaving it in `scratch` and `ends`;
+    /// with `rawInPlace`, its raw bytes where they were read when it lies within one block.
     @usableFromInline
-    func lendNext() throws -> CSVLentRecord? {
+    func lendNext(rawInPlace inPlace: Bool = false) throws -> CSVLentRecord? {
         lending = true
-        defer { lending = false }
+        rawInPlace = inPlace
+        lentRawStart = nil
+        defer {
+            lending = false
+            rawInPlace = false
+        }
         // `lentRecord` only carries the record's number and position (emit stores nothing else
         // while lending), so it is passed in place rather than swapped out and back.
         guard try readRecord(into: &lentRecord) else { return nil }
+        var rawBytes = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+        if inPlace && keepRaw {
+            if let start = lentRawStart {
+                rawBytes = UnsafeBufferPointer(start: start, count: lentRawCount)
+            } else {
+                // Spanned blocks (or ended at the end of the input): assembled in `raw`.
+                let n = raw.count
+                if rawCopyCap < n {
+                    rawCopy?.deallocate()
+                    rawCopyCap = max(n, 1024)
+                    rawCopy = .allocate(capacity: rawCopyCap)
+                }
+                let copy = rawCopy
+                raw.withUnsafeBufferPointer { if n > 0 { copy!.update(from: $0.baseAddress!, count: n) } }
+                rawBytes = UnsafeBufferPointer(start: copy.map { UnsafePointer($0) }, count: n)
+            }
+        }
         return CSVLentRecord(number: lentRecord.number, line: lentRecord.line, byteOffset: lentRecord.byteOffset,
                              bytes: UnsafeBufferPointer(start: UnsafePointer(scratch), count: lentLength),
-                             ends: UnsafeBufferPointer(start: UnsafePointer(ends), count: lentRecord.count))
+                             ends: UnsafeBufferPointer(start: UnsafePointer(ends), count: lentRecord.count),
+                             raw: rawBytes)
     }
 
     // MARK: - Positions and errors
@@ -523,7 +569,8 @@ public final class CSVReader {
         recordCount &+= 1
         recordLine = line
         recordOffset = bufBase &+ i
-        if keepRaw { raw.removeAll(keepingCapacity: true) }
+        // Emptied only when it holds something: a record read in place leaves it empty.
+        if keepRaw && !raw.isEmpty { raw.removeAll(keepingCapacity: true) }
         fieldCount = 0
         let start = i
         var o = 0
@@ -582,7 +629,7 @@ public final class CSVReader {
                     recordLine = line
                     recordOffset = base + i
                     rawSegment = i
-                    if keepRaw { raw.removeAll(keepingCapacity: true) }
+                    if keepRaw && !raw.isEmpty { raw.removeAll(keepingCapacity: true) }
                     fieldCount = 0
                     o = 0
                     if simd && fastFields(p, &i, &o, end: end, base: base, scan: &scan) {
@@ -1047,7 +1094,15 @@ public final class CSVReader {
     @inline(__always)
     private func endRecord(at i: Int, _ o: Int, _ p: UnsafeMutablePointer<UInt8>, _ rawSegment: Int,
                            into record: inout CSVRecord) throws -> Bool {
-        if keepRaw { raw.append(contentsOf: UnsafeBufferPointer(start: p + rawSegment, count: i - rawSegment)) }
+        if keepRaw {
+            if rawInPlace && raw.isEmpty {
+                // The whole record lies in this block, from `rawSegment`: lent from here.
+                lentRawStart = UnsafePointer(p + rawSegment)
+                lentRawCount = i - rawSegment
+            } else {
+                raw.append(contentsOf: UnsafeBufferPointer(start: p + rawSegment, count: i - rawSegment))
+            }
+        }
         let next = i &+ 1
         if p[i] == Self.cr && next < bufEnd && p[next] == Self.lf {
             // CRLF: the LF is taken now rather than skipped at the next record's start.

@@ -7,17 +7,25 @@ import Testing
 /// raw bytes and errors. The inputs: the other suites' split-point inputs, the Python parity file,
 /// the fuzz seeds, snippets slid across 16/32/64-byte window edges and block edges, and random bytes.
 @Suite struct CSVStructuralScanTests {
-    /// Reads everything with one path; `lending` reads through ``CSVReader/readRecord(lending:)``.
+    /// Reads everything with one path; `lending` reads through ``CSVReader/readRecord(lending:)``,
+    /// `lendingRaw` through ``CSVReader/readRecord(lendingRaw:)`` (the raw bytes lent in place).
     static func outcomes(_ bytes: [UInt8], _ options: CSVReaderOptions, structural: Bool, chunk: Int?,
-                         lending: Bool = false) -> [Outcome] {
+                         lending: Bool = false, lendingRaw: Bool = false) -> [Outcome] {
         let reader = chunk.map { CSVReader(source: ChunkedSource(bytes: bytes, chunk: $0), options: options) }
             ?? CSVReader(bytes: bytes, options: options)
         reader.structuralScan = structural
-        guard lending else { return readAll(reader) }
+        guard lending || lendingRaw else { return readAll(reader) }
         var result: [Outcome] = []
         while true {
             do {
-                let outcome = try reader.readRecord { record, raw in
+                let outcome = lendingRaw ? try reader.readRecord(lendingRaw: { record in
+                    var raw: [UInt8] = []
+                    record.appendRaw(to: &raw)
+                    #expect(record.rawCount == raw.count)
+                    return Outcome.record(fields: (0..<record.count).map { String(decoding: record.field($0), as: UTF8.self) },
+                                          number: record.number, line: record.line, byteOffset: record.byteOffset,
+                                          raw: options.keepRawRecord ? raw : nil)
+                }) : try reader.readRecord { record, raw in
                     Outcome.record(fields: (0..<record.count).map { String(decoding: record.field($0), as: UTF8.self) },
                                    number: record.number, line: record.line, byteOffset: record.byteOffset,
                                    raw: options.keepRawRecord ? raw : nil)
@@ -42,6 +50,12 @@ import Testing
             let structural = outcomes(bytes, options, structural: true, chunk: chunk)
             #expect(structural == scalar, "input \(bytes) options \(options) chunk \(String(describing: chunk))",
                     sourceLocation: sourceLocation)
+            if options.keepRawRecord {
+                // Raw bytes lent where they were read (or, across blocks, from the reader's copy).
+                let lentRaw = outcomes(bytes, options, structural: true, chunk: chunk, lendingRaw: true)
+                #expect(lentRaw == scalar, "lendingRaw: input \(bytes) options \(options) chunk \(String(describing: chunk))",
+                        sourceLocation: sourceLocation)
+            }
         }
     }
 
@@ -149,7 +163,8 @@ import Testing
             text += "Chloé Müller \(i),user\(i)@example.org,+1555\(i),\(description)\r\n"
         }
         let bytes = Array(text.utf8)
-        for options in [CSVReaderOptions(), CSVReaderOptions(blockSize: 4096), CSVReaderOptions(blockSize: 100)] {
+        for options in [CSVReaderOptions(), CSVReaderOptions(blockSize: 4096), CSVReaderOptions(blockSize: 100),
+                        CSVReaderOptions(keepRawRecord: true, blockSize: 4096)] {
             Self.expectSame(bytes, options, chunks: [nil, 1000])
         }
         #expect(Self.outcomes(bytes, .init(), structural: true, chunk: nil, lending: true)

@@ -143,11 +143,12 @@ public final class CSVRecordSource: RecordSource {
         while arena.count < limit && arena.hasRoom {
             var got = false
             do {
-                _ = try reader.readRecord(lending: { record, raw in
+                // The raw bytes lent where they were read: copied once, into the batch.
+                _ = try reader.readRecord(lendingRaw: { record in
                     got = true
                     rowNumber += 1
                     offset = record.byteOffset
-                    append(record, row: rowNumber, raw: raw, to: &arena)
+                    append(record, row: rowNumber, to: &arena)
                 })
             } catch let error as CSVError {
                 throw Self.inputError(error, path: path)
@@ -157,16 +158,16 @@ public final class CSVRecordSource: RecordSource {
         return true
     }
 
-    private func append(_ record: CSVLentRecord, row number: Int, raw: [UInt8], to arena: inout RowArena) {
+    private func append(_ record: CSVLentRecord, row number: Int, to arena: inout RowArena) {
         var row = ArenaRow(row: number, line: record.line)
         row.fieldCount = Int32(clamping: record.count)
         let fields = fieldTable
         let width = min(record.count, fields.count)
         if keepRaw {
-            let base = arena.appendRaw(raw)
+            let base = arena.appendRaw(of: record)
             row.rawStart = Int32(base)
-            row.rawEnd = Int32(base + raw.count)
-            Self.setCellsInPlace(&arena, &row, base: base, raw: raw, record: record, fields: fields, width: width)
+            row.rawEnd = Int32(base + record.rawCount)
+            Self.setCellsInPlace(&arena, &row, base: base, record: record, fields: fields, width: width)
         } else {
             for i in 0..<width {
                 guard let field = fields[i] else { continue }
@@ -194,9 +195,9 @@ public final class CSVRecordSource: RecordSource {
     /// ``setCellsInPlace(_:record:fields:width:)`` for a row of an arena whose raw bytes start at
     /// `base` in the arena's bytes: the same cells, at the same places in the raw bytes, found in
     /// one pass over the record's fields as `Span`s (no call or rebased buffer per field).
-    private static func setCellsInPlace(_ arena: inout RowArena, _ row: inout ArenaRow, base: Int, raw: [UInt8],
+    private static func setCellsInPlace(_ arena: inout RowArena, _ row: inout ArenaRow, base: Int,
                                         record: CSVLentRecord, fields: [ResourceField?], width: Int) {
-        let rawCount = raw.count
+        let rawCount = record.rawCount
         if rawCount == record.byteCount &+ record.count &- 1 {
             // No field was quoted (a quoted field's raw bytes hold at least two more than its
             // cell): the raw bytes are the cells and a delimiter after each, so cell i starts at
@@ -210,7 +211,7 @@ public final class CSVRecordSource: RecordSource {
             for i in 0..<width {
                 let cellEnd = ends[i]
                 let n = cellEnd - cellStart
-                let quoted = pos < rawCount && raw[pos] == 0x22 // the raw bytes, as copied into the arena
+                let quoted = pos < rawCount && arena.bytes[base + pos] == 0x22 // the raw bytes, as copied into the arena
                 var quotes = 0
                 if quoted { for j in cellStart..<cellEnd where bytes[j] == 0x22 { quotes += 1 } }
                 let start = quoted ? pos + 1 : pos

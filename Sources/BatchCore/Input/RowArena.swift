@@ -1,4 +1,5 @@
 import BatchModel
+import CSVCodec
 
 /// A batch of input rows living in one buffer: every record's raw bytes one after the other in
 /// ``bytes``, and per record a plain ``ArenaRow`` whose cells are byte ranges into them (issue 17
@@ -59,10 +60,10 @@ public struct RowArena: Sendable {
 
     // MARK: Filling (the reader)
 
-    /// Appends a record's raw bytes; returns where they start.
-    package mutating func appendRaw(_ raw: [UInt8]) -> Int {
+    /// Appends the raw bytes a lent record carries (``CSVLentRecord/raw``); returns where they start.
+    package mutating func appendRaw(of record: CSVLentRecord) -> Int {
         let start = bytes.count
-        bytes.append(contentsOf: raw)
+        record.appendRaw(to: &bytes)
         return start
     }
 
