@@ -73,6 +73,30 @@ func readAll(_ reader: CSVReader, limit: Int = 20_000) -> [Step] {
     return steps
 }
 
+/// ``readAll(_:limit:)`` through `readRecord(lendingRaw:)`.
+func readAllLendingRaw(_ reader: CSVReader, keepRaw: Bool, limit: Int = 20_000) -> [Step] {
+    var steps: [Step] = []
+    while steps.count < limit {
+        do {
+            let step: Step? = try reader.readRecord(lendingRaw: { record in
+                var raw: [UInt8] = []
+                record.appendRaw(to: &raw)
+                let fields = (0..<record.count).map { Array(record.field($0)) }
+                return .record(number: record.number, line: record.line, offset: record.byteOffset,
+                               fields: fields, raw: keepRaw ? raw : nil)
+            })
+            guard let step else { break }
+            steps.append(step)
+        } catch let error as CSVError {
+            steps.append(.error(error))
+            if !error.isRecoverable { break }
+        } catch {
+            preconditionFailure("unexpected error type \(error)")
+        }
+    }
+    return steps
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size >= 2 else { return 0 }
@@ -117,6 +141,13 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     scalarWholeReader.structuralScan = false
     if readAll(scalarWholeReader) != reference {
         preconditionFailure("structural and scalar paths differ on the whole input")
+    }
+
+    // 1c. Lending with the raw bytes in place (readRecord(lendingRaw:), issue 17) must see the
+    //     same records, positions, raw bytes and errors, chunked.
+    let lentReader = CSVReader(source: ChunkedBytes(bytes: body, chunk: chunk), options: options)
+    if readAllLendingRaw(lentReader, keepRaw: options.keepRawRecord) != chunked {
+        preconditionFailure("lendingRaw differs from the copying path")
     }
 
     // 2. Round trip: what the writer makes of the records read, the reader gives back unchanged.

@@ -238,18 +238,35 @@ public final class CSVRecordSource: RecordSource {
                                          record: CSVLentRecord, fields: [ResourceField?], width: Int) {
         record.withSpans { bytes, ends in
             var cellStart = 0
-            for i in 0..<width {
+            var i = 0
+            while i < width {
                 let cellEnd = ends[i]
-                defer { cellStart = cellEnd }
-                guard let field = fields[i] else { continue }
-                let cell = bytes.extracting(cellStart..<cellEnd)
-                let value = CellText.valueRange(cell)
-                let at = base &+ cellStart &+ i
-                if field == .serviceIds {
-                    if let ids = CellText.serviceIds(cell, value) { arena.setServiceIds(&row, ids) }
-                } else {
-                    arena.setCell(&row, field, start: at &+ value.lowerBound, end: at &+ value.upperBound)
+                if cellEnd == cellStart {
+                    // An empty cell sets nothing, but drops a value an earlier column of the same
+                    // field gave (as ``RowArena/setCell(_:_:start:end:)`` does).
+                    if let field = fields[i], field != .serviceIds, row.has(field) {
+                        arena.setCell(&row, field, start: base, end: base)
+                    }
+                } else if let field = fields[i] {
+                    var start = cellStart, end = cellEnd
+                    let first = bytes[start], last = bytes[end &- 1]
+                    // Only a cell starting or ending with a space or tab, or starting with `'`,
+                    // needs trimming or unguarding (``CellText/valueRange(_:)``): rare.
+                    if first == 0x20 || first == 0x09 || first == 0x27 || last == 0x20 || last == 0x09 {
+                        let value = CellText.valueRange(bytes.extracting(start..<end))
+                        end = start &+ value.upperBound
+                        start &+= value.lowerBound
+                    }
+                    let at = base &+ i
+                    if field == .serviceIds {
+                        let cell = bytes.extracting(cellStart..<cellEnd)
+                        if let ids = CellText.serviceIds(cell, CellText.valueRange(cell)) { arena.setServiceIds(&row, ids) }
+                    } else {
+                        arena.setCell(&row, field, start: at &+ start, end: at &+ end)
+                    }
                 }
+                cellStart = cellEnd
+                i &+= 1
             }
         }
     }
