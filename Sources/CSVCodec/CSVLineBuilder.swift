@@ -276,7 +276,14 @@ public final class CSVLineBuilder {
     public func raw(_ bytes: StaticString) throws {
         let n = bytes.utf8CodeUnitCount
         try reserve(n)
-        (base + _count).update(from: bytes.utf8Start, count: n)
+        let o = base + _count, s = bytes.utf8Start
+        if n <= 16 {
+            // The report's separators and fixed cells are a few bytes: copied here, not by a
+            // `memcpy` call each.
+            for j in 0..<n { o[j] = s[j] }
+        } else {
+            o.update(from: s, count: n)
+        }
         _count += n
     }
 

@@ -136,8 +136,10 @@ public struct ResourceValidator: Sendable {
             issues.append(RowIssue(.error, field: "googleCalendarId, outlookCalendarId",
                                    "a resource syncs with Google or Outlook, not both"))
         }
-        // Unrolled (no array of the two providers per row).
-        for p in CalendarProvider.bothInOrder where input.has(p.calendarIdField) {
+        // Google's then Outlook's, without the global array's accessor, retain and release per row.
+        for k in 0..<2 {
+            let p: CalendarProvider = k == 0 ? .google : .outlook
+            guard input.has(p.calendarIdField) else { continue }
             // The calendar id is often the e-mail itself: its verdict is then already known.
             let problem: String?
             if let emailProblem, input.sameBytes(.email, p.calendarIdField) {
