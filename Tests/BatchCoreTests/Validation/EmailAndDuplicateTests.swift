@@ -70,13 +70,43 @@ import TestSupport
         }
         samples.append(Array((String(repeating: "a", count: 60) + "@" + String(repeating: "b.", count: 96) + "com").utf8))
         samples.append(Array((String(repeating: "a", count: 60) + "@" + String(repeating: "b.", count: 95) + "com").utf8))
+        // Up to 70 bytes too: the SSE2 masks take 16 to 64.
+        for _ in 0..<60_000 {
+            let n = Int.random(in: 41...70, using: &rng)
+            samples.append((0..<n).map { _ in (Int.random(in: 0..<4, using: &rng) > 0 ? likely : alphabet).randomElement(using: &rng)! })
+        }
+        // Well-formed addresses of 16 to 70 bytes, and each with one byte changed: near misses
+        // of every rule (a dot doubled or moved to an edge, a hyphen at a label's edge, a second @…).
+        let letters = Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8)
+        let changes = Array("@.-_+ 0a\"(,;[é".utf8)
+        for _ in 0..<20_000 {
+            func word(_ k: Int) -> [UInt8] { (0..<k).map { _ in letters.randomElement(using: &rng)! } }
+            var address = word(Int.random(in: 1...12, using: &rng)) + [0x2E] + word(Int.random(in: 1...20, using: &rng)) + [0x40]
+            for _ in 0..<Int.random(in: 1...3, using: &rng) { address += word(Int.random(in: 1...10, using: &rng)) + [0x2E] }
+            address += Bool.random(using: &rng) ? Array("example".utf8) : word(Int.random(in: 1...4, using: &rng))
+            samples.append(address)
+            var changed = address
+            changed[Int.random(in: 0..<changed.count, using: &rng)] = changes.randomElement(using: &rng)!
+            samples.append(changed)
+        }
         var valid = 0
+        var masked = 0
         for bytes in samples {
             let fast = EmailAddress.problem(utf8: bytes.span)
             let ordered = EmailAddress.orderedChecksProblem(utf8: bytes.span)
             #expect(fast == ordered, "\(bytes)")
+            #expect(EmailAddress.isValidByBytes(bytes.span) == (ordered == nil), "bytes \(bytes)")
+            #if arch(x86_64) && canImport(_Builtin_intrinsics)
+            if let byMasks = EmailAddress.isValidByMasks(bytes.span) {
+                #expect(byMasks == (ordered == nil), "masks \(bytes)")
+                if byMasks { masked += 1 }
+            }
+            #endif
             if ordered == nil { valid += 1 }
         }
+        #if arch(x86_64) && canImport(_Builtin_intrinsics)
+        #expect(masked > 100)
+        #endif
         #expect(valid > 100)
     }
 }

@@ -13,11 +13,18 @@ public enum EmailAddress {
     public static func problem(utf8: Span<UInt8>) -> String? {
         // The tables are global arrays read through their spans: no copy of a table per call
         // (an `InlineArray` global was copied, 256 bytes, to take its span), no check per byte.
-        let local = localClass.span, domain = domainClass.span
         // Nearly every address is valid: one pass says so; the ordered checks run only
         // to name the problem of one that is not.
+        #if arch(x86_64) && canImport(_Builtin_intrinsics)
+        if let valid = isValidByMasks(utf8) { return valid ? nil : orderedChecksProblem(utf8: utf8) }
+        #endif
+        let local = localClass.span, domain = domainClass.span
         return isValid(utf8, local, domain) ? nil : orderedChecksProblem(utf8: utf8)
     }
+
+    /// The byte loop's one-pass verdict (``isValid(_:_:_:)``), whatever the length (for tests:
+    /// ``problem(utf8:)`` takes the masks for 16 to 64 bytes on x86-64).
+    static func isValidByBytes(_ p: Span<UInt8>) -> Bool { isValid(p, localClass.span, domainClass.span) }
 
     /// ``problem(utf8:)`` without the one-pass shortcut: the ordered checks alone (for tests).
     static func orderedChecksProblem(utf8: Span<UInt8>) -> String? {
