@@ -99,8 +99,9 @@ public struct ArenaRow: Sendable {
         }
     }
 
-    /// Where an entry's bytes sit in the arena, or `nil` for 0 (no value).
-    @inline(__always)
+    /// Where an entry's bytes sit in the arena, or `nil` for 0 (no value). Inlinable: the
+    /// report and the duplicate step call it per cell from other modules.
+    @inlinable @inline(__always)
     package static func range(_ e: UInt64) -> Range<Int>? {
         guard e != 0 else { return nil }
         let (start, end) = ResourceInput.span(e)
