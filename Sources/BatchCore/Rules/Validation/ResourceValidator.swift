@@ -54,14 +54,15 @@ public struct ResourceValidator: Sendable {
     /// `inout`: the row is reached in place in its array (no pointer, no copy of the row).
     mutating func check(_ row: inout ValidatedRow) {
         var issues = row.record.issues
-        let checked = checkFields(&row.record.input, issues: &issues)
-        row.id = checked.id
+        var details = CheckedDetails()
+        let checked = checkFields(&row.record.input, issues: &issues, details: &details)
+        row.id = details.id
         row.provider = checked.provider
         row.calendarAvailability = checked.availability
-        row.returnURLs = checked.returnURLs
+        row.returnURLs = details.returnURLs
         row.issues = issues
         row.calendarIdIsValid = checked.calendarIdIsValid
-        row.mappedTimezoneId = checked.timezoneId
+        row.mappedTimezoneId = details.timezoneId
     }
 
     /// Checks rows `range` of a batch read into an arena (``RowArena``), where they are: the same
@@ -72,10 +73,11 @@ public struct ResourceValidator: Sendable {
     mutating func check(_ arena: inout RowArena, rows range: Range<Int>) {
         guard !range.isEmpty else { return }
         var input = arena.view(range.lowerBound)
+        var noDetails = NoDetails() // `validate` sends nothing: no string kept per row
         for i in range {
             if i != range.lowerBound { arena.reload(&input, i) }
             var issues = arena.takeIssues(i)
-            let checked = checkFields(&input, issues: &issues, details: false)
+            let checked = checkFields(&input, issues: &issues, details: &noDetails)
             arena.store(i, from: input)
             arena.rows[i].provider = checked.provider
             arena.rows[i].availability = checked.availability.map { Int8(truncatingIfNeeded: $0) } ?? -1
@@ -87,24 +89,57 @@ public struct ResourceValidator: Sendable {
     private mutating func check(_ row: consuming ValidatedRow, issues: inout [RowIssue]) -> ValidatedRow {
         // The input borrowed where it is in the row, not copied (a retain and release of each of
         // its buffers per row).
-        let checked = checkFields(&row.record.input, issues: &issues)
-        row.id = checked.id
+        var details = CheckedDetails()
+        let checked = checkFields(&row.record.input, issues: &issues, details: &details)
+        row.id = details.id
         row.provider = checked.provider
         row.calendarAvailability = checked.availability
-        row.returnURLs = checked.returnURLs
+        row.returnURLs = details.returnURLs
         row.issues = issues
         row.calendarIdIsValid = checked.calendarIdIsValid
-        row.mappedTimezoneId = checked.timezoneId
+        row.mappedTimezoneId = details.timezoneId
         return row
     }
 
     /// `input` is `inout` only so that it is accessed in place (it is not changed): borrowing it
     /// from `row.pointee` made the compiler copy it per row (a retain and release of each buffer).
-    /// Without `details` (`validate`'s batches, which send nothing), the payload's time zone and
-    /// return URLs are left out of the result: no `String` is kept per row.
-    private mutating func checkFields(_ input: inout ResourceInput, issues: inout [RowIssue], details: Bool = true)
-        -> (id: String?, provider: CalendarProvider?, availability: Int?, returnURLs: ReturnURLs, calendarIdIsValid: Bool,
-            timezoneId: String?) {
+    /// What a payload needs besides the checks' verdicts: the row's id, return URLs and time zone
+    /// as sent. Kept apart from ``checkFields(_:issues:details:)``'s result, so that `validate`'s
+    /// batches, which send nothing, pass `nil` and keep no `String` per row (nor release one).
+    struct CheckedDetails: DetailsSink {
+        var id: String?
+        var returnURLs = ReturnURLs()
+        var timezoneId: String?
+        static var wanted: Bool { true }
+        mutating func setID(_ id: String?) { self.id = id }
+        mutating func setReturnURL(_ url: String, for provider: CalendarProvider) {
+            if provider == .google { returnURLs.google = url } else { returnURLs.outlook = url }
+        }
+        mutating func setTimezoneId(_ id: String?) { timezoneId = id }
+    }
+
+    /// Where ``checkFields(_:issues:details:)`` puts what a payload needs; specialized per sink,
+    /// so the sink that wants nothing costs nothing.
+    protocol DetailsSink {
+        static var wanted: Bool { get }
+        mutating func setID(_ id: String?)
+        mutating func setReturnURL(_ url: String, for provider: CalendarProvider)
+        mutating func setTimezoneId(_ id: String?)
+    }
+
+    /// The sink of `validate`'s batches: keeps nothing.
+    struct NoDetails: DetailsSink {
+        static var wanted: Bool { false }
+        func setID(_ id: String?) {}
+        func setReturnURL(_ url: String, for provider: CalendarProvider) {}
+        func setTimezoneId(_ id: String?) {}
+    }
+
+    /// `input` is `inout` only so that it is accessed in place (it is not changed): borrowing it
+    /// from `row.pointee` made the compiler copy it per row (a retain and release of each buffer).
+    /// `details` gets the id, return URL and zone when its sink wants them (``DetailsSink/wanted``).
+    private mutating func checkFields<D: DetailsSink>(_ input: inout ResourceInput, issues: inout [RowIssue], details: inout D)
+        -> (provider: CalendarProvider?, availability: Int?, calendarIdIsValid: Bool) {
 
         input.takeClearMarkers()
         if input.clearedMask != 0 {
@@ -114,6 +149,7 @@ public struct ResourceValidator: Sendable {
         }
         // Absent fields are ruled out by one bit test each, before any `String` is asked for.
         let id = input.has(.id) ? input[.id] : nil
+        if D.wanted { details.setID(id) }
         if !input.has(.name) && !input.isCleared(.name) { issues.append(.error(.name, "is required")) }
 
         let emailProblem = input.withSpan(.email, EmailAddress.problem(utf8:))
@@ -175,7 +211,6 @@ public struct ResourceValidator: Sendable {
             }
         }
 
-        var returnURLs = ReturnURLs()
         if let provider {
             let field = provider.returnURLField
             let url = (input.has(field) ? input[field] : nil) ?? (provider == .google ? self.options.returnURLs.google : self.options.returnURLs.outlook)
@@ -183,9 +218,7 @@ public struct ResourceValidator: Sendable {
                 if let problem = returnURLProblem(url) {
                     issues.append(.error(field, "'\(url)' \(problem)"))
                 }
-                if details {
-                    if provider == .google { returnURLs.google = url } else { returnURLs.outlook = url }
-                }
+                if D.wanted { details.setReturnURL(url, for: provider) }
             } else {
                 let option = provider == .google ? "--google-return-url" : "--outlook-return-url"
                 issues.append(.error(field, "is required with \(provider.calendarIdField.name): give the column or \(option)"))
@@ -211,21 +244,20 @@ public struct ResourceValidator: Sendable {
         }
 
         // Time zones: a Windows id of the list, or an IANA name sent as its Windows id.
-        var timezoneId: String?
         if input.has(.timezoneId) {
             let known = input.withSpan(.timezoneId) { knownZones.code(for: $0) } ?? nil
             if let known {
                 // Read in place in the table: no copy of the entry's strings for a known zone.
-                if details { timezoneId = zones[Int(known)].mapped }
+                if D.wanted { details.setTimezoneId(zones[Int(known)].mapped) }
                 if zones[Int(known)].problem != nil { issues.append(.error(.timezoneId, zones[Int(known)].problem!)) }
             } else {
                 let zone = resolveZone(input)
-                if details { timezoneId = zone.mapped }
+                if D.wanted { details.setTimezoneId(zone.mapped) }
                 if let problem = zone.problem { issues.append(.error(.timezoneId, problem)) }
             }
         }
 
-        return (id, provider, availability, returnURLs, calendarIdIsValid, timezoneId)
+        return (provider, availability, calendarIdIsValid)
     }
 
     /// The body to send for `input`: every given field, with values that fail their check left out
