@@ -231,7 +231,7 @@ public final class CSVRecordSource: RecordSource {
         }
     }
 
-    /// ``setCellsInPlace(_:_:base:raw:record:fields:width:)`` for a record none of whose fields is
+    /// ``setCellsInPlace(_:_:base:record:fields:width:)`` for a record none of whose fields is
     /// quoted: cell i is at its offset in the record's bytes plus i in the raw bytes.
     @inline(__always)
     private static func setUnquotedCells(_ arena: inout RowArena, _ row: inout ArenaRow, base: Int,
