@@ -101,13 +101,21 @@ public final class ArenaValidationPipeline {
     static func prepare(_ arena: inout RowArena, _ recent: inout RecentDomains, domains: Bool) {
         let bytes = arena.bytes // shared, not copied: the loop changes rows only
         let text = bytes.span
-        for i in 0..<arena.count {
-            if let r = ArenaRow.range(arena.rows[i].emailEntry) {
-                arena.rows[i].emailHash = DuplicateTracker.emailHash(utf8: text.extracting(r))
+        // The rows changed in place through one mutable span: no uniqueness check or copy of a
+        // row per access.
+        var rows = arena.rows.mutableSpan
+        for i in rows.indices {
+            if let r = ArenaRow.range(rows[i].emailEntry) {
+                rows[i].emailHash = DuplicateTracker.emailHash(utf8: text.extracting(r))
             }
-            if let r = ArenaRow.range(arena.rows[i].idEntry) { arena.rows[i].idHash = DuplicateTracker.idHash(utf8: text.extracting(r)) }
-            if domains, let r = ArenaRow.range(arena.rows[i].calendarEntry) {
-                arena.rows[i].hostingDomain = recent.code(utf8: text.extracting(r))
+            if let r = ArenaRow.range(rows[i].idEntry) { rows[i].idHash = DuplicateTracker.idHash(utf8: text.extracting(r)) }
+            if domains {
+                let calendar: UInt64 = switch rows[i].provider {
+                case .google?: rows[i].googleEntry
+                case .outlook?: rows[i].outlookEntry
+                case nil: 0
+                }
+                if let r = ArenaRow.range(calendar) { rows[i].hostingDomain = recent.code(utf8: text.extracting(r)) }
             }
         }
     }
