@@ -18,7 +18,7 @@ public struct ArenaRow: Sendable {
     package var rawStart: Int32 = -1
     package var rawEnd: Int32 = -1
     /// Bit `ordinal` set: the field holds a value (as ``ResourceInput/present``).
-    package var present: UInt64 = 0
+    @usableFromInline package var present: UInt64 = 0
     /// Bit `ordinal` set: the row asks for the field to be cleared.
     package var cleared: UInt64 = 0
     /// The first eight entries; the rest are `overflowCount` entries of the arena's `overflow`
@@ -32,8 +32,8 @@ public struct ArenaRow: Sendable {
     package var nameEntry: UInt64 = 0
     package var emailEntry: UInt64 = 0
     package var idEntry: UInt64 = 0
-    package var googleEntry: UInt64 = 0
-    package var outlookEntry: UInt64 = 0
+    @usableFromInline package var googleEntry: UInt64 = 0
+    @usableFromInline package var outlookEntry: UInt64 = 0
     /// Whether a cell of the row is six bytes starting with `#`, so could be a clear marker
     /// (``ResourceInput/clearMarker``): without one the checks skip looking for them.
     package var mayHoldClearMarker = false
@@ -89,8 +89,9 @@ public struct ArenaRow: Sendable {
         outlookEntry = entry(.outlookCalendarId, overflow: overflow)
     }
 
-    /// The entry of the provider's calendar id (0: none).
-    @inline(__always)
+    /// The entry of the provider's calendar id (0: none). Inlinable: read per row from other
+    /// modules, where a call took a copy of the whole row.
+    @inlinable @inline(__always)
     package var calendarEntry: UInt64 {
         switch provider {
         case .google?: googleEntry
@@ -109,6 +110,6 @@ public struct ArenaRow: Sendable {
     }
 
     /// Whether the field holds a value.
-    @inline(__always)
+    @inlinable @inline(__always)
     package func has(_ field: ResourceField) -> Bool { present & (1 << UInt64(field.ordinal)) != 0 }
 }
