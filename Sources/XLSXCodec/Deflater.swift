@@ -11,7 +11,8 @@
 /// table alone, 32-bit entries (128 KiB), small enough to stay in the core's cache beside the
 /// window (its miss on every position was two fifths of the time with 64-bit entries and a
 /// chain table beside it, issue 15).
-/// Memory is constant: the window, the input pending, and one 32 Ki-entry table.
+/// Memory is constant: the window (and up to ``slack`` more history), the input pending, and
+/// one 32 Ki-entry table.
 public struct Deflater {
     static let window = 32_768
     static let maxMatch = 258
@@ -19,6 +20,12 @@ public struct Deflater {
     static let hashBits = 15
     /// Input is encoded once this much is pending (so matches can look 258 bytes ahead).
     static let encodeThreshold = 65_536
+    /// History beyond the window kept before it is dropped: dropping moves the window and the
+    /// input left to the front of `data`, so it is done once per 256 KiB encoded rather than
+    /// after every piece (the moves were a fifth of the deflating thread's copying, issue 15).
+    /// Which history is kept changes no match: candidates further back than the window are
+    /// refused by the distance test.
+    static let slack = 1 << 18
 
     /// The window's history followed by the input not yet encoded; `data[0]` is absolute position `base`.
     private var data: [UInt8] = []
@@ -39,7 +46,7 @@ public struct Deflater {
 
     public init() {
         head = [UInt32](repeating: 0, count: 1 << Self.hashBits)
-        data.reserveCapacity(Self.window + Self.encodeThreshold * 2)
+        data.reserveCapacity(Self.window + Self.slack + Self.encodeThreshold * 4)
     }
 
     /// Compresses `bytes`, appending whatever compressed output is ready to `out`.
@@ -177,9 +184,9 @@ public struct Deflater {
         bitBuffer = acc
         bitCount = count
         position = p
-        // Keep the last window of history; drop the rest.
+        // Keep the last window of history; drop the rest once it passes the slack.
         let keepFrom = position - Self.window
-        if keepFrom - self.base >= Self.window {
+        if keepFrom - self.base >= Self.slack {
             data.removeFirst(keepFrom - self.base)
             self.base = keepFrom
         }

@@ -37,11 +37,13 @@ final class ThreadedZipWriter: @unchecked Sendable {
     }
 
     private let state = Mutex(State())
-    /// How many handed-over buffers may wait for the queue: 32 of 64 KiB, about 6,500 report
+    /// How many handed-over buffers may wait for the queue: 8 of 256 KiB, about 6,500 report
     /// rows, so the report's thread seldom waits on a queue that fell behind while the two
     /// validate threads had the cores (and the read-ahead thread, in turn, on it). 2 MiB; with 8
-    /// the 1M-row xlsx report took 0.65–0.81 s against 0.65–0.69 s (issue 15, same minutes).
-    static let depth = 32
+    /// of 64 KiB the 1M-row xlsx report took 0.65–0.81 s against 0.65–0.69 s with 32 of 64 KiB
+    /// (issue 15, same minutes). The same 2 MiB in 256 KiB pieces (``XLSXWriter``) wakes the
+    /// two queues a quarter as often.
+    static let depth = 8
     /// The capacity a fresh buffer is given (the writer hands over at about this size).
     private let bufferCapacity: Int
 
