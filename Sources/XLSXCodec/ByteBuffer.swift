@@ -17,16 +17,6 @@ final class ByteBuffer: @unchecked Sendable {
     private(set) var capacity: Int
     private(set) var count = 0
 
-    /// "00" "01" … "99": two digits at a time for ``appendDecimal(_:)``.
-    private static let pairs: [UInt8] = {
-        var table = [UInt8](repeating: 0, count: 200)
-        for i in 0..<100 {
-            table[2 * i] = UInt8(0x30 + i / 10)
-            table[2 * i + 1] = UInt8(0x30 + i % 10)
-        }
-        return table
-    }()
-
     init(capacity: Int) {
         self.capacity = max(capacity, 64)
         storage = .allocate(capacity: self.capacity)
@@ -110,15 +100,18 @@ final class ByteBuffer: @unchecked Sendable {
     /// Copies `n` bytes from `p` to `o` (room made by the caller), returning `o + n`. Most copies
     /// are a few bytes (a tag, a name): those are copied as words (4 or 8 bytes each, the last
     /// one ending at `n`, overlapping the one before) rather than by a call to `memcpy`, which
-    /// cost more than the copy. Every load is inside `p[0..<n]` (words start at 0, 8, … below
-    /// `n - 8`, and the last ends at `n`), every store inside `o[0..<n]`.
+    /// cost more than the copy. Every load is inside `p[0..<n]` (words start at 0, 8, 16 only
+    /// where they end by `n`, and the last ends at `n`), every store inside `o[0..<n]`.
     @inline(__always)
     static func copy(_ p: UnsafePointer<UInt8>, _ n: Int, to o: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
         let out = UnsafeMutableRawPointer(o)
         let source = UnsafeRawPointer(p)
         if n > 16 && n <= 32 {
-            for k in stride(from: 0, to: n &- 8, by: 8) {
-                out.storeBytes(of: source.loadUnaligned(fromByteOffset: k, as: UInt64.self), toByteOffset: k, as: UInt64.self)
+            // Words at 0 and 8, at 16 when more than 24 bytes, and the one ending at `n`.
+            out.storeBytes(of: source.loadUnaligned(as: UInt64.self), as: UInt64.self)
+            out.storeBytes(of: source.loadUnaligned(fromByteOffset: 8, as: UInt64.self), toByteOffset: 8, as: UInt64.self)
+            if n > 24 {
+                out.storeBytes(of: source.loadUnaligned(fromByteOffset: 16, as: UInt64.self), toByteOffset: 16, as: UInt64.self)
             }
             out.storeBytes(of: source.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self), toByteOffset: n &- 8, as: UInt64.self)
         } else if n >= 8 && n <= 16 {
@@ -162,8 +155,9 @@ final class ByteBuffer: @unchecked Sendable {
     }
 
     /// `value` in decimal at `o` (room for 20 bytes made by the caller), returning the end: the
-    /// length found by comparisons, then two digits at a time from the end. Stores stay in
-    /// `o[0..<20]` (a sign and at most 19 digits).
+    /// length found by comparisons, then the digits from the end, two at a time, by arithmetic
+    /// (reading a table of digit pairs cost a lazy-initialization check on every number). Stores
+    /// stay in `o[0..<20]` (a sign and at most 19 digits).
     @inline(__always)
     static func writeDecimal(_ value: Int, to start: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
         var o = start
@@ -179,21 +173,22 @@ final class ByteBuffer: @unchecked Sendable {
             if digits == 20 { break }
             limit = limit &* 10
         }
-        Self.pairs.withUnsafeBufferPointer { pairs in
-            var k = digits
-            while m >= 100 {
-                let r = Int(m % 100)
-                m /= 100
-                k -= 2
-                o[k] = pairs[2 * r]
-                o[k + 1] = pairs[2 * r + 1]
-            }
-            if m >= 10 {
-                o[k - 2] = pairs[2 * Int(m)]
-                o[k - 1] = pairs[2 * Int(m) + 1]
-            } else {
-                o[k - 1] = UInt8(truncatingIfNeeded: m) &+ 0x30
-            }
+        var k = digits
+        while m >= 100 {
+            let q = m / 100
+            let r = m &- q &* 100
+            let tens = (r &* 103) &>> 10 // r / 10 for r < 100
+            k &-= 2
+            o[k] = UInt8(truncatingIfNeeded: tens) &+ 0x30
+            o[k &+ 1] = UInt8(truncatingIfNeeded: r &- tens &* 10) &+ 0x30
+            m = q
+        }
+        if m >= 10 {
+            let tens = (m &* 103) &>> 10
+            o[k &- 2] = UInt8(truncatingIfNeeded: tens) &+ 0x30
+            o[k &- 1] = UInt8(truncatingIfNeeded: m &- tens &* 10) &+ 0x30
+        } else {
+            o[k &- 1] = UInt8(truncatingIfNeeded: m) &+ 0x30
         }
         return o + digits
     }

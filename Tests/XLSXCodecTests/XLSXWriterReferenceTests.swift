@@ -103,7 +103,9 @@ import XLSXCodec
     @Test func rowsAreTheReferenceXMLWholeAndCellByCell() throws {
         var random = SeededRandom(seed: 0x0A11_0005)
         // Enough rows to hand several buffers over to the ZIP writer's queue.
-        let rows = (0..<6_000).map { _ in Self.randomRow(&random) }
+        let edges: [XLSXCell] = [.number(Int.max), .number(Int.min), .number(0), .number(9), .number(10), .number(99), .number(100),
+                                 .number(-1), .number(999_999_999_999_999_999), .number(1_000_000_000_000_000_000)]
+        let rows = [edges] + (0..<6_000).map { _ in Self.randomRow(&random) }
         let whole = rows.enumerated().map { Self.reference($1, row: $0 + 1, heights: true) }.joined()
         let cellByCell = rows.enumerated().map { Self.reference($1, row: $0 + 1, heights: false) }.joined()
         #expect(try Self.sheetData(rows) { try $0.appendRow($1) } == whole)
