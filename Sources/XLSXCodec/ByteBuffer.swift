@@ -17,16 +17,6 @@ final class ByteBuffer: @unchecked Sendable {
     private(set) var capacity: Int
     private(set) var count = 0
 
-    /// "00" "01" … "99": two digits at a time for ``appendDecimal(_:)``.
-    private static let pairs: [UInt8] = {
-        var table = [UInt8](repeating: 0, count: 200)
-        for i in 0..<100 {
-            table[2 * i] = UInt8(0x30 + i / 10)
-            table[2 * i + 1] = UInt8(0x30 + i % 10)
-        }
-        return table
-    }()
-
     init(capacity: Int) {
         self.capacity = max(capacity, 64)
         storage = .allocate(capacity: self.capacity)
@@ -76,37 +66,76 @@ final class ByteBuffer: @unchecked Sendable {
         append(p, bytes.count)
     }
 
-    /// Copies `n` bytes from `p`. Most appends are a few bytes (a tag, a name): those are copied
-    /// as words (4 or 8 bytes each, the last one ending at `n`, overlapping the one before)
-    /// rather than by a call to `memcpy`, which cost more than the copy. Every load is inside
-    /// `p[0..<n]` (words start at 0, 8, … below `n - 8`, and the last ends at `n`), every store
-    /// inside the room `reserve` made.
+    /// Copies `n` bytes from `p`.
     @inline(__always)
     func append(_ p: UnsafePointer<UInt8>, _ n: Int) {
         reserve(n)
-        let o = UnsafeMutableRawPointer(storage + count)
+        count &+= Self.copy(p, n, to: storage + count) - (storage + count)
+    }
+
+    // MARK: Writing through a local pointer
+    //
+    // A cell written piece by piece through ``append(_:_:)`` tests the capacity and reloads
+    // `storage` and `count` for each piece (a store through the storage may, for the compiler,
+    // change them). ``tail(reserving:)`` makes room once and gives the pointer; the pieces are
+    // copied through it (``copy(_:_:to:)``, ``copy(_:to:)``, ``writeDecimal(_:to:)``, each
+    // returning the pointer past what it wrote) and ``commit(_:)`` sets the count once.
+    // Invariant: the caller writes at most the `n` bytes it reserved, from the pointer
+    // ``tail(reserving:)`` returned, and commits a pointer within them before any other call on
+    // the buffer.
+
+    /// The end of the bytes written, with room for `n` more after it.
+    @inline(__always)
+    func tail(reserving n: Int) -> UnsafeMutablePointer<UInt8> {
+        reserve(n)
+        return storage + count
+    }
+
+    /// Ends a write begun by ``tail(reserving:)``: the bytes up to `end` are written.
+    @inline(__always)
+    func commit(_ end: UnsafeMutablePointer<UInt8>) {
+        count = end - storage
+    }
+
+    /// Copies `n` bytes from `p` to `o` (room made by the caller), returning `o + n`. Most copies
+    /// are a few bytes (a tag, a name): those are copied as words (4 or 8 bytes each, the last
+    /// one ending at `n`, overlapping the one before) rather than by a call to `memcpy`, which
+    /// cost more than the copy. Every load is inside `p[0..<n]` (words start at 0, 8, 16 only
+    /// where they end by `n`, and the last ends at `n`), every store inside `o[0..<n]`.
+    @inline(__always)
+    static func copy(_ p: UnsafePointer<UInt8>, _ n: Int, to o: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        let out = UnsafeMutableRawPointer(o)
         let source = UnsafeRawPointer(p)
         if n > 16 && n <= 32 {
-            for k in stride(from: 0, to: n &- 8, by: 8) {
-                o.storeBytes(of: source.loadUnaligned(fromByteOffset: k, as: UInt64.self), toByteOffset: k, as: UInt64.self)
+            // Words at 0 and 8, at 16 when more than 24 bytes, and the one ending at `n`.
+            out.storeBytes(of: source.loadUnaligned(as: UInt64.self), as: UInt64.self)
+            out.storeBytes(of: source.loadUnaligned(fromByteOffset: 8, as: UInt64.self), toByteOffset: 8, as: UInt64.self)
+            if n > 24 {
+                out.storeBytes(of: source.loadUnaligned(fromByteOffset: 16, as: UInt64.self), toByteOffset: 16, as: UInt64.self)
             }
-            o.storeBytes(of: source.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self), toByteOffset: n &- 8, as: UInt64.self)
+            out.storeBytes(of: source.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self), toByteOffset: n &- 8, as: UInt64.self)
         } else if n >= 8 && n <= 16 {
             let head = source.loadUnaligned(as: UInt64.self)
             let tail = source.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
-            o.storeBytes(of: head, as: UInt64.self)
-            o.storeBytes(of: tail, toByteOffset: n &- 8, as: UInt64.self)
+            out.storeBytes(of: head, as: UInt64.self)
+            out.storeBytes(of: tail, toByteOffset: n &- 8, as: UInt64.self)
         } else if n >= 4 && n < 8 {
             let head = source.loadUnaligned(as: UInt32.self)
             let tail = source.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self)
-            o.storeBytes(of: head, as: UInt32.self)
-            o.storeBytes(of: tail, toByteOffset: n &- 4, as: UInt32.self)
+            out.storeBytes(of: head, as: UInt32.self)
+            out.storeBytes(of: tail, toByteOffset: n &- 4, as: UInt32.self)
         } else if n < 4 {
-            for i in 0..<n { o.storeBytes(of: p[i], toByteOffset: i, as: UInt8.self) }
+            for i in 0..<n { out.storeBytes(of: p[i], toByteOffset: i, as: UInt8.self) }
         } else {
-            o.copyMemory(from: source, byteCount: n)
+            out.copyMemory(from: source, byteCount: n)
         }
-        count &+= n
+        return o + n
+    }
+
+    /// ``copy(_:_:to:)`` of a literal.
+    @inline(__always)
+    static func copy(_ text: StaticString, to o: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        copy(text.utf8Start, text.utf8CodeUnitCount, to: o)
     }
 
     func append(_ bytes: [UInt8]) {
@@ -118,11 +147,20 @@ final class ByteBuffer: @unchecked Sendable {
         text.withUTF8 { append($0) }
     }
 
-    /// A whole number in decimal: the length found by comparisons, then two digits at a time.
+    /// A whole number in decimal.
     @inline(__always)
     func appendDecimal(_ value: Int) {
         reserve(20)
-        var o = storage + count
+        count &+= Self.writeDecimal(value, to: storage + count) - (storage + count)
+    }
+
+    /// `value` in decimal at `o` (room for 20 bytes made by the caller), returning the end: the
+    /// length found by comparisons, then the digits from the end, two at a time, by arithmetic
+    /// (reading a table of digit pairs cost a lazy-initialization check on every number). Stores
+    /// stay in `o[0..<20]` (a sign and at most 19 digits).
+    @inline(__always)
+    static func writeDecimal(_ value: Int, to start: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        var o = start
         if value < 0 {
             o[0] = 0x2D
             o += 1
@@ -135,23 +173,24 @@ final class ByteBuffer: @unchecked Sendable {
             if digits == 20 { break }
             limit = limit &* 10
         }
-        Self.pairs.withUnsafeBufferPointer { pairs in
-            var k = digits
-            while m >= 100 {
-                let r = Int(m % 100)
-                m /= 100
-                k -= 2
-                o[k] = pairs[2 * r]
-                o[k + 1] = pairs[2 * r + 1]
-            }
-            if m >= 10 {
-                o[k - 2] = pairs[2 * Int(m)]
-                o[k - 1] = pairs[2 * Int(m) + 1]
-            } else {
-                o[k - 1] = UInt8(truncatingIfNeeded: m) &+ 0x30
-            }
+        var k = digits
+        while m >= 100 {
+            let q = m / 100
+            let r = m &- q &* 100
+            let tens = (r &* 103) &>> 10 // r / 10 for r < 100
+            k &-= 2
+            o[k] = UInt8(truncatingIfNeeded: tens) &+ 0x30
+            o[k &+ 1] = UInt8(truncatingIfNeeded: r &- tens &* 10) &+ 0x30
+            m = q
         }
-        count = o + digits - storage
+        if m >= 10 {
+            let tens = (m &* 103) &>> 10
+            o[k &- 2] = UInt8(truncatingIfNeeded: tens) &+ 0x30
+            o[k &- 1] = UInt8(truncatingIfNeeded: m &- tens &* 10) &+ 0x30
+        } else {
+            o[k &- 1] = UInt8(truncatingIfNeeded: m) &+ 0x30
+        }
+        return o + digits
     }
 
     /// Exchanges the two buffers' contents (storage, bytes and capacity): how a full buffer is

@@ -34,24 +34,27 @@ public struct CRC32: Sendable, Equatable {
         var i = 0
         let n = bytes.count
         Self.tables.withUnsafeBufferPointer { t in
-            /// Four bytes through tables 4g+3 (the first byte) down to 4g (the last).
+            /// Four bytes through tables 4g+3 (the first byte) down to 4g (the last), summed as a
+            /// tree rather than a chain.
             @inline(__always) func word(_ v: UInt32, _ g: Int) -> UInt32 {
-                t[g * 1024 + 768 + Int(v & 0xFF)] ^ t[g * 1024 + 512 + Int((v >> 8) & 0xFF)]
-                    ^ t[g * 1024 + 256 + Int((v >> 16) & 0xFF)] ^ t[g * 1024 + Int(v >> 24)]
+                (t[g * 1024 + 768 + Int(v & 0xFF)] ^ t[g * 1024 + 512 + Int((v >> 8) & 0xFF)])
+                    ^ (t[g * 1024 + 256 + Int((v >> 16) & 0xFF)] ^ t[g * 1024 + Int(v >> 24)])
             }
-            while i + 16 <= n {
+            while i &+ 16 <= n {
                 let a = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                let b = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self))
+                let b = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i &+ 8, as: UInt64.self))
                 // Byte k of the 16 goes through table 15 - k: the CRC of it followed by 15 - k zeros.
-                c = word(UInt32(truncatingIfNeeded: a) ^ c, 3)
-                    ^ word(UInt32(truncatingIfNeeded: a >> 32), 2)
-                    ^ word(UInt32(truncatingIfNeeded: b), 1)
-                    ^ word(UInt32(truncatingIfNeeded: b >> 32), 0)
-                i += 16
+                // The last twelve bytes' part does not depend on `c`: summed apart, it is ready when
+                // `c` is, and each step waits only for the first four bytes' lookups (one xor chain
+                // of sixteen was 2.2 GB/s, this 3.2 GB/s, 64 MiB in 64 KiB calls).
+                let rest = word(UInt32(truncatingIfNeeded: a >> 32), 2)
+                    ^ (word(UInt32(truncatingIfNeeded: b), 1) ^ word(UInt32(truncatingIfNeeded: b >> 32), 0))
+                c = word(UInt32(truncatingIfNeeded: a) ^ c, 3) ^ rest
+                i &+= 16
             }
             while i < n {
                 c = t[Int((c ^ UInt32(base.load(fromByteOffset: i, as: UInt8.self))) & 0xFF)] ^ (c >> 8)
-                i += 1
+                i &+= 1
             }
         }
         state = c

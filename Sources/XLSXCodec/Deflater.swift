@@ -7,32 +7,36 @@
 /// 10× without the cost of longer chains, lazy matching or dynamic Huffman tables. Measured on
 /// the report of 200,000 rows (callgrind): chains of 2 with one position inside each match
 /// indexed took 1.5× the instructions of this (chains of 4, 1.75×), for a workbook 1.5 %
-/// larger, not smaller.
-/// Memory is constant: the window, the input pending, and two 32 Ki-entry tables.
+/// larger, not smaller. So there is one candidate per position and no chain table: the hash
+/// table alone, 32-bit entries (128 KiB), small enough to stay in the core's cache beside the
+/// window (its miss on every position was two fifths of the time with 64-bit entries and a
+/// chain table beside it, issue 15).
+/// Memory is constant: the window (and up to ``slack`` more history), the input pending, and
+/// one 32 Ki-entry table.
 public struct Deflater {
     static let window = 32_768
     static let maxMatch = 258
     static let minMatch = 3
     static let hashBits = 15
-    /// Candidates tried per position: the most recent ones with the same four-byte hash.
-    static let maxChain = 1
-    /// A match this long is taken without looking at older candidates.
-    static let goodEnough = 32
-    /// Positions of a match entered in the hash table (its first only: entering the next ones
-    /// cost time and, on sheet XML, made matches no longer).
-    static let indexedInMatch = 1
     /// Input is encoded once this much is pending (so matches can look 258 bytes ahead).
     static let encodeThreshold = 65_536
+    /// History beyond the window kept before it is dropped: dropping moves the window and the
+    /// input left to the front of `data`, so it is done once per 256 KiB encoded rather than
+    /// after every piece (the moves were a fifth of the deflating thread's copying, issue 15).
+    /// Which history is kept changes no match: candidates further back than the window are
+    /// refused by the distance test.
+    static let slack = 1 << 18
 
     /// The window's history followed by the input not yet encoded; `data[0]` is absolute position `base`.
     private var data: [UInt8] = []
     private var base = 0
     /// The absolute position of the next byte to encode.
     private var position = 0
-    /// Hash of three bytes → the last absolute position + 1 with that hash (0: none).
-    private var head: [Int]
-    /// `position & (window - 1)` → the previous absolute position + 1 with the same hash.
-    private var previous: [Int]
+    /// Hash of four bytes → the last absolute position + 1 with that hash, modulo 2³² (0: none).
+    /// A ZIP entry holds less than 4 GiB, so positions fit; beyond, an entry could name a wrong
+    /// candidate, which the distance test and the byte comparison make harmless (a shorter or no
+    /// match), never a read outside the window.
+    private var head: [UInt32]
     /// Where ``encode(final:into:)`` assembles its output before appending it.
     private var scratch: [UInt8] = []
     private var bitBuffer: UInt64 = 0
@@ -41,9 +45,8 @@ public struct Deflater {
     private var finished = false
 
     public init() {
-        head = [Int](repeating: 0, count: 1 << Self.hashBits)
-        previous = [Int](repeating: 0, count: Self.window)
-        data.reserveCapacity(Self.window + Self.encodeThreshold * 2)
+        head = [UInt32](repeating: 0, count: 1 << Self.hashBits)
+        data.reserveCapacity(Self.window + Self.slack + Self.encodeThreshold * 4)
     }
 
     /// Compresses `bytes`, appending whatever compressed output is ready to `out`.
@@ -83,10 +86,11 @@ public struct Deflater {
     ///
     /// Invariants of the pointer code: `p - base` indexes `data` (0 ≤ p - base < data.count);
     /// hashing reads the four bytes at a position only when `p + 4 <= end`; a match candidate `c`
-    /// satisfies `base ≤ c < p` and `p - c ≤ window`, and comparisons (eight bytes at a time
-    /// while eight remain before `limit`, then byte by byte) stop at `end`, so every read is
-    /// inside `data`. Hash-table entries older than the window are rejected by the distance
-    /// test before they are dereferenced.
+    /// (`p` minus the distance its table entry gives) satisfies `base ≤ c < p` and
+    /// `p - c ≤ window`, and comparisons (eight bytes at a time while eight remain before
+    /// `limit`, then byte by byte) stop at `end`, so every read is inside `data`. Hash-table
+    /// entries older than the window are rejected by the distance test before they are
+    /// dereferenced; the hash index is 15 bits, inside the table.
     private mutating func encode(final: Bool, into out: inout [UInt8]) {
         if !started {
             self.put(0b011, 3, &out) // BFINAL = 1, BTYPE = 01 (fixed Huffman)
@@ -120,75 +124,51 @@ public struct Deflater {
         }
         data.withUnsafeBufferPointer { d in
             head.withUnsafeMutableBufferPointer { head in
-                previous.withUnsafeMutableBufferPointer { prev in
-                    let raw = UnsafeRawPointer(d.baseAddress!)
-                    /// The hash of the four bytes at `at` (`at + 4 <= end`).
-                    @inline(__always) func hash(_ at: Int) -> Int {
-                        let v = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at &- base, as: UInt32.self))
-                        return Int((v &* 2_654_435_761) >> UInt32(32 - Self.hashBits))
+                let raw = UnsafeRawPointer(d.baseAddress!)
+                /// The hash of the four bytes at `at` (`at + 4 <= end`).
+                @inline(__always) func hash(_ at: Int) -> Int {
+                    let v = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at &- base, as: UInt32.self))
+                    return Int((v &* 2_654_435_761) >> UInt32(32 - Self.hashBits))
+                }
+                /// How many bytes from `a` and `b` (indexes into `d`, `a < b`) agree, up to
+                /// `limit` (`b + limit <= d.count`): eight at a time while eight remain.
+                @inline(__always) func agreeing(_ a: Int, _ b: Int, _ limit: Int) -> Int {
+                    var n = 0
+                    while n &+ 8 <= limit {
+                        let x = raw.loadUnaligned(fromByteOffset: a &+ n, as: UInt64.self)
+                            ^ raw.loadUnaligned(fromByteOffset: b &+ n, as: UInt64.self)
+                        if x != 0 { return n &+ UInt64(littleEndian: x).trailingZeroBitCount >> 3 }
+                        n &+= 8
                     }
-                    @inline(__always) func insert(_ at: Int) {
-                        let h = hash(at)
-                        prev[at & (Self.window - 1)] = head[h]
-                        head[h] = at &+ 1
-                    }
-                    /// How many bytes from `a` and `b` (indexes into `d`, `a < b`) agree, up to
-                    /// `limit` (`b + limit <= d.count`): eight at a time while eight remain.
-                    @inline(__always) func agreeing(_ a: Int, _ b: Int, _ limit: Int) -> Int {
-                        var n = 0
-                        while n &+ 8 <= limit {
-                            let x = raw.loadUnaligned(fromByteOffset: a &+ n, as: UInt64.self)
-                                ^ raw.loadUnaligned(fromByteOffset: b &+ n, as: UInt64.self)
-                            if x != 0 { return n &+ UInt64(littleEndian: x).trailingZeroBitCount >> 3 }
-                            n &+= 8
-                        }
-                        while n < limit, d[a &+ n] == d[b &+ n] { n &+= 1 }
-                        return n
-                    }
-                    while p < stop {
-                        var bestLength = 0, bestDistance = 0
-                        if p &+ 4 <= end {
-                            let h = hash(p)
-                            var candidate = head[h] &- 1
-                            prev[p & (Self.window - 1)] = head[h]
-                            head[h] = p &+ 1
+                    while n < limit, d[a &+ n] == d[b &+ n] { n &+= 1 }
+                    return n
+                }
+                while p < stop {
+                    var bestLength = 0, bestDistance = 0
+                    if p &+ 4 <= end {
+                        let h = hash(p)
+                        let entry = head[h]
+                        head[h] = UInt32(truncatingIfNeeded: p &+ 1)
+                        // The distance back to the entry's position (`p` minus it, modulo 2³²).
+                        let distance = Int(UInt32(truncatingIfNeeded: p) &- (entry &- 1))
+                        if entry != 0, distance > 0, distance <= Self.window, p &- distance >= base {
                             let limit = min(Self.maxMatch, end &- p)
-                            var chain = Self.maxChain
-                            let b = p &- base
-                            while candidate >= base, p &- candidate <= Self.window, candidate < p, chain > 0 {
-                                chain &-= 1
-                                let a = candidate &- base
-                                // Only a candidate agreeing at the best length's byte can beat it.
-                                if bestLength == 0 || d[a &+ bestLength] == d[b &+ bestLength] {
-                                    let n = agreeing(a, b, limit)
-                                    if n > bestLength {
-                                        bestLength = n
-                                        bestDistance = p &- candidate
-                                        if n >= Self.goodEnough || n == limit { break }
-                                    }
-                                }
-                                let next = prev[candidate & (Self.window - 1)] &- 1
-                                if next >= candidate { break } // a slot reused by a newer position
-                                candidate = next
-                            }
+                            let n = agreeing(p &- distance &- base, p &- base, limit)
+                            bestLength = n
+                            bestDistance = distance
                         }
-                        if bestLength >= Self.minMatch {
-                            put(lengths[bestLength])
-                            // The distance symbol's entry holds its code, its first distance (bits
-                            // 5-19) and its bit count; the extra bits go above the 5-bit code.
-                            let e = distances[Int(distanceSymbols[bestDistance])]
-                            let extra = UInt32(truncatingIfNeeded: bestDistance) &- ((e &>> 5) & 0x7FFF)
-                            put((e & 0xFF00_001F) | extra &<< 5)
-                            // Index the positions inside the match (a few, to stay fast on long runs).
-                            let last = min(p &+ bestLength, end &- 3)
-                            var q = p &+ 1
-                            let indexed = min(last, p &+ Self.indexedInMatch)
-                            while q < indexed { insert(q); q &+= 1 }
-                            p &+= bestLength
-                        } else {
-                            put(literals[Int(d[p &- base])])
-                            p &+= 1
-                        }
+                    }
+                    if bestLength >= Self.minMatch {
+                        put(lengths[bestLength])
+                        // The distance symbol's entry holds its code, its first distance (bits
+                        // 5-19) and its bit count; the extra bits go above the 5-bit code.
+                        let e = distances[Int(distanceSymbols[bestDistance])]
+                        let extra = UInt32(truncatingIfNeeded: bestDistance) &- ((e &>> 5) & 0x7FFF)
+                        put((e & 0xFF00_001F) | extra &<< 5)
+                        p &+= bestLength
+                    } else {
+                        put(literals[Int(d[p &- base])])
+                        p &+= 1
                     }
                 }
             }
@@ -204,9 +184,9 @@ public struct Deflater {
         bitBuffer = acc
         bitCount = count
         position = p
-        // Keep the last window of history; drop the rest.
+        // Keep the last window of history; drop the rest once it passes the slack.
         let keepFrom = position - Self.window
-        if keepFrom - self.base >= Self.window {
+        if keepFrom - self.base >= Self.slack {
             data.removeFirst(keepFrom - self.base)
             self.base = keepFrom
         }

@@ -1,11 +1,15 @@
 import Dispatch
 import Synchronization
 
-/// A ``ZipWriter`` whose deflating and output run on a serial dispatch queue of their own, and
-/// the CRC-32 of each buffer on a second one, while the caller produces the next bytes: writing
-/// a large sheet then takes about as long as the slowest of making its XML, compressing it and
-/// checksumming it, not all one after the other (the checksum was a quarter of the compressing
-/// thread's work, issue 15).
+/// A ``ZipWriter`` whose checksumming, deflating and output run on a serial dispatch queue of
+/// their own while the caller produces the next bytes: writing a large sheet then takes about as
+/// long as the slower of making its XML and compressing it, not both one after the other.
+///
+/// The CRC-32 is taken on the same queue, just before each buffer is deflated. On a queue of
+/// its own (issue 15, when the CRC-32 was slower) every buffer was read by one more thread and
+/// woke one more: with the 1M-row report that cost about 0.1 s of CPU more (user+sys, best of 2,
+/// four alternating rounds, 1.35-1.52 s against 1.20-1.42 s) for no clear gain in wall time
+/// (the best of each round 1.15-1.32 s against 1.10-1.50 s; the machine was loaded).
 ///
 /// The calls are those of ``ZipWriter`` and take effect in the same order. ``write(_:)`` takes
 /// the bytes of the caller's buffer by exchanging its storage with an empty one, no copy; at most
@@ -25,9 +29,6 @@ final class ThreadedZipWriter: @unchecked Sendable {
     // `state` or after `queue.sync`.
     private let zip: ZipWriter
     private let queue = DispatchQueue(label: "XLSXCodec.ThreadedZipWriter")
-    /// Checksums the current entry's buffers, in order; `crc` is used by its blocks only.
-    private let crcQueue = DispatchQueue(label: "XLSXCodec.ThreadedZipWriter.crc")
-    private let crc = Mutex(CRC32())
     /// Buffers handed over and not yet written by the queue, at most ``depth``.
     private let room: DispatchSemaphore
     private struct State {
@@ -37,11 +38,13 @@ final class ThreadedZipWriter: @unchecked Sendable {
     }
 
     private let state = Mutex(State())
-    /// How many handed-over buffers may wait for the queue: 32 of 64 KiB, about 6,500 report
+    /// How many handed-over buffers may wait for the queue: 8 of 256 KiB, about 6,500 report
     /// rows, so the report's thread seldom waits on a queue that fell behind while the two
     /// validate threads had the cores (and the read-ahead thread, in turn, on it). 2 MiB; with 8
-    /// the 1M-row xlsx report took 0.65–0.81 s against 0.65–0.69 s (issue 15, same minutes).
-    static let depth = 32
+    /// of 64 KiB the 1M-row xlsx report took 0.65–0.81 s against 0.65–0.69 s with 32 of 64 KiB
+    /// (issue 15, same minutes). The same 2 MiB in 256 KiB pieces (``XLSXWriter``) wakes the
+    /// queue a quarter as often.
+    static let depth = 8
     /// The capacity a fresh buffer is given (the writer hands over at about this size).
     private let bufferCapacity: Int
 
@@ -70,7 +73,6 @@ final class ThreadedZipWriter: @unchecked Sendable {
 
     func beginEntry(_ name: String) throws {
         try check()
-        crcQueue.async { [self] in crc.withLock { $0 = CRC32() } }
         enqueue { try $0.beginEntry(name) }
     }
 
@@ -81,20 +83,14 @@ final class ThreadedZipWriter: @unchecked Sendable {
         room.wait()
         let full = state.withLock { $0.spare.popLast() } ?? ByteBuffer(capacity: bufferCapacity)
         full.exchange(with: bytes) // `full` now holds the bytes; the caller keeps no reference to it
-        // Both queues read `full`, neither writes it until both are done (`summed`).
-        let summed = DispatchGroup()
-        crcQueue.async(group: summed) { [self] in
-            full.withUnsafeBytes { bytes in crc.withLock { $0.update(bytes) } }
-        }
         queue.async { [self] in
             if state.withLock({ $0.failure == nil }) {
                 do {
-                    try full.withUnsafeBytes { try zip.write($0, checksum: false) }
+                    try full.withUnsafeBytes { try zip.write($0) }
                 } catch {
                     state.withLock { $0.failure = error }
                 }
             }
-            summed.wait()
             full.removeAll()
             state.withLock { $0.spare.append(full) }
             room.signal()
@@ -103,20 +99,7 @@ final class ThreadedZipWriter: @unchecked Sendable {
 
     func endEntry() throws {
         try check()
-        // The entry's checksum, taken on the checksum queue after its last buffer and before the
-        // next entry's reset there.
-        let sum = EntryChecksum()
-        crcQueue.async(group: sum.taken) { [self] in sum.value.withLock { $0 = crc.withLock { $0.value } } }
-        enqueue { zip in
-            sum.taken.wait()
-            try zip.endEntry(crc: sum.value.withLock { $0 })
-        }
-    }
-
-    /// One entry's CRC-32 handed from the checksum queue to the writing queue.
-    private final class EntryChecksum: Sendable {
-        let value = Mutex<UInt32>(0)
-        let taken = DispatchGroup()
+        enqueue { try $0.endEntry() }
     }
 
     func addEntry(_ name: String, _ bytes: [UInt8]) throws {

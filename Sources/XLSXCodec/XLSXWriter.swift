@@ -22,8 +22,9 @@ public final class XLSXWriter {
     /// The most rows a sheet holds (Excel refuses a workbook with more).
     public static let maxRows = 1_048_576
     /// The sheet XML is handed to the ZIP writer's queue in pieces of about this size: large
-    /// enough that handing over costs nothing, small enough to stay in the caches.
-    static let handOverSize = 1 << 16
+    /// enough that handing over (two queue blocks, a wake-up of each queue's thread) costs
+    /// nothing next to the bytes; 64 KiB pieces made a 1M-row report some 4,800 of them.
+    static let handOverSize = 1 << 18
     /// A piece's buffer: ``handOverSize`` and room for the row that crosses it (a longer row
     /// grows it).
     static let bufferCapacity = handOverSize + (1 << 14)
@@ -197,16 +198,22 @@ public final class XLSXWriter {
             return appendText(String(decoding: utf8, as: UTF8.self), column: column, style: style)
         }
         let preserve = Self.needsPreserve(first: p[0], last: p[n - 1])
-        if column == nextColumn, style == .plain, !preserve {
-            // The usual cell, its opening as one literal (what the general path writes).
+        let plain = XMLText.isPlain(utf8)
+        if column == nextColumn, style == .plain, !preserve, plain {
+            // The usual cell, its opening as one literal (what the general path writes), in one
+            // write through the buffer's pointer.
             nextColumn = column + 1
             columns = max(columns, nextColumn)
-            put(#"<c t="inlineStr"><is><t>"#)
-        } else {
-            startCell(column, style: style, type: "inlineStr")
-            put(preserve ? #"<is><t xml:space="preserve">"# : "<is><t>")
+            var o = buffer.tail(reserving: n + 37)
+            o = ByteBuffer.copy(#"<c t="inlineStr"><is><t>"#, to: o)
+            o = ByteBuffer.copy(p, n, to: o)
+            o = ByteBuffer.copy("</t></is></c>", to: o)
+            buffer.commit(o)
+            return
         }
-        if XMLText.isPlain(utf8) {
+        startCell(column, style: style, type: "inlineStr")
+        put(preserve ? #"<is><t xml:space="preserve">"# : "<is><t>")
+        if plain {
             buffer.append(utf8)
         } else {
             appendEscaped(utf8)
@@ -214,9 +221,15 @@ public final class XLSXWriter {
         put("</t></is></c>")
     }
 
-    /// A text cell; nothing when `text` is empty.
+    /// A text cell; nothing when `text` is empty. Text Excel holds whole takes
+    /// ``appendText(utf8:column:style:)`` (the same cell, without escaping plain text through a
+    /// scratch copy); longer text is cut here.
     public func appendText(_ text: String, column: Int, style: XLSXStyle = .plain) {
         guard !text.isEmpty else { return }
+        if text.utf8.count <= Self.maxCellText {
+            var text = text
+            return text.withUTF8 { appendText(utf8: $0, column: column, style: style) }
+        }
         startCell(column, style: style, type: "inlineStr")
         appendInline(text)
         put("</c>")
@@ -248,7 +261,12 @@ public final class XLSXWriter {
         if column == nextColumn, style == .plain {
             nextColumn = column + 1
             columns = max(columns, nextColumn)
-            put(#"<c t="s"><v>"#)
+            var o = buffer.tail(reserving: 12 + 20 + 8)
+            o = ByteBuffer.copy(#"<c t="s"><v>"#, to: o)
+            o = ByteBuffer.writeDecimal(string.index, to: o)
+            o = ByteBuffer.copy("</v></c>", to: o)
+            buffer.commit(o)
+            return
         } else {
             startCell(column, style: style, type: "s")
             put("<v>")
@@ -262,7 +280,12 @@ public final class XLSXWriter {
         if column == nextColumn, style == .plain {
             nextColumn = column + 1
             columns = max(columns, nextColumn)
-            put("<c><v>")
+            var o = buffer.tail(reserving: 6 + 20 + 8)
+            o = ByteBuffer.copy("<c><v>", to: o)
+            o = ByteBuffer.writeDecimal(value, to: o)
+            o = ByteBuffer.copy("</v></c>", to: o)
+            buffer.commit(o)
+            return
         } else {
             startCell(column, style: style, type: nil)
             put("<v>")
@@ -278,13 +301,18 @@ public final class XLSXWriter {
         }
         row += 1
         nextColumn = 0
+        guard let lines, lines > 1 else {
+            var o = buffer.tail(reserving: 8 + 20 + 2)
+            o = ByteBuffer.copy("<row r=\"", to: o)
+            o = ByteBuffer.writeDecimal(row, to: o)
+            o = ByteBuffer.copy("\">", to: o)
+            return buffer.commit(o)
+        }
         put("<row r=\"")
         buffer.appendDecimal(row)
-        if let lines, lines > 1 {
-            // Spreadsheets do not grow a row for wrapped text on opening (LibreOffice did not):
-            // the height is given, 15 points a line.
-            buffer.append("\" ht=\"\(min(409, 15 * lines))\" customHeight=\"1")
-        }
+        // Spreadsheets do not grow a row for wrapped text on opening (LibreOffice did not):
+        // the height is given, 15 points a line.
+        buffer.append("\" ht=\"\(min(409, 15 * lines))\" customHeight=\"1")
         put("\">")
     }
 
@@ -294,13 +322,29 @@ public final class XLSXWriter {
         for (column, cell) in cells.enumerated() {
             guard case let .text(text, .wrapped) = cell else { continue }
             let width = max(1, Int(column < options.columnWidths.count ? options.columnWidths[column] : 8.43) - 1)
-            var lines = 0
-            for part in text.split(separator: "\n", omittingEmptySubsequences: false) {
-                lines += max(1, (part.utf16.count + width - 1) / width)
-            }
-            most = max(most ?? 0, lines)
+            most = max(most ?? 0, Self.lines(text, width: width))
         }
         return most
+    }
+
+    /// The lines `text` takes in a column `width` characters wide: each line (split at "\n")
+    /// takes its UTF-16 length over `width`, rounded up, at least 1. Counted on the UTF-8 bytes,
+    /// as splitting the `String` by `Character` counts: a "\r\n" is one character, not a line
+    /// break, and a line's UTF-16 length is its bytes that start a scalar, plus one more for each
+    /// scalar of four bytes (a surrogate pair).
+    static func lines(_ text: String, width: Int) -> Int {
+        var lines = 0, units = 0
+        var afterCR = false
+        for b in text.utf8 {
+            if b == 0x0A, !afterCR {
+                lines += max(1, (units + width - 1) / width)
+                units = 0
+                continue
+            }
+            if b & 0xC0 != 0x80 { units += b >= 0xF0 ? 2 : 1 }
+            afterCR = b == 0x0D
+        }
+        return lines + max(1, (units + width - 1) / width)
     }
 
     /// ``appendRow(_:)``, but a full sheet is continued in a new one, `NAME (2)`, `NAME (3)`, …,

@@ -149,7 +149,9 @@ final class ReportWorkbook {
     }
 
     /// ``add(_:statuses:)`` for a batch arena (``RowArena``): the same workbook, the usual row
-    /// written into the sheet from the batch's bytes, the others through ``add(_:)``.
+    /// written into the sheet from the batch's bytes, a row needing attention by
+    /// ``addAttention(_:_:status:)``, and the first rows (until the widths are known) through
+    /// ``add(_:)``.
     func add(_ arena: RowArena, statuses: Span<RowStatus>) throws {
         precondition(isReport, "ReportWorkbook.add(_:statuses:) on a plain table")
         let attention = Self.attentionCases
@@ -157,8 +159,12 @@ final class ReportWorkbook {
         let text = bytes.span
         for i in 0..<arena.count {
             let status = statuses[i]
-            if pending != nil || attention.contains(status) {
+            if pending != nil {
                 try add(ReportRow(arena, i, status: status))
+                continue
+            }
+            if attention.contains(status) {
+                try addAttention(arena, i, status: status)
                 continue
             }
             try writer.beginRow(continuingWith: headerCells)
@@ -180,6 +186,37 @@ final class ReportWorkbook {
             if arena.rows[i].issueSlot >= 0, !arena.issues(i).isEmpty { writer.appendText(arena.message(i), column: 11) }
             try writer.endRow()
         }
+    }
+
+    /// Row `i` of `arena`, which needs attention, once **All rows** has begun: the same cells as
+    /// ``add(_:)`` of `ReportRow(arena, i, status:)` writes (its status and provider as inline
+    /// text, as that path has them, not shared strings), without the `ReportRow`, the cell
+    /// array of **All rows** or a second copy of the message; its **Needs attention** row
+    /// spooled as there. (An arena row has no link, so nothing goes to **To send**.) These rows
+    /// through ``add(_:)`` cost about six usual rows each (issue 15).
+    private func addAttention(_ arena: RowArena, _ i: Int, status: RowStatus) throws {
+        let number = arena.rows[i].row, line = arena.rows[i].line
+        let name = arena.text(.name, i), email = arena.text(.email, i)
+        let message = arena.message(i)
+        func cell(_ s: String?) -> XLSXCell { s.map { $0.isEmpty ? .empty : .text($0) } ?? .empty }
+        try spools[1].append([number > 0 ? .number(number) : .empty, line > 0 ? .number(line) : .empty, .text(status.rawValue),
+                              cell(name), cell(email), message.isEmpty ? .empty : .text(message, .wrapped)])
+        try writer.beginRow(continuingWith: headerCells)
+        if number > 0 { writer.appendNumber(number, column: 0) }
+        if line > 0 { writer.appendNumber(line, column: 1) }
+        writer.appendText(status.rawValue, column: 2)
+        if let id = arena.text(.id, i) { writer.appendText(id, column: 3) }
+        if let name { writer.appendText(name, column: 4) }
+        if let email { writer.appendText(email, column: 5) }
+        if let p = arena.rows[i].provider {
+            writer.appendText(p.rawValue, column: 6)
+            if let calendarId = arena.text(p.calendarIdField, i) { writer.appendText(calendarId, column: 7) }
+        }
+        let a = arena.rows[i].availability
+        if a >= 0 { writer.appendNumber(Int(a), column: 8) }
+        // authUrl and authorized are unknown before anything is sent; changes too.
+        writer.appendText(message, column: 11)
+        try writer.endRow()
     }
 
     /// The status's place in `RowStatus.allCases` (a switch, not a search per row).
