@@ -8,18 +8,25 @@ struct HostingOutcomes {
     private var verdicts: [HostingVerdict?] = []
     /// Slot `2 * code` for a Google calendar id, `2 * code + 1` for an Outlook one.
     private var outcomes: [HostingCheckOutcome?] = []
+    /// Per code, whether `verdicts` holds its verdict; per slot, 0 (not worked out yet), 1 (`.ok`)
+    /// or 2 (an issue). Plain bytes, so the per-row tests copy no enum holding a `String` (a
+    /// retain and release each).
+    private var classified: [Bool] = []
+    private var outcomeKinds: [UInt8] = []
 
     /// Classifies, concurrently and once each, the domains among `codes` (negative: none) that no
     /// earlier batch asked about; `names[code]` is a domain's name.
     mutating func classify(_ codes: [Int32], names: [String], with hosting: HostingClassifier) async {
         if verdicts.count < names.count {
+            classified.append(contentsOf: repeatElement(false, count: names.count - verdicts.count))
             verdicts.append(contentsOf: repeatElement(nil, count: names.count - verdicts.count))
+            outcomeKinds.append(contentsOf: repeatElement(0, count: 2 * names.count - outcomes.count))
             outcomes.append(contentsOf: repeatElement(nil, count: 2 * names.count - outcomes.count))
         }
         // The domains not classified yet, each once, in the order first named.
         var unknown: [Int32] = []
         var asked = Set<Int32>()
-        for code in codes where code >= 0 && verdicts[Int(code)] == nil {
+        for code in codes where code >= 0 && !classified[Int(code)] {
             if asked.insert(code).inserted { unknown.append(code) }
         }
         guard !unknown.isEmpty else { return }
@@ -31,7 +38,10 @@ struct HostingOutcomes {
             for await pair in group { out.append(pair) }
             return out
         }
-        for (code, verdict) in found { verdicts[Int(code)] = verdict }
+        for (code, verdict) in found {
+            verdicts[Int(code)] = verdict
+            classified[Int(code)] = true
+        }
     }
 
     /// The issue the hosting rule finds with a valid calendar id of `provider` on the domain
@@ -39,9 +49,18 @@ struct HostingOutcomes {
     mutating func issue(code: Int32, provider: CalendarProvider, policy: HostingPolicy) -> RowIssue? {
         guard code >= 0 else { return nil }
         let slot = 2 * Int(code) + (provider == .google ? 0 : 1)
-        if outcomes[slot] == nil {
-            guard let verdict = verdicts[Int(code)] else { return nil }
-            outcomes[slot] = hostingIssue(for: verdict, expected: provider == .google ? .google : .microsoft, policy: policy)
+        switch outcomeKinds[slot] {
+        case 1: return nil // .ok, the usual answer: nothing copied
+        case 0:
+            guard classified[Int(code)], let verdict = verdicts[Int(code)] else { return nil }
+            let outcome = hostingIssue(for: verdict, expected: provider == .google ? .google : .microsoft, policy: policy)
+            outcomes[slot] = outcome
+            if case .ok = outcome {
+                outcomeKinds[slot] = 1
+                return nil
+            }
+            outcomeKinds[slot] = 2
+        default: break
         }
         switch outcomes[slot] {
         case let .warning(message)?: return RowIssue(.warning, field: provider.calendarIdField.name, message)
