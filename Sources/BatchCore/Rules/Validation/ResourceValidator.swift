@@ -8,7 +8,12 @@ import Foundation
 /// hosting rule needs DNS and is applied afterwards (``HostingStep``), and duplicates need the
 /// rows before (``DuplicateTracker``).
 public struct ResourceValidator: Sendable {
-    public var options: ValidationOptions
+    public let options: ValidationOptions
+    /// Whether `--google-return-url` / `--outlook-return-url` were given, and what is wrong with
+    /// each (nil: nothing): the same for every row without a return URL of its own, so worked
+    /// out once, and no `String` touched per row.
+    private let hasOptionURL: (google: Bool, outlook: Bool)
+    private let optionURLProblem: (google: String?, outlook: String?)
     private var urlVerdicts: [String: String?] = [:]
     private var lastURL: (url: String, verdict: String?)?
     /// The time zone texts seen and what they resolved to (the Windows id to send instead, or the
@@ -21,6 +26,9 @@ public struct ResourceValidator: Sendable {
 
     public init(options: ValidationOptions) {
         self.options = options
+        hasOptionURL = (options.returnURLs.google != nil, options.returnURLs.outlook != nil)
+        optionURLProblem = (options.returnURLs.google.flatMap(Self.returnURLProblem),
+                            options.returnURLs.outlook.flatMap(Self.returnURLProblem))
     }
 
     /// Checks `record`. The payload to send is built only when asked for (``ValidatedRow/payload``):
@@ -213,12 +221,18 @@ public struct ResourceValidator: Sendable {
 
         if let provider {
             let field = provider.returnURLField
-            let url = (input.has(field) ? input[field] : nil) ?? (provider == .google ? self.options.returnURLs.google : self.options.returnURLs.outlook)
-            if let url {
+            let google = provider == .google
+            if input.has(field), let url = input[field] {
                 if let problem = returnURLProblem(url) {
                     issues.append(.error(field, "'\(url)' \(problem)"))
                 }
                 if D.wanted { details.setReturnURL(url, for: provider) }
+            } else if google ? hasOptionURL.google : hasOptionURL.outlook {
+                if let problem = google ? optionURLProblem.google : optionURLProblem.outlook {
+                    let url = google ? options.returnURLs.google! : options.returnURLs.outlook!
+                    issues.append(.error(field, "'\(url)' \(problem)"))
+                }
+                if D.wanted { details.setReturnURL(google ? options.returnURLs.google! : options.returnURLs.outlook!, for: provider) }
             } else {
                 let option = provider == .google ? "--google-return-url" : "--outlook-return-url"
                 issues.append(.error(field, "is required with \(provider.calendarIdField.name): give the column or \(option)"))
