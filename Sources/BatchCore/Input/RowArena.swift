@@ -169,6 +169,13 @@ public struct RowArena: Sendable {
 
     /// Makes `view` (a ``view(_:)`` of this batch) show row `i`.
     package func reload(_ view: inout ResourceInput, _ i: Int) {
+        if rows[i].overflowCount == 0 && rows[i].serviceIdsSlot < 0 {
+            // The usual row: entries and masks only, no array made, compared or released.
+            view.reload(present: rows[i].present, cleared: rows[i].cleared, inline: rows[i].inline,
+                        inlineCount: Int(rows[i].inlineCount))
+            view.clearMarkersRuledOut = !rows[i].mayHoldClearMarker
+            return
+        }
         let r = rows[i]
         let start = Int(r.overflowStart)
         view.reload(present: r.present, cleared: r.cleared, inline: r.inline, inlineCount: Int(r.inlineCount),

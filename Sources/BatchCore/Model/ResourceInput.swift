@@ -67,6 +67,17 @@ public struct ResourceInput: Sendable {
         if serviceIds != nil || self.serviceIds != nil { self.serviceIds = serviceIds }
     }
 
+    /// ``reload(present:cleared:inline:inlineCount:overflow:serviceIds:)`` for a row without
+    /// overflow entries or `serviceIds`: the arrays are emptied only if the previous row had any.
+    package mutating func reload(present: UInt64, cleared: UInt64, inline: InlineArray<8, UInt64>, inlineCount: Int) {
+        self.present = present
+        self.clearedMask = cleared
+        self.inline = inline
+        self.inlineCount = inlineCount
+        if !overflow.isEmpty { overflow = [] }
+        if serviceIds != nil { serviceIds = nil }
+    }
+
     /// Room for `bytes` bytes of text and `fields` fields, so that filling a row allocates once each.
     package mutating func reserve(bytes count: Int, fields: Int) {
         bytes.reserveCapacity(count)
