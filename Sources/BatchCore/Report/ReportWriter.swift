@@ -54,7 +54,6 @@ public final class ReportWriter {
     }
 
     public func write(_ row: ReportRow) throws {
-        try handOverToCSV()
         rowsWritten += 1
         switch format {
         case .csv:
@@ -68,9 +67,11 @@ public final class ReportWriter {
                 throw OutputFile.cannotWrite(path)
             }
         case .jsonl:
+            try handOverToCSV()
             let changes = changesColumn
             try file.append { out in Self.appendJSON(row, changesColumn: changes, to: &out) }
         case .xlsx:
+            try handOverToCSV()
             try workbook!.add(row)
         }
     }
