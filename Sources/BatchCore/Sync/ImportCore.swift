@@ -160,6 +160,12 @@ public struct ImportCore: Sendable {
     /// generation each delete and recover was sent with.
     private var credentials = 0
     private var refreshingCredentials = false
+    /// A write sent with a token renewed since the last accepted write was refused while other
+    /// writes sent with that token were still unanswered: nothing is sent until they answer.
+    /// If one of them is accepted, the token works (it was merely worn: some APIs allow a token a
+    /// few writes) and is renewed again; if none is, the credentials are rejected. Deciding on
+    /// the first refusal made the verdict depend on which answer came back first.
+    private var awaitingVerdict: String?
     private var refreshesWithoutAnswer = 0
     private var writeCredentials: [Int: Int] = [:]
 
@@ -571,9 +577,14 @@ public struct ImportCore: Sendable {
         // A newer token exists or is on its way: the work simply goes again with it.
         guard sentWith == credentials, !refreshingCredentials else { return }
         guard refreshesWithoutAnswer < configuration.maxCredentialRefreshes else {
+            if writesInFlight(with: credentials) {
+                awaitingVerdict = message
+                return
+            }
             stopRun(.api("credentials rejected: the API refused a freshly issued token (\(message))"))
             return
         }
+        awaitingVerdict = nil
         refreshingCredentials = true
         actions.append(.refreshCredentials)
     }
@@ -615,12 +626,29 @@ public struct ImportCore: Sendable {
         if stop == nil { stop = reason }
     }
 
+    /// Whether a write (bulk call, delete, recover) sent with token generation `generation` is unanswered.
+    private func writesInFlight(with generation: Int) -> Bool {
+        flights.values.contains { $0.phase == .sending && $0.credentials == generation }
+            || writeCredentials.values.contains(generation)
+    }
+
     private mutating func pump(_ actions: inout [ImportAction]) {
         guard !finished else { return }
+        if let message = awaitingVerdict, !refreshingCredentials, !writesInFlight(with: credentials) {
+            // The writes sent with the refused token have all answered (see `awaitingVerdict`).
+            awaitingVerdict = nil
+            if refreshesWithoutAnswer == 0 {
+                refreshingCredentials = true
+                actions.append(.refreshCredentials)
+            } else {
+                stopRun(.api("credentials rejected: the API refused a freshly issued token (\(message))"))
+            }
+        }
+        let holding = refreshingCredentials || awaitingVerdict != nil
         if stop == nil && planner.bufferedRows > 0 && (inputEnded || waiting.count + order.pending >= configuration.backlogLimit) {
             for chunk in planner.finish() { queue.append(Work(chunk: chunk, verifyFirst: false, rounds: 0)) }
         }
-        while stop == nil && !refreshingCredentials && flights.count + recovering.count < configuration.concurrency
+        while stop == nil && !holding && flights.count + recovering.count < configuration.concurrency
             && !recoverQueue.isEmpty
         {
             let recovery = recoverQueue.removeFirst()
@@ -633,7 +661,7 @@ public struct ImportCore: Sendable {
                 actions.append(.recover(ticket: ticket, id: id, recovery.planned.returnURLs))
             }
         }
-        while stop == nil && !refreshingCredentials && flights.count + recovering.count < configuration.concurrency
+        while stop == nil && !holding && flights.count + recovering.count < configuration.concurrency
             && !queue.isEmpty
         {
             dispatch(queue.removeFirst(), &actions)
@@ -647,17 +675,17 @@ public struct ImportCore: Sendable {
         if stop == nil && planner.bufferedRows > 0 && inputEnded && recovering.isEmpty && recoverQueue.isEmpty {
             // Updates of recovered rows join the planner after the input ended: flush them too.
             for chunk in planner.finish() { queue.append(Work(chunk: chunk, verifyFirst: false, rounds: 0)) }
-            while !refreshingCredentials && flights.count + recovering.count < configuration.concurrency && !queue.isEmpty {
+            while !holding && flights.count + recovering.count < configuration.concurrency && !queue.isEmpty {
                 dispatch(queue.removeFirst(), &actions)
             }
         }
-        var idle = !readingRows && tenant != .reading && flights.isEmpty && recovering.isEmpty && !refreshingCredentials
+        var idle = !readingRows && tenant != .reading && flights.isEmpty && recovering.isEmpty && !holding
         let done = stop != nil || (inputEnded && queue.isEmpty && planner.bufferedRows == 0 && recoverQueue.isEmpty)
         if idle && done && stop == nil && missingPhase == .notYet {
             // Every input row is done: what the input no longer names is missing.
             planMissing()
         }
-        while stop == nil && !refreshingCredentials && flights.count + deleting.count < configuration.concurrency
+        while stop == nil && !holding && flights.count + deleting.count < configuration.concurrency
             && !deleteQueue.isEmpty
         {
             let index = deleteQueue.removeFirst()

@@ -104,6 +104,38 @@ private func started(_ count: Int, chunkSize: Int = 100, concurrency: Int = 4, c
         #expect(h.outcome?.stop == .output(path: "j.journal", reason: "No space left on device"))
     }
 
+    /// Two writes go out with a renewed token; the first is refused while the second is
+    /// unanswered. The verdict waits for the second: accepted, the token was only worn (renewed
+    /// again, the run goes on); refused too, the credentials are rejected.
+    @Test(arguments: [true, false])
+    func aRefusalOfARenewedTokenWaitsForItsOtherWritesBeforeTheVerdict(secondAccepted: Bool) {
+        var h = started(4, chunkSize: 2, concurrency: 2)
+        let a = h.nextSend()!, b = h.nextSend()!
+        h.send(.sendFailed(ticket: a.ticket, .unauthorized("denied")))
+        h.send(.sendFailed(ticket: b.ticket, .unauthorized("denied")))
+        #expect(h.takeOpen { $0 == .refreshCredentials } != nil)
+        h.send(.credentialsRefreshed)
+        let a2 = h.nextSend()!, b2 = h.nextSend()!
+        h.send(.sendFailed(ticket: a2.ticket, .unauthorized("denied")))
+        #expect(h.outcome == nil, "no verdict while a write with the renewed token is unanswered")
+        #expect(h.takeOpen { $0 == .refreshCredentials } == nil)
+        #expect(h.nextSend() == nil, "nothing is sent meanwhile")
+        if secondAccepted {
+            h.answerAll(b2)
+            #expect(h.takeOpen { $0 == .refreshCredentials } != nil, "the token was worn, not rejected")
+            h.send(.credentialsRefreshed)
+            let a3 = h.nextSend()!
+            #expect(a3.chunk.rows.map(\.row) == a2.chunk.rows.map(\.row), "the refused chunk goes again")
+            h.answerAll(a3)
+            #expect(h.outcome == ImportOutcome(counts: [.created: 4], sentWrites: true))
+        } else {
+            h.send(.sendFailed(ticket: b2.ticket, .unauthorized("denied")))
+            #expect(h.outcome?.stop == .api("credentials rejected: the API refused a freshly issued token (denied)"))
+            #expect(h.takeOpen { $0 == .refreshCredentials } == nil)
+        }
+        #expect((1...4).allSatisfy { h.creates(of: $0) <= 3 })
+    }
+
     @Test func answerLostAfterCommitIsLookedUpNotCreatedAgain() {
         var h = started(3)
         let sent = h.nextSend()!
