@@ -39,6 +39,9 @@ final class CurlEasyHandle {
         errorBuffer.deallocate()
     }
 
+    /// libcurl's receive buffer for this handle (`CURLOPT_BUFFERSIZE`).
+    static let receiveBufferSize = 256 * 1024
+
     /// Sends `request` and waits for the whole answer, or for `timeout` seconds at most.
     func perform(_ request: HTTPRequest, timeout: Double) -> Result<HTTPResponse, TransportError> {
         curl.easyReset(handle)
@@ -60,6 +63,10 @@ final class CurlEasyHandle {
             // Never follow a redirect: the Authorization header (or the client secret) would go
             // along to wherever it points. A 3xx comes back as an answer, and the client refuses it.
             curl.set(handle, .followLocation, 0)
+            // A bulk answer is ~190 KB: read in libcurl's default 16 KB it took a dozen recv and
+            // poll calls and body callbacks (issue 17); 256 KB takes it in one or two. (libcurl
+            // allows up to 512 KB since 7.53 and keeps its default when refused.)
+            curl.set(handle, .bufferSize, Self.receiveBufferSize)
             curl.set(handle, .timeoutMS, milliseconds)
             curl.set(handle, .connectTimeoutMS, milliseconds)
             _ = noProxy.withCString { curl.set(handle, .noProxy, $0) }

@@ -100,6 +100,7 @@ struct LibCurl: Sendable {
         case protocols = 181
         case noProxy = 10177
         case redirectProtocols = 182
+        case bufferSize = 98
         case prereqFunction = 20312
         case prereqData = 10313
     }
