@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "BatchSync", dependencies: ["BatchModel", "BatchJournal", "BatchReport"],
                 path: "Sources/BatchCore/Sync", swiftSettings: stageSettings),
         .target(name: "BatchJobs",
-                dependencies: ["BatchModel", "BatchInput", "BatchRules", "BatchWire", "BatchJournal", "BatchReport", "BatchSync", "CSVCodec"],
+                dependencies: ["BatchModel", "BatchInput", "BatchRules", "BatchWire", "BatchJournal", "BatchReport", "BatchSync", "CSVCodec", "JSONCodec"],
                 path: "Sources/BatchCore/Jobs", swiftSettings: stageSettings),
         // The umbrella: `import BatchCore` gives every stage.
         .target(name: "BatchCore",

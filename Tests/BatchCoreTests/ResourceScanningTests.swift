@@ -159,6 +159,27 @@ import TestSupport
         #expect(throws: JSONWriter.Failure.self) { try ResourcePayload.bulkBody([infinite]) }
     }
 
+    /// The body the import writes from its planned rows in place (`bulkBody(count:)` with
+    /// `write(to:id:locationId:)`) is byte for byte the body of copies with those two fields set.
+    @Test func aBodyWrittenInPlaceEqualsTheBodyOfCopies() throws {
+        var r = Rng(seed: 17)
+        for _ in 0..<500 {
+            let payloads = (0..<r.below(6)).map { _ in Self.payload(&r) }
+            let ids: [String?] = payloads.map { _ in r.below(2) == 0 ? nil : "id\(r.below(1000))" }
+            let dropLocation = payloads.map { _ in r.below(2) == 0 }
+            let copies = payloads.indices.map { i -> ResourcePayload in
+                var p = payloads[i]
+                p.id = ids[i]
+                if dropLocation[i] { p.locationId = nil }
+                return p
+            }
+            let inPlace = try ResourcePayload.bulkBody(count: payloads.count) { i, w in
+                try payloads[i].write(to: &w, id: ids[i], locationId: dropLocation[i] ? nil : payloads[i].locationId)
+            }
+            #expect(inPlace == (try ResourcePayload.bulkBody(copies)))
+        }
+    }
+
     @Test func whitespaceTrimMatchesFoundation() {
         let samples = ["", " ", "a", " a ", "\t\na\r\n", "\u{00A0}x\u{2003}", "\u{2028}y\u{2029}", "\u{85}z\u{85}", "é ", " 😀",
                        "\u{200B}w\u{200B}", "a b", "\u{3000}\u{3000}", "\u{0B}v\u{0C}"]

@@ -18,8 +18,27 @@ extension ResourcePayload {
         return w.bytes
     }
 
+    /// `{"resources":[…]}` of `count` payloads, each written by `write(i, &writer)` (with
+    /// ``write(to:id:locationId:)``) where it lies: no array of payload copies to hand over.
+    package static func bulkBody(count: Int, _ write: (Int, inout JSONWriter) throws -> Void) throws -> [UInt8] {
+        var w = JSONWriter(capacity: 64 + count * 384)
+        w.beginObject()
+        w.key("resources")
+        w.beginArray()
+        for i in 0..<count { try write(i, &w) }
+        w.endArray()
+        w.endObject()
+        return w.bytes
+    }
+
     /// This payload as one JSON object.
     package func write(to w: inout JSONWriter) throws {
+        try write(to: &w, id: id, locationId: locationId)
+    }
+
+    /// This payload as one JSON object, with `id` and `locationId` in place of its own (the same
+    /// bytes as a copy with those two set would write).
+    package func write(to w: inout JSONWriter, id: String?, locationId: String?) throws {
         w.beginObject()
         text("id", id, &w)
         text("locationId", locationId, &w)

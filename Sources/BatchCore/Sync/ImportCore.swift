@@ -53,14 +53,22 @@ public struct ImportCore: Sendable {
         public var uncertainCreates: Set<Int>
         /// Send every matched row, even when all its given fields equal the resource's.
         public var sendUnchanged: Bool
+        /// Group commit of intents (issue 17): how many create chunks that wait in the queue for
+        /// a free worker may have their rows written into the intent line of a chunk being
+        /// dispatched, so that one `fsync` covers them all; each is then sent, later, without an
+        /// intent of its own. 0 (the default): one intent line, one `fsync`, per create chunk.
+        /// The price: if the run stops or crashes before such a chunk is sent, its rows are
+        /// uncertain creates on resume and are looked up by e-mail before being created.
+        public var intentsAhead: Int
 
         public init(
             chunkSize: Int = 100, concurrency: Int = 4, dryRun: Bool = false, matchByEmail: Bool = true,
             readTenant: Bool = true, maxAmbiguousRounds: Int = 5, backlogLimit: Int? = nil,
             finished: [Int: JournalRowOutcome] = [:], uncertainCreates: Set<Int> = [], sendUnchanged: Bool = false,
             matchField: Int? = nil, missing: MissingPolicy = .ignore, maxDeletes: DeleteLimit = .standard,
-            runReturnURLs: ReturnURLs? = nil, maxCredentialRefreshes: Int = 1
+            runReturnURLs: ReturnURLs? = nil, maxCredentialRefreshes: Int = 1, intentsAhead: Int = 0
         ) {
+            self.intentsAhead = max(0, intentsAhead)
             self.maxCredentialRefreshes = max(1, maxCredentialRefreshes)
             self.runReturnURLs = runReturnURLs
             self.matchField = matchField
@@ -152,6 +160,12 @@ public struct ImportCore: Sendable {
     /// generation each delete and recover was sent with.
     private var credentials = 0
     private var refreshingCredentials = false
+    /// A write sent with a token renewed since the last accepted write was refused while other
+    /// writes sent with that token were still unanswered: nothing is sent until they answer.
+    /// If one of them is accepted, the token works (it was merely worn: some APIs allow a token a
+    /// few writes) and is renewed again; if none is, the credentials are rejected. Deciding on
+    /// the first refusal made the verdict depend on which answer came back first.
+    private var awaitingVerdict: String?
     private var refreshesWithoutAnswer = 0
     private var writeCredentials: [Int: Int] = [:]
 
@@ -563,9 +577,14 @@ public struct ImportCore: Sendable {
         // A newer token exists or is on its way: the work simply goes again with it.
         guard sentWith == credentials, !refreshingCredentials else { return }
         guard refreshesWithoutAnswer < configuration.maxCredentialRefreshes else {
+            if writesInFlight(with: credentials) {
+                awaitingVerdict = message
+                return
+            }
             stopRun(.api("credentials rejected: the API refused a freshly issued token (\(message))"))
             return
         }
+        awaitingVerdict = nil
         refreshingCredentials = true
         actions.append(.refreshCredentials)
     }
@@ -607,12 +626,29 @@ public struct ImportCore: Sendable {
         if stop == nil { stop = reason }
     }
 
+    /// Whether a write (bulk call, delete, recover) sent with token generation `generation` is unanswered.
+    private func writesInFlight(with generation: Int) -> Bool {
+        flights.values.contains { $0.phase == .sending && $0.credentials == generation }
+            || writeCredentials.values.contains(generation)
+    }
+
     private mutating func pump(_ actions: inout [ImportAction]) {
         guard !finished else { return }
+        if let message = awaitingVerdict, !refreshingCredentials, !writesInFlight(with: credentials) {
+            // The writes sent with the refused token have all answered (see `awaitingVerdict`).
+            awaitingVerdict = nil
+            if refreshesWithoutAnswer == 0 {
+                refreshingCredentials = true
+                actions.append(.refreshCredentials)
+            } else {
+                stopRun(.api("credentials rejected: the API refused a freshly issued token (\(message))"))
+            }
+        }
+        let holding = refreshingCredentials || awaitingVerdict != nil
         if stop == nil && planner.bufferedRows > 0 && (inputEnded || waiting.count + order.pending >= configuration.backlogLimit) {
             for chunk in planner.finish() { queue.append(Work(chunk: chunk, verifyFirst: false, rounds: 0)) }
         }
-        while stop == nil && !refreshingCredentials && flights.count + recovering.count < configuration.concurrency
+        while stop == nil && !holding && flights.count + recovering.count < configuration.concurrency
             && !recoverQueue.isEmpty
         {
             let recovery = recoverQueue.removeFirst()
@@ -625,7 +661,7 @@ public struct ImportCore: Sendable {
                 actions.append(.recover(ticket: ticket, id: id, recovery.planned.returnURLs))
             }
         }
-        while stop == nil && !refreshingCredentials && flights.count + recovering.count < configuration.concurrency
+        while stop == nil && !holding && flights.count + recovering.count < configuration.concurrency
             && !queue.isEmpty
         {
             dispatch(queue.removeFirst(), &actions)
@@ -639,17 +675,17 @@ public struct ImportCore: Sendable {
         if stop == nil && planner.bufferedRows > 0 && inputEnded && recovering.isEmpty && recoverQueue.isEmpty {
             // Updates of recovered rows join the planner after the input ended: flush them too.
             for chunk in planner.finish() { queue.append(Work(chunk: chunk, verifyFirst: false, rounds: 0)) }
-            while !refreshingCredentials && flights.count + recovering.count < configuration.concurrency && !queue.isEmpty {
+            while !holding && flights.count + recovering.count < configuration.concurrency && !queue.isEmpty {
                 dispatch(queue.removeFirst(), &actions)
             }
         }
-        var idle = !readingRows && tenant != .reading && flights.isEmpty && recovering.isEmpty && !refreshingCredentials
+        var idle = !readingRows && tenant != .reading && flights.isEmpty && recovering.isEmpty && !holding
         let done = stop != nil || (inputEnded && queue.isEmpty && planner.bufferedRows == 0 && recoverQueue.isEmpty)
         if idle && done && stop == nil && missingPhase == .notYet {
             // Every input row is done: what the input no longer names is missing.
             planMissing()
         }
-        while stop == nil && !refreshingCredentials && flights.count + deleting.count < configuration.concurrency
+        while stop == nil && !holding && flights.count + deleting.count < configuration.concurrency
             && !deleteQueue.isEmpty
         {
             let index = deleteQueue.removeFirst()
@@ -772,12 +808,43 @@ public struct ImportCore: Sendable {
             actions.append(.lookUp(ticket: ticket, work.chunk.rows))
         } else if work.chunk.kind == .create && !work.intentDurable {
             flights[ticket] = Flight(work: work, phase: .writingIntent)
-            actions.append(.writeIntent(ticket: ticket, JournalIntent(chunk: work.chunk)))
+            actions.append(.writeIntent(ticket: ticket, intentAhead(work.chunk)))
         } else {
             flights[ticket] = Flight(work: work, phase: .sending, credentials: credentials)
             sentWrites = true
             actions.append(.send(ticket: ticket, work.chunk))
         }
+    }
+
+    /// The intent line of `chunk`, dispatched now, with the rows of up to
+    /// ``Configuration/intentsAhead`` create chunks that wait in the queue for a worker folded in
+    /// (group commit: one `fsync` makes them all durable); those are marked `intentDurable` and
+    /// are sent, when their turn comes, without an intent of their own.
+    ///
+    /// Only chunks the current dispatch loop cannot reach are folded in (the first `free` of the
+    /// queue may still be dispatched by it, each with its own intent action): a folded chunk is
+    /// dispatched by a later event, after the driver has written this intent and answered
+    /// `intentWritten`, or never when writing it failed (the run stops). Every create sent thus
+    /// has its rows in an intent line made durable before it. The journal replay works by row,
+    /// so an intent line holding several chunks' rows reads like several lines.
+    private mutating func intentAhead(_ chunk: Chunk) -> JournalIntent {
+        var intent = JournalIntent(chunk: chunk)
+        guard configuration.intentsAhead > 0 else { return intent }
+        let free = max(0, configuration.concurrency - flights.count - recovering.count)
+        var folded = 0
+        var i = free
+        while i < queue.count && folded < configuration.intentsAhead {
+            if queue[i].chunk.kind == .create && !queue[i].verifyFirst && !queue[i].intentDurable {
+                let more = JournalIntent(chunk: queue[i].chunk)
+                intent.chunk += "+" + more.chunk
+                intent.rows += more.rows
+                intent.emails += more.emails
+                queue[i].intentDurable = true
+                folded += 1
+            }
+            i += 1
+        }
+        return intent
     }
 
     // MARK: - Pure helpers

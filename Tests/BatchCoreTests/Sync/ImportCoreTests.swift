@@ -43,6 +43,99 @@ private func started(_ count: Int, chunkSize: Int = 100, concurrency: Int = 4, c
         _ = h.nextSend()
     }
 
+    @Test func groupCommitFoldsWaitingChunksIntoOneIntentAndNeverSendsARowWithoutOne() {
+        // Concurrency 1, 6 chunks of 2: the first chunk is dispatched, and (intentsAhead 3) the
+        // rows of the next three waiting chunks go into its intent line; they are then sent
+        // without intents of their own, and chunk 5 starts the next group.
+        var h = started(12, chunkSize: 2, concurrency: 1) { $0.intentsAhead = 3 }
+        var durable = Set<Int>()
+        var intents: [[Int]] = []
+        var sent: [[Int]] = []
+        var index = 0
+        while true {
+            // Every action so far in order: an intent makes its rows durable before any later send.
+            while index < h.log.count {
+                switch h.log[index] {
+                case .writeIntent(_, let intent):
+                    intents.append(intent.rows)
+                    durable.formUnion(intent.rows)
+                case .send(_, let chunk):
+                    #expect(chunk.rows.allSatisfy { durable.contains($0.row) }, "rows \(chunk.rows.map(\.row)) sent without a durable intent")
+                default: break
+                }
+                index += 1
+            }
+            if h.takeRead() { h.send(.inputEnded) }
+            guard let s = h.nextSend() else { break }
+            sent.append(s.chunk.rows.map(\.row))
+            h.answerAll(s)
+        }
+        #expect(intents == [[1, 2, 3, 4, 5, 6, 7, 8], [9, 10, 11, 12]])
+        #expect(sent == [[1, 2], [3, 4], [5, 6], [7, 8], [9, 10], [11, 12]])
+        #expect(h.reported.map(\.row) == Array(1...12))
+        #expect(h.outcome == ImportOutcome(counts: [.created: 12], sentWrites: true))
+    }
+
+    @Test func groupCommitLeavesChunksTheDispatchLoopSendsNowToTheirOwnIntents() {
+        // Concurrency 4 and 3 chunks: all three go out at once, each after its own intent (an
+        // intent folded into another one would only be durable after that one's write, which
+        // a send in the same batch of actions could overtake).
+        var h = started(6, chunkSize: 2, concurrency: 4) { $0.intentsAhead = 4 }
+        let intents = h.log.compactMap { action -> [Int]? in if case .writeIntent(_, let i) = action { i.rows } else { nil } }
+        #expect(intents == [[1, 2], [3, 4], [5, 6]])
+        while let s = h.nextSend() { h.answerAll(s) }
+        #expect(h.outcome == ImportOutcome(counts: [.created: 6], sentWrites: true))
+    }
+
+    @Test func aFailedGroupIntentSendsNoneOfItsChunks() {
+        // Chunks of 2, concurrency 1, one chunk ahead: intents [1–4] and [5–8]. The second one
+        // fails: rows 5–8 are never sent (chunk 7–8 was folded into it), the run stops.
+        var h = started(8, chunkSize: 2, concurrency: 1) { $0.intentsAhead = 1 }
+        let first = h.nextSend()!
+        #expect(first.chunk.rows.map(\.row) == [1, 2])
+        h.answerAll(first)
+        let second = h.nextSend()!
+        #expect(second.chunk.rows.map(\.row) == [3, 4], "sent on the strength of the first intent")
+        h.failIntents = true
+        h.answerAll(second)
+        if h.takeRead() { h.send(.inputEnded) }
+        #expect(h.nextSend() == nil)
+        #expect((5...8).allSatisfy { h.creates(of: $0) == 0 })
+        #expect(h.outcome?.stop == .output(path: "j.journal", reason: "No space left on device"))
+    }
+
+    /// Two writes go out with a renewed token; the first is refused while the second is
+    /// unanswered. The verdict waits for the second: accepted, the token was only worn (renewed
+    /// again, the run goes on); refused too, the credentials are rejected.
+    @Test(arguments: [true, false])
+    func aRefusalOfARenewedTokenWaitsForItsOtherWritesBeforeTheVerdict(secondAccepted: Bool) {
+        var h = started(4, chunkSize: 2, concurrency: 2)
+        let a = h.nextSend()!, b = h.nextSend()!
+        h.send(.sendFailed(ticket: a.ticket, .unauthorized("denied")))
+        h.send(.sendFailed(ticket: b.ticket, .unauthorized("denied")))
+        #expect(h.takeOpen { $0 == .refreshCredentials } != nil)
+        h.send(.credentialsRefreshed)
+        let a2 = h.nextSend()!, b2 = h.nextSend()!
+        h.send(.sendFailed(ticket: a2.ticket, .unauthorized("denied")))
+        #expect(h.outcome == nil, "no verdict while a write with the renewed token is unanswered")
+        #expect(h.takeOpen { $0 == .refreshCredentials } == nil)
+        #expect(h.nextSend() == nil, "nothing is sent meanwhile")
+        if secondAccepted {
+            h.answerAll(b2)
+            #expect(h.takeOpen { $0 == .refreshCredentials } != nil, "the token was worn, not rejected")
+            h.send(.credentialsRefreshed)
+            let a3 = h.nextSend()!
+            #expect(a3.chunk.rows.map(\.row) == a2.chunk.rows.map(\.row), "the refused chunk goes again")
+            h.answerAll(a3)
+            #expect(h.outcome == ImportOutcome(counts: [.created: 4], sentWrites: true))
+        } else {
+            h.send(.sendFailed(ticket: b2.ticket, .unauthorized("denied")))
+            #expect(h.outcome?.stop == .api("credentials rejected: the API refused a freshly issued token (denied)"))
+            #expect(h.takeOpen { $0 == .refreshCredentials } == nil)
+        }
+        #expect((1...4).allSatisfy { h.creates(of: $0) <= 3 })
+    }
+
     @Test func answerLostAfterCommitIsLookedUpNotCreatedAgain() {
         var h = started(3)
         let sent = h.nextSend()!

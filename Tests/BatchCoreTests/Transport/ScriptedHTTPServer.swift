@@ -21,6 +21,11 @@ final class ScriptedHTTPServer: Sendable {
         case drop
         /// Read the request, then answer nothing and keep the connection open.
         case stall
+        /// Answer (an empty 200), then close the connection, as an idle keep-alive time-out would.
+        case respondThenClose
+        /// Stop listening (new connections are refused), then close the connection without a
+        /// byte of answer: a server that went down after reading the request.
+        case dropAndGoDown
     }
 
     /// Gets the request and its 0-based index among all requests.
@@ -126,6 +131,13 @@ final class ScriptedHTTPServer: Sendable {
                 return
             case .stall:
                 while !stopped.withLock({ $0 }) { usleep(20_000) }
+                return
+            case .dropAndGoDown:
+                stop()
+                return
+            case .respondThenClose:
+                let bytes = Array("HTTP/1.1 200 Scripted\r\nContent-Length: 2\r\n\r\n{}".utf8)
+                _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
                 return
             case .respond(let status, let headers, let body):
                 var text = "HTTP/1.1 \(status) Scripted\r\nContent-Length: \(body.utf8.count)\r\n"

@@ -4,11 +4,18 @@ import Foundation
 /// One libcurl easy handle and the connections it keeps: performs one request at a time,
 /// blocking the calling thread (a `CurlTransport` worker), and never lets libcurl re-send a POST.
 ///
-/// A handle reuses its kept-alive connection for GET, PUT and DELETE. A POST (a create, or a
-/// token request) always goes out on a fresh connection that is closed afterwards: libcurl silently
-/// re-sends a request whose *reused* connection died before any answer, and a create re-sent that
-/// way could be created twice without the client ever knowing. On a fresh connection a lost answer
-/// surfaces as a `TransportError`, and the import looks the create up before sending it again.
+/// A handle reuses its kept-alive connection for every request. libcurl silently re-sends a
+/// request whose *reused* connection died before any answer; for GET, PUT and DELETE that is
+/// harmless (idempotent), but a create re-sent that way could be created twice without the client
+/// ever knowing. So a POST (a create, or a token request) carries a prerequest callback
+/// (`CURLOPT_PREREQFUNCTION`, which libcurl calls before each attempt at sending a request): the
+/// first attempt goes ahead, any further one is aborted, and the transfer fails with a
+/// `TransportError` of kind `connectionLost` (the request may have reached the server); the import
+/// then looks the create up before sending it again. Where libcurl does not know that option (older
+/// than 7.80), a POST goes out on a fresh connection that is closed afterwards, as before.
+///
+/// Issue 17: a fresh TCP connection per create chunk (connect, accept, close on both sides) was
+/// about 2–3 µs of the client's system time per row.
 final class CurlEasyHandle {
     private let curl: LibCurl
     private let handle: LibCurl.Handle
@@ -32,6 +39,9 @@ final class CurlEasyHandle {
         errorBuffer.deallocate()
     }
 
+    /// libcurl's receive buffer for this handle (`CURLOPT_BUFFERSIZE`).
+    static let receiveBufferSize = 256 * 1024
+
     /// Sends `request` and waits for the whole answer, or for `timeout` seconds at most.
     func perform(_ request: HTTPRequest, timeout: Double) -> Result<HTTPResponse, TransportError> {
         curl.easyReset(handle)
@@ -53,6 +63,10 @@ final class CurlEasyHandle {
             // Never follow a redirect: the Authorization header (or the client secret) would go
             // along to wherever it points. A 3xx comes back as an answer, and the client refuses it.
             curl.set(handle, .followLocation, 0)
+            // A bulk answer is ~190 KB: read in libcurl's default 16 KB it took a dozen recv and
+            // poll calls and body callbacks (issue 17); 256 KB takes it in one or two. (libcurl
+            // allows up to 512 KB since 7.53 and keeps its default when refused.)
+            curl.set(handle, .bufferSize, Self.receiveBufferSize)
             curl.set(handle, .timeoutMS, milliseconds)
             curl.set(handle, .connectTimeoutMS, milliseconds)
             _ = noProxy.withCString { curl.set(handle, .noProxy, $0) }
@@ -69,12 +83,25 @@ final class CurlEasyHandle {
             curl.set(handle, .writeData, sinkPointer)
             curl.set(handle, .headerData, sinkPointer)
             if request.method == .post {
-                curl.set(handle, .freshConnect, 1)
-                curl.set(handle, .forbidReuse, 1)
+                // Sent once at most: a second attempt (a re-send on a fresh connection after the
+                // reused one died) is aborted before a byte of it goes out.
+                let guarded = curl.set(handle, .prereqFunction, ResponseSink.allowFirstAttemptOnly) == LibCurl.ok
+                    && curl.set(handle, .prereqData, sinkPointer) == LibCurl.ok
+                if !guarded {
+                    curl.set(handle, .prereqFunction, UnsafeRawPointer?.none)
+                    curl.set(handle, .freshConnect, 1)
+                    curl.set(handle, .forbidReuse, 1)
+                }
             }
             errorBuffer[0] = 0
             curl.set(handle, .errorBuffer, UnsafeRawPointer(errorBuffer))
             return withExtendedLifetime(sink) { send(request) }
+        }
+        if sink.attempts > 1 {
+            // 42 (CURLE_ABORTED_BY_CALLBACK) from the prerequest callback: libcurl wanted to send the
+            // POST again, because the reused connection died after it was (perhaps wholly) sent.
+            return .failure(TransportError(
+                .connectionLost, "the connection was lost after the request was sent (not sent again: it may have been applied)"))
         }
         // 23 (CURLE_WRITE_ERROR): our body callback stopped reading an over-long answer.
         if code == 23, let cut = sink.cut {
@@ -86,7 +113,15 @@ final class CurlEasyHandle {
                     .connectionLost, "the answer was larger than \(HTTPResponse.maxBodyBytes / (1024 * 1024)) MiB; stopped reading it"))
             }
         } else if code != 0 {
-            return .failure(classify(code, host: request.url.host ?? ""))
+            let failure = classify(code, host: request.url.host ?? "")
+            if sink.attempts > 0 && failure.kind == .notConnected {
+                // The POST reached libcurl's DO state, so it may have been written; what failed
+                // to connect was libcurl's attempt at sending it again (a reused connection that
+                // died, then a server that no longer accepts). "Never sent" would let the
+                // caller send a create that may have been applied.
+                return .failure(TransportError(.connectionLost, "\(failure.message) (after the request may have been sent)"))
+            }
+            return .failure(failure)
         }
         let status = curl.info(handle, .responseCode)
         guard status >= 100 else {
@@ -193,6 +228,16 @@ private final class ResponseSink {
     var status = 0
     /// Why the body callback stopped the transfer, if it did.
     var cut: Cut?
+    /// How often libcurl was about to send the request (``allowFirstAttemptOnly``, POST only).
+    var attempts = 0
+
+    /// The prerequest callback of a POST: lets the first attempt at sending it go, aborts any other.
+    static let allowFirstAttemptOnly: LibCurl.PrereqCallback = { context, _, _, _, _ in
+        guard let context else { return LibCurl.prereqAbort }
+        let sink = Unmanaged<ResponseSink>.fromOpaque(context).takeUnretainedValue()
+        sink.attempts += 1
+        return sink.attempts == 1 ? LibCurl.prereqOK : LibCurl.prereqAbort
+    }
 
     static let receiveBody: LibCurl.DataCallback = { data, size, count, context in
         let total = size * count

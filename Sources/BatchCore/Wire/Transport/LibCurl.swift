@@ -20,6 +20,11 @@ struct LibCurl: Sendable {
     typealias Handle = OpaquePointer
     /// `size_t (*)(char *, size_t, size_t, void *)`: libcurl's write and header callbacks.
     typealias DataCallback = @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int
+    /// `int (*)(void *clientp, char *primary_ip, char *local_ip, int primary_port, int local_port)`:
+    /// `CURLOPT_PREREQFUNCTION` (libcurl 7.80 and later), called before every request is sent,
+    /// once per attempt (a re-send after a dead reused connection calls it again).
+    typealias PrereqCallback = @convention(c) (UnsafeMutableRawPointer?, UnsafeMutablePointer<CChar>?, UnsafeMutablePointer<CChar>?,
+                                               Int32, Int32) -> Int32
 
     let easyInit: @convention(c) () -> Handle?
     let easyCleanup: @convention(c) (Handle?) -> Void
@@ -95,7 +100,16 @@ struct LibCurl: Sendable {
         case protocols = 181
         case noProxy = 10177
         case redirectProtocols = 182
+        case bufferSize = 98
+        case prereqFunction = 20312
+        case prereqData = 10313
     }
+
+    /// `CURL_PREREQFUNC_OK` and `CURL_PREREQFUNC_ABORT`: what a prerequest callback answers.
+    static let prereqOK: Int32 = 0
+    static let prereqAbort: Int32 = 1
+    /// `CURLE_OK`: what `curl_easy_setopt` answers for an option it knows.
+    static let ok: Int32 = 0
 
     /// `CURLINFO` values (LONG = 0x200000 + n).
     enum Info: Int32 {
@@ -120,6 +134,11 @@ struct LibCurl: Sendable {
 
     @discardableResult
     func set(_ handle: Handle?, _ option: Option, _ callback: DataCallback) -> Int32 {
+        setoptPointer(handle, option.rawValue, unsafeBitCast(callback, to: UnsafeRawPointer.self))
+    }
+
+    @discardableResult
+    func set(_ handle: Handle?, _ option: Option, _ callback: PrereqCallback) -> Int32 {
         setoptPointer(handle, option.rawValue, unsafeBitCast(callback, to: UnsafeRawPointer.self))
     }
 
