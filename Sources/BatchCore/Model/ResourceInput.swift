@@ -141,8 +141,10 @@ public struct ResourceInput: Sendable {
         return 0
     }
 
-    /// Whether two fields hold the same bytes (both given).
-    package func sameBytes(_ a: ResourceField, _ b: ResourceField) -> Bool {
+    /// Whether two fields hold the same bytes (both given). `mutating` only so that the row is
+    /// read where it is: called on a borrowed row, the checks copied its 136 bytes and retained
+    /// its buffer first, per row. Nothing is changed.
+    package mutating func sameBytes(_ a: ResourceField, _ b: ResourceField) -> Bool {
         guard let ea = entry(a), let eb = entry(b) else { return false }
         let (s1, e1) = Self.span(ea)
         let (s2, e2) = Self.span(eb)
