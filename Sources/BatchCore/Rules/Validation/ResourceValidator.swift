@@ -86,7 +86,11 @@ public struct ResourceValidator: Sendable {
             if i != range.lowerBound { arena.reload(&input, i) }
             var issues = arena.takeIssues(i)
             let checked = checkFields(&input, issues: &issues, details: &noDetails)
-            arena.store(i, from: input)
+            // Only a row whose clear markers the checks took has anything to give back: the
+            // test here spares the usual row a call that copied its view.
+            if input.present != arena.rows[i].present || input.clearedMask != arena.rows[i].cleared {
+                arena.store(i, from: input)
+            }
             arena.rows[i].provider = checked.provider
             arena.rows[i].availability = checked.availability.map { Int8(truncatingIfNeeded: $0) } ?? -1
             arena.rows[i].calendarIdIsValid = checked.calendarIdIsValid
