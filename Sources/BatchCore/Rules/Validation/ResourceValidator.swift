@@ -84,7 +84,9 @@ public struct ResourceValidator: Sendable {
         var noDetails = NoDetails() // `validate` sends nothing: no string kept per row
         for i in range {
             if i != range.lowerBound { arena.reload(&input, i) }
-            var issues = arena.takeIssues(i)
+            // The usual row has no issues from the reading: no call, no array taken or given back.
+            let hadIssues = arena.rows[i].issueSlot >= 0
+            var issues = hadIssues ? arena.takeIssues(i) : []
             let checked = checkFields(&input, issues: &issues, details: &noDetails)
             // Only a row whose clear markers the checks took has anything to give back: the
             // test here spares the usual row a call that copied its view.
@@ -94,7 +96,7 @@ public struct ResourceValidator: Sendable {
             arena.rows[i].provider = checked.provider
             arena.rows[i].availability = checked.availability.map { Int8(truncatingIfNeeded: $0) } ?? -1
             arena.rows[i].calendarIdIsValid = checked.calendarIdIsValid
-            arena.setIssues(i, issues)
+            if hadIssues || !issues.isEmpty { arena.setIssues(i, issues) }
         }
     }
 
