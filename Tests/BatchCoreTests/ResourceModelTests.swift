@@ -4,6 +4,12 @@ import Testing
 @testable import BatchModel
 
 @Suite struct ResourceModelTests {
+    /// A row's field masks are one 64-bit word each, shifted with `&<<`: a 65th field would alias.
+    @Test func fieldsFitOneMaskWord() {
+        #expect(ResourceField.allCases.count <= 64)
+        #expect(ResourceField.allCases.enumerated().allSatisfy { $0.offset == $0.element.ordinal })
+    }
+
     @Test func payloadLeavesOutWhatWasNotGiven() throws {
         let p = ResourcePayload(name: "Ana", options: ResourceOptions(googleCalendarId: "ana@gmail.com", calendarAvailability: 1))
         let enc = JSONEncoder()

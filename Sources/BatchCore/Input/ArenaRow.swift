@@ -69,7 +69,7 @@ public struct ArenaRow: Sendable {
     /// `overflow` is the arena's.
     @inline(__always)
     package func entry(_ field: ResourceField, overflow: [UInt64]) -> UInt64 {
-        guard present & (1 << UInt64(field.ordinal)) != 0 else { return 0 }
+        guard present & (1 &<< UInt64(field.ordinal)) != 0 else { return 0 }
         let entries8 = inline
         for k in 0..<min(Int(inlineCount), 8) where Int(entries8[k] >> 56) == field.ordinal { return entries8[k] }
         if overflowCount > 0 {
@@ -111,5 +111,5 @@ public struct ArenaRow: Sendable {
 
     /// Whether the field holds a value.
     @inlinable @inline(__always)
-    package func has(_ field: ResourceField) -> Bool { present & (1 << UInt64(field.ordinal)) != 0 }
+    package func has(_ field: ResourceField) -> Bool { present & (1 &<< UInt64(field.ordinal)) != 0 }
 }

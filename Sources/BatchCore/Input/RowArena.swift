@@ -81,7 +81,7 @@ public struct RowArena: Sendable {
         if end &- start == 6 && bytes[start] == 0x23 { row.mayHoldClearMarker = true }
         let e = UInt64(field.ordinal) << 56 | UInt64(start) << 28 | UInt64(end)
         appendEntry(e, to: &row)
-        row.present |= 1 << UInt64(field.ordinal)
+        row.present |= 1 &<< UInt64(field.ordinal)
         switch field {
         case .name: row.nameEntry = e
         case .email: row.emailEntry = e
@@ -132,7 +132,7 @@ public struct RowArena: Sendable {
         row.inlineCount = 0
         row.overflowCount = 0
         for e in kept { appendEntry(e, to: &row) }
-        row.present &= ~(1 << UInt64(field.ordinal))
+        row.present &= ~(1 &<< UInt64(field.ordinal))
     }
 
     /// Appends the built row.

@@ -16,7 +16,8 @@ public enum ResourceField: Int, CaseIterable, Sendable, Hashable {
     /// Read-only columns written by `export`; import reads and ignores them.
     case googleCalendarAuthorized, outlookCalendarAuthorized
 
-    /// Position in `allCases`, used to index a row's cells without hashing.
+    /// Position in `allCases`, used to index a row's cells without hashing. Below 64: the rows'
+    /// field masks are 64-bit words, shifted with `&<<` (`ResourceModelTests` checks the count).
     @inline(__always) public var ordinal: Int { rawValue }
 
     /// The canonical column name (the API's field name, flattened).

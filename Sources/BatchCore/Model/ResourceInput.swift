@@ -111,7 +111,7 @@ public struct ResourceInput: Sendable {
         guard end > start else { return }
         precondition(end < Self.offsetLimit, "a row's text is limited to 256 MiB")
         append(entry: UInt64(field.ordinal) << 56 | UInt64(start) << 28 | UInt64(end))
-        present |= 1 << UInt64(field.ordinal)
+        present |= 1 &<< UInt64(field.ordinal)
     }
 
     /// The byte at `offset` of the row's text buffer (bounds-checked): how a source looks at the
@@ -131,7 +131,7 @@ public struct ResourceInput: Sendable {
         guard end > start else { return }
         precondition(end < Self.offsetLimit, "a row's text is limited to 256 MiB")
         self.append(entry: UInt64(field.ordinal) << 56 | UInt64(start) << 28 | UInt64(end))
-        present |= 1 << UInt64(field.ordinal)
+        present |= 1 &<< UInt64(field.ordinal)
     }
 
     /// The entry of `field` in `overflow` (the entries past the eighth), or 0.
@@ -213,7 +213,7 @@ public struct ResourceInput: Sendable {
 
     /// Whether the field holds a value (without making a `String`).
     @inlinable @inline(__always)
-    public func has(_ field: ResourceField) -> Bool { present & (1 << UInt64(field.ordinal)) != 0 }
+    public func has(_ field: ResourceField) -> Bool { present & (1 &<< UInt64(field.ordinal)) != 0 }
 
     /// Calls `body` with the field's UTF-8 bytes as a `Span` (bounds-checked, no pointer), or
     /// returns `nil` when the field holds nothing.
@@ -230,7 +230,7 @@ public struct ResourceInput: Sendable {
         inlineCount = 0
         overflow = []
         for e in kept { append(entry: e) }
-        present &= ~(1 << UInt64(field.ordinal))
+        present &= ~(1 &<< UInt64(field.ordinal))
     }
 
     @inlinable @inline(__always)
@@ -258,12 +258,12 @@ public struct ResourceInput: Sendable {
 
     /// Whether the row asks for this field to be cleared.
     @inlinable @inline(__always)
-    public func isCleared(_ field: ResourceField) -> Bool { clearedMask & (1 << UInt64(field.ordinal)) != 0 }
+    public func isCleared(_ field: ResourceField) -> Bool { clearedMask & (1 &<< UInt64(field.ordinal)) != 0 }
 
     /// Asks for the field to be cleared: any value it held is dropped.
     public mutating func markCleared(_ field: ResourceField) {
         remove(field)
-        clearedMask |= 1 << UInt64(field.ordinal)
+        clearedMask |= 1 &<< UInt64(field.ordinal)
     }
 
     /// The fields the row asks to clear, in column order.
