@@ -58,6 +58,10 @@ public final class CSVRecordSource: RecordSource {
         if let d = options.delimiter { ro.delimiter = d }
         ro.encoding = options.encoding
         ro.keepRawRecord = options.keepRaw
+        // 64 KiB reads: the kernel's copy into a buffer that stays in the core's cache costs less
+        // system time than into the 256 KiB default (validate, 1M rows, 7 alternating runs twice:
+        // 0.19 s median system time down to 0.11-0.12 s; instructions unchanged).
+        ro.blockSize = 1 << 16
         return ro
     }
 
