@@ -222,26 +222,38 @@ public final class CSVReader {
     /// - Throws: as ``next()``; an error `body` throws is rethrown as it is.
     @inlinable
     public func readRecord<R>(lendingRaw body: (CSVLentRecord) throws -> R) throws -> R? {
-        guard let lent = try lendNext(rawInPlace: true) else { return nil }
+        guard let lent = try lendNextWithRaw() else { return nil }
         return try body(lent)
     }
 
-    /// Reads the next record for ``readRecord(lending:)``, leaving it in `scratch` and `ends`;
-    /// with `rawInPlace`, its raw bytes where they were read when it lies within one block.
+    /// Reads the next record for ``readRecord(lending:)``, leaving it in `scratch` and `ends`.
     @usableFromInline
-    func lendNext(rawInPlace inPlace: Bool = false) throws -> CSVLentRecord? {
+    func lendNext() throws -> CSVLentRecord? {
         lending = true
-        rawInPlace = inPlace
+        defer { lending = false }
+        // `lentRecord` only carries the record's number and position (emit stores nothing else
+        // while lending), so it is passed in place rather than swapped out and back.
+        guard try readRecord(into: &lentRecord) else { return nil }
+        return CSVLentRecord(number: lentRecord.number, line: lentRecord.line, byteOffset: lentRecord.byteOffset,
+                             bytes: UnsafeBufferPointer(start: UnsafePointer(scratch), count: lentLength),
+                             ends: UnsafeBufferPointer(start: UnsafePointer(ends), count: lentRecord.count),
+                             raw: UnsafeBufferPointer(start: nil, count: 0))
+    }
+
+    /// ``lendNext()`` for ``readRecord(lendingRaw:)``: the raw bytes (when kept) lent where they
+    /// were read if the record lies within one block, else from a copy of `raw`.
+    @usableFromInline
+    func lendNextWithRaw() throws -> CSVLentRecord? {
+        lending = true
+        rawInPlace = true
         lentRawStart = nil
         defer {
             lending = false
             rawInPlace = false
         }
-        // `lentRecord` only carries the record's number and position (emit stores nothing else
-        // while lending), so it is passed in place rather than swapped out and back.
         guard try readRecord(into: &lentRecord) else { return nil }
         var rawBytes = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
-        if inPlace && keepRaw {
+        if keepRaw {
             if let start = lentRawStart {
                 rawBytes = UnsafeBufferPointer(start: start, count: lentRawCount)
             } else {
@@ -570,7 +582,7 @@ public final class CSVReader {
         recordLine = line
         recordOffset = bufBase &+ i
         // Emptied only when it holds something: a record read in place leaves it empty.
-        if keepRaw && !raw.isEmpty { raw.removeAll(keepingCapacity: true) }
+        if keepRaw { startRaw() }
         fieldCount = 0
         let start = i
         var o = 0
@@ -629,7 +641,7 @@ public final class CSVReader {
                     recordLine = line
                     recordOffset = base + i
                     rawSegment = i
-                    if keepRaw && !raw.isEmpty { raw.removeAll(keepingCapacity: true) }
+                    if keepRaw { startRaw() }
                     fieldCount = 0
                     o = 0
                     if simd && fastFields(p, &i, &o, end: end, base: base, scan: &scan) {
@@ -1090,19 +1102,32 @@ public final class CSVReader {
         n &+= 1
     }
 
+    /// Empties the raw buffer at a record's start (only when it holds something: a record lent
+    /// in place leaves it empty). Out of line, as ``endRaw(_:from:to:)``: the parse loops, which
+    /// call them only with ``CSVReaderOptions/keepRawRecord``, stay as small without the option.
+    @inline(never)
+    private func startRaw() {
+        if !raw.isEmpty { raw.removeAll(keepingCapacity: true) }
+    }
+
+    /// The raw bytes of a record ending at `i`, its last piece starting at `start` in the block
+    /// `p`: lent where they are (``readRecord(lendingRaw:)``) when the whole record lies in this
+    /// block (`raw` is still empty), appended to `raw` otherwise.
+    @inline(never)
+    private func endRaw(_ p: UnsafeMutablePointer<UInt8>, from start: Int, to i: Int) {
+        if rawInPlace && raw.isEmpty {
+            lentRawStart = UnsafePointer(p + start)
+            lentRawCount = i - start
+        } else {
+            raw.append(contentsOf: UnsafeBufferPointer(start: p + start, count: i - start))
+        }
+    }
+
     /// Ends the record at the line end byte `p[i]` (CR or LF), after its last field was closed.
     @inline(__always)
     private func endRecord(at i: Int, _ o: Int, _ p: UnsafeMutablePointer<UInt8>, _ rawSegment: Int,
                            into record: inout CSVRecord) throws -> Bool {
-        if keepRaw {
-            if rawInPlace && raw.isEmpty {
-                // The whole record lies in this block, from `rawSegment`: lent from here.
-                lentRawStart = UnsafePointer(p + rawSegment)
-                lentRawCount = i - rawSegment
-            } else {
-                raw.append(contentsOf: UnsafeBufferPointer(start: p + rawSegment, count: i - rawSegment))
-            }
-        }
+        if keepRaw { endRaw(p, from: rawSegment, to: i) }
         let next = i &+ 1
         if p[i] == Self.cr && next < bufEnd && p[next] == Self.lf {
             // CRLF: the LF is taken now rather than skipped at the next record's start.
