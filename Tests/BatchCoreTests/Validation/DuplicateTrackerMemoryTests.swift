@@ -1,5 +1,6 @@
 import Testing
 import CSVCodec
+import TestSupport
 @testable import BatchRules
 
 /// The duplicate tracker keeps a fixed-size entry per key and never merges two different keys.
@@ -64,5 +65,34 @@ import CSVCodec
         let exact = ByteKeyCache(foldingASCIICase: false)
         let b = Array("x".utf8)
         #expect(exact.code(for: b.span) == nil)
+    }
+
+    /// Random keys of 1 to 30 bytes (the two-word compare takes 8 to 16): a look-up gives the
+    /// code stored for the same key (any case, when folding) or nothing, never another key's.
+    @Test(arguments: [true, false])
+    func neverAnswersWithAnotherKeysCode(folding: Bool) {
+        var rng = SeededRandom(seed: folding ? 41 : 42)
+        let alphabet = Array("abcXYZ019.-_".utf8)
+        var c = ByteKeyCache(foldingASCIICase: folding)
+        var model: [[UInt8]: Int32] = [:]
+        func norm(_ k: [UInt8]) -> [UInt8] { folding ? k.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 } : k }
+        var keys: [[UInt8]] = []
+        for i in 0..<3000 {
+            let k = (0..<Int.random(in: 1...30, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
+            keys.append(k)
+            c.set(Int32(i), for: k.span)
+            model[norm(k)] = Int32(i)
+            #expect(c.code(for: k.span) == Int32(i), "just stored \(k)")
+        }
+        var found = 0
+        for k in keys {
+            let got = c.code(for: k.span)
+            if let got { #expect(got == model[norm(k)], "\(k)") ; found += 1 }
+            // A near miss: the key with its last byte changed is another key, or nothing.
+            var near = k
+            near[near.count - 1] = near[near.count - 1] == 0x61 ? 0x62 : 0x61
+            if let other = c.code(for: near.span) { #expect(other == model[norm(near)], "near \(near)") }
+        }
+        #expect(found > 100)
     }
 }

@@ -30,7 +30,12 @@ struct ByteKeyCache: Sendable {
     /// texts cached are short, and a collision costs only a miss), lowercased when folding; `nil`
     /// for a key not to cache (non-ASCII when folding).
     @inline(__always)
-    private func home(_ key: Span<UInt8>) -> Int? {
+    private func home(_ key: Span<UInt8>) -> Int? { homeAndWords(key)?.slot }
+
+    /// ``home(_:)`` with the two words it hashed (lowercased when folding): a key of 8 to 16
+    /// bytes is all in them, so a stored key of that length is compared by two loads.
+    @inline(__always)
+    private func homeAndWords(_ key: Span<UInt8>) -> (slot: Int, first: UInt64, last: UInt64)? {
         let n = key.count
         let raw = key.bytes
         var a: UInt64 = 0, b: UInt64 = 0
@@ -48,7 +53,7 @@ struct ByteKeyCache: Sendable {
             b = Self.lowered(b)
         }
         let h = (a ^ (b << 29 | b >> 35) ^ UInt64(truncatingIfNeeded: n)) &* 0x9e37_79b9_7f4a_7c15
-        return Int(truncatingIfNeeded: h >> 56) & (Self.slots - 2)
+        return (Int(truncatingIfNeeded: h >> 56) & (Self.slots - 2), a, b)
     }
 
     private static func isASCII(_ key: Span<UInt8>) -> Bool {
@@ -58,7 +63,20 @@ struct ByteKeyCache: Sendable {
 
     /// The number stored for these bytes, or `nil`.
     func code(for key: Span<UInt8>) -> Int32? {
-        guard let slot = home(key) else { return nil }
+        guard let (slot, first, last) = homeAndWords(key) else { return nil }
+        let n = key.count
+        if n >= 8 && n <= 16 {
+            // The usual zone or domain: its first and last eight bytes are the whole key.
+            let stored = storage.span.bytes
+            for s in slot...slot + 1 where codes[s] >= 0 && Int(lengths[s]) == n {
+                let start = Int(starts[s])
+                if stored.unsafeLoadUnaligned(fromByteOffset: start, as: UInt64.self) == first
+                    && stored.unsafeLoadUnaligned(fromByteOffset: start &+ n &- 8, as: UInt64.self) == last {
+                    return codes[s]
+                }
+            }
+            return nil
+        }
         if matches(slot, key) { return codes[slot] }
         if matches(slot + 1, key) { return codes[slot + 1] }
         return nil
