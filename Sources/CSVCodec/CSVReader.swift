@@ -234,10 +234,15 @@ public final class CSVReader {
         // `lentRecord` only carries the record's number and position (emit stores nothing else
         // while lending), so it is passed in place rather than swapped out and back.
         guard try readRecord(into: &lentRecord) else { return nil }
-        return CSVLentRecord(number: lentRecord.number, line: lentRecord.line, byteOffset: lentRecord.byteOffset,
-                             bytes: UnsafeBufferPointer(start: UnsafePointer(scratch), count: lentLength),
-                             ends: UnsafeBufferPointer(start: UnsafePointer(ends), count: lentRecord.count),
-                             raw: UnsafeBufferPointer(start: nil, count: 0))
+        return lent(raw: UnsafeBufferPointer(start: nil, count: 0))
+    }
+
+    /// The record just read while lending (in `scratch` and `ends`), with `raw` as its raw bytes.
+    @inline(__always)
+    private func lent(raw: UnsafeBufferPointer<UInt8>) -> CSVLentRecord {
+        CSVLentRecord(number: lentRecord.number, line: lentRecord.line, byteOffset: lentRecord.byteOffset,
+                      bytes: UnsafeBufferPointer(start: UnsafePointer(scratch), count: lentLength),
+                      ends: UnsafeBufferPointer(start: UnsafePointer(ends), count: lentRecord.count), raw: raw)
     }
 
     /// ``lendNext()`` for ``readRecord(lendingRaw:)``: the raw bytes (when kept) lent where they
@@ -269,10 +274,7 @@ public final class CSVReader {
                 rawBytes = UnsafeBufferPointer(start: copy.map { UnsafePointer($0) }, count: n)
             }
         }
-        return CSVLentRecord(number: lentRecord.number, line: lentRecord.line, byteOffset: lentRecord.byteOffset,
-                             bytes: UnsafeBufferPointer(start: UnsafePointer(scratch), count: lentLength),
-                             ends: UnsafeBufferPointer(start: UnsafePointer(ends), count: lentRecord.count),
-                             raw: rawBytes)
+        return lent(raw: rawBytes)
     }
 
     // MARK: - Positions and errors

@@ -185,9 +185,9 @@ public struct RowArena: Sendable {
     }
 
     /// Takes back what the checks changed in a view of row `i` (clear markers drop entries and
-    /// set cleared bits; entries are never added).
+    /// set cleared bits; entries are never added). The checks call it only for a row whose masks
+    /// changed: for the others it would write back what is there.
     package mutating func store(_ i: Int, from view: ResourceInput) {
-        guard view.present != rows[i].present || view.clearedMask != rows[i].cleared else { return } // the usual row
         defer { rows[i].noteHotEntries(overflow: overflow) }
         rows[i].present = view.present
         rows[i].cleared = view.clearedMask

@@ -59,12 +59,9 @@ public struct ResourceInput: Sendable {
     /// replaced. One view then serves a whole batch (a view made per row cost ~350 instructions).
     package mutating func reload(present: UInt64, cleared: UInt64, inline: InlineArray<8, UInt64>, inlineCount: Int,
                                  overflow: [UInt64], serviceIds: [String]?) {
-        self.present = present
-        self.clearedMask = cleared
-        self.inline = inline
-        self.inlineCount = inlineCount
-        if !overflow.isEmpty || !self.overflow.isEmpty { self.overflow = overflow }
-        if serviceIds != nil || self.serviceIds != nil { self.serviceIds = serviceIds }
+        reload(present: present, cleared: cleared, inline: inline, inlineCount: inlineCount)
+        if !overflow.isEmpty { self.overflow = overflow }
+        if serviceIds != nil { self.serviceIds = serviceIds }
     }
 
     /// ``reload(present:cleared:inline:inlineCount:overflow:serviceIds:)`` for a row without

@@ -109,13 +109,8 @@ public final class ArenaValidationPipeline {
                 rows[i].emailHash = DuplicateTracker.emailHash(utf8: text.extracting(r))
             }
             if let r = ArenaRow.range(rows[i].idEntry) { rows[i].idHash = DuplicateTracker.idHash(utf8: text.extracting(r)) }
-            if domains {
-                let calendar: UInt64 = switch rows[i].provider {
-                case .google?: rows[i].googleEntry
-                case .outlook?: rows[i].outlookEntry
-                case nil: 0
-                }
-                if let r = ArenaRow.range(calendar) { rows[i].hostingDomain = recent.code(utf8: text.extracting(r)) }
+            if domains, let r = ArenaRow.range(rows[i].calendarEntry) {
+                rows[i].hostingDomain = recent.code(utf8: text.extracting(r))
             }
         }
     }
