@@ -11,7 +11,9 @@ import Foundation
 //     first four bytes, or an FE FF / FF FE start);
 //   * every string read writes back with JSONWriter and reads again as the same string.
 // - odd: skip the document with skipValue() instead, and agree with the full read's verdict
-//   (skipping checks exactly what reading checks).
+//   (skipping checks exactly what reading checks); and, when it is an object, walk it with
+//   nextKey(_:in:) and agree with nextKey(_:) + index(of:in:) + skipValue() on the keys found
+//   and the error.
 // Any failure is a JSONScanError; nothing else may be thrown and nothing may crash.
 
 indirect enum FuzzTree: Equatable {
@@ -104,6 +106,34 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             preconditionFailure("not a JSONScanError: \(error)")
         }
         precondition(skipped == (tree != nil), "skipping and reading disagree")
+        let table = JSONKeyTable(["id", "k0", "email", "é", "options"])
+        func keys(_ byTable: Bool) -> ([Int], JSONScanError?) {
+            var found: [Int] = []
+            do {
+                try JSONScanner.scan(doc) { s in
+                    guard try s.peek() == .object else { return try s.skipValue() }
+                    var cursor = try s.beginObject()
+                    if byTable {
+                        while let i = try s.nextKey(&cursor, in: table) {
+                            found.append(i)
+                            try s.skipValue()
+                        }
+                    } else {
+                        while let key = try s.nextKey(&cursor) {
+                            if let i = s.index(of: key, in: table) { found.append(i) }
+                            try s.skipValue()
+                        }
+                    }
+                }
+                return (found, nil)
+            } catch let error as JSONScanError {
+                return (found, error)
+            } catch {
+                preconditionFailure("not a JSONScanError: \(error)")
+            }
+        }
+        let (a, b) = (keys(true), keys(false))
+        precondition(a.0 == b.0 && a.1 == b.1, "nextKey(_:in:) and key-by-key reading disagree")
         return 0
     }
     for text in strings {

@@ -116,12 +116,69 @@ public struct JSONScanner {
     /// The next key of the object `cursor` walks, with its colon read (its value comes next:
     /// read it or ``skipValue()`` it); `nil` when the object ends (its `}` read).
     public mutating func nextKey(_ cursor: inout Cursor) throws -> JSONKey? {
-        guard try nextMember(&cursor, closing: UInt8(ascii: "}")) else { return nil }
-        guard position < count, base[position] == UInt8(ascii: "\"") else { throw error("a key expected") }
-        let key = try readKey()
-        skipWhitespace()
-        guard position < count, base[position] == UInt8(ascii: ":") else { throw error("a colon expected") }
-        position += 1
+        try memberKey(&cursor)
+    }
+
+    /// The index in `table` of the next key of the object `cursor` walks that `table` has, with
+    /// its colon read (its value comes next); the members before it, whose keys `table` does not
+    /// have, are skipped and checked. `nil` when the object ends (its `}` read).
+    ///
+    /// One call per wanted field instead of three per member (issue 17: an answer's resource
+    /// has some thirty top-level keys, of which the import reads eleven).
+    public mutating func nextKey(_ cursor: inout Cursor, in table: JSONKeyTable) throws -> Int? {
+        while let key = try memberKey(&cursor) {
+            // Invariant 2: an unescaped key's range lies inside the document.
+            let found = key.escaped
+                ? withBytes(of: key) { table.index(of: $0) }
+                : table.index(of: UnsafeBufferPointer(start: base + key.offset, count: key.count))
+            if let found { return found }
+            try skipValue()
+        }
+        return nil
+    }
+
+    /// ``nextKey(_:)`` on local copies of the position: the comma or the closing brace, the
+    /// key, the colon. Same checks, error reasons and offsets as ``nextMember(_:closing:)`` and
+    /// ``readKey()`` (invariant 2: every `base[p]` is read after checking `p < count`).
+    @inline(__always)
+    private mutating func memberKey(_ cursor: inout Cursor) throws -> JSONKey? {
+        let base = self.base
+        let count = self.count
+        var p = position
+        while p < count, base[p] <= 0x20, Self.isWhitespace(base[p]) { p += 1 }
+        guard p < count else { throw JSONScanError(offset: p, reason: "the end inside an object or array") }
+        if base[p] == UInt8(ascii: "}") {
+            position = p + 1
+            depth -= 1
+            return nil
+        }
+        if cursor.started {
+            guard base[p] == UInt8(ascii: ",") else { throw JSONScanError(offset: p, reason: "a comma or a closing bracket expected") }
+            p += 1
+            while p < count, base[p] <= 0x20, Self.isWhitespace(base[p]) { p += 1 }
+            // One trailing comma is accepted, as in `nextMember(_:closing:)`.
+            if p < count, base[p] == UInt8(ascii: "}") {
+                position = p + 1
+                depth -= 1
+                return nil
+            }
+        }
+        cursor.started = true
+        guard p < count, base[p] == UInt8(ascii: "\"") else { throw JSONScanError(offset: p, reason: "a key expected") }
+        let start = p + 1
+        let (stop, high) = Self.stringStop(base, count, from: start)
+        let key: JSONKey
+        if stop < count, base[stop] == UInt8(ascii: "\""), !high {
+            key = JSONKey(offset: start, count: stop - start, escaped: false)
+            p = stop + 1
+        } else {
+            position = p
+            key = try readKey()
+            p = position
+        }
+        while p < count, base[p] <= 0x20, Self.isWhitespace(base[p]) { p += 1 }
+        guard p < count, base[p] == UInt8(ascii: ":") else { throw JSONScanError(offset: p, reason: "a colon expected") }
+        position = p + 1
         return key
     }
 
@@ -185,19 +242,28 @@ public struct JSONScanner {
 
     /// Moves the position to the first byte at or after it that is a quote, a backslash or a
     /// control character (or to the end); returns whether a byte >= 0x80 was passed.
+    @inline(__always)
+    private mutating func stopInString() -> Bool {
+        let (stop, high) = Self.stringStop(base, count, from: position)
+        position = stop
+        return high
+    }
+
+    /// The first offset at or after `from` whose byte is a quote, a backslash or a control
+    /// character (or `count`), and whether a byte >= 0x80 lies before it.
     ///
     /// Eight bytes at a time while eight are left (invariant 2: a word is loaded only when
-    /// `position + 8 <= count`): the classic zero-byte test flags the bytes of a word that are a
+    /// `p + 8 <= count`): the classic zero-byte test flags the bytes of a word that are a
     /// quote, a backslash or a control byte. It may also flag a byte just above a real hit (a
     /// borrow), never below the first real one, so the lowest flag is where the string stops.
     ///
     /// On x86_64, sixteen bytes at a time first (invariant 2: a vector is loaded only when
-    /// `position + 16 <= count`), with SSE2's compares and `pmovmskb` (Clang's builtin intrinsics
+    /// `p + 16 <= count`), with SSE2's compares and `pmovmskb` (Clang's builtin intrinsics
     /// module, part of the toolchain, as CSVCodec uses it): exact flags, no borrows. The answers'
     /// strings (auth links, descriptions) are most of their bytes (issue 17).
     @inline(__always)
-    private mutating func stopInString() -> Bool {
-        var p = position
+    private static func stringStop(_ base: UnsafePointer<UInt8>, _ count: Int, from: Int) -> (Int, Bool) {
+        var p = from
         var high: UInt64 = 0
         #if arch(x86_64) && canImport(_Builtin_intrinsics)
         while p + 16 <= count {
@@ -208,8 +274,7 @@ public struct JSONScanner {
                 let k = hit.trailingZeroBitCount
                 // Only the bytes before the stop count as passed.
                 if tops & ((1 << k) &- 1) != 0 { high = 1 }
-                position = p + k
-                return high != 0
+                return (p + k, high != 0)
             }
             if tops != 0 { high = 1 }
             p += 16
@@ -226,8 +291,7 @@ public struct JSONScanner {
                 // The lowest flagged byte is a real hit (a false flag needs a real hit below it).
                 let k = hit.trailingZeroBitCount >> 3
                 if k > 0 { high |= w & tops & (UInt64.max >> (64 - 8 * k)) }
-                position = p + k
-                return high != 0
+                return (p + k, high != 0)
             }
             high |= w & tops
             p += 8
@@ -238,8 +302,7 @@ public struct JSONScanner {
             high |= UInt64(b & 0x80)
             p += 1
         }
-        position = p
-        return high != 0
+        return (p, high != 0)
     }
 
     /// Reads the number at the position.
@@ -274,45 +337,123 @@ public struct JSONScanner {
 
     /// Skips the next value, checking it as thoroughly as reading it would.
     ///
-    /// Dispatches on the value's first byte itself rather than through ``peek()`` and the
-    /// readers: an answer's resource has some fifty values the import does not want, most of
-    /// them `null` or short strings inside `address{}`, `contact{}` and `customFields{}`, and the
-    /// calls cost more than the bytes (issue 17). Same checks and error reasons as before.
+    /// One loop over local copies of the position, with a bit stack of the containers it has
+    /// opened, instead of a call per member: an answer's resource has some sixty values the
+    /// import does not want, most of them `null` or short strings inside `address{}`,
+    /// `contact{}` and `customFields{}`, and calls through the scanner's stored position cost
+    /// more than the bytes (issue 17). Same checks, error reasons and offsets as reading.
     public mutating func skipValue() throws {
-        skipWhitespace()
-        guard position < count else { throw error("a value expected, found the end") }
-        switch base[position] {
-        case UInt8(ascii: "\""): try skipString()
-        case UInt8(ascii: "n"):
-            guard match4(Self.nullWord) else { throw error("null expected") }
-        case UInt8(ascii: "t"):
-            guard match4(Self.trueWord) else { throw error("true or false expected") }
-        case UInt8(ascii: "f"):
-            guard matchLiteral("false") else { throw error("true or false expected") }
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): _ = try scanNumber()
-        case UInt8(ascii: "{"):
-            // Invariant 3: open() bounds the depth of the recursion below.
-            try open(UInt8(ascii: "{"))
-            var cursor = Cursor()
-            while try nextMember(&cursor, closing: UInt8(ascii: "}")) {
-                guard position < count, base[position] == UInt8(ascii: "\"") else { throw error("a key expected") }
-                try skipString()
-                skipWhitespace()
-                guard position < count, base[position] == UInt8(ascii: ":") else { throw error("a colon expected") }
-                position += 1
-                try skipValue()
+        let base = self.base
+        let count = self.count
+        var p = position
+        // Containers opened by this skip: bit 0 of `kinds` is the innermost (1 = object); the
+        // words of outer levels, 64 to a word, wait in `spilled` (at most 512 levels: invariant 3).
+        var kinds: UInt64 = 0
+        var level = 0
+        var spilled: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+        // Whether a member's key and colon come before the next value.
+        var wantKey = false
+        // Invariant 2 throughout: every `base[p]` below is read after checking `p < count`.
+        value: while true {
+            if wantKey {
+                guard p < count, base[p] == UInt8(ascii: "\"") else { throw JSONScanError(offset: p, reason: "a key expected") }
+                p = try skipString(from: p)
+                while p < count, base[p] <= 0x20, Self.isWhitespace(base[p]) { p += 1 }
+                guard p < count, base[p] == UInt8(ascii: ":") else { throw JSONScanError(offset: p, reason: "a colon expected") }
+                p += 1
+                wantKey = false
             }
-        case UInt8(ascii: "["):
-            try open(UInt8(ascii: "["))
-            var cursor = Cursor()
-            while try nextMember(&cursor, closing: UInt8(ascii: "]")) { try skipValue() }
-        default: throw error("a value expected")
+            while p < count, base[p] <= 0x20, Self.isWhitespace(base[p]) { p += 1 }
+            guard p < count else { throw JSONScanError(offset: p, reason: "a value expected, found the end") }
+            switch base[p] {
+            case UInt8(ascii: "\""):
+                p = try skipString(from: p)
+            case UInt8(ascii: "n"):
+                guard count - p >= 4, UnsafeRawPointer(base + p).loadUnaligned(as: UInt32.self) == Self.nullWord else {
+                    throw JSONScanError(offset: p, reason: "null expected")
+                }
+                p += 4
+            case UInt8(ascii: "t"):
+                guard count - p >= 4, UnsafeRawPointer(base + p).loadUnaligned(as: UInt32.self) == Self.trueWord else {
+                    throw JSONScanError(offset: p, reason: "true or false expected")
+                }
+                p += 4
+            case UInt8(ascii: "f"):
+                guard count - p >= 5, UnsafeRawPointer(base + p).loadUnaligned(as: UInt32.self) == Self.falsWord,
+                      base[p + 4] == UInt8(ascii: "e")
+                else { throw JSONScanError(offset: p, reason: "true or false expected") }
+                p += 5
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                position = p
+                _ = try scanNumber()
+                p = position
+            case let bracket where bracket == UInt8(ascii: "{") || bracket == UInt8(ascii: "["):
+                // Invariant 3: no deeper than `maxDepth` counting the containers open around the skip.
+                guard depth + level < Self.maxDepth else { throw JSONScanError(offset: p, reason: "nested deeper than \(Self.maxDepth)") }
+                if level > 0, level & 63 == 0 {
+                    // Word (level >> 6) - 1 <= 7, as level < maxDepth = 512.
+                    withUnsafeMutableBytes(of: &spilled) { $0.storeBytes(of: kinds, toByteOffset: 8 * ((level >> 6) - 1), as: UInt64.self) }
+                    kinds = 0
+                }
+                let isObject = bracket == UInt8(ascii: "{")
+                kinds = kinds &<< 1 | (isObject ? 1 : 0)
+                level += 1
+                p += 1
+                while p < count, base[p] <= 0x20, Self.isWhitespace(base[p]) { p += 1 }
+                guard p < count else { throw JSONScanError(offset: p, reason: "the end inside an object or array") }
+                if base[p] != (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
+                    wantKey = isObject
+                    continue value
+                }
+                // An empty container: closed below, as after its last member.
+                p += 1
+                kinds &>>= 1
+                level -= 1
+                if level > 0, level & 63 == 0 {
+                    kinds = withUnsafeBytes(of: &spilled) { $0.load(fromByteOffset: 8 * ((level >> 6) - 1), as: UInt64.self) }
+                }
+            default:
+                throw JSONScanError(offset: p, reason: "a value expected")
+            }
+            // After a value: done at the top, otherwise a comma and the next member, or the
+            // closing bracket (also after one trailing comma).
+            while level > 0 {
+                let closing = kinds & 1 == 1 ? UInt8(ascii: "}") : UInt8(ascii: "]")
+                while p < count, base[p] <= 0x20, Self.isWhitespace(base[p]) { p += 1 }
+                guard p < count else { throw JSONScanError(offset: p, reason: "the end inside an object or array") }
+                var b = base[p]
+                if b == UInt8(ascii: ",") {
+                    p += 1
+                    while p < count, base[p] <= 0x20, Self.isWhitespace(base[p]) { p += 1 }
+                    if p >= count || base[p] != closing {
+                        wantKey = kinds & 1 == 1
+                        continue value
+                    }
+                    b = closing
+                }
+                guard b == closing else { throw JSONScanError(offset: p, reason: "a comma or a closing bracket expected") }
+                p += 1
+                kinds &>>= 1
+                level -= 1
+                if level > 0, level & 63 == 0 {
+                    kinds = withUnsafeBytes(of: &spilled) { $0.load(fromByteOffset: 8 * ((level >> 6) - 1), as: UInt64.self) }
+                }
+            }
+            position = p
+            return
         }
+    }
+
+    @inline(__always)
+    private static func isWhitespace(_ b: UInt8) -> Bool {
+        b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09
     }
 
     /// `null` and `true` as the little-endian words ``match4(_:)`` compares.
     private static var nullWord: UInt32 { 0x6C6C_756E }
     private static var trueWord: UInt32 { 0x6575_7274 }
+    /// `fals`, the first four bytes of `false`.
+    private static var falsWord: UInt32 { 0x736C_6166 }
 
     /// Checks that only whitespace is left.
     public mutating func finish() throws {
@@ -357,8 +498,9 @@ public struct JSONScanner {
         }
     }
 
-    /// Reads a key at the position (its opening quote): where its text is, and whether it has escapes.
-    @inline(__always)
+    /// Reads a key at the position (its opening quote): where its text is, and whether it has
+    /// escapes. The slow path of ``memberKey(_:)``: keys with escapes or bytes >= 0x80, and errors.
+    @inline(never)
     private mutating func readKey() throws -> JSONKey {
         position += 1
         let start = position
@@ -422,26 +564,36 @@ public struct JSONScanner {
         try readEscapes(into: &out, from: start)
     }
 
-    /// Skips a string at the position (its opening quote), checking it.
-    private mutating func skipString() throws {
-        position += 1
-        let start = position
-        let high = stopInString()
-        guard position < count else { throw error("a string without its closing quote") }
-        let b = base[position]
+    /// Skips a string whose opening quote is at `quote`, checking it; the offset after its
+    /// closing quote. A string with escapes is finished by ``skipEscapedString(from:at:)``.
+    @inline(__always)
+    private mutating func skipString(from quote: Int) throws -> Int {
+        let start = quote + 1
+        let (stop, high) = Self.stringStop(base, count, from: start)
+        // Invariant 2: `base[stop]` is read only when `stop < count`.
+        if stop < count, base[stop] == UInt8(ascii: "\""), !high { return stop + 1 }
+        return try finishString(from: start, at: stop, high: high)
+    }
+
+    /// The rest of ``skipString(from:)`` once the plain run of the string at `start` stopped at
+    /// `stop`: the end, a quote after bytes >= 0x80 (checked as UTF-8), an escape or a control byte.
+    @inline(never)
+    private mutating func finishString(from start: Int, at stop: Int, high: Bool) throws -> Int {
+        guard stop < count else { throw JSONScanError(offset: stop, reason: "a string without its closing quote") }
+        let b = base[stop]
         if b == UInt8(ascii: "\"") {
-            if high, !Self.isValidUTF8(UnsafeBufferPointer(start: base + start, count: position - start)) {
+            if high, !Self.isValidUTF8(UnsafeBufferPointer(start: base + start, count: stop - start)) {
                 throw JSONScanError(offset: start, reason: "a string is not valid UTF-8")
             }
-            position += 1
-            return
+            return stop + 1
         }
         if b == UInt8(ascii: "\\") {
-            var bytes = Array(UnsafeBufferPointer(start: base + start, count: position - start))
+            position = stop
+            var bytes = Array(UnsafeBufferPointer(start: base + start, count: stop - start))
             try readEscapes(into: &bytes, from: start)
-            return
+            return position
         }
-        throw error("a control character inside a string")
+        throw JSONScanError(offset: stop, reason: "a control character inside a string")
     }
 
     /// Continues a string from a backslash at the position, appending its unescaped bytes to

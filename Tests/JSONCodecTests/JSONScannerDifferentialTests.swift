@@ -89,4 +89,133 @@ import TestSupport
         }
         #expect(disagreements.isEmpty, "\(disagreements.prefix(5))")
     }
+    /// How the document ends when read whole (`JSONTree`) or skipped (`skipValue`): the same
+    /// error (offset and reason) or the same success, so skipping checks exactly what reading does.
+    /// One wording differs on purpose: skipping calls a bad key "a string", as it always has.
+    private func verdicts(_ doc: [UInt8]) -> (read: JSONScanError?, skipped: JSONScanError?) {
+        func run(_ body: (inout JSONScanner) throws -> Void) -> JSONScanError? {
+            do {
+                try JSONScanner.scan(doc, body)
+                return nil
+            } catch let e as JSONScanError {
+                let reason = e.reason.replacingOccurrences(of: "a key without", with: "a string without")
+                    .replacingOccurrences(of: "inside a key", with: "inside a string")
+                    .replacingOccurrences(of: "a key is not", with: "a string is not")
+                return JSONScanError(offset: e.offset, reason: reason)
+            } catch {
+                return JSONScanError(offset: -1, reason: "\(error)")
+            }
+        }
+        return (run { _ = try JSONTree.read(&$0) }, run { try $0.skipValue() })
+    }
+
+    @Test func skippingFailsWhereAndAsReadingFails() {
+        var r = Rng(seed: 123)
+        let alphabet = Array("{}[]\",:\\ 0123456789-+.eEtrufalsn\t\n\"u".utf8) + [0x00, 0x1F, 0x7F, 0x80, 0xC3, 0xA9, 0xE2, 0xF0, 0xFF]
+        var disagreements: [String] = []
+        for round in 0..<8_000 {
+            var doc = Array((Self.whitespace(&r) + Self.value(&r, depth: 0) + Self.whitespace(&r)).utf8)
+            // A quarter stay whole: both succeed and skipping reaches the same end.
+            for _ in 0..<(round % 4 == 0 ? 0 : 1 + r.below(3)) where !doc.isEmpty {
+                let at = r.below(doc.count)
+                switch r.below(3) {
+                case 0: doc[at] = alphabet[r.below(alphabet.count)]
+                case 1: doc.remove(at: at)
+                default: doc.insert(alphabet[r.below(alphabet.count)], at: at)
+                }
+            }
+            let (read, skipped) = verdicts(doc)
+            if read != skipped { disagreements.append("\(String(decoding: doc, as: UTF8.self)): read \(String(describing: read)), skipped \(String(describing: skipped))") }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.prefix(2))")
+    }
+
+    /// Skipping keeps its own stack of open containers, 64 to a word: nestings across those
+    /// words, closed right and wrong, agree with reading.
+    @Test func skippingDeepMixedNestingAgreesWithReading() {
+        var r = Rng(seed: 5)
+        var disagreements: [String] = []
+        for _ in 0..<400 {
+            // Often right at a word's edge, where the stack spills and comes back.
+            let depth = r.below(2) == 0 ? 62 + r.below(5) : 1 + r.below(200)
+            var opens: [UInt8] = []
+            var text = ""
+            for _ in 0..<depth {
+                if r.below(2) == 0 {
+                    text += "{\"k\":"
+                    opens.append(UInt8(ascii: "}"))
+                } else {
+                    text += r.below(3) == 0 ? "[1, " : "["
+                    opens.append(UInt8(ascii: "]"))
+                }
+            }
+            text += ["null", "\"s\"", "[]", "{}", "-1.5e3"][r.below(5)]
+            var closing = Array(opens.reversed())
+            switch r.below(4) {
+            case 0 where !closing.isEmpty:
+                let at = r.below(closing.count)
+                closing[at] = closing[at] == UInt8(ascii: "}") ? UInt8(ascii: "]") : UInt8(ascii: "}")
+            case 1 where !closing.isEmpty:
+                closing.removeLast(1 + r.below(closing.count))
+            case 2:
+                closing.insert(UInt8(ascii: ","), at: r.below(closing.count + 1))
+            default: break
+            }
+            let doc = Array(text.utf8) + closing
+            let (read, skipped) = verdicts(doc)
+            if read != skipped { disagreements.append("depth \(depth): read \(String(describing: read)), skipped \(String(describing: skipped))") }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.prefix(5))")
+    }
+    /// `nextKey(_:in:)`, which skips the members whose keys a table does not have, against
+    /// `nextKey(_:)`, `index(of:in:)` and `skipValue()` member by member: the same indices in
+    /// the same order, and the same error, on generated and mutated objects.
+    @Test func tableKeysAgreeWithKeyByKeyReading() {
+        var r = Rng(seed: 31)
+        let table = JSONKeyTable(["k0", "k1", "a", "é", "\u{10FFFF}"])
+        let alphabet = Array("{}[]\",:\\ 0123456789-+.eEtrufalsn\t\n\"u".utf8) + [0x00, 0x1F, 0x80, 0xC3, 0xA9, 0xFF]
+        func indices(_ doc: [UInt8], byTable: Bool) -> ([Int], String?) {
+            var found: [Int] = []
+            do {
+                try JSONScanner.scan(doc) { s in
+                    guard try s.peek() == .object else { return try s.skipValue() }
+                    var cursor = try s.beginObject()
+                    if byTable {
+                        while let i = try s.nextKey(&cursor, in: table) {
+                            found.append(i)
+                            try s.skipValue()
+                        }
+                    } else {
+                        while let key = try s.nextKey(&cursor) {
+                            if let i = s.index(of: key, in: table) { found.append(i) }
+                            try s.skipValue()
+                        }
+                    }
+                }
+                return (found, nil)
+            } catch {
+                return (found, "\(error)")
+            }
+        }
+        var disagreements: [String] = []
+        var objects = 0
+        for round in 0..<6_000 {
+            var doc = Array(("{" + (0..<r.below(8)).map { _ in
+                ["\"k0\"", "\"k1\"", "\"a\"", "\"\\u00e9\"", "\"é\"", "\"\\u0061\"", "\"other\""][r.below(7)] + ":" + Self.value(&r, depth: 1)
+            }.joined(separator: ",") + "}").utf8)
+            for _ in 0..<(round % 3 == 0 ? 0 : 1 + r.below(2)) where !doc.isEmpty {
+                let at = r.below(doc.count)
+                switch r.below(3) {
+                case 0: doc[at] = alphabet[r.below(alphabet.count)]
+                case 1: doc.remove(at: at)
+                default: doc.insert(alphabet[r.below(alphabet.count)], at: at)
+                }
+            }
+            let (a, b) = (indices(doc, byTable: true), indices(doc, byTable: false))
+            if a.0 != b.0 || a.1 != b.1 { disagreements.append("\(String(decoding: doc, as: UTF8.self)): \(a) vs \(b)") }
+            if a.1 == nil { objects += 1 }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.prefix(2))")
+        #expect(objects > 1_000)
+    }
 }

@@ -30,8 +30,8 @@ extension ResourceOutcome {
         var optionGoogle: String?
         var optionOutlook: String?
         var cursor = try s.beginObject()
-        while let key = try s.nextKey(&cursor) {
-            guard let index = s.index(of: key, in: top), seen & (1 << index) == 0, let field = Top(rawValue: index) else {
+        while let index = try s.nextKey(&cursor, in: top) {
+            guard seen & (1 << index) == 0, let field = Top(rawValue: index) else {
                 try s.skipValue()
                 continue
             }
@@ -55,8 +55,8 @@ extension ResourceOutcome {
                 let options = Self.optionTable
                 var seenOption: UInt8 = 0
                 var inner = try s.beginObject()
-                while let key = try s.nextKey(&inner) {
-                    guard let o = s.index(of: key, in: options), seenOption & (1 << o) == 0 else {
+                while let o = try s.nextKey(&inner, in: options) {
+                    guard seenOption & (1 << o) == 0 else {
                         try s.skipValue()
                         continue
                     }
