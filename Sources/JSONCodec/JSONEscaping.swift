@@ -68,16 +68,31 @@ public enum JSONEscaping {
     }
 
     private static func appendEscape(_ b: UInt8, to out: inout [UInt8]) {
+        var written: (UInt64, UInt64) = (0, 0)
+        let length = withUnsafeMutableBytes(of: &written) { escape(b, into: $0) }
+        withUnsafeBytes(of: &written) { out.append(contentsOf: $0.prefix(length)) }
+    }
+
+    /// Writes the escape of `b`, a byte ``nextSpecial(_:_:from:)`` stopped at, to the start of
+    /// `out` (which has room for six bytes); its length.
+    @inline(__always)
+    static func escape(_ b: UInt8, into out: UnsafeMutableRawBufferPointer) -> Int {
+        out[0] = 0x5C
         switch b {
-        case 0x22: out.append(0x5C); out.append(0x22)
-        case 0x5C: out.append(0x5C); out.append(0x5C)
-        case 0x0A: out.append(0x5C); out.append(UInt8(ascii: "n"))
-        case 0x0D: out.append(0x5C); out.append(UInt8(ascii: "r"))
-        case 0x09: out.append(0x5C); out.append(UInt8(ascii: "t"))
+        case 0x22, 0x5C: out[1] = b
+        case 0x0A: out[1] = UInt8(ascii: "n")
+        case 0x0D: out[1] = UInt8(ascii: "r")
+        case 0x09: out[1] = UInt8(ascii: "t")
         default:
             let hex: StaticString = "0123456789abcdef"
             let h = hex.utf8Start
-            out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, h[Int(b >> 4)], h[Int(b & 15)]])
+            out[1] = UInt8(ascii: "u")
+            out[2] = 0x30
+            out[3] = 0x30
+            out[4] = h[Int(b >> 4)]
+            out[5] = h[Int(b & 15)]
+            return 6
         }
+        return 2
     }
 }

@@ -2,23 +2,38 @@
 /// an encoder's boxes, dictionaries and key sorting per row (issue 17).
 ///
 /// The writer places commas itself: after a value, the next key or array element gets one.
+/// It writes into memory of its own (a key is one capacity check and a copy, not five array
+/// appends, issue 17), so it cannot be copied; ``bytes`` hands the document out as an array.
 /// Keys are static strings the caller knows to need no escape. Strings are escaped by
 /// ``JSONEscaping`` (`\"`, `\\`, `\n`, `\r`, `\t`, other controls as `\u00XX`; `/` as it is).
-public struct JSONWriter: Sendable {
-    /// The document so far.
-    public private(set) var bytes: [UInt8]
+public struct JSONWriter: ~Copyable {
+    // Memory safety: `base` points at `capacity` bytes this writer allocated and alone owns
+    // (it is not copyable; `deinit` frees them); bytes `0..<count` are initialized. Every write
+    // of n bytes is preceded by `reserve(n)`, which keeps `count + n <= capacity`.
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private var count = 0
     /// Whether a value was just written at this level (the next member needs a comma).
     private var needsComma = false
 
-    /// An empty writer whose buffer has room for `capacity` bytes.
+    /// An empty writer with room for `capacity` bytes (it grows as needed).
     public init(capacity: Int = 0) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
+        self.capacity = max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit {
+        base.deallocate()
+    }
+
+    /// The document so far.
+    public var bytes: [UInt8] {
+        Array(UnsafeBufferPointer(start: base, count: count))
     }
 
     /// Empties the buffer, keeping its storage, to write the next document.
     public mutating func reset() {
-        bytes.removeAll(keepingCapacity: true)
+        count = 0
         needsComma = false
     }
 
@@ -32,38 +47,45 @@ public struct JSONWriter: Sendable {
 
     /// `{`, as a value.
     public mutating func beginObject() {
+        reserve(2)
         separate()
-        bytes.append(UInt8(ascii: "{"))
+        put(UInt8(ascii: "{"))
         needsComma = false
     }
 
     /// `}`.
     public mutating func endObject() {
-        bytes.append(UInt8(ascii: "}"))
+        reserve(1)
+        put(UInt8(ascii: "}"))
         needsComma = true
     }
 
     /// `[`, as a value.
     public mutating func beginArray() {
+        reserve(2)
         separate()
-        bytes.append(UInt8(ascii: "["))
+        put(UInt8(ascii: "["))
         needsComma = false
     }
 
     /// `]`.
     public mutating func endArray() {
-        bytes.append(UInt8(ascii: "]"))
+        reserve(1)
+        put(UInt8(ascii: "]"))
         needsComma = true
     }
 
     /// `"name":` (with a comma before it after another member); the value comes next.
     /// `name` is written as it is: it must need no escape (the callers' field names do not).
     public mutating func key(_ name: StaticString) {
+        let n = name.utf8CodeUnitCount
+        reserve(n + 4)
         separate()
-        bytes.append(UInt8(ascii: "\""))
-        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
+        put(UInt8(ascii: "\""))
+        (base + count).initialize(from: name.utf8Start, count: n)
+        count += n
+        put(UInt8(ascii: "\""))
+        put(UInt8(ascii: ":"))
         needsComma = false
     }
 
@@ -71,13 +93,13 @@ public struct JSONWriter: Sendable {
 
     /// A string value, escaped.
     public mutating func string(_ value: String) {
-        separate()
         appendEscaped(value)
         needsComma = true
     }
 
     /// An integer value.
     public mutating func int(_ value: Int) {
+        reserve(1)
         separate()
         appendDecimal(value)
         needsComma = true
@@ -88,42 +110,76 @@ public struct JSONWriter: Sendable {
     /// - Throws: ``Failure`` for infinity or NaN, which JSON cannot carry (`JSONEncoder` refuses them too).
     public mutating func double(_ value: Double) throws {
         guard value.isFinite else { throw Failure(reason: "\(value) is not a JSON number") }
-        separate()
         var text = value.description
         if text.hasSuffix(".0") { text.removeLast(2) }
-        bytes.append(contentsOf: text.utf8)
+        text.withUTF8 { utf8 in
+            reserve(utf8.count + 1)
+            separate()
+            for b in utf8 { put(b) }
+        }
         needsComma = true
     }
 
     /// `true` or `false`.
     public mutating func bool(_ value: Bool) {
+        reserve(6)
         separate()
-        if value { bytes.append(contentsOf: [0x74, 0x72, 0x75, 0x65]) } else { bytes.append(contentsOf: [0x66, 0x61, 0x6C, 0x73, 0x65]) }
+        if value {
+            for b in "true".utf8 { put(b) }
+        } else {
+            for b in "false".utf8 { put(b) }
+        }
         needsComma = true
     }
 
     /// `null`.
     public mutating func null() {
+        reserve(5)
         separate()
-        bytes.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
+        for b in "null".utf8 { put(b) }
         needsComma = true
     }
 
     // MARK: - Internals
 
+    /// Makes room for `n` more bytes.
+    @inline(__always)
+    private mutating func reserve(_ n: Int) {
+        if capacity - count < n { grow(n) }
+    }
+
+    @inline(never)
+    private mutating func grow(_ n: Int) {
+        let larger = max(capacity * 2, count + n)
+        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
+        moved.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = moved
+        capacity = larger
+    }
+
+    /// Writes one byte: only after `reserve` made room for it.
+    @inline(__always)
+    private mutating func put(_ b: UInt8) {
+        base[count] = b
+        count += 1
+    }
+
+    /// A comma if a value came just before: callers reserve a byte for it.
     @inline(__always)
     private mutating func separate() {
-        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        if needsComma { put(UInt8(ascii: ",")) }
     }
 
     private mutating func appendDecimal(_ value: Int) {
+        reserve(20)
         if value == 0 {
-            bytes.append(UInt8(ascii: "0"))
+            put(UInt8(ascii: "0"))
             return
         }
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        if value < 0 { put(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
-        // 20 digits hold UInt64.max; written backwards into a small stack tuple, then copied.
+        // At most 19 digits (Int.min's magnitude), written backwards into a stack tuple, then copied.
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
         var n = 0
         withUnsafeMutableBytes(of: &digits) { buffer in
@@ -132,11 +188,45 @@ public struct JSONWriter: Sendable {
                 magnitude /= 10
                 n += 1
             }
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(24 - n)...]))
+            (base + count).initialize(from: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self) + (24 - n), count: n)
+        }
+        count += n
+    }
+
+    /// A comma if needed, then `"…"` for `s`, escaped as ``JSONEscaping`` escapes: runs
+    /// without an escape copied whole.
+    private mutating func appendEscaped(_ s: String) {
+        var text = s
+        text.withUTF8 { utf8 in
+            let n = utf8.count
+            // The usual value needs no escape: a comma, its bytes and two quotes.
+            reserve(n + 3)
+            separate()
+            put(UInt8(ascii: "\""))
+            guard let from = utf8.baseAddress else { return put(UInt8(ascii: "\"")) }
+            var runStart = 0
+            var i = 0
+            while true {
+                i = JSONEscaping.nextSpecial(from, n, from: i)
+                if i >= n { break }
+                copy(from + runStart, i - runStart)
+                var escape: (UInt64, UInt64) = (0, 0)
+                let length = withUnsafeMutableBytes(of: &escape) { JSONEscaping.escape(from[i], into: $0) }
+                withUnsafeBytes(of: &escape) { copy($0.baseAddress!.assumingMemoryBound(to: UInt8.self), length) }
+                i += 1
+                runStart = i
+            }
+            copy(from + runStart, n - runStart)
+            reserve(1)
+            put(UInt8(ascii: "\""))
         }
     }
 
-    private mutating func appendEscaped(_ s: String) {
-        JSONEscaping.append(s, to: &bytes)
+    /// Copies `n` bytes from `from`, making room first.
+    @inline(__always)
+    private mutating func copy(_ from: UnsafePointer<UInt8>, _ n: Int) {
+        reserve(n)
+        (base + count).initialize(from: from, count: n)
+        count += n
     }
 }
