@@ -19,6 +19,28 @@ import Testing
         }
     }
 
+    /// Names looked up by their length alone, by hashing when several share a length, given
+    /// twice, or equal as Strings but not as bytes (é and e + U+0301): every name is found at
+    /// its first index, every other key of every length is not.
+    @Test func keyTableByLengthAndByHashAgree() {
+        let names = ["a", "bb", "cc", "é", "e\u{301}", "abcd", "abcde", "abcdefg", "abcdefgh", "abcdefghi",
+                     "abcdefghijklmnop", "abcdefghijklmnopq", "googleCalendarAuthUrl", "outlookCalendarAuthUrl", "bb", "a"]
+        let table = JSONKeyTable(names)
+        for (i, name) in names.enumerated() {
+            let first = names.firstIndex { Array($0.utf8) == Array(name.utf8) }!
+            #expect(Array(name.utf8).withUnsafeBufferPointer { table.index(of: $0) } == first, "\(name)")
+            // Every one-byte change of a name, at every offset, is no name (unless it is one).
+            var bytes = Array(name.utf8)
+            for k in bytes.indices {
+                let saved = bytes[k]
+                bytes[k] ^= 0x20
+                let other = names.firstIndex { Array($0.utf8) == bytes }
+                #expect(bytes.withUnsafeBufferPointer { table.index(of: $0) } == other, "\(bytes)")
+                bytes[k] = saved
+            }
+        }
+    }
+
     private func tree(_ text: String) throws -> JSONTree { try JSONTree.scan(Array(text.utf8)) }
 
     private func refuses(_ bytes: [UInt8]) -> Bool {
