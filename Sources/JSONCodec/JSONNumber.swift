@@ -4,13 +4,26 @@
 /// as `JSONDecoder` refuses a number beyond `Double`'s range).
 public struct JSONNumber: Sendable, Equatable {
     /// The number's text, exactly as in the document (grammar already checked).
-    public let text: String
+    public var text: String { writtenText ?? String(exactInt!) }
+    /// The text as written, kept unless it is the decimal form of `exactInt` (a short integer).
+    private let writtenText: String?
     /// The value when the text is an integer (no `.`, `e` or `E`) that fits in `Int`.
     let exactInt: Int?
 
     init(text: String, exactInt: Int?) {
-        self.text = text
+        writtenText = text
         self.exactInt = exactInt
+    }
+
+    /// An integer written as its decimal form (no sign on zero, no leading zeros: JSON's grammar).
+    init(exactInt: Int) {
+        writtenText = nil
+        self.exactInt = exactInt
+    }
+
+    /// Equal when written alike.
+    public static func == (a: JSONNumber, b: JSONNumber) -> Bool {
+        a.exactInt == b.exactInt && a.text == b.text
     }
 
     /// The number as a finite `Double`, or `nil` when it is beyond `Double`'s range.

@@ -310,6 +310,9 @@ public struct JSONScanner {
         skipWhitespace()
         let start = position
         let exact = try scanNumber()
+        // An integer of at most 18 digits is its value; its text is made only when asked for
+        // (issue 17: every answered resource has a few), except `-0`, which the value loses.
+        if let value = exact.value, !(value == 0 && base[start] == UInt8(ascii: "-")) { return JSONNumber(exactInt: value) }
         let text = String(decoding: UnsafeBufferPointer(start: base + start, count: position - start), as: UTF8.self)
         return JSONNumber(text: text, exactInt: exact.isInteger ? (exact.value ?? Int(text)) : nil)
     }

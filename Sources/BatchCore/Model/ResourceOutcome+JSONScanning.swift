@@ -29,6 +29,12 @@ extension ResourceOutcome {
         var optionAvailability: Int?
         var optionGoogle: String?
         var optionOutlook: String?
+        // The top-level calendar values are only fallbacks for options{}'s: each is skipped
+        // (and checked) where it stands and read from a copy of the scanner at its start only
+        // if options{} has none (issue 17: no String made for a value the answer repeats).
+        var topAvailability: JSONScanner?
+        var topGoogle: JSONScanner?
+        var topOutlook: JSONScanner?
         var cursor = try s.beginObject()
         while let index = try s.nextKey(&cursor, in: top) {
             guard seen & (1 << index) == 0, let field = Top(rawValue: index) else {
@@ -40,11 +46,17 @@ extension ResourceOutcome {
             case .id: id = try JSONLenient.string(&s)
             case .name: name = try JSONLenient.string(&s)
             case .email: email = try JSONLenient.string(&s)
-            case .calendarAvailability: calendarAvailability = try JSONLenient.int(&s)
-            case .googleCalendarId: googleCalendarId = try JSONLenient.string(&s)
+            case .calendarAvailability:
+                topAvailability = s
+                try s.skipValue()
+            case .googleCalendarId:
+                topGoogle = s
+                try s.skipValue()
             case .googleCalendarAuthUrl: googleCalendarAuthUrl = try JSONLenient.string(&s)
             case .googleCalendarAuthorized: googleCalendarAuthorized = try JSONLenient.bool(&s)
-            case .outlookCalendarId: outlookCalendarId = try JSONLenient.string(&s)
+            case .outlookCalendarId:
+                topOutlook = s
+                try s.skipValue()
             case .outlookCalendarAuthUrl: outlookCalendarAuthUrl = try JSONLenient.string(&s)
             case .outlookCalendarAuthorized: outlookCalendarAuthorized = try JSONLenient.bool(&s)
             case .options:
@@ -70,8 +82,14 @@ extension ResourceOutcome {
             }
         }
         // `options{}` first, the top level as a fallback.
-        calendarAvailability = optionAvailability ?? calendarAvailability
-        googleCalendarId = optionGoogle ?? googleCalendarId
-        outlookCalendarId = optionOutlook ?? outlookCalendarId
+        if let optionAvailability { calendarAvailability = optionAvailability } else if var top = topAvailability {
+            calendarAvailability = try JSONLenient.int(&top)
+        }
+        if let optionGoogle { googleCalendarId = optionGoogle } else if var top = topGoogle {
+            googleCalendarId = try JSONLenient.string(&top)
+        }
+        if let optionOutlook { outlookCalendarId = optionOutlook } else if var top = topOutlook {
+            outlookCalendarId = try JSONLenient.string(&top)
+        }
     }
 }
