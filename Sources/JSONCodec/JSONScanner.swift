@@ -132,6 +132,23 @@ public struct JSONScanner {
                 ? withBytes(of: key) { table.index(of: $0) }
                 : table.index(of: UnsafeBufferPointer(start: base + key.offset, count: key.count))
             if let found { return found }
+            // The usual unwanted values, `null` and plain strings, skipped here without a call
+            // (the checks of `skipValue`: the literal's four bytes; a string's end, no escape,
+            // no control or high byte before it).
+            if position < count {
+                if base[position] == UInt8(ascii: "n"), count - position >= 4,
+                   UnsafeRawPointer(base + position).loadUnaligned(as: UInt32.self) == Self.nullWord {
+                    position += 4
+                    continue
+                }
+                if base[position] == UInt8(ascii: "\"") {
+                    let (stop, high) = Self.stringStop(base, count, from: position + 1)
+                    if stop < count, base[stop] == UInt8(ascii: "\""), !high {
+                        position = stop + 1
+                        continue
+                    }
+                }
+            }
             try skipValue()
         }
         return nil
