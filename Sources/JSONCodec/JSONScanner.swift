@@ -27,20 +27,25 @@ import _Builtin_intrinsics.intel
 /// 2. `0 <= position <= count` at all times; every byte read is at an index first checked
 ///    `< count` (`byte(at:)` is the only read, and its callers check).
 /// 3. Recursion (`skipValue`) is bounded by `depth <= maxDepth`, checked when a container opens.
+/// 4. `guesses` points at ``JSONKeyGuess/slots`` initialized guesses for the scanner's whole
+///    life: ``scan(_:_:)`` allocates them for the closure it lends the buffer to. A guess's
+///    `"key":` span lies inside the document (it was read there).
 public struct JSONScanner {
     /// The deepest nesting of objects and arrays accepted, as `JSONSerialization` and `JSONDecoder`.
     public static let maxDepth = 512
 
     private let base: UnsafePointer<UInt8>
     private let count: Int
+    private let guesses: UnsafeMutablePointer<JSONKeyGuess>
     /// Offset of the next byte to read.
     public private(set) var position: Int
     /// Objects and arrays open around the position.
     public private(set) var depth = 0
 
-    private init(base: UnsafePointer<UInt8>, count: Int) {
+    private init(base: UnsafePointer<UInt8>, count: Int, guesses: UnsafeMutablePointer<JSONKeyGuess>) {
         self.base = base
         self.count = count
+        self.guesses = guesses
         // Invariant 2 holds: 0 <= position <= count (a BOM is 3 bytes and only skipped when present).
         if count >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF { position = 3 } else { position = 0 }
     }
@@ -52,12 +57,16 @@ public struct JSONScanner {
         guard let raw = bytes.baseAddress, bytes.count > 0 else {
             throw JSONScanError(offset: 0, reason: "empty document")
         }
-        // Invariant 1: the pointer is valid for bytes.count bytes for this call, and the scanner
-        // cannot outlive it (it is a local handed to `body` inout).
-        var scanner = JSONScanner(base: raw.assumingMemoryBound(to: UInt8.self), count: bytes.count)
-        let result = try body(&scanner)
-        try scanner.finish()
-        return result
+        // Invariants 1 and 4: the pointer is valid for bytes.count bytes for this call, the
+        // guesses for the closure below, and the scanner cannot outlive either (it is a local
+        // handed to `body` inout).
+        return try withUnsafeTemporaryAllocation(of: JSONKeyGuess.self, capacity: JSONKeyGuess.slots) { guesses in
+            _ = guesses.initialize(from: repeatElement(JSONKeyGuess(), count: JSONKeyGuess.slots))
+            var scanner = JSONScanner(base: raw.assumingMemoryBound(to: UInt8.self), count: bytes.count, guesses: guesses.baseAddress!)
+            let result = try body(&scanner)
+            try scanner.finish()
+            return result
+        }
     }
 
     /// ``scan(_:_:)-(UnsafeRawBufferPointer,_)`` over an array of bytes.
@@ -88,6 +97,8 @@ public struct JSONScanner {
     /// Where a reader is inside an object or an array: whether a comma must come first.
     public struct Cursor {
         fileprivate var started = false
+        /// Members read so far (``nextKey(_:in:)``'s guesses are kept by member position).
+        fileprivate var members = 0
     }
 
     /// Opens the object at the position; read its fields with ``nextKey(_:)``.
@@ -126,11 +137,43 @@ public struct JSONScanner {
     /// One call per wanted field instead of three per member (issue 17: an answer's resource
     /// has some thirty top-level keys, of which the import reads eleven).
     public mutating func nextKey(_ cursor: inout Cursor, in table: JSONKeyTable) throws -> Int? {
-        while let key = try memberKey(&cursor) {
-            // Invariant 2: an unescaped key's range lies inside the document.
-            let found = key.escaped
-                ? withBytes(of: key) { table.index(of: $0) }
-                : table.index(of: UnsafeBufferPointer(start: base + key.offset, count: key.count))
+        let tableID = UInt(bitPattern: ObjectIdentifier(table))
+        while true {
+            guard var p = try memberStart(&cursor) else { return nil }
+            // `p` is the key's opening quote. The key the previous object had here, if these
+            // bytes repeat it and its colon (JSONKeyGuess: then it is that key, checked).
+            let slot = JSONKeyGuess.slot(depth: depth, member: cursor.members)
+            cursor.members &+= 1
+            let guess = guesses[slot]
+            let found: Int?
+            if guess.length > 0, guess.table == tableID, Self.sameBytes(base, Int(guess.quote), p, Int(guess.length) &+ 3, count) {
+                p &+= Int(guess.length) &+ 3
+                found = guess.index >= 0 ? Int(guess.index) : nil
+            } else {
+                let start = p + 1
+                let (stop, high) = Self.stringStop(base, count, from: start)
+                let key: JSONKey
+                if stop < count, base[stop] == UInt8(ascii: "\""), !high {
+                    key = JSONKey(offset: start, count: stop - start, escaped: false)
+                    p = stop + 1
+                } else {
+                    position = p
+                    key = try readKey()
+                    p = position
+                }
+                let compact = p < count && base[p] == UInt8(ascii: ":")
+                while p < count, base[p] <= 0x20, Self.isWhitespace(base[p]) { p += 1 }
+                guard p < count, base[p] == UInt8(ascii: ":") else { throw JSONScanError(offset: p, reason: "a colon expected") }
+                p += 1
+                // Invariant 2: an unescaped key's range lies inside the document.
+                found = key.escaped
+                    ? withBytes(of: key) { table.index(of: $0) }
+                    : table.index(of: UnsafeBufferPointer(start: base + key.offset, count: key.count))
+                if compact, key.count > 0, key.count <= Int(UInt16.max), start - 1 <= Int(Int32.max) {
+                    guesses[slot] = JSONKeyGuess(quote: Int32(start - 1), length: UInt16(key.count), index: Int16(found ?? -1), table: tableID)
+                }
+            }
+            position = p
             if let found { return found }
             // The usual unwanted values, `null` and plain strings, skipped here without a call
             // (the checks of `skipValue`: the literal's four bytes; a string's end, no escape,
@@ -151,16 +194,33 @@ public struct JSONScanner {
             }
             try skipValue()
         }
-        return nil
     }
 
-    /// ``nextKey(_:)`` on local copies of the position: the comma or the closing brace, the
-    /// key, the colon. Same checks, error reasons and offsets as ``nextMember(_:closing:)`` and
-    /// ``readKey()`` (invariant 2: every `base[p]` is read after checking `p < count`).
+    /// Whether the `n` bytes at `a` and at `b` are equal; `a + n` lies inside the document, and
+    /// `b + n` must be checked against `count` (invariant 2).
     @inline(__always)
-    private mutating func memberKey(_ cursor: inout Cursor) throws -> JSONKey? {
-        let base = self.base
-        let count = self.count
+    private static func sameBytes(_ base: UnsafePointer<UInt8>, _ a: Int, _ b: Int, _ n: Int, _ count: Int) -> Bool {
+        guard n <= count &- b else { return false }
+        let x = UnsafeRawPointer(base + a)
+        let y = UnsafeRawPointer(base + b)
+        var i = 0
+        while i &+ 8 < n {
+            if x.loadUnaligned(fromByteOffset: i, as: UInt64.self) != y.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+            i &+= 8
+        }
+        // The last (up to) eight bytes; `n >= 4` (two quotes, a colon, a byte of key).
+        if n >= 8 {
+            return x.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self) == y.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+        }
+        return x.loadUnaligned(as: UInt32.self) == y.loadUnaligned(as: UInt32.self)
+            && x.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self) == y.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self)
+    }
+
+    /// The comma before a member, or the closing brace (also after a trailing comma), on local
+    /// copies of the position: the offset of the member's key (not checked yet), or `nil` when
+    /// the object ends. Same checks, error reasons and offsets as ``nextMember(_:closing:)``.
+    @inline(__always)
+    private mutating func memberStart(_ cursor: inout Cursor) throws -> Int? {
         var p = position
         while p < count, base[p] <= 0x20, Self.isWhitespace(base[p]) { p += 1 }
         guard p < count else { throw JSONScanError(offset: p, reason: "the end inside an object or array") }
@@ -182,6 +242,16 @@ public struct JSONScanner {
         }
         cursor.started = true
         guard p < count, base[p] == UInt8(ascii: "\"") else { throw JSONScanError(offset: p, reason: "a key expected") }
+        return p
+    }
+
+    /// ``nextKey(_:)`` on local copies of the position: the comma or the closing brace
+    /// (``memberStart(_:)``), the key, the colon. Same checks, error reasons and offsets as
+    /// ``nextMember(_:closing:)`` and ``readKey()`` (invariant 2: every `base[p]` is read after
+    /// checking `p < count`).
+    @inline(__always)
+    private mutating func memberKey(_ cursor: inout Cursor) throws -> JSONKey? {
+        guard var p = try memberStart(&cursor) else { return nil }
         let start = p + 1
         let (stop, high) = Self.stringStop(base, count, from: start)
         let key: JSONKey

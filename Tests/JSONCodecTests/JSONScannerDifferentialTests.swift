@@ -218,4 +218,62 @@ import TestSupport
         #expect(disagreements.isEmpty, "\(disagreements.prefix(2))")
         #expect(objects > 1_000)
     }
+    /// `nextKey(_:in:)` recognizes the keys an object repeats from the one before it at the same
+    /// depth and place: arrays of objects with the same keys, some changed by one byte, spaced,
+    /// escaped, reordered, or read with another table in between, give the same indices and
+    /// errors as key-by-key reading.
+    @Test func repeatedKeysAreFoundAsTheyAreRead() {
+        var r = Rng(seed: 41)
+        let tables = [JSONKeyTable(["id", "email", "googleCalendarId", "é", "options"]), JSONKeyTable(["email", "id", "x"])]
+        let keys = ["\"id\"", "\"email\"", "\"googleCalendarId\"", "\"other\"", "\"é\"", "\"options\"", "\"x\""]
+        let variants = ["\"i\\u0064\"", "\"id\" ", "\"iD\"", "\"emai\"", "\"googleCalendarIdd\"", "\"e\u{301}\"", "\"id\u{1}\"", "\"optio"]
+        func read(_ doc: [UInt8], byTable: Bool) -> ([Int], String?) {
+            var found: [Int] = []
+            do {
+                try JSONScanner.scan(doc) { s in
+                    var outer = try s.beginArray()
+                    var k = 0
+                    while try s.nextElement(&outer) {
+                        let table = tables[k % 3 == 2 ? 1 : 0]
+                        k += 1
+                        guard try s.peek() == .object else { try s.skipValue(); continue }
+                        var cursor = try s.beginObject()
+                        if byTable {
+                            while let i = try s.nextKey(&cursor, in: table) {
+                                found.append(i)
+                                try s.skipValue()
+                            }
+                        } else {
+                            while let key = try s.nextKey(&cursor) {
+                                if let i = s.index(of: key, in: table) { found.append(i) }
+                                try s.skipValue()
+                            }
+                        }
+                        found.append(-1)
+                    }
+                }
+                return (found, nil)
+            } catch {
+                return (found, "\(error)")
+            }
+        }
+        var disagreements: [String] = []
+        var clean = 0
+        for _ in 0..<3_000 {
+            let shape = (0..<(1 + r.below(8))).map { _ in keys[r.below(keys.count)] }
+            var objects: [String] = []
+            for _ in 0..<(2 + r.below(6)) {
+                var members = shape.map { $0 + ":" + Self.value(&r, depth: 2) }
+                if r.below(4) == 0 { members[r.below(members.count)] = variants[r.below(variants.count)] + ":null" }
+                if r.below(8) == 0 { members.shuffle() }
+                objects.append("{" + members.joined(separator: ",") + "}")
+            }
+            let doc = Array(("[" + objects.joined(separator: ",") + "]").utf8)
+            let (a, b) = (read(doc, byTable: true), read(doc, byTable: false))
+            if a.1 == nil { clean += 1 }
+            if a.0 != b.0 || a.1 != b.1 { disagreements.append("\(String(decoding: doc, as: UTF8.self)): \(a) vs \(b)") }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.prefix(2))")
+        #expect(clean > 500)
+    }
 }
