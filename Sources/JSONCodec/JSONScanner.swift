@@ -175,16 +175,32 @@ public struct JSONScanner {
             }
             position = p
             if let found { return found }
-            // The usual unwanted values, `null` and plain strings, skipped here without a call
-            // (the checks of `skipValue`: the literal's four bytes; a string's end, no escape,
+            // The usual unwanted values, `null`, `false`, `true`, a one-digit number and plain
+            // strings, skipped here without a call (the checks of `skipValue`: the literal's
+            // bytes; a digit with no digit, `.`, `e` or `E` after it; a string's end, no escape,
             // no control or high byte before it).
             if position < count {
-                if base[position] == UInt8(ascii: "n"), count - position >= 4,
-                   UnsafeRawPointer(base + position).loadUnaligned(as: UInt32.self) == Self.nullWord {
-                    position += 4
-                    continue
+                let b = base[position]
+                if count - position >= 5 {
+                    let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt32.self)
+                    if word == Self.nullWord || word == Self.trueWord {
+                        position += 4
+                        continue
+                    }
+                    if word == Self.falsWord, base[position + 4] == UInt8(ascii: "e") {
+                        position += 5
+                        continue
+                    }
                 }
-                if base[position] == UInt8(ascii: "\"") {
+                if b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9"), position + 1 < count {
+                    let after = base[position + 1]
+                    if !(after >= UInt8(ascii: "0") && after <= UInt8(ascii: "9")) && after != UInt8(ascii: ".")
+                        && after | 0x20 != UInt8(ascii: "e") {
+                        position += 1
+                        continue
+                    }
+                }
+                if b == UInt8(ascii: "\"") {
                     let (stop, high) = Self.stringStop(base, count, from: position + 1)
                     if stop < count, base[stop] == UInt8(ascii: "\""), !high {
                         position = stop + 1
