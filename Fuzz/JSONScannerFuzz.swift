@@ -13,7 +13,8 @@ import Foundation
 // - odd: skip the document with skipValue() instead, and agree with the full read's verdict
 //   (skipping checks exactly what reading checks); and, when it is an object, walk it with
 //   nextKey(_:in:) and agree with nextKey(_:) + index(of:in:) + skipValue() on the keys found
-//   and the error.
+//   and the error; the same in an array of the document twice after an object with some of the
+//   same keys (repeated keys recognized by their bytes).
 // Any failure is a JSONScanError; nothing else may be thrown and nothing may crash.
 
 indirect enum FuzzTree: Equatable {
@@ -107,23 +108,32 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         }
         precondition(skipped == (tree != nil), "skipping and reading disagree")
         let table = JSONKeyTable(["id", "k0", "email", "é", "options"])
-        func keys(_ byTable: Bool) -> ([Int], JSONScanError?) {
+        // The document alone, and an array of it after a valid object with some of the same keys
+        // (where nextKey(_:in:) recognizes repeated keys by their bytes, JSONKeyGuess).
+        let repeated = Array(#"[{"id":1,"email":null,"k0":[],"x":"y"},"#.utf8) + doc + [UInt8(ascii: ",")] + doc + [UInt8(ascii: "]")]
+        func keys(_ text: [UInt8], _ byTable: Bool) -> ([Int], JSONScanError?) {
             var found: [Int] = []
-            do {
-                try JSONScanner.scan(doc) { s in
-                    guard try s.peek() == .object else { return try s.skipValue() }
-                    var cursor = try s.beginObject()
-                    if byTable {
-                        while let i = try s.nextKey(&cursor, in: table) {
-                            found.append(i)
-                            try s.skipValue()
-                        }
-                    } else {
-                        while let key = try s.nextKey(&cursor) {
-                            if let i = s.index(of: key, in: table) { found.append(i) }
-                            try s.skipValue()
-                        }
+            func object(_ s: inout JSONScanner) throws {
+                guard try s.peek() == .object else { return try s.skipValue() }
+                var cursor = try s.beginObject()
+                if byTable {
+                    while let i = try s.nextKey(&cursor, in: table) {
+                        found.append(i)
+                        try s.skipValue()
                     }
+                } else {
+                    while let key = try s.nextKey(&cursor) {
+                        if let i = s.index(of: key, in: table) { found.append(i) }
+                        try s.skipValue()
+                    }
+                }
+                found.append(-1)
+            }
+            do {
+                try JSONScanner.scan(text) { s in
+                    guard text.first == UInt8(ascii: "["), text.starts(with: Array(#"[{"id":1,"#.utf8)) else { return try object(&s) }
+                    var outer = try s.beginArray()
+                    while try s.nextElement(&outer) { try object(&s) }
                 }
                 return (found, nil)
             } catch let error as JSONScanError {
@@ -132,8 +142,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
                 preconditionFailure("not a JSONScanError: \(error)")
             }
         }
-        let (a, b) = (keys(true), keys(false))
-        precondition(a.0 == b.0 && a.1 == b.1, "nextKey(_:in:) and key-by-key reading disagree")
+        for text in [doc, repeated] {
+            let (a, b) = (keys(text, true), keys(text, false))
+            precondition(a.0 == b.0 && a.1 == b.1, "nextKey(_:in:) and key-by-key reading disagree")
+        }
         return 0
     }
     for text in strings {
