@@ -160,7 +160,13 @@ public struct ResourceOptions: Sendable, Equatable, Codable {
         self.effectiveDate = effectiveDate
     }
 
-    public var isEmpty: Bool { self == ResourceOptions() }
+    /// Whether no option is given. Field by field: comparing with `ResourceOptions()` built an
+    /// empty value and copied this one for every row that gives an option (issue 17).
+    public var isEmpty: Bool {
+        googleCalendarId == nil && outlookCalendarId == nil && calendarAvailability == nil && notificationType == nil
+            && bookingNotification == nil && sortKey == nil && ignoreBusinessHours == nil && displayColor == nil
+            && bioLink == nil && gender == nil && hourly == nil && effectiveDate == nil
+    }
 }
 
 /// The `address{}` object, shared by input and output.
@@ -184,7 +190,10 @@ public struct ResourceAddress: Sendable, Equatable, Codable {
         self.country = country
     }
 
-    public var isEmpty: Bool { self == ResourceAddress() }
+    /// Whether no address field is given (field by field, as ``ResourceOptions/isEmpty``).
+    public var isEmpty: Bool {
+        addressLine1 == nil && addressLine2 == nil && city == nil && state == nil && postalCode == nil && country == nil
+    }
 }
 
 /// The `contact{}` object, shared by input and output. It encodes as the answer spells it
@@ -241,7 +250,11 @@ public struct ResourceContact: Sendable, Equatable, Codable {
         try c.encodeIfPresent(conferenceInfo, forKey: .conferenceInfo)
     }
 
-    public var isEmpty: Bool { self == ResourceContact() }
+    /// Whether no contact field is given (field by field, as ``ResourceOptions/isEmpty``).
+    public var isEmpty: Bool {
+        businessPhone == nil && businessPhoneExt == nil && mobilePhone == nil && homePhone == nil && phoneType == nil
+            && skypeUsername == nil && conferenceInfo == nil
+    }
 }
 
 /// The `customFields{}` object: `field1` … `field10`.
@@ -293,5 +306,9 @@ public struct ResourceCustomFields: Sendable, Equatable, Codable {
         }
     }
 
-    public var isEmpty: Bool { self == ResourceCustomFields() }
+    /// Whether no custom field is given (field by field, as ``ResourceOptions/isEmpty``).
+    public var isEmpty: Bool {
+        field1 == nil && field2 == nil && field3 == nil && field4 == nil && field5 == nil && field6 == nil
+            && field7 == nil && field8 == nil && field9 == nil && field10 == nil
+    }
 }
