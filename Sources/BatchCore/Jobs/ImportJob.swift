@@ -174,10 +174,16 @@ public struct ImportJob: Sendable {
                         }
                     case .readRows:
                         do {
-                            if let batch = try await pipeline.nextBatch() {
-                                lastRowRead = batch.last?.row
+                            if var batch = try await pipeline.nextBatch() {
+                                if !batch.isEmpty { lastRowRead = batch[batch.count - 1].row }
                                 let field = options.matchBy.customField.map { ResourceValidator.customFields[$0 - 1] }
-                                answer = .rowsRead(batch.map { Self.importRow($0, keyField: field) })
+                                // Each validated row moved out of the batch (`map` copied each one),
+                                // and the import rows moved into the core, not through an event
+                                // (see ``ImportCore/handle(rowsRead:)``).
+                                var rows: [ImportRow] = []
+                                rows.reserveCapacity(batch.count)
+                                batch.drainInOrder { rows.append(Self.importRow($0, keyField: field)) }
+                                actions += core.handle(rowsRead: consume rows)
                             } else {
                                 try input.checkUnchanged()
                                 if let expected = journal?.replay.header?.input, expected.isResumable,
