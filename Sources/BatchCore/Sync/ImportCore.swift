@@ -252,8 +252,11 @@ public struct ImportCore: Sendable {
         case .lookedUp(let ticket, let found):
             lookedUp(ticket, found, &actions)
         case .outcomesRecorded(let ticket):
-            guard let flight = flights.removeValue(forKey: ticket) else { break }
-            for i in flight.outcomes.indices { complete(flight.outcomes[i], &actions) }
+            guard var flight = flights.removeValue(forKey: ticket) else { break }
+            // Moved out, not copied: `flight.outcomes[i]` copied each outcome (issue 17).
+            var outcomes: [JournalRowOutcome] = []
+            swap(&outcomes, &flight.outcomes)
+            outcomes.drainInOrder { complete($0, &actions) }
         case .journalFailed(let ticket, let path, let reason):
             // The ticket's rows stay unfinished: an intent without outcome is looked up on resume.
             if let ticket { flights.removeValue(forKey: ticket) }
