@@ -152,10 +152,13 @@ public struct ImportJob: Sendable {
             while true {
                 var next = 0
                 while next < actions.count {
-                    let action = actions[next]
+                    // Taken out of the list (which is emptied after this loop), so that the rows a
+                    // `writeReport` carries are this action's alone and move out without a copy.
+                    var action = ImportAction.readRows
+                    swap(&action, &actions[next])
                     next += 1
                     var answer: ImportEvent?
-                    switch action {
+                    switch consume action {
                     case .finish(let result):
                         outcome = result
                     case .loadTenant:
@@ -204,7 +207,7 @@ public struct ImportJob: Sendable {
                         answer = append(.done(JournalDone(chunk: nil, rows: outcomes)), to: files.journal, ticket: ticket, sync: sync)
                             ?? .outcomesRecorded(ticket: ticket)
                     case .writeReport(let rows):
-                        answer = write(rows, files)
+                        answer = write(consume rows, files)
                     case .send(let ticket, let chunk):
                         if chunk.kind == .create { intentDurable.insert(ticket) }
                         guard let client else {
@@ -276,18 +279,21 @@ public struct ImportJob: Sendable {
         }
     }
 
-    private func write(_ rows: [ImportRow], _ files: RunFiles) -> ImportEvent? {
-        // By index: `for row in rows` copied each row (some 30 strings) and destroyed the copy.
-        for i in rows.indices {
+    /// Moves each row out of `rows` (the action's, taken out of the action list): read in place,
+    /// `rows[i].report` was copied for the writer's call (issue 17), and `for row in rows` copied
+    /// each row.
+    private func write(_ rows: consuming [ImportRow], _ files: RunFiles) -> ImportEvent? {
+        rows.reverseByMoving()
+        while let row = rows.popLast() {
             do {
-                try files.report.write(rows[i].report)
+                try files.report.write(row.report)
             } catch {
                 return .reportFailed(path: files.report.path, reason: Self.describe(error))
             }
             // Rows for missing resources (row 0) were never in the input: not for the errors file.
-            guard rows[i].report.status.isFailure, rows[i].row > 0 else { continue }
+            guard row.report.status.isFailure, row.row > 0 else { continue }
             do {
-                try files.errors.write(raw: rows[i].raw, message: rows[i].report.message)
+                try files.errors.write(raw: row.raw, message: row.report.message)
             } catch {
                 return .reportFailed(path: files.errors.path, reason: Self.describe(error))
             }
@@ -299,17 +305,25 @@ public struct ImportJob: Sendable {
 
     /// A validated row as the core takes it.
     /// `keyField`: the match field (`customFieldN`), whose value every row carries as its key.
-    static func importRow(_ row: ValidatedRow, keyField: ResourceField? = nil) -> ImportRow {
-        let key = keyField.flatMap { row.record.input[$0] }
+    /// Consumed, and handed to its report line last: an initializer takes its arguments owned,
+    /// so a row still needed afterwards was copied for it (issue 17).
+    static func importRow(_ row: consuming ValidatedRow, keyField: ResourceField? = nil) -> ImportRow {
+        var key: String?
+        if let keyField { key = row.record.input[keyField] }
+        let raw = row.record.raw
+        let status: RowStatus
+        let disposition: ImportRow.Disposition
         if row.issues.hasErrors {
-            return ImportRow(report: ReportRow(row, status: .invalid), raw: row.record.raw, disposition: .invalid, key: key)
+            status = .invalid
+            disposition = .invalid
+        } else if row.duplicateOf != nil {
+            status = .skipped
+            disposition = .skipped
+        } else {
+            status = .valid
+            disposition = .candidate(id: row.id, emailKey: row.emailKey, payload: row.payload, returnURLs: row.returnURLs)
         }
-        if row.duplicateOf != nil {
-            return ImportRow(report: ReportRow(row, status: .skipped), raw: row.record.raw, disposition: .skipped, key: key)
-        }
-        return ImportRow(report: ReportRow(row, status: .valid), raw: row.record.raw,
-                         disposition: .candidate(id: row.id, emailKey: row.emailKey, payload: row.payload,
-                                                 returnURLs: row.returnURLs), key: key)
+        return ImportRow(report: ReportRow(consume row, status: status), raw: raw, disposition: disposition, key: key)
     }
 
     /// One bulk call, and the links of the resources that came back without one.
@@ -361,7 +375,7 @@ public struct ImportJob: Sendable {
                 // Most answers carry their link (or need none): those skip the async call and its
                 // copy of the resource (issue 17: ~6,000 instructions a row).
                 if Self.linkToFetch(resource) == nil {
-                    answered.append(AnsweredResource(resource))
+                    answered.append(AnsweredResource(consume resource))
                 } else {
                     answered.append(await withLink(resource, returnURLs: chunk.returnURLs, client: client))
                 }

@@ -902,22 +902,23 @@ public struct ImportCore: Sendable {
     /// A sent row's outcome from the API's resource `answers[a]`, its fields read in place: passing
     /// `answers[a]` as an argument copied the answered resource for every row (issue 17).
     static func outcome(_ row: Int, _ answers: [AnsweredResource], at a: Int, status: JournalRowOutcome.Status) -> JournalRowOutcome {
-        var o = JournalRowOutcome(row: row, status: status, id: answers[a].resource.id, name: answers[a].resource.name,
-                                  email: answers[a].resource.email)
-        o.calendarAvailability = answers[a].resource.calendarAvailability
+        // Made once, from locals: filling a made outcome field by field copied it twice a row.
+        var provider: String?, calendarId: String?, authorized: Bool?, authUrl: String?
         if let google = answers[a].resource.googleCalendarId, !google.isEmpty {
-            o.provider = CalendarProvider.google.rawValue
-            o.calendarId = google
-            o.authorized = answers[a].resource.googleCalendarAuthorized ?? false
-            o.authUrl = answers[a].resource.googleCalendarAuthUrl.flatMap { $0.isEmpty ? nil : $0 }
+            provider = CalendarProvider.google.rawValue
+            calendarId = google
+            authorized = answers[a].resource.googleCalendarAuthorized ?? false
+            authUrl = answers[a].resource.googleCalendarAuthUrl.flatMap { $0.isEmpty ? nil : $0 }
         } else if let outlook = answers[a].resource.outlookCalendarId, !outlook.isEmpty {
-            o.provider = CalendarProvider.outlook.rawValue
-            o.calendarId = outlook
-            o.authorized = answers[a].resource.outlookCalendarAuthorized ?? false
-            o.authUrl = answers[a].resource.outlookCalendarAuthUrl.flatMap { $0.isEmpty ? nil : $0 }
+            provider = CalendarProvider.outlook.rawValue
+            calendarId = outlook
+            authorized = answers[a].resource.outlookCalendarAuthorized ?? false
+            authUrl = answers[a].resource.outlookCalendarAuthUrl.flatMap { $0.isEmpty ? nil : $0 }
         }
-        o.message = answers[a].linkWarning
-        return o
+        return JournalRowOutcome(row: row, status: status, id: answers[a].resource.id, authUrl: authUrl, authorized: authorized,
+                                 message: answers[a].linkWarning, provider: provider, calendarId: calendarId,
+                                 name: answers[a].resource.name, email: answers[a].resource.email,
+                                 calendarAvailability: answers[a].resource.calendarAvailability)
     }
 
     /// The API's complaint about the single resource of a bulk call, without the position prefix
