@@ -129,22 +129,25 @@ public enum JournalEntry: Sendable, Equatable, Codable {
         }
         w.key("rows")
         w.beginArray()
-        for o in done.rows {
-            w.beginObject()
-            if let v = o.authUrl { w.key("authUrl"); w.string(v) }
-            if let v = o.authorized { w.key("authorized"); w.bool(v) }
-            if let v = o.calendarAvailability { w.key("calendarAvailability"); w.int(v) }
-            if let v = o.calendarId { w.key("calendarId"); w.string(v) }
-            if let v = o.email { w.key("email"); w.string(v) }
-            if let v = o.id { w.key("id"); w.string(v) }
-            if let v = o.message { w.key("message"); w.string(v) }
-            if let v = o.name { w.key("name"); w.string(v) }
-            if let v = o.provider { w.key("provider"); w.string(v) }
-            w.key("row")
-            w.int(o.row)
-            w.key("status")
-            w.string(o.status.rawValue)
-            w.endObject()
+        // Each outcome read where it lies: `for o in done.rows` copied each one (issue 17).
+        done.rows.withUnsafeBufferPointer { rows in
+            for o in rows.indices {
+                w.beginObject()
+                if let v = rows[o].authUrl { w.key("authUrl"); w.string(v) }
+                if let v = rows[o].authorized { w.key("authorized"); w.bool(v) }
+                if let v = rows[o].calendarAvailability { w.key("calendarAvailability"); w.int(v) }
+                if let v = rows[o].calendarId { w.key("calendarId"); w.string(v) }
+                if let v = rows[o].email { w.key("email"); w.string(v) }
+                if let v = rows[o].id { w.key("id"); w.string(v) }
+                if let v = rows[o].message { w.key("message"); w.string(v) }
+                if let v = rows[o].name { w.key("name"); w.string(v) }
+                if let v = rows[o].provider { w.key("provider"); w.string(v) }
+                w.key("row")
+                w.int(rows[o].row)
+                w.key("status")
+                w.string(rows[o].status.rawValue)
+                w.endObject()
+            }
         }
         w.endArray()
         w.endObject()
