@@ -150,7 +150,10 @@ public struct ImportCore: Sendable {
     private var inputEnded = false
     private var waiting: [Int: ImportRow] = [:]
     private var order = ReorderBuffer<ImportRow>()
-    private var counts: [RowStatus: Int] = [:]
+    /// Rows by status, at the status's position in ``statuses``: a dictionary keyed by status
+    /// hashed the status's name for every row (issue 17).
+    private var tally = [Int](repeating: 0, count: RowStatus.allCases.count)
+    private static let statuses = RowStatus.allCases
     private var sentWrites = false
     private var stop: ImportStop?
     private var reportBroken = false
@@ -179,8 +182,14 @@ public struct ImportCore: Sendable {
 
     /// Rows by status so far.
     public var statusCounts: [RowStatus: Int] { counts }
+    /// ``tally`` as a dictionary: the statuses some row has.
+    private var counts: [RowStatus: Int] {
+        var counts: [RowStatus: Int] = [:]
+        for (i, n) in tally.enumerated() where n > 0 { counts[Self.statuses[i]] = n }
+        return counts
+    }
     /// Rows whose outcome is known.
-    public var rowsDone: Int { counts.values.reduce(0, +) }
+    public var rowsDone: Int { tally.reduce(0, +) }
     /// Rows read whose outcome is not yet known.
     public var rowsWaiting: Int { waiting.count }
     /// Whether the run is stopping (or stopped), and why.
@@ -462,10 +471,14 @@ public struct ImportCore: Sendable {
 
     /// A row's outcome is known: count it, and report it when every earlier row is reported.
     private mutating func finish(_ row: consuming ImportRow, _ actions: inout [ImportAction]) {
-        counts[row.report.status, default: 0] += 1
+        count(row.report.status)
         let number = row.row
         guard let ready = try? order.insert(row: number, value: consume row) else { return }
         if !reportBroken && !ready.isEmpty { actions.append(.writeReport(ready)) }
+    }
+
+    private mutating func count(_ status: RowStatus) {
+        tally[Self.statuses.firstIndex(of: status)!] += 1
     }
 
     private mutating func complete(_ outcome: JournalRowOutcome, _ actions: inout [ImportAction]) {
@@ -721,7 +734,7 @@ public struct ImportCore: Sendable {
                 missingRows[i].report.status = .missing
                 missingRows[i].report.appendMessage("not deleted: the run stopped")
             }
-            for row in missingRows { counts[row.report.status, default: 0] += 1 }
+            for i in missingRows.indices { count(missingRows[i].report.status) }
             if !reportBroken && !missingRows.isEmpty { actions.append(.writeReport(missingRows)) }
         }
         if idle && done {
@@ -888,6 +901,8 @@ public struct ImportCore: Sendable {
             guard let id = answer[k].resource.id, !id.isEmpty else { return false }
             if case let .update(wanted) = operation { return id == wanted }
             guard let email else { return false }
+            // `email` is normalized already: an answer that gives it as it is needs no normalizing.
+            if answer[k].resource.email == email { return true }
             return PlannedRow.normalize(email: answer[k].resource.email) == email
         }
         if answer.count == chunkSize, i < answer.count, same(i) { return i }
