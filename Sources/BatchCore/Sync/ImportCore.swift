@@ -343,7 +343,7 @@ public struct ImportCore: Sendable {
         let number = row.row
         let line = row.report.line
         if let done = configuration.finished[number] {
-            if let id = done.id { matched.insert(id) }
+            if let id = done.id { markMatched(id) }
             row.report.status = .valid
             row.report.apply(done)
             finish(consume row, &actions)
@@ -351,7 +351,7 @@ public struct ImportCore: Sendable {
         }
         var operation: RowOperation
         if let id {
-            matched.insert(id)
+            markMatched(id)
             operation = .update(id: id)
         } else if let n = configuration.matchField {
             guard let key = Self.key(row.key) else {
@@ -482,7 +482,7 @@ public struct ImportCore: Sendable {
     }
 
     private mutating func complete(_ outcome: JournalRowOutcome, _ actions: inout [ImportAction]) {
-        if let id = outcome.id { matched.insert(id) }
+        if let id = outcome.id { markMatched(id) }
         guard var row = waiting.removeValue(forKey: outcome.row) else { return }
         row.report.apply(outcome)
         if recoveredRows.contains(outcome.row) {
@@ -751,12 +751,19 @@ public struct ImportCore: Sendable {
     /// Marks the resources a row points at, valid or not, as named by the input.
     private mutating func protect(_ row: ImportRow) {
         guard configuration.missing != .ignore else { return }
-        if let id = row.report.id, !id.isEmpty { matched.insert(id) }
+        if let id = row.report.id, !id.isEmpty { markMatched(id) }
         if configuration.matchField != nil {
             if let key = Self.key(row.key) { matched.formUnion(keyed[key] ?? []) }
         } else if let email = PlannedRow.normalize(email: row.report.email) {
             matched.formUnion(index.ids(forEmail: email))
         }
+    }
+
+    /// Marks the tenant's resource `id` as named by the input. Only listed resources can be missing
+    /// (``planMissing()``), so an id the listing did not have is left out: every created resource's
+    /// id went into the set, which grew (rehashing its ids) with the run (issue 17).
+    private mutating func markMatched(_ id: String) {
+        if index.count > 0 && index.resource(id: id) != nil { matched.insert(id) }
     }
 
     /// Decides the missing resources once every input row is done: rows to report, or deletions
@@ -805,7 +812,7 @@ public struct ImportCore: Sendable {
             finish(row, &actions)
             return
         }
-        if let id = answer?.id ?? recovery.resource.id { matched.insert(id) }
+        if let id = answer?.id ?? recovery.resource.id { markMatched(id) }
         if recovery.changed {
             recoveredRows.insert(number)
             for chunk in planner.add(recovery.planned) { queue.append(Work(chunk: chunk, verifyFirst: false, rounds: 0)) }
