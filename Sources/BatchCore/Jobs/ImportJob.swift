@@ -320,8 +320,16 @@ public struct ImportJob: Sendable {
             status = .skipped
             disposition = .skipped
         } else {
-            status = .valid
-            disposition = .candidate(id: row.id, emailKey: row.emailKey, payload: row.payload, returnURLs: row.returnURLs)
+            // The name, e-mail and calendar id made once for the report line, the payload and the
+            // e-mail key (issue 17: each was made two or three times a row). The report line as
+            // ``ReportRow/init(_:status:message:)`` makes it.
+            let texts = row.texts
+            let report = ReportRow(row: row.row, line: row.line, status: .valid, id: row.id, name: texts.name,
+                                   email: texts.email, provider: row.provider, calendarId: texts.calendarId,
+                                   calendarAvailability: row.calendarAvailability, message: row.issues.reportMessage)
+            disposition = .candidate(id: row.id, emailKey: texts.email.map(EmailAddress.key), payload: row.payload(reusing: texts),
+                                     returnURLs: row.returnURLs)
+            return ImportRow(report: report, raw: raw, disposition: disposition, key: key)
         }
         return ImportRow(report: ReportRow(consume row, status: status), raw: raw, disposition: disposition, key: key)
     }

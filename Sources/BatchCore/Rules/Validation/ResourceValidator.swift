@@ -283,17 +283,28 @@ public struct ResourceValidator: Sendable {
     /// The body to send for `input`: every given field, with values that fail their check left out
     /// (a row with a failing check is never sent). `locationId` falls back to `--location-id`.
     public static func payload(for input: ResourceInput, defaultLocationId: String?) -> ResourcePayload {
+        payload(for: input, defaultLocationId: defaultLocationId, reusing: nil, calendarIdField: nil)
+    }
+
+    /// ``payload(for:defaultLocationId:)``, with the name, e-mail and the `calendarIdField`'s
+    /// text taken from `texts` (made from `input` already) instead of being made again.
+    public static func payload(for input: ResourceInput, defaultLocationId: String?, reusing texts: RowTexts?,
+                               calendarIdField: ResourceField?) -> ResourcePayload {
         var payload = ResourcePayload()
         // A field the row clears is sent empty, which the API takes as "no value".
-        func text(_ field: ResourceField) -> String? { input.isCleared(field) ? "" : input[field] }
+        func text(_ field: ResourceField) -> String? {
+            if input.isCleared(field) { return "" }
+            if let texts, field == calendarIdField { return texts.calendarId }
+            return input[field]
+        }
         // The fields given or cleared: a nested object none of whose fields is either is left
         // out without asking for each of them (every one would be nil, the object empty).
         // Issue 17: a typical row gives no address, contact or custom field, and asking for
         // those 23 fields and comparing the empty objects cost ~3,000 instructions a row.
         let given = input.present | input.clearedMask
 
-        payload.name = input[.name]
-        payload.email = input[.email]
+        payload.name = texts == nil ? input[.name] : texts?.name
+        payload.email = texts == nil ? input[.email] : texts?.email
         payload.description = text(.description)
         payload.timezoneId = text(.timezoneId)
         payload.locationId = input[.locationId] ?? defaultLocationId

@@ -57,11 +57,19 @@ public struct ValidatedRow: Sendable {
 
     /// The body to send; `id` and `locationId` are settled by the planner once create or update is
     /// known. Built from the input on each call: only rows that are sent need it.
-    public var payload: ResourcePayload {
-        var payload = ResourceValidator.payload(for: record.input, defaultLocationId: defaultLocationId)
+    public var payload: ResourcePayload { payload(reusing: nil) }
+
+    /// ``payload``, with the name, e-mail and calendar id taken from `texts` (this row's, made
+    /// already) instead of being made again.
+    public func payload(reusing texts: RowTexts?) -> ResourcePayload {
+        var payload = ResourceValidator.payload(for: record.input, defaultLocationId: defaultLocationId, reusing: texts,
+                                                calendarIdField: provider?.calendarIdField)
         if let mappedTimezoneId { payload.timezoneId = mappedTimezoneId }
         return payload
     }
+
+    /// The texts the report line and the payload share, each made once.
+    public var texts: RowTexts { RowTexts(name: name, email: email, calendarId: calendarId) }
 
     /// The e-mail as given (trimmed). Made from the input when asked: `validate` writes the
     /// report from the bytes and never needs the `String`.

@@ -1,0 +1,19 @@
+import BatchModel
+
+/// The texts of a row's input that both its report line and its payload hold: its name, e-mail
+/// and the calendar id of its provider, made once from the input's bytes and shared by the two.
+///
+/// Issue 17: the import made each of them two or three times a row (the report line, the payload,
+/// the e-mail key), a `String` allocated, validated and copied every time.
+public struct RowTexts: Sendable {
+    public var name: String?
+    public var email: String?
+    /// The calendar id of the row's provider (``ValidatedRow/calendarId``).
+    public var calendarId: String?
+
+    public init(name: String?, email: String?, calendarId: String?) {
+        self.name = name
+        self.email = email
+        self.calendarId = calendarId
+    }
+}
