@@ -287,7 +287,8 @@ public struct ResourceValidator: Sendable {
     }
 
     /// ``payload(for:defaultLocationId:)``, with the name, e-mail and the `calendarIdField`'s
-    /// text taken from `texts` (made from `input` already) instead of being made again.
+    /// text taken from `texts` (made from `input` already) instead of being made again, and the
+    /// availability and mapped zone that validation read.
     public static func payload(for input: ResourceInput, defaultLocationId: String?, reusing texts: RowTexts?,
                                calendarIdField: ResourceField?) -> ResourcePayload {
         var payload = ResourcePayload()
@@ -306,7 +307,7 @@ public struct ResourceValidator: Sendable {
         payload.name = texts == nil ? input[.name] : texts?.name
         payload.email = texts == nil ? input[.email] : texts?.email
         payload.description = text(.description)
-        payload.timezoneId = text(.timezoneId)
+        payload.timezoneId = texts?.mappedTimezoneId ?? text(.timezoneId)
         payload.locationId = input[.locationId] ?? defaultLocationId
         payload.groupId = text(.groupId)
 
@@ -314,7 +315,7 @@ public struct ResourceValidator: Sendable {
             var options = ResourceOptions()
             options.googleCalendarId = text(.googleCalendarId)
             options.outlookCalendarId = text(.outlookCalendarId)
-            options.calendarAvailability = input[.calendarAvailability].flatMap(availability)
+            options.calendarAvailability = texts == nil ? input[.calendarAvailability].flatMap(availability) : texts?.calendarAvailability
             options.notificationType = input[.notificationType].flatMap { Int($0) }
             options.bookingNotification = input[.bookingNotification].flatMap { Int($0) }
             options.sortKey = input[.sortKey].flatMap { Int($0) }

@@ -69,7 +69,10 @@ public struct ValidatedRow: Sendable {
     }
 
     /// The texts the report line and the payload share, each made once.
-    public var texts: RowTexts { RowTexts(name: name, email: email, calendarId: calendarId) }
+    public var texts: RowTexts {
+        RowTexts(name: name, email: email, calendarId: calendarId, calendarAvailability: calendarAvailability,
+                 mappedTimezoneId: mappedTimezoneId)
+    }
 
     /// The e-mail as given (trimmed). Made from the input when asked: `validate` writes the
     /// report from the bytes and never needs the `String`.
