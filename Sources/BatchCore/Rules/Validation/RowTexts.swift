@@ -17,6 +17,7 @@ public struct RowTexts: Sendable {
     /// the text, which is then not made.
     public var mappedTimezoneId: String?
 
+    @inlinable
     public init(name: String?, email: String?, calendarId: String?, calendarAvailability: Int? = nil,
                 mappedTimezoneId: String? = nil) {
         self.name = name
