@@ -312,20 +312,19 @@ public struct ResourceValidator: Sendable {
         payload.groupId = text(.groupId)
 
         if given & GivenMask.options != 0 {
-            var options = ResourceOptions()
-            options.googleCalendarId = text(.googleCalendarId)
-            options.outlookCalendarId = text(.outlookCalendarId)
-            options.calendarAvailability = texts == nil ? input[.calendarAvailability].flatMap(availability) : texts?.calendarAvailability
-            options.notificationType = input[.notificationType].flatMap { Int($0) }
-            options.bookingNotification = input[.bookingNotification].flatMap { Int($0) }
-            options.sortKey = input[.sortKey].flatMap { Int($0) }
-            options.ignoreBusinessHours = input[.ignoreBusinessHours].flatMap(boolean)
-            options.hourly = input[.hourly].flatMap(hourly)
-            options.effectiveDate = input.isCleared(.effectiveDate) ? "" : input[.effectiveDate].flatMap { isISODate($0) ? $0 : nil }
-            options.displayColor = text(.displayColor)
-            options.bioLink = text(.bioLink)
-            options.gender = text(.gender)
-            if !options.isEmpty { payload.options = options }
+            // Made in the assignment and passed through `nonEmpty` (a value the options' text
+            // does not parse to leaves a field out, so they may be empty): a local was copied into
+            // the payload and destroyed (issue 17).
+            payload.options = nonEmpty(ResourceOptions(
+                googleCalendarId: text(.googleCalendarId), outlookCalendarId: text(.outlookCalendarId),
+                calendarAvailability: texts == nil ? input[.calendarAvailability].flatMap(availability) : texts?.calendarAvailability,
+                notificationType: input[.notificationType].flatMap { Int($0) },
+                bookingNotification: input[.bookingNotification].flatMap { Int($0) },
+                sortKey: input[.sortKey].flatMap { Int($0) },
+                ignoreBusinessHours: input[.ignoreBusinessHours].flatMap(boolean),
+                displayColor: text(.displayColor), bioLink: text(.bioLink), gender: text(.gender),
+                hourly: input[.hourly].flatMap(hourly),
+                effectiveDate: input.isCleared(.effectiveDate) ? "" : input[.effectiveDate].flatMap { isISODate($0) ? $0 : nil }))
         }
         // A contact or an address one of whose fields is given or cleared is never empty (each
         // field is its text, or "" when cleared): made in the assignment, with no local to copy
@@ -352,6 +351,11 @@ public struct ResourceValidator: Sendable {
             payload.serviceIds = ids.compactMap(serviceId)
         }
         return payload
+    }
+
+    /// `options`, or `nil` when it is empty: consumed, so that the payload takes it with no copy.
+    private static func nonEmpty(_ options: consuming ResourceOptions) -> ResourceOptions? {
+        options.isEmpty ? nil : options
     }
 
     /// The fields each nested object of ``payload(for:defaultLocationId:)`` is built from, as
