@@ -152,10 +152,13 @@ public struct ImportJob: Sendable {
             while true {
                 var next = 0
                 while next < actions.count {
-                    let action = actions[next]
+                    // Taken out of the list (which is emptied after this loop), so that the rows a
+                    // `writeReport` carries are this action's alone and move out without a copy.
+                    var action = ImportAction.readRows
+                    swap(&action, &actions[next])
                     next += 1
                     var answer: ImportEvent?
-                    switch action {
+                    switch consume action {
                     case .finish(let result):
                         outcome = result
                     case .loadTenant:
@@ -174,10 +177,16 @@ public struct ImportJob: Sendable {
                         }
                     case .readRows:
                         do {
-                            if let batch = try await pipeline.nextBatch() {
-                                lastRowRead = batch.last?.row
+                            if var batch = try await pipeline.nextBatch() {
+                                if !batch.isEmpty { lastRowRead = batch[batch.count - 1].row }
                                 let field = options.matchBy.customField.map { ResourceValidator.customFields[$0 - 1] }
-                                answer = .rowsRead(batch.map { Self.importRow($0, keyField: field) })
+                                // Each validated row moved out of the batch (`map` copied each one),
+                                // and the import rows moved into the core, not through an event
+                                // (see ``ImportCore/handle(rowsRead:)``).
+                                var rows: [ImportRow] = []
+                                rows.reserveCapacity(batch.count)
+                                batch.drainInOrder { rows.append(Self.importRow($0, keyField: field)) }
+                                actions += core.handle(rowsRead: consume rows)
                             } else {
                                 try input.checkUnchanged()
                                 if let expected = journal?.replay.header?.input, expected.isResumable,
@@ -198,7 +207,7 @@ public struct ImportJob: Sendable {
                         answer = append(.done(JournalDone(chunk: nil, rows: outcomes)), to: files.journal, ticket: ticket, sync: sync)
                             ?? .outcomesRecorded(ticket: ticket)
                     case .writeReport(let rows):
-                        answer = write(rows, files)
+                        answer = write(consume rows, files)
                     case .send(let ticket, let chunk):
                         if chunk.kind == .create { intentDurable.insert(ticket) }
                         guard let client else {
@@ -270,18 +279,21 @@ public struct ImportJob: Sendable {
         }
     }
 
-    private func write(_ rows: [ImportRow], _ files: RunFiles) -> ImportEvent? {
-        // By index: `for row in rows` copied each row (some 30 strings) and destroyed the copy.
-        for i in rows.indices {
+    /// Moves each row out of `rows` (the action's, taken out of the action list): read in place,
+    /// `rows[i].report` was copied for the writer's call (issue 17), and `for row in rows` copied
+    /// each row.
+    private func write(_ rows: consuming [ImportRow], _ files: RunFiles) -> ImportEvent? {
+        rows.reverseByMoving()
+        while let row = rows.popLast() {
             do {
-                try files.report.write(rows[i].report)
+                try files.report.write(row.report)
             } catch {
                 return .reportFailed(path: files.report.path, reason: Self.describe(error))
             }
             // Rows for missing resources (row 0) were never in the input: not for the errors file.
-            guard rows[i].report.status.isFailure, rows[i].row > 0 else { continue }
+            guard row.report.status.isFailure, row.row > 0 else { continue }
             do {
-                try files.errors.write(raw: rows[i].raw, message: rows[i].report.message)
+                try files.errors.write(raw: row.raw, message: row.report.message)
             } catch {
                 return .reportFailed(path: files.errors.path, reason: Self.describe(error))
             }
@@ -293,17 +305,33 @@ public struct ImportJob: Sendable {
 
     /// A validated row as the core takes it.
     /// `keyField`: the match field (`customFieldN`), whose value every row carries as its key.
-    static func importRow(_ row: ValidatedRow, keyField: ResourceField? = nil) -> ImportRow {
-        let key = keyField.flatMap { row.record.input[$0] }
+    /// Consumed, and handed to its report line last: an initializer takes its arguments owned,
+    /// so a row still needed afterwards was copied for it (issue 17).
+    static func importRow(_ row: consuming ValidatedRow, keyField: ResourceField? = nil) -> ImportRow {
+        var key: String?
+        if let keyField { key = row.record.input[keyField] }
+        let raw = row.record.raw
+        let status: RowStatus
+        let disposition: ImportRow.Disposition
         if row.issues.hasErrors {
-            return ImportRow(report: ReportRow(row, status: .invalid), raw: row.record.raw, disposition: .invalid, key: key)
+            status = .invalid
+            disposition = .invalid
+        } else if row.duplicateOf != nil {
+            status = .skipped
+            disposition = .skipped
+        } else {
+            // The name, e-mail and calendar id made once for the report line, the payload and the
+            // e-mail key (issue 17: each was made two or three times a row). The report line as
+            // ``ReportRow/init(_:status:message:)`` makes it.
+            let texts = row.texts
+            let report = ReportRow(row: row.row, line: row.line, status: .valid, id: row.id, name: texts.name,
+                                   email: texts.email, provider: row.provider, calendarId: texts.calendarId,
+                                   calendarAvailability: row.calendarAvailability, message: row.issues.reportMessage)
+            disposition = .candidate(id: row.id, emailKey: texts.email.map(EmailAddress.key), payload: row.payload(reusing: texts),
+                                     returnURLs: row.returnURLs)
+            return ImportRow(report: report, raw: raw, disposition: disposition, key: key)
         }
-        if row.duplicateOf != nil {
-            return ImportRow(report: ReportRow(row, status: .skipped), raw: row.record.raw, disposition: .skipped, key: key)
-        }
-        return ImportRow(report: ReportRow(row, status: .valid), raw: row.record.raw,
-                         disposition: .candidate(id: row.id, emailKey: row.emailKey, payload: row.payload,
-                                                 returnURLs: row.returnURLs), key: key)
+        return ImportRow(report: ReportRow(consume row, status: status), raw: raw, disposition: disposition, key: key)
     }
 
     /// One bulk call, and the links of the resources that came back without one.
@@ -312,15 +340,19 @@ public struct ImportJob: Sendable {
             // A 401 on the write goes back to the core, which renews the token once for every worker.
             let writer = client.leavingUnauthorizedToCaller()
             // Only each resource's outcome is read from the answer (ImportCore.outcome, matchIndex).
-            let answer: [ResourceOutcome]
+            var answer: [ResourceOutcome]
             if chunk.kind == .create {
                 // Each planned row's payload written where it lies, with the id and location a
                 // copy would get below (issue 17: a copy per row, ~4,500 instructions with its release).
+                // Read through the rows' buffer: `chunk.rows[i].payload` copied the payload (~1,000
+                // instructions a row with its release).
                 answer = try await writer.bulkCreateOutcomes(count: chunk.rows.count, returnURLs: chunk.returnURLs) { i, w in
-                    if case let .update(id) = chunk.rows[i].operation {
-                        try chunk.rows[i].payload.write(to: &w, id: id, locationId: nil)
-                    } else {
-                        try chunk.rows[i].payload.write(to: &w, id: nil, locationId: chunk.rows[i].payload.locationId)
+                    try chunk.rows.withUnsafeBufferPointer { rows in
+                        if case let .update(id) = rows[i].operation {
+                            try rows[i].payload.write(to: &w, id: id, locationId: nil)
+                        } else {
+                            try rows[i].payload.write(to: &w, id: nil, locationId: rows[i].payload.locationId)
+                        }
                     }
                 }
             } else {
@@ -344,11 +376,14 @@ public struct ImportJob: Sendable {
             }
             var answered: [AnsweredResource] = []
             answered.reserveCapacity(answer.count)
-            for resource in answer {
+            // Each resource moved out of the answer, first to last: `for resource in answer`
+            // copied each one (issue 17).
+            answer.reverseByMoving()
+            while let resource = answer.popLast() {
                 // Most answers carry their link (or need none): those skip the async call and its
                 // copy of the resource (issue 17: ~6,000 instructions a row).
                 if Self.linkToFetch(resource) == nil {
-                    answered.append(AnsweredResource(resource))
+                    answered.append(AnsweredResource(consume resource))
                 } else {
                     answered.append(await withLink(resource, returnURLs: chunk.returnURLs, client: client))
                 }

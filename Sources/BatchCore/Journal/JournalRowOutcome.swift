@@ -34,6 +34,8 @@ public struct JournalRowOutcome: Sendable, Equatable, Codable {
     public var calendarAvailability: Int?
 
     /// An outcome; everything but the row and status is optional.
+    /// Inlinable: made once per sent row in another module, and a call copied the new value.
+    @inlinable
     public init(
         row: Int, status: Status, id: String? = nil, authUrl: String? = nil, authorized: Bool? = nil,
         message: String? = nil, provider: String? = nil, calendarId: String? = nil, name: String? = nil,

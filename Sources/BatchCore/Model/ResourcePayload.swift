@@ -8,22 +8,137 @@
 /// answer calls it `phoneType`). Decoding accepts either spelling and numbers or strings, so a
 /// payload written by an older version still reads.
 public struct ResourcePayload: Sendable, Equatable, Codable {
+    /// The fields, shared between copies until one of them is changed (copy on write).
+    ///
+    /// Issue 17: a payload is some 40 optional strings and numbers, ~650 bytes held inline; each
+    /// copy on its way from validation to the request body (a dozen a row, most of them the
+    /// optimizer's, moving it in and out of rows, enums and arrays) retained and released every
+    /// string and moved every byte. Shared storage makes a copy one retain.
+    @usableFromInline
+    final class Storage: @unchecked Sendable {
+        // Sendable: a `Storage` is only ever changed through a payload that holds the one
+        // reference to it (`isKnownUniquelyReferenced` in every setter, a fresh copy otherwise),
+        // so no storage another payload, or another thread, can see is ever written. For the
+        // same reason the fields go without the runtime's exclusivity checks (each read and write
+        // of a class's `var` otherwise calls into it: ~1,800 instructions a row): a field is only
+        // written by a setter whose access ends before any other begins.
+        @usableFromInline @exclusivity(unchecked) var id: String?
+        @usableFromInline @exclusivity(unchecked) var locationId: String?
+        @usableFromInline @exclusivity(unchecked) var name: String?
+        @usableFromInline @exclusivity(unchecked) var email: String?
+        @usableFromInline @exclusivity(unchecked) var description: String?
+        @usableFromInline @exclusivity(unchecked) var timezoneId: String?
+        @usableFromInline @exclusivity(unchecked) var groupId: String?
+        @usableFromInline @exclusivity(unchecked) var address: ResourceAddress?
+        @usableFromInline @exclusivity(unchecked) var contact: ResourceContact?
+        @usableFromInline @exclusivity(unchecked) var customFields: ResourceCustomFields?
+        @usableFromInline @exclusivity(unchecked) var serviceIds: [Int]?
+        @usableFromInline @exclusivity(unchecked) var options: ResourceOptions?
+
+        @usableFromInline
+        init(
+            id: String?, locationId: String?, name: String?, email: String?, description: String?, timezoneId: String?,
+            groupId: String?, address: ResourceAddress?, contact: ResourceContact?, customFields: ResourceCustomFields?,
+            serviceIds: [Int]?, options: ResourceOptions?
+        ) {
+            self.id = id
+            self.locationId = locationId
+            self.name = name
+            self.email = email
+            self.description = description
+            self.timezoneId = timezoneId
+            self.groupId = groupId
+            self.address = address
+            self.contact = contact
+            self.customFields = customFields
+            self.serviceIds = serviceIds
+            self.options = options
+        }
+
+        @usableFromInline
+        func copy() -> Storage {
+            Storage(id: id, locationId: locationId, name: name, email: email, description: description,
+                    timezoneId: timezoneId, groupId: groupId, address: address, contact: contact,
+                    customFields: customFields, serviceIds: serviceIds, options: options)
+        }
+    }
+
+    @usableFromInline
+    var storage: Storage
+
+    /// The storage, copied first when another payload shares it.
+    @inlinable
+    var uniqueStorage: Storage {
+        mutating get {
+            if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+            return storage
+        }
+    }
+
     /// Set for updates only (the bulk update carries the id in the body).
-    public var id: String?
+    @inlinable
+    public var id: String? {
+        get { storage.id }
+        set { uniqueStorage.id = newValue }
+    }
     /// Create only; the API ignores it on update.
-    public var locationId: String?
-    public var name: String?
-    public var email: String?
-    public var description: String?
-    public var timezoneId: String?
+    @inlinable
+    public var locationId: String? {
+        get { storage.locationId }
+        set { uniqueStorage.locationId = newValue }
+    }
+    @inlinable
+    public var name: String? {
+        get { storage.name }
+        set { uniqueStorage.name = newValue }
+    }
+    @inlinable
+    public var email: String? {
+        get { storage.email }
+        set { uniqueStorage.email = newValue }
+    }
+    @inlinable
+    public var description: String? {
+        get { storage.description }
+        set { uniqueStorage.description = newValue }
+    }
+    @inlinable
+    public var timezoneId: String? {
+        get { storage.timezoneId }
+        set { uniqueStorage.timezoneId = newValue }
+    }
     /// A string on input, although the API returns an int.
-    public var groupId: String?
-    public var address: ResourceAddress?
-    public var contact: ResourceContact?
-    public var customFields: ResourceCustomFields?
+    @inlinable
+    public var groupId: String? {
+        get { storage.groupId }
+        set { uniqueStorage.groupId = newValue }
+    }
+    @inlinable
+    public var address: ResourceAddress? {
+        get { storage.address }
+        set { uniqueStorage.address = newValue }
+    }
+    @inlinable
+    public var contact: ResourceContact? {
+        get { storage.contact }
+        set { uniqueStorage.contact = newValue }
+    }
+    @inlinable
+    public var customFields: ResourceCustomFields? {
+        get { storage.customFields }
+        set { uniqueStorage.customFields = newValue }
+    }
     /// An empty list means every service, so `nil` (not given) and `[]` differ.
-    public var serviceIds: [Int]?
-    public var options: ResourceOptions?
+    @inlinable
+    public var serviceIds: [Int]? {
+        get { storage.serviceIds }
+        set { uniqueStorage.serviceIds = newValue }
+    }
+    @inlinable
+    public var options: ResourceOptions? {
+        get { storage.options }
+        set { uniqueStorage.options = newValue }
+    }
 
     public init(
         id: String? = nil, locationId: String? = nil, name: String? = nil, email: String? = nil,
@@ -31,18 +146,26 @@ public struct ResourcePayload: Sendable, Equatable, Codable {
         address: ResourceAddress? = nil, contact: ResourceContact? = nil,
         customFields: ResourceCustomFields? = nil, serviceIds: [Int]? = nil, options: ResourceOptions? = nil
     ) {
-        self.id = id
-        self.locationId = locationId
-        self.name = name
-        self.email = email
-        self.description = description
-        self.timezoneId = timezoneId
-        self.groupId = groupId
-        self.address = address
-        self.contact = contact
-        self.customFields = customFields
-        self.serviceIds = serviceIds
-        self.options = options
+        storage = Storage(id: id, locationId: locationId, name: name, email: email, description: description,
+                          timezoneId: timezoneId, groupId: groupId, address: address, contact: contact,
+                          customFields: customFields, serviceIds: serviceIds, options: options)
+    }
+
+    /// Field by field (two payloads sharing storage are equal at once).
+    public static func == (a: ResourcePayload, b: ResourcePayload) -> Bool {
+        if a.storage === b.storage { return true }
+        return a.id == b.id
+            && a.locationId == b.locationId
+            && a.name == b.name
+            && a.email == b.email
+            && a.description == b.description
+            && a.timezoneId == b.timezoneId
+            && a.groupId == b.groupId
+            && a.address == b.address
+            && a.contact == b.contact
+            && a.customFields == b.customFields
+            && a.serviceIds == b.serviceIds
+            && a.options == b.options
     }
 
     /// This payload with `name` and `email` filled from the tenant's resource where the payload
@@ -72,6 +195,7 @@ public struct ResourcePayload: Sendable, Equatable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
         id = try c.decodeIfPresent(String.self, forKey: .id)
         locationId = try c.decodeIfPresent(String.self, forKey: .locationId)
         name = try c.decodeIfPresent(String.self, forKey: .name)
@@ -160,7 +284,13 @@ public struct ResourceOptions: Sendable, Equatable, Codable {
         self.effectiveDate = effectiveDate
     }
 
-    public var isEmpty: Bool { self == ResourceOptions() }
+    /// Whether no option is given. Field by field: comparing with `ResourceOptions()` built an
+    /// empty value and copied this one for every row that gives an option (issue 17).
+    public var isEmpty: Bool {
+        googleCalendarId == nil && outlookCalendarId == nil && calendarAvailability == nil && notificationType == nil
+            && bookingNotification == nil && sortKey == nil && ignoreBusinessHours == nil && displayColor == nil
+            && bioLink == nil && gender == nil && hourly == nil && effectiveDate == nil
+    }
 }
 
 /// The `address{}` object, shared by input and output.
@@ -184,7 +314,10 @@ public struct ResourceAddress: Sendable, Equatable, Codable {
         self.country = country
     }
 
-    public var isEmpty: Bool { self == ResourceAddress() }
+    /// Whether no address field is given (field by field, as ``ResourceOptions/isEmpty``).
+    public var isEmpty: Bool {
+        addressLine1 == nil && addressLine2 == nil && city == nil && state == nil && postalCode == nil && country == nil
+    }
 }
 
 /// The `contact{}` object, shared by input and output. It encodes as the answer spells it
@@ -241,7 +374,11 @@ public struct ResourceContact: Sendable, Equatable, Codable {
         try c.encodeIfPresent(conferenceInfo, forKey: .conferenceInfo)
     }
 
-    public var isEmpty: Bool { self == ResourceContact() }
+    /// Whether no contact field is given (field by field, as ``ResourceOptions/isEmpty``).
+    public var isEmpty: Bool {
+        businessPhone == nil && businessPhoneExt == nil && mobilePhone == nil && homePhone == nil && phoneType == nil
+            && skypeUsername == nil && conferenceInfo == nil
+    }
 }
 
 /// The `customFields{}` object: `field1` … `field10`.
@@ -293,5 +430,9 @@ public struct ResourceCustomFields: Sendable, Equatable, Codable {
         }
     }
 
-    public var isEmpty: Bool { self == ResourceCustomFields() }
+    /// Whether no custom field is given (field by field, as ``ResourceOptions/isEmpty``).
+    public var isEmpty: Bool {
+        field1 == nil && field2 == nil && field3 == nil && field4 == nil && field5 == nil && field6 == nil
+            && field7 == nil && field8 == nil && field9 == nil && field10 == nil
+    }
 }

@@ -11,6 +11,8 @@ public struct AnsweredResource: Sendable, Equatable {
     /// Set when the link could not be fetched; the row still succeeds, with this warning.
     public var linkWarning: String?
 
+    /// Inlinable: made once per answered resource in another module (``ImportJob``).
+    @inlinable
     public init(_ resource: ResourceOutcome, linkWarning: String? = nil) {
         self.resource = resource
         self.linkWarning = linkWarning

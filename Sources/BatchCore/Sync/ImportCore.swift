@@ -150,7 +150,10 @@ public struct ImportCore: Sendable {
     private var inputEnded = false
     private var waiting: [Int: ImportRow] = [:]
     private var order = ReorderBuffer<ImportRow>()
-    private var counts: [RowStatus: Int] = [:]
+    /// Rows by status, at the status's position in ``statuses``: a dictionary keyed by status
+    /// hashed the status's name for every row (issue 17).
+    private var tally = [Int](repeating: 0, count: RowStatus.allCases.count)
+    private static let statuses = RowStatus.allCases
     private var sentWrites = false
     private var stop: ImportStop?
     private var reportBroken = false
@@ -179,8 +182,14 @@ public struct ImportCore: Sendable {
 
     /// Rows by status so far.
     public var statusCounts: [RowStatus: Int] { counts }
+    /// ``tally`` as a dictionary: the statuses some row has.
+    private var counts: [RowStatus: Int] {
+        var counts: [RowStatus: Int] = [:]
+        for (i, n) in tally.enumerated() where n > 0 { counts[Self.statuses[i]] = n }
+        return counts
+    }
     /// Rows whose outcome is known.
-    public var rowsDone: Int { counts.values.reduce(0, +) }
+    public var rowsDone: Int { tally.reduce(0, +) }
     /// Rows read whose outcome is not yet known.
     public var rowsWaiting: Int { waiting.count }
     /// Whether the run is stopping (or stopped), and why.
@@ -252,8 +261,11 @@ public struct ImportCore: Sendable {
         case .lookedUp(let ticket, let found):
             lookedUp(ticket, found, &actions)
         case .outcomesRecorded(let ticket):
-            guard let flight = flights.removeValue(forKey: ticket) else { break }
-            for i in flight.outcomes.indices { complete(flight.outcomes[i], &actions) }
+            guard var flight = flights.removeValue(forKey: ticket) else { break }
+            // Moved out, not copied: `flight.outcomes[i]` copied each outcome (issue 17).
+            var outcomes: [JournalRowOutcome] = []
+            swap(&outcomes, &flight.outcomes)
+            outcomes.drainInOrder { complete($0, &actions) }
         case .journalFailed(let ticket, let path, let reason):
             // The ticket's rows stay unfinished: an intent without outcome is looked up on resume.
             if let ticket { flights.removeValue(forKey: ticket) }
@@ -283,19 +295,26 @@ public struct ImportCore: Sendable {
         return actions
     }
 
+    /// Applies `rowsRead(rows)`, the rows moved in from the driver's own array. Through
+    /// ``handle(_:)`` the event's binding keeps a second reference to the array, so moving the rows
+    /// out of it copied every one (issue 17: ~1,000 instructions a row).
+    public mutating func handle(rowsRead rows: consuming [ImportRow]) -> [ImportAction] {
+        guard !finished else { return [] }
+        var actions: [ImportAction] = []
+        readingRows = false
+        take(all: consume rows, &actions)
+        pump(&actions)
+        return actions
+    }
+
     // MARK: - Rows
 
-    /// Takes `rows` in order, moving each out of the array: swapped with an empty row (a swap
-    /// moves, with no retain or release), where iterating would copy each row and then destroy
-    /// the array's. The empty row is made once per batch (making one per row cost ~1,000
-    /// instructions: issue 17); copying it copies only empty values.
+    /// Takes `rows` in order, each moved out of the array (``Swift/Array/drainInOrder(_:)``):
+    /// swapping each with an empty row copied the empty row's ~30 fields and destroyed them
+    /// again (issue 17). An array shared with another owner is copied once:
+    /// ``handle(rowsRead:)`` hands over one that is not.
     private mutating func take(all rows: consuming [ImportRow], _ actions: inout [ImportAction]) {
-        let empty = ImportRow(report: ReportRow(row: 0, line: 0, status: .valid), raw: nil, disposition: .invalid)
-        for i in rows.indices {
-            var row = empty
-            swap(&row, &rows[i])
-            take(consume row, &actions)
-        }
+        rows.drainInOrder { row in take(row, &actions) }
     }
 
     private mutating func take(_ row: consuming ImportRow, _ actions: inout [ImportAction]) {
@@ -311,15 +330,20 @@ public struct ImportCore: Sendable {
                 claimedKeys[key] = row.row
             }
         }
-        guard case .candidate(let id, let emailKey, var payload, let returnURLs) = row.disposition else {
+        guard case .candidate = row.disposition else {
             row.report.status = row.disposition == .invalid ? .invalid : .skipped
             finish(consume row, &actions)
             return
         }
+        // Moved out of the row, not copied (issue 17: a payload copy and its release were ~1,400
+        // instructions a row): the row keeps its report, and `skipped` where its payload was.
+        var disposition = ImportRow.Disposition.skipped
+        swap(&disposition, &row.disposition)
+        guard case .candidate(let id, let emailKey, var payload, let returnURLs) = consume disposition else { return }
         let number = row.row
         let line = row.report.line
         if let done = configuration.finished[number] {
-            if let id = done.id { matched.insert(id) }
+            if let id = done.id { markMatched(id) }
             row.report.status = .valid
             row.report.apply(done)
             finish(consume row, &actions)
@@ -327,7 +351,7 @@ public struct ImportCore: Sendable {
         }
         var operation: RowOperation
         if let id {
-            matched.insert(id)
+            markMatched(id)
             operation = .update(id: id)
         } else if let n = configuration.matchField {
             guard let key = Self.key(row.key) else {
@@ -447,14 +471,18 @@ public struct ImportCore: Sendable {
 
     /// A row's outcome is known: count it, and report it when every earlier row is reported.
     private mutating func finish(_ row: consuming ImportRow, _ actions: inout [ImportAction]) {
-        counts[row.report.status, default: 0] += 1
+        count(row.report.status)
         let number = row.row
         guard let ready = try? order.insert(row: number, value: consume row) else { return }
         if !reportBroken && !ready.isEmpty { actions.append(.writeReport(ready)) }
     }
 
+    private mutating func count(_ status: RowStatus) {
+        tally[Self.statuses.firstIndex(of: status)!] += 1
+    }
+
     private mutating func complete(_ outcome: JournalRowOutcome, _ actions: inout [ImportAction]) {
-        if let id = outcome.id { matched.insert(id) }
+        if let id = outcome.id { markMatched(id) }
         guard var row = waiting.removeValue(forKey: outcome.row) else { return }
         row.report.apply(outcome)
         if recoveredRows.contains(outcome.row) {
@@ -706,7 +734,7 @@ public struct ImportCore: Sendable {
                 missingRows[i].report.status = .missing
                 missingRows[i].report.appendMessage("not deleted: the run stopped")
             }
-            for row in missingRows { counts[row.report.status, default: 0] += 1 }
+            for i in missingRows.indices { count(missingRows[i].report.status) }
             if !reportBroken && !missingRows.isEmpty { actions.append(.writeReport(missingRows)) }
         }
         if idle && done {
@@ -723,12 +751,19 @@ public struct ImportCore: Sendable {
     /// Marks the resources a row points at, valid or not, as named by the input.
     private mutating func protect(_ row: ImportRow) {
         guard configuration.missing != .ignore else { return }
-        if let id = row.report.id, !id.isEmpty { matched.insert(id) }
+        if let id = row.report.id, !id.isEmpty { markMatched(id) }
         if configuration.matchField != nil {
             if let key = Self.key(row.key) { matched.formUnion(keyed[key] ?? []) }
         } else if let email = PlannedRow.normalize(email: row.report.email) {
             matched.formUnion(index.ids(forEmail: email))
         }
+    }
+
+    /// Marks the tenant's resource `id` as named by the input. Only listed resources can be missing
+    /// (``planMissing()``), so an id the listing did not have is left out: every created resource's
+    /// id went into the set, which grew (rehashing its ids) with the run (issue 17).
+    private mutating func markMatched(_ id: String) {
+        if index.count > 0 && index.resource(id: id) != nil { matched.insert(id) }
     }
 
     /// Decides the missing resources once every input row is done: rows to report, or deletions
@@ -777,7 +812,7 @@ public struct ImportCore: Sendable {
             finish(row, &actions)
             return
         }
-        if let id = answer?.id ?? recovery.resource.id { matched.insert(id) }
+        if let id = answer?.id ?? recovery.resource.id { markMatched(id) }
         if recovery.changed {
             recoveredRows.insert(number)
             for chunk in planner.add(recovery.planned) { queue.append(Work(chunk: chunk, verifyFirst: false, rounds: 0)) }
@@ -873,6 +908,8 @@ public struct ImportCore: Sendable {
             guard let id = answer[k].resource.id, !id.isEmpty else { return false }
             if case let .update(wanted) = operation { return id == wanted }
             guard let email else { return false }
+            // `email` is normalized already: an answer that gives it as it is needs no normalizing.
+            if answer[k].resource.email == email { return true }
             return PlannedRow.normalize(email: answer[k].resource.email) == email
         }
         if answer.count == chunkSize, i < answer.count, same(i) { return i }
@@ -887,22 +924,23 @@ public struct ImportCore: Sendable {
     /// A sent row's outcome from the API's resource `answers[a]`, its fields read in place: passing
     /// `answers[a]` as an argument copied the answered resource for every row (issue 17).
     static func outcome(_ row: Int, _ answers: [AnsweredResource], at a: Int, status: JournalRowOutcome.Status) -> JournalRowOutcome {
-        var o = JournalRowOutcome(row: row, status: status, id: answers[a].resource.id, name: answers[a].resource.name,
-                                  email: answers[a].resource.email)
-        o.calendarAvailability = answers[a].resource.calendarAvailability
+        // Made once, from locals: filling a made outcome field by field copied it twice a row.
+        var provider: String?, calendarId: String?, authorized: Bool?, authUrl: String?
         if let google = answers[a].resource.googleCalendarId, !google.isEmpty {
-            o.provider = CalendarProvider.google.rawValue
-            o.calendarId = google
-            o.authorized = answers[a].resource.googleCalendarAuthorized ?? false
-            o.authUrl = answers[a].resource.googleCalendarAuthUrl.flatMap { $0.isEmpty ? nil : $0 }
+            provider = CalendarProvider.google.rawValue
+            calendarId = google
+            authorized = answers[a].resource.googleCalendarAuthorized ?? false
+            authUrl = answers[a].resource.googleCalendarAuthUrl.flatMap { $0.isEmpty ? nil : $0 }
         } else if let outlook = answers[a].resource.outlookCalendarId, !outlook.isEmpty {
-            o.provider = CalendarProvider.outlook.rawValue
-            o.calendarId = outlook
-            o.authorized = answers[a].resource.outlookCalendarAuthorized ?? false
-            o.authUrl = answers[a].resource.outlookCalendarAuthUrl.flatMap { $0.isEmpty ? nil : $0 }
+            provider = CalendarProvider.outlook.rawValue
+            calendarId = outlook
+            authorized = answers[a].resource.outlookCalendarAuthorized ?? false
+            authUrl = answers[a].resource.outlookCalendarAuthUrl.flatMap { $0.isEmpty ? nil : $0 }
         }
-        o.message = answers[a].linkWarning
-        return o
+        return JournalRowOutcome(row: row, status: status, id: answers[a].resource.id, authUrl: authUrl, authorized: authorized,
+                                 message: answers[a].linkWarning, provider: provider, calendarId: calendarId,
+                                 name: answers[a].resource.name, email: answers[a].resource.email,
+                                 calendarAvailability: answers[a].resource.calendarAvailability)
     }
 
     /// The API's complaint about the single resource of a bulk call, without the position prefix

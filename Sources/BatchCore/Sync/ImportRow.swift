@@ -18,6 +18,8 @@ public struct ImportRow: Sendable, Equatable {
     public var report: ReportRow
     /// The record exactly as it was in the input, for the errors file.
     public var raw: [UInt8]?
+    /// What validation decided. Once ``ImportCore`` plans a candidate, the payload has moved on
+    /// to the planned row and the disposition left behind reads `skipped`.
     public var disposition: Disposition
     /// The value of the match field (`customFieldN` under a stable key), for every row, invalid
     /// ones included: a key is taken by its first row whether or not that row is valid.

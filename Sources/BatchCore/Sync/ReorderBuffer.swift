@@ -25,7 +25,8 @@ public struct ReorderBuffer<Value> {
     /// - Throws: `ReorderBufferError.duplicate` for a row already received or emitted (a bug in
     ///   the caller: a row reported twice would appear twice in the report).
     public mutating func insert(row: Int, value: consuming Value) throws(ReorderBufferError) -> [Value] {
-        guard row >= nextRow, waiting[row] == nil else { throw .duplicate(row: row) }
+        // No look-up while nothing waits (rows mostly finish in order): it hashed every row.
+        guard row >= nextRow, waiting.isEmpty || waiting[row] == nil else { throw .duplicate(row: row) }
         if row != nextRow {
             waiting[row] = consume value
             return []
@@ -35,7 +36,7 @@ public struct ReorderBuffer<Value> {
         var ready: [Value] = []
         ready.append(consume value)
         nextRow += 1
-        while let next = waiting.removeValue(forKey: nextRow) {
+        while !waiting.isEmpty, let next = waiting.removeValue(forKey: nextRow) {
             ready.append(next)
             nextRow += 1
         }

@@ -283,58 +283,62 @@ public struct ResourceValidator: Sendable {
     /// The body to send for `input`: every given field, with values that fail their check left out
     /// (a row with a failing check is never sent). `locationId` falls back to `--location-id`.
     public static func payload(for input: ResourceInput, defaultLocationId: String?) -> ResourcePayload {
+        payload(for: input, defaultLocationId: defaultLocationId, reusing: nil, calendarIdField: nil)
+    }
+
+    /// ``payload(for:defaultLocationId:)``, with the name, e-mail and the `calendarIdField`'s
+    /// text taken from `texts` (made from `input` already) instead of being made again, and the
+    /// availability and mapped zone that validation read.
+    public static func payload(for input: ResourceInput, defaultLocationId: String?, reusing texts: RowTexts?,
+                               calendarIdField: ResourceField?) -> ResourcePayload {
         var payload = ResourcePayload()
         // A field the row clears is sent empty, which the API takes as "no value".
-        func text(_ field: ResourceField) -> String? { input.isCleared(field) ? "" : input[field] }
+        func text(_ field: ResourceField) -> String? {
+            if input.isCleared(field) { return "" }
+            if let texts, field == calendarIdField { return texts.calendarId }
+            return input[field]
+        }
         // The fields given or cleared: a nested object none of whose fields is either is left
         // out without asking for each of them (every one would be nil, the object empty).
         // Issue 17: a typical row gives no address, contact or custom field, and asking for
         // those 23 fields and comparing the empty objects cost ~3,000 instructions a row.
         let given = input.present | input.clearedMask
 
-        payload.name = input[.name]
-        payload.email = input[.email]
+        payload.name = texts == nil ? input[.name] : texts?.name
+        payload.email = texts == nil ? input[.email] : texts?.email
         payload.description = text(.description)
-        payload.timezoneId = text(.timezoneId)
+        payload.timezoneId = texts?.mappedTimezoneId ?? text(.timezoneId)
         payload.locationId = input[.locationId] ?? defaultLocationId
         payload.groupId = text(.groupId)
 
         if given & GivenMask.options != 0 {
-            var options = ResourceOptions()
-            options.googleCalendarId = text(.googleCalendarId)
-            options.outlookCalendarId = text(.outlookCalendarId)
-            options.calendarAvailability = input[.calendarAvailability].flatMap(availability)
-            options.notificationType = input[.notificationType].flatMap { Int($0) }
-            options.bookingNotification = input[.bookingNotification].flatMap { Int($0) }
-            options.sortKey = input[.sortKey].flatMap { Int($0) }
-            options.ignoreBusinessHours = input[.ignoreBusinessHours].flatMap(boolean)
-            options.hourly = input[.hourly].flatMap(hourly)
-            options.effectiveDate = input.isCleared(.effectiveDate) ? "" : input[.effectiveDate].flatMap { isISODate($0) ? $0 : nil }
-            options.displayColor = text(.displayColor)
-            options.bioLink = text(.bioLink)
-            options.gender = text(.gender)
-            if !options.isEmpty { payload.options = options }
+            // Made in the assignment and passed through `nonEmpty` (a value the options' text
+            // does not parse to leaves a field out, so they may be empty): a local was copied into
+            // the payload and destroyed (issue 17).
+            payload.options = nonEmpty(ResourceOptions(
+                googleCalendarId: text(.googleCalendarId), outlookCalendarId: text(.outlookCalendarId),
+                calendarAvailability: texts == nil ? input[.calendarAvailability].flatMap(availability) : texts?.calendarAvailability,
+                notificationType: input[.notificationType].flatMap { Int($0) },
+                bookingNotification: input[.bookingNotification].flatMap { Int($0) },
+                sortKey: input[.sortKey].flatMap { Int($0) },
+                ignoreBusinessHours: input[.ignoreBusinessHours].flatMap(boolean),
+                displayColor: text(.displayColor), bioLink: text(.bioLink), gender: text(.gender),
+                hourly: input[.hourly].flatMap(hourly),
+                effectiveDate: input.isCleared(.effectiveDate) ? "" : input[.effectiveDate].flatMap { isISODate($0) ? $0 : nil }))
         }
+        // A contact or an address one of whose fields is given or cleared is never empty (each
+        // field is its text, or "" when cleared): made in the assignment, with no local to copy
+        // into the payload and destroy (issue 17: ~700 instructions a row with a phone).
         if given & GivenMask.contact != 0 {
-            var contact = ResourceContact()
-            contact.businessPhone = text(.businessPhone)
-            contact.businessPhoneExt = text(.businessPhoneExt)
-            contact.mobilePhone = text(.mobilePhone)
-            contact.homePhone = text(.homePhone)
-            contact.phoneType = text(.phoneType)
-            contact.skypeUsername = text(.skypeUsername)
-            contact.conferenceInfo = text(.conferenceInfo)
-            if !contact.isEmpty { payload.contact = contact }
+            payload.contact = ResourceContact(
+                businessPhone: text(.businessPhone), businessPhoneExt: text(.businessPhoneExt),
+                mobilePhone: text(.mobilePhone), homePhone: text(.homePhone), phoneType: text(.phoneType),
+                skypeUsername: text(.skypeUsername), conferenceInfo: text(.conferenceInfo))
         }
         if given & GivenMask.address != 0 {
-            var address = ResourceAddress()
-            address.addressLine1 = text(.addressLine1)
-            address.addressLine2 = text(.addressLine2)
-            address.city = text(.city)
-            address.state = text(.state)
-            address.postalCode = text(.postalCode)
-            address.country = text(.country)
-            if !address.isEmpty { payload.address = address }
+            payload.address = ResourceAddress(
+                addressLine1: text(.addressLine1), addressLine2: text(.addressLine2), city: text(.city),
+                state: text(.state), postalCode: text(.postalCode), country: text(.country))
         }
         if given & GivenMask.custom != 0 {
             var custom = ResourceCustomFields()
@@ -347,6 +351,11 @@ public struct ResourceValidator: Sendable {
             payload.serviceIds = ids.compactMap(serviceId)
         }
         return payload
+    }
+
+    /// `options`, or `nil` when it is empty: consumed, so that the payload takes it with no copy.
+    private static func nonEmpty(_ options: consuming ResourceOptions) -> ResourceOptions? {
+        options.isEmpty ? nil : options
     }
 
     /// The fields each nested object of ``payload(for:defaultLocationId:)`` is built from, as

@@ -51,27 +51,45 @@ public struct ValidatedRow: Sendable {
         return true
     }
 
-    public var row: Int { record.row }
-    public var line: Int { record.line }
+    @inlinable public var row: Int { record.row }
+    @inlinable public var line: Int { record.line }
     public var isValid: Bool { !issues.hasErrors && duplicateOf == nil }
 
     /// The body to send; `id` and `locationId` are settled by the planner once create or update is
     /// known. Built from the input on each call: only rows that are sent need it.
-    public var payload: ResourcePayload {
-        var payload = ResourceValidator.payload(for: record.input, defaultLocationId: defaultLocationId)
+    public var payload: ResourcePayload { payload(reusing: nil) }
+
+    /// ``payload``, with the name, e-mail and calendar id taken from `texts` (this row's, made
+    /// already) instead of being made again.
+    @inlinable
+    public func payload(reusing texts: RowTexts?) -> ResourcePayload {
+        var payload = ResourceValidator.payload(for: record.input, defaultLocationId: defaultLocationId, reusing: texts,
+                                                calendarIdField: provider?.calendarIdField)
         if let mappedTimezoneId { payload.timezoneId = mappedTimezoneId }
         return payload
     }
 
+    /// The texts the report line and the payload share, each made once. Inlinable, as
+    /// ``payload(reusing:)`` and the fields they read: the import asks for them from another
+    /// module, where a call copied the whole row to pass it (issue 17).
+    @inlinable
+    public var texts: RowTexts {
+        RowTexts(name: name, email: email, calendarId: calendarId, calendarAvailability: calendarAvailability,
+                 mappedTimezoneId: mappedTimezoneId)
+    }
+
     /// The e-mail as given (trimmed). Made from the input when asked: `validate` writes the
     /// report from the bytes and never needs the `String`.
+    @inlinable
     public var email: String? { record.input[.email] }
     /// The e-mail lowercased: how rows are matched and duplicates found.
     public var emailKey: String? { email.map(EmailAddress.key) }
     /// The calendar id of ``provider`` (Google's when both are given).
+    @inlinable
     public var calendarId: String? { provider.flatMap { record.input[$0.calendarIdField] } }
 
     /// The `name` column (the report's `name`).
+    @inlinable
     public var name: String? { record.input[.name] }
 
     /// The domain whose hosting must be checked, and the provider it must belong to.

@@ -72,7 +72,7 @@ public struct ChunkPlanner: Sendable {
             index = buckets.count - 1
         }
         // Appended in place (the array's element is modified, its rows not copied).
-        buckets[index].bucket.rows.append(row)
+        buckets[index].bucket.rows.append(consume row)
         buffered += 1
         if buckets[index].bucket.rows.count >= chunkSize {
             let full = buckets.remove(at: index)

@@ -48,7 +48,9 @@ final class CurlEasyHandle {
         let sink = ResponseSink()
         var headerList: OpaquePointer?
         defer { curl.slistFreeAll(headerList) }
-        for (name, value) in request.headers where !value.contains("\r") && !value.contains("\n") {
+        // A line break is looked for among the value's bytes: Foundation's `contains` of a string
+        // went through NSString, ~10,000 instructions a header (issue 17: ~600 a row).
+        for (name, value) in request.headers where !value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A }) {
             headerList = curl.slistAppend(headerList, "\(name): \(value)")
         }
         // No `Expect: 100-continue` round trip before a body: the server answers within one request.
