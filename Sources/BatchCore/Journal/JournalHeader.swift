@@ -4,7 +4,9 @@ import Foundation
 public struct JournalHeader: Sendable, Equatable, Codable {
     /// The format version this code writes. A newer version is refused rather than misread.
     /// Version 2: every line carries a checksum (``JournalLineSeal``); version 1 lines are read as before.
-    public static let currentVersion = 2
+    /// Version 3: the checksum is ``JournalLineHash`` under `seal` (version 2's FNV-1a `sum` is
+    /// still read); an older resource-batch refuses a version 3 journal instead of misreading it.
+    public static let currentVersion = 3
 
     /// Format version of the file (`currentVersion` when written by this code).
     public var version: Int

@@ -4,32 +4,31 @@ import Foundation
 /// number edited, a status flipped) is found, never trusted.
 ///
 /// A sealed line is the entry's JSON object with one more key at its end:
-/// `{…,"sum":"0123456789abcdef"}`, the 64-bit FNV-1a of the object without that key, as 16 lower-case
-/// hex digits. It guards against accidents and naive edits, not against someone who recomputes it.
+/// `{…,"seal":"0123456789abcdef"}`, the ``JournalLineHash`` of the object without that key, as
+/// 16 lower-case hex digits (journal version 3). Lines of versions 2 and earlier carry
+/// `{…,"sum":"…"}`, the 64-bit FNV-1a, and are still read. Either guards against accidents and
+/// naive edits, not against someone who recomputes it.
 enum JournalLineSeal {
-    private static let key = Array(#","sum":""#.utf8)
-    /// `,"sum":"` + 16 hex digits + `"}`.
-    private static let trailerLength = key.count + 16 + 2
+    private static let key = Array(#","seal":""#.utf8)
+    /// The key of version 2's FNV-1a seal.
+    private static let fnvKey = Array(#","sum":""#.utf8)
 
     /// Seals `line` (a JSON object, `{…}`) in place: its closing brace becomes the checksum's
     /// key and value and the brace again, with no copy of the line.
     static func seal(_ line: inout [UInt8]) {
         guard !line.isEmpty else { return }
-        var hasher = FNV1a64()
-        line.withUnsafeBytes { hasher.combine($0) }
+        let value = line.withUnsafeBytes { JournalLineHash.hash($0) }
         line.removeLast()
         line.append(contentsOf: key)
-        line.append(contentsOf: hex(hasher.value))
+        line.append(contentsOf: JournalLineHash.hex(value))
         line.append(0x22)
         line.append(0x7D)
     }
 
     /// `body` (a JSON object, `{…}`) with its checksum.
     static func seal(_ body: Data) -> Data {
-        var line = body.dropLast()
-        line.append(contentsOf: key)
-        line.append(contentsOf: hex(checksum(body)))
-        line.append(contentsOf: Array(#""}"#.utf8))
+        var line = [UInt8](body)
+        seal(&line)
         return Data(line)
     }
 
@@ -45,23 +44,27 @@ enum JournalLineSeal {
 
     static func check(_ line: Data) -> Verdict {
         let bytes = [UInt8](line)
-        guard bytes.count >= trailerLength + 2, bytes.suffix(2) == [0x22, 0x7D],
-              Array(bytes[(bytes.count - trailerLength)..<(bytes.count - trailerLength + key.count)]) == key
-        else { return .unsealed }
-        var body = Data(bytes[..<(bytes.count - trailerLength)])
-        body.append(0x7D)
-        let recorded = bytes[(bytes.count - 18)..<(bytes.count - 2)]
-        return Array(recorded) == hex(checksum(body)) ? .intact(body: body) : .changed
+        for (sealKey, hash) in [(key, Self.lineHash), (fnvKey, Self.fnv)] {
+            // `…` + key + 16 hex digits + `"}`
+            let trailer = sealKey.count + 16 + 2
+            guard bytes.count >= trailer + 2, bytes.suffix(2) == [0x22, 0x7D],
+                  Array(bytes[(bytes.count - trailer)..<(bytes.count - trailer + sealKey.count)]) == sealKey
+            else { continue }
+            var body = Data(bytes[..<(bytes.count - trailer)])
+            body.append(0x7D)
+            let recorded = bytes[(bytes.count - 18)..<(bytes.count - 2)]
+            return Array(recorded) == JournalLineHash.hex(hash(body)) ? .intact(body: body) : .changed
+        }
+        return .unsealed
     }
 
-    private static func checksum(_ body: Data) -> UInt64 {
+    private static func lineHash(_ body: Data) -> UInt64 {
+        body.withUnsafeBytes { JournalLineHash.hash($0) }
+    }
+
+    private static func fnv(_ body: Data) -> UInt64 {
         var hasher = FNV1a64()
         body.withUnsafeBytes { hasher.combine($0) }  // a raw buffer: Data's iterator costs a call per byte
         return hasher.value
-    }
-
-    private static func hex(_ value: UInt64) -> [UInt8] {
-        let digits = Array("0123456789abcdef".utf8)
-        return (0..<16).map { digits[Int((value >> UInt64(60 - 4 * $0)) & 0xF)] }
     }
 }

@@ -12,11 +12,11 @@ private typealias S = JournalTestSupport
         let lines = text.split(separator: "\n")
         #expect(lines.count == 3)
         #expect(lines[0].contains(#""t":"header""#) && lines[0].contains(#""fingerprint":"00112233445566aa""#))
-        #expect(lines[0].contains(#""version":2"#) && lines[0].contains(#""chunkSize":100"#))
+        #expect(lines[0].contains(#""version":3"#) && lines[0].contains(#""chunkSize":100"#))
         #expect(lines[1].contains(#""t":"intent""#) && lines[1].contains(#""rows":[1,2]"#))
         #expect(lines[2].contains(#""t":"done""#) && lines[2].contains(#""status":"created""#))
         #expect(lines.allSatisfy { $0.hasPrefix(#"{"t":""#) })
-        #expect(lines[1] == #"{"t":"intent","chunk":"1","emails":["p1@example.com","p2@example.com"],"op":"create","rows":[1,2],"sum":"f6934f6b0f8f60b2"}"#)
+        #expect(lines[1] == #"{"t":"intent","chunk":"1","emails":["p1@example.com","p2@example.com"],"op":"create","rows":[1,2],"seal":"0ce62e8c11cfec3a"}"#)
     }
 
     @Test func codableAndLineAgree() throws {
@@ -140,7 +140,7 @@ private typealias S = JournalTestSupport
             }
             var ours = try #require(try JSONSerialization.jsonObject(with: line) as? [String: Any])
             ours.removeValue(forKey: "t")
-            ours.removeValue(forKey: "sum")
+            ours.removeValue(forKey: "seal")
             let theirs = try #require(try JSONSerialization.jsonObject(with: encoded) as? [String: Any])
             #expect(NSDictionary(dictionary: ours).isEqual(to: theirs), "\(String(decoding: line, as: UTF8.self))")
         }
@@ -154,7 +154,7 @@ private typealias S = JournalTestSupport
         #expect(throws: JournalError.corrupt(path: "j", line: 3, reason: "its checksum does not match: the line was changed after it was written")) {
             try JournalReplay.replay(Data(tampered.utf8), path: "j")
         }
-        // A line without a checksum in a version-2 journal was not written by the tool either.
+        // A line without a checksum in a version-3 journal was not written by the tool either.
         let unsealed = text.split(separator: "\n").prefix(2).joined(separator: "\n") + "\n"
             + #"{"t":"done","rows":[{"row":2,"status":"created","id":"x"}]}"# + "\n"
         #expect(throws: JournalError.self) { try JournalReplay.replay(Data(unsealed.utf8), path: "j") }
@@ -166,8 +166,8 @@ private typealias S = JournalTestSupport
 
     @Test func aNewerVersionIsRefused() throws {
         var header = S.header()
-        header.version = 3
-        #expect(throws: JournalError.unsupportedVersion(path: "j", version: 3)) {
+        header.version = JournalHeader.currentVersion + 1
+        #expect(throws: JournalError.unsupportedVersion(path: "j", version: JournalHeader.currentVersion + 1)) {
             try JournalReplay.replay(try S.lines([.header(header)]), path: "j")
         }
     }
