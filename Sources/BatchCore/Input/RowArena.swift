@@ -32,7 +32,8 @@ public struct RowArena: Sendable {
 
     /// Bytes after which a batch takes no more rows.
     package static let byteBudget = 1 << 24
-    private static let offsetLimit = 1 << 28
+    /// Offsets in a batch are below this (28 bits of an entry).
+    static let offsetLimit = 1 << 28
 
     public init() {}
 
