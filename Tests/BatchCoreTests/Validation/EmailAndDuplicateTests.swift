@@ -148,3 +148,49 @@ import TestSupport
         #expect(DuplicateTracker.Key.id.rawValue == "id")
     }
 }
+
+/// ``DuplicateTracker/hash(_:salt:lowercasingASCII:)`` takes a key's tail (its last 1 to 7 bytes)
+/// from one load of its last eight bytes, shifted: the same word as gathering those bytes one by
+/// one, which the reference here still does, for every length around the word boundaries.
+@Suite struct DuplicateHashTests {
+    static func reference(_ bytes: [UInt8], salt: UInt8, lowercasingASCII: Bool) -> UInt64? {
+        let n = bytes.count
+        var h: UInt64 = 0x243f_6a88_85a3_08d3 ^ UInt64(salt) ^ (UInt64(truncatingIfNeeded: n) &* 0x9e37_79b9_7f4a_7c15)
+        var highs: UInt64 = 0
+        var i = 0
+        while i < n {
+            var w: UInt64 = 0
+            for j in stride(from: min(i + 8, n) - 1, through: i, by: -1) { w = w << 8 | UInt64(bytes[j]) }
+            if lowercasingASCII {
+                highs |= w
+                w |= ((w &+ 0x3f3f_3f3f_3f3f_3f3f) & ~(w &+ 0x2525_2525_2525_2525) & 0x8080_8080_8080_8080) >> 2
+            }
+            let m = (h ^ w).multipliedFullWidth(by: 0xa076_1d64_78bd_642f)
+            h = m.high ^ UInt64(m.low)
+            i += 8
+        }
+        if lowercasingASCII && highs & 0x8080_8080_8080_8080 != 0 { return nil }
+        h ^= h >> 30; h &*= 0xbf58_476d_1ce4_e5b9
+        h ^= h >> 27; h &*= 0x94d0_49bb_1331_11eb
+        h ^= h >> 31
+        return h == 0 ? 1 : h
+    }
+
+    @Test func tailsFromOneLoadMatchTheByteGather() {
+        var rng = SystemRandomNumberGenerator()
+        for length in 0...40 {
+            for round in 0..<20 {
+                let bytes = (0..<length).map { _ in
+                    round % 2 == 0 ? UInt8.random(in: 0x20...0x7E, using: &rng) : UInt8.random(in: 0...0xFF, using: &rng)
+                }
+                // In a larger buffer, so a load past the key would read other bytes.
+                let padded = [0xAA] + bytes + [0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47, 0x48]
+                let key = padded.span.extracting(1..<1 + length)
+                for lower in [false, true] {
+                    #expect(DuplicateTracker.hash(key, salt: 0x65, lowercasingASCII: lower)
+                        == Self.reference(bytes, salt: 0x65, lowercasingASCII: lower), "\(bytes)")
+                }
+            }
+        }
+    }
+}

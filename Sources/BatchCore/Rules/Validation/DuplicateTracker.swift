@@ -316,6 +316,11 @@ public struct DuplicateTracker {
                 // Memory-safe despite the name: RawSpan checks the 8 bytes are inside it, and every
                 // bit pattern is a valid UInt64 (the "unsafe" is only about the loaded type).
                 w = UInt64(littleEndian: raw.unsafeLoadUnaligned(fromByteOffset: i, as: UInt64.self))
+            } else if n >= 8 {
+                // The tail (n - i bytes, 1 to 7) from the key's last eight bytes, shifted down: the
+                // same word the byte-by-byte gather below makes, in one load.
+                let last = UInt64(littleEndian: raw.unsafeLoadUnaligned(fromByteOffset: n &- 8, as: UInt64.self))
+                w = last &>> UInt64(truncatingIfNeeded: (8 &- (n &- i)) &* 8)
             } else {
                 w = 0
                 var j = n &- 1
