@@ -325,9 +325,22 @@ public final class CSVLineBuilder {
         let n = bytes.utf8CodeUnitCount
         try reserve(n)
         let o = base + _count, s = bytes.utf8Start
-        if n <= 16 {
-            // The report's separators and fixed cells are a few bytes: copied here, not by a
-            // `memcpy` call each.
+        if n >= 4 && n <= 16 {
+            // The report's fixed cells (a status, a provider) are 4 to 16 bytes: copied as their
+            // first and last words (overlapping; the shared bytes written twice, with the same
+            // values), 8 bytes wide from 8 bytes, else 4. Reads and writes only bytes `0 ..< n`.
+            let src = UnsafeRawPointer(s), dst = UnsafeMutableRawPointer(o)
+            if n >= 8 {
+                let head = src.loadUnaligned(as: UInt64.self), tail = src.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+                dst.storeBytes(of: head, as: UInt64.self)
+                dst.storeBytes(of: tail, toByteOffset: n &- 8, as: UInt64.self)
+            } else {
+                let head = src.loadUnaligned(as: UInt32.self), tail = src.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self)
+                dst.storeBytes(of: head, as: UInt32.self)
+                dst.storeBytes(of: tail, toByteOffset: n &- 4, as: UInt32.self)
+            }
+        } else if n < 4 {
+            // Separators: a byte or two, copied here, not by a `memcpy` call each.
             for j in 0..<n { o[j] = s[j] }
         } else {
             o.update(from: s, count: n)
