@@ -90,11 +90,12 @@ import Testing
     /// A header the arena fills unquoted records for in one loop (``ColumnPlan``: no field named
     /// twice, no `serviceIds`, at most eight mapped columns), with an unmapped column, cells to
     /// trim or unguard, blank and whitespace-only cells, clear markers, quoted cells, extra and
-    /// missing fields; and headers the plan refuses (nine mapped columns, `serviceIds`).
+    /// missing fields, calendar ids repeating the e-mail (a bad one too) or not quite; and headers
+    /// the plan refuses (nine mapped columns, `serviceIds`).
     static func planned(rows: Int, header: String) -> String {
         var s = header + "\n"
         for i in 1...rows {
-            switch i % 9 {
+            switch i % 12 {
             case 0: s += "Ann \(i),ann\(i % 50)@acme.example,,ann\(i % 50)@acme.example,,1,Europe/Berlin,note,x\n"
             case 1: s += "  Bob \(i)\t, BOB\(i % 40)@Example.COM ,,,bob\(i)@contoso.example,2,W. Europe Standard Time,#clear,\n"
             case 2: s += "'=Eve \(i),eve\(i)@x.example,\(i % 30),,,0,,,'@y\n"
@@ -103,6 +104,9 @@ import Testing
             case 5: s += "\"Fay, \(i)\",fay\(i)@x.example,,fay\(i)@acme.example,,,,\"a \"\"b\"\"\",\n"
             case 6: s += ",nobody\(i)@x.example\n"
             case 7: s += "Gus \(i),gus\(i)@x.example,\(i % 30),gus\(i)@x.example,gus@,1,America/New_York, ,'\n"
+            case 9: s += "Ivy \(i),ivy..\(i)@x.example,,ivy..\(i)@x.example,,1,,,\n" // the same bad address twice
+            case 10: s += "Joe \(i),joe\(i)@x.example,,,joe\(i)@X.example,2,,,\n" // the same but for case
+            case 11: s += "Lou \(i),lou\(i)@x.example,,lou\(i)@x.example,lou\(i)@x.example,,,,\n"
             default: s += "Kim \(i),KIM\(i % 20)@x.example,,kim\(i)@acme.example,,,,,\n"
             }
         }

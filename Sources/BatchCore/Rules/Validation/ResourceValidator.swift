@@ -87,7 +87,13 @@ public struct ResourceValidator: Sendable {
             // The usual row has no issues from the reading: no call, no array taken or given back.
             let hadIssues = arena.rows[i].issueSlot >= 0
             var issues = hadIssues ? arena.takeIssues(i) : []
-            let checked = checkFields(&input, issues: &issues, details: &noDetails)
+            // Whether each calendar id repeats the e-mail, from the entries the row keeps apart:
+            // no search of the view's entries for them (``ResourceInput/sameBytes(_:_:)``).
+            let email = arena.rows[i].emailEntry
+            let sameAsEmail = email == 0 ? (google: false, outlook: false)
+                : (google: Self.sameCells(arena.bytes.span, email, arena.rows[i].googleEntry),
+                   outlook: Self.sameCells(arena.bytes.span, email, arena.rows[i].outlookEntry))
+            let checked = checkFields(&input, issues: &issues, details: &noDetails, sameAsEmail: sameAsEmail)
             // Only a row whose clear markers the checks took has anything to give back: the
             // test here spares the usual row a call that copied its view.
             if input.present != arena.rows[i].present || input.clearedMask != arena.rows[i].cleared {
@@ -98,6 +104,30 @@ public struct ResourceValidator: Sendable {
             arena.rows[i].calendarIdIsValid = checked.calendarIdIsValid
             if hadIssues || !issues.isEmpty { arena.setIssues(i, issues) }
         }
+    }
+
+    /// Whether two entries of a batch (``ArenaRow``) hold the same bytes of `text`, the batch's
+    /// bytes (0: no value, never the same): as ``ResourceInput/sameBytes(_:_:)``, eight bytes at
+    /// a time through bounds-checked `RawSpan` loads.
+    @inline(__always)
+    private static func sameCells(_ text: Span<UInt8>, _ a: UInt64, _ b: UInt64) -> Bool {
+        guard let ra = ArenaRow.range(a), let rb = ArenaRow.range(b), ra.count == rb.count else { return false }
+        let n = ra.count, s1 = ra.lowerBound, s2 = rb.lowerBound
+        if n < 8 {
+            for i in 0..<n where text[s1 &+ i] != text[s2 &+ i] { return false }
+            return true
+        }
+        // Memory-safe despite the name: RawSpan checks each 8-byte range is inside it, and every
+        // bit pattern is a valid UInt64. The last word overlaps the one before: no byte loop.
+        let raw = text.bytes
+        var i = 0
+        while i &+ 8 < n {
+            if raw.unsafeLoadUnaligned(fromByteOffset: s1 &+ i, as: UInt64.self)
+                != raw.unsafeLoadUnaligned(fromByteOffset: s2 &+ i, as: UInt64.self) { return false }
+            i &+= 8
+        }
+        return raw.unsafeLoadUnaligned(fromByteOffset: s1 &+ n &- 8, as: UInt64.self)
+            == raw.unsafeLoadUnaligned(fromByteOffset: s2 &+ n &- 8, as: UInt64.self)
     }
 
     private mutating func check(_ row: consuming ValidatedRow, issues: inout [RowIssue]) -> ValidatedRow {
@@ -152,7 +182,11 @@ public struct ResourceValidator: Sendable {
     /// `input` is `inout` only so that it is accessed in place (it is not changed): borrowing it
     /// from `row.pointee` made the compiler copy it per row (a retain and release of each buffer).
     /// `details` gets the id, return URL and zone when its sink wants them (``DetailsSink/wanted``).
-    private mutating func checkFields<D: DetailsSink>(_ input: inout ResourceInput, issues: inout [RowIssue], details: inout D)
+    /// `sameAsEmail`, when given, says whether each calendar id holds the e-mail's bytes (the
+    /// batch path knows it from the row's kept entries); else the input is asked. Clear markers
+    /// only drop entries, so it holds for the fields still given once they are taken.
+    private mutating func checkFields<D: DetailsSink>(_ input: inout ResourceInput, issues: inout [RowIssue], details: inout D,
+                                                      sameAsEmail: (google: Bool, outlook: Bool)? = nil)
         -> (provider: CalendarProvider?, availability: Int?, calendarIdIsValid: Bool) {
 
         input.takeClearMarkers()
@@ -192,7 +226,8 @@ public struct ResourceValidator: Sendable {
             guard input.has(p.calendarIdField) else { continue }
             // The calendar id is often the e-mail itself: its verdict is then already known.
             let problem: String?
-            if let emailProblem, input.sameBytes(.email, p.calendarIdField) {
+            if let emailProblem,
+               sameAsEmail.map({ k == 0 ? $0.google : $0.outlook }) ?? input.sameBytes(.email, p.calendarIdField) {
                 problem = emailProblem
             } else {
                 problem = input.withSpan(p.calendarIdField, EmailAddress.problem(utf8:)) ?? nil
