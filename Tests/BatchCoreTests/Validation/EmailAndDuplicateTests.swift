@@ -194,3 +194,45 @@ import TestSupport
         }
     }
 }
+
+/// ``RecentDomains/lastAt(_:)`` looks for the last `@` 16 bytes at a time from the end: it must
+/// give the byte loop's answer for every length 0-48 with no `@`, one at each place, or two.
+@Suite struct RecentDomainsTests {
+    static func byteLoop(_ b: [UInt8]) -> Int {
+        var at = b.count - 1
+        while at >= 0 && b[at] != 0x40 { at -= 1 }
+        return at
+    }
+
+    @Test func lastAtMatchesTheByteLoop() {
+        for length in 0...48 {
+            var cases: [[UInt8]] = [Array(repeating: 0x61, count: length)]
+            for k in 0..<length {
+                var one = Array(repeating: UInt8(0x61), count: length)
+                one[k] = 0x40
+                cases.append(one)
+                for j in 0..<k where (k - j) % 5 == 1 {
+                    var two = one
+                    two[j] = 0x40
+                    cases.append(two)
+                }
+            }
+            for bytes in cases {
+                // Inside a larger buffer with `@` around it: nothing outside the span may count.
+                let padded = [0x40] + bytes + [0x40, 0x40]
+                #expect(RecentDomains.lastAt(padded.span.extracting(1..<1 + length)) == Self.byteLoop(bytes), "\(bytes)")
+            }
+        }
+    }
+
+    @Test func domainsNumberedOncePerDomain() {
+        var recent = RecentDomains()
+        let ids = ["a.b@Acme.Example", "x@acme.example", "first.last+tag@sub.acme-google.example", "no-at.example", "x@"]
+        let codes = ids.map { id in
+            let bytes = Array(id.utf8)
+            return recent.code(utf8: bytes.span)
+        }
+        #expect(codes == [0, 0, 1, -1, -1])
+        #expect(recent.names == ["acme.example", "sub.acme-google.example"])
+    }
+}
