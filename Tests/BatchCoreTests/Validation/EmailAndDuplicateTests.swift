@@ -236,3 +236,29 @@ import TestSupport
         #expect(recent.names == ["acme.example", "sub.acme-google.example"])
     }
 }
+
+/// ``ResourceValidator/sameCells(_:_:_:)`` compares two cells of a batch 16 or 8 bytes at a time:
+/// for every length 0-40, equal cells are the same and a difference at any byte is found, the
+/// cells placed back to back and apart in one buffer.
+@Suite struct SameCellsTests {
+    static func entry(_ start: Int, _ end: Int) -> UInt64 { UInt64(2) << 56 | UInt64(start) << 28 | UInt64(end) }
+
+    @Test func everyLengthAndEveryDifference() {
+        for n in 0...40 {
+            let a = (0..<n).map { UInt8(0x61 + $0 % 26) }
+            for gap in [0, 3] {
+                for k in -1..<n {
+                    var b = a
+                    if k >= 0 { b[k] ^= 0x20 }
+                    let text = [0x7A] + a + Array(repeating: 0x2C, count: gap) + b + [0x7A]
+                    let ea = Self.entry(1, 1 + n), eb = Self.entry(1 + n + gap, 1 + 2 * n + gap)
+                    let same = ResourceValidator.sameCells(text.span, n == 0 ? 0 : ea, n == 0 ? 0 : eb)
+                    #expect(same == (n > 0 && k < 0), "n \(n) gap \(gap) k \(k)")
+                }
+            }
+        }
+        let text = Array("abcdefghij".utf8)
+        let lengthsDiffer = ResourceValidator.sameCells(text.span, Self.entry(0, 5), Self.entry(5, 9))
+        #expect(!lengthsDiffer)
+    }
+}
