@@ -166,6 +166,21 @@ public final class CSVRecordSource: RecordSource {
     }
 
     private func append(_ record: CSVLentRecord, row number: Int, to arena: inout RowArena) {
+        if keepRaw, let plan, record.count <= plan.columns.count,
+           record.rawCount == record.byteCount &+ record.count &- 1 {
+            // The usual record (unquoted, no field past the header's, a planned header): its row
+            // is made where it lands in the batch and filled there, not built aside and copied in
+            // (two copies of the 216-byte row). The same row as below.
+            let base = arena.appendRaw(of: record)
+            arena.append(ArenaRow(row: number, line: record.line))
+            arena.withLastRow { row in
+                row.fieldCount = Int32(clamping: record.count)
+                row.rawStart = Int32(base)
+                row.rawEnd = Int32(base + record.rawCount)
+                Self.setPlannedCells(&row, base: base, record: record, columns: plan.columns, width: record.count)
+            }
+            return
+        }
         var row = ArenaRow(row: number, line: record.line)
         row.fieldCount = Int32(clamping: record.count)
         let fields = fieldTable

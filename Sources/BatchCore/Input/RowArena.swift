@@ -139,6 +139,12 @@ public struct RowArena: Sendable {
     /// Appends the built row.
     package mutating func append(_ row: ArenaRow) { rows.append(row) }
 
+    /// Lets `body` change the last row where it is (a row just appended, being filled).
+    @inline(__always)
+    package mutating func withLastRow(_ body: (inout ArenaRow) -> Void) {
+        body(&rows[rows.count - 1])
+    }
+
     // MARK: Reading
 
     /// Where `field` of row `i` sits in ``bytes``, or `nil` when it holds nothing.
