@@ -174,7 +174,9 @@ public struct RowArena: Sendable {
         return view
     }
 
-    /// Makes `view` (a ``view(_:)`` of this batch) show row `i`.
+    /// Makes `view` (a ``view(_:)`` of this batch) show row `i`. Inlinable up to the usual row:
+    /// the checks call it per row from another module (a call here and one into the view).
+    @inlinable
     package func reload(_ view: inout ResourceInput, _ i: Int) {
         if rows[i].overflowCount == 0 && rows[i].serviceIdsSlot < 0 {
             // The usual row: entries and masks only, no array made, compared or released.
@@ -183,6 +185,12 @@ public struct RowArena: Sendable {
             view.clearMarkersRuledOut = !rows[i].mayHoldClearMarker
             return
         }
+        reloadWithSideTables(&view, i)
+    }
+
+    /// ``reload(_:_:)`` for a row with overflow entries or a `serviceIds` list.
+    @usableFromInline
+    package func reloadWithSideTables(_ view: inout ResourceInput, _ i: Int) {
         let r = rows[i]
         let start = Int(r.overflowStart)
         view.reload(present: r.present, cleared: r.cleared, inline: r.inline, inlineCount: Int(r.inlineCount),

@@ -28,7 +28,7 @@ public struct ResourceInput: Sendable {
 
     /// Set by a batch's reader that saw no cell a clear marker could be (none of six bytes
     /// starting with `#`): ``takeClearMarkers()`` then has nothing to look at.
-    package var clearMarkersRuledOut = false
+    @usableFromInline package var clearMarkersRuledOut = false
 
     /// Where the record's raw bytes (``SourceRecord/raw``) sit in `bytes`, when kept there.
     private var rawStart = -1
@@ -66,6 +66,8 @@ public struct ResourceInput: Sendable {
 
     /// ``reload(present:cleared:inline:inlineCount:overflow:serviceIds:)`` for a row without
     /// overflow entries or `serviceIds`: the arrays are emptied only if the previous row had any.
+    /// Inlinable: the batch checks call it per row from another module.
+    @inlinable
     package mutating func reload(present: UInt64, cleared: UInt64, inline: InlineArray<8, UInt64>, inlineCount: Int) {
         self.present = present
         self.clearedMask = cleared
