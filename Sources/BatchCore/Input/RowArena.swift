@@ -176,7 +176,7 @@ public struct RowArena: Sendable {
 
     /// Makes `view` (a ``view(_:)`` of this batch) show row `i`. Inlinable up to the usual row:
     /// the checks call it per row from another module (a call here and one into the view).
-    @inlinable
+    @inlinable @inline(__always)
     package func reload(_ view: inout ResourceInput, _ i: Int) {
         if rows[i].overflowCount == 0 && rows[i].serviceIdsSlot < 0 {
             // The usual row: entries and masks only, no array made, compared or released.
