@@ -272,15 +272,17 @@ public struct ResourceInput: Sendable {
 
     /// Turns every cell holding ``clearMarker`` (any case) into a cleared field. Cheap for the
     /// usual row: only a six-byte cell starting with `#` is looked at twice.
-    /// Inlined up to the flag's test: the usual batch row (markers ruled out) costs no call.
-    @inline(__always)
+    /// Inlined up to the flag's test (inlinable: the checks are in another module): the usual
+    /// batch row (markers ruled out) costs no call.
+    @inlinable @inline(__always)
     package mutating func takeClearMarkers() {
         guard !clearMarkersRuledOut else { return }
         takeClearMarkersLookingAtCells()
     }
 
     /// ``takeClearMarkers()`` for a row whose cells may hold markers.
-    private mutating func takeClearMarkersLookingAtCells() {
+    @usableFromInline
+    mutating func takeClearMarkersLookingAtCells() {
         guard mayHoldClearMarker() else { return } // the usual row: no array made or walked
         for field in clearMarkerFields() { markCleared(field) }
     }
