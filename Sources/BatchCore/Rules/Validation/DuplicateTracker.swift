@@ -119,6 +119,7 @@ public struct DuplicateTracker {
     }
 
     /// The earlier row holding the key; when none, claims it for `row` and returns `nil`.
+    @inline(__always)
     private mutating func findOrInsert(_ kind: Key, _ h: UInt64, _ key: Span<UInt8>, row: Int) -> Int? {
         let tag = Self.tag(h)
         let s = Self.shard(h)
@@ -131,6 +132,7 @@ public struct DuplicateTracker {
 
     /// Appends the key's record to the spill: row (4 bytes), kind and length (4 bytes), the key's
     /// bytes, zeros to a multiple of 8. Returns its offset / 8.
+    @inline(__always)
     private func write(_ kind: Key, _ key: Span<UInt8>, row: Int) -> UInt64 {
         precondition(key.count < 1 << 31, "a key longer than 2 GiB")
         let kindLength = UInt64((kind == .email ? 1 << 31 : 0) | UInt32(key.count))
