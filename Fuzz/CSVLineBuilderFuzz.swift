@@ -3,11 +3,17 @@
 // Sources/CSVCodec/*.swift. The input is a sequence of operations: an op byte, then for a field a
 // length byte and that many bytes (any bytes, not only UTF-8: the builder copies bytes as they
 // are). Op bit 0: formula guard; bit 1: a number (8 bytes) instead of a field; bit 2: a line end
-// with (op >> 3) & 7 empty fields. Each field is handed over as the `Span` of an array of exactly
+// with (op >> 3) & 7 empty fields; bit 3 (without bits 1 and 2): a fixed text (`raw`) of
+// `rawTexts` picked by op >> 4. Each field is handed over as the `Span` of an array of exactly
 // its size, so a read past its end (invariant 3) is an ASan heap overflow. Checked: the builder's
 // bytes equal CSVWriter's for the same fields (field by field, after a leading empty field so the
 // BOM rule of a first field never applies), numbers equal `String(n)`, and the output is the same
 // whether flushed after every operation (byte 0 odd) or once.
+let rawTexts: [StaticString] = [
+    "", ",", ",,", "abc", ",dan", ",valid", ",google", ",outlook", ",invalid", ",would-create", ",would-recover",
+    "0123456789abcdef", "0123456789abcdefg",
+]
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size >= 1 else { return 0 }
@@ -23,6 +29,11 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             let commas = Int((op >> 3) & 7)
             try! builder.emptyFieldsAndLineEnd(commas)
             model += Array(repeating: 0x2C, count: commas) + [0x0D, 0x0A]
+        } else if op & 8 != 0 && op & 2 == 0 {
+            // A fixed text (`raw`), lengths 0 to 16 around its word-copy thresholds.
+            let text = rawTexts[Int(op >> 4) % rawTexts.count]
+            try! builder.raw(text)
+            model += text.withUTF8Buffer { Array($0) }
         } else if op & 2 != 0 {
             guard i + 8 <= input.count else { break }
             var n = 0

@@ -90,4 +90,25 @@ import CSVCodec
         try builder.flush()
         #expect(builder.bytes == want)
     }
+
+    /// ``CSVLineBuilder/raw(_:)`` copies a fixed text of 4 to 16 bytes as two overlapping words:
+    /// every length from 0 to 20, each text a run of distinct bytes (a misplaced word shows), in
+    /// the report's own texts too, back to back so that a byte written past a text would be
+    /// overwritten by the next and show as a wrong length.
+    @Test func rawTextsOfEveryLength() throws {
+        let texts: [StaticString] = [
+            "", "a", "ab", "abc", "abcd", "abcde", "abcdef", "abcdefg", "abcdefgh", "abcdefghi", "abcdefghij",
+            "abcdefghijk", "abcdefghijkl", "abcdefghijklm", "abcdefghijklmn", "abcdefghijklmno", "abcdefghijklmnop",
+            "abcdefghijklmnopq", "abcdefghijklmnopqr", "abcdefghijklmnopqrs", "abcdefghijklmnopqrst",
+            ",valid", ",invalid", ",skipped", ",would-recover", ",google", ",outlook", ",", ",,",
+        ]
+        let builder = CSVLineBuilder()
+        var want: [UInt8] = []
+        for text in texts {
+            try builder.raw(text)
+            want += text.withUTF8Buffer { Array($0) }
+        }
+        try builder.flush()
+        #expect(builder.bytes == want)
+    }
 }

@@ -24,6 +24,8 @@ public final class CSVRecordSource: RecordSource {
     private var state = ReadState()
     /// `mapping.fields`, copied once.
     private let fieldTable: [ResourceField?]
+    /// How an unquoted record fills a batch row in one loop, when the header allows it.
+    private let plan: ColumnPlan?
 
     /// Opens `reader`'s input and reads its header line.
     /// - Throws: `InputError` for an empty file, an unreadable header or a mapping problem.
@@ -46,6 +48,7 @@ public final class CSVRecordSource: RecordSource {
         headerLine = header.line
         mapping = try ColumnMapping(headers: header.fields, overrides: options.overrides)
         fieldTable = mapping.fields
+        plan = ColumnPlan(mapping.fields)
         delimiter = reader.delimiter
         hadBOM = reader.hadBOM
         format = .csv(delimiter: reader.delimiter)
@@ -163,6 +166,21 @@ public final class CSVRecordSource: RecordSource {
     }
 
     private func append(_ record: CSVLentRecord, row number: Int, to arena: inout RowArena) {
+        if keepRaw, let plan, record.count <= plan.columns.count,
+           record.rawCount == record.byteCount &+ record.count &- 1 {
+            // The usual record (unquoted, no field past the header's, a planned header): its row
+            // is made where it lands in the batch and filled there, not built aside and copied in
+            // (two copies of the 216-byte row). The same row as below.
+            let base = arena.appendRaw(of: record)
+            arena.append(ArenaRow(row: number, line: record.line))
+            arena.withLastRow { row in
+                row.fieldCount = Int32(clamping: record.count)
+                row.rawStart = Int32(base)
+                row.rawEnd = Int32(base + record.rawCount)
+                Self.setPlannedCells(&row, base: base, record: record, columns: plan.columns, width: record.count)
+            }
+            return
+        }
         var row = ArenaRow(row: number, line: record.line)
         row.fieldCount = Int32(clamping: record.count)
         let fields = fieldTable
@@ -171,7 +189,7 @@ public final class CSVRecordSource: RecordSource {
             let base = arena.appendRaw(of: record)
             row.rawStart = Int32(base)
             row.rawEnd = Int32(base + record.rawCount)
-            Self.setCellsInPlace(&arena, &row, base: base, record: record, fields: fields, width: width)
+            Self.setCellsInPlace(&arena, &row, base: base, record: record, fields: fields, plan: plan, width: width)
         } else {
             for i in 0..<width {
                 guard let field = fields[i] else { continue }
@@ -200,13 +218,17 @@ public final class CSVRecordSource: RecordSource {
     /// `base` in the arena's bytes: the same cells, at the same places in the raw bytes, found in
     /// one pass over the record's fields as `Span`s (no call or rebased buffer per field).
     private static func setCellsInPlace(_ arena: inout RowArena, _ row: inout ArenaRow, base: Int,
-                                        record: CSVLentRecord, fields: [ResourceField?], width: Int) {
+                                        record: CSVLentRecord, fields: [ResourceField?], plan: ColumnPlan?, width: Int) {
         let rawCount = record.rawCount
         if rawCount == record.byteCount &+ record.count &- 1 {
             // No field was quoted (a quoted field's raw bytes hold at least two more than its
             // cell): the raw bytes are the cells and a delimiter after each, so cell i starts at
             // its offset in the record's bytes plus i. The usual record: no look at the raw bytes.
-            setUnquotedCells(&arena, &row, base: base, record: record, fields: fields, width: width)
+            if let plan {
+                setPlannedCells(&row, base: base, record: record, columns: plan.columns, width: width)
+            } else {
+                setUnquotedCells(&arena, &row, base: base, record: record, fields: fields, width: width)
+            }
             return
         }
         record.withSpans { bytes, ends in
@@ -272,6 +294,66 @@ public final class CSVRecordSource: RecordSource {
                 cellStart = cellEnd
                 i &+= 1
             }
+        }
+    }
+
+    /// ``setUnquotedCells(_:_:base:record:fields:width:)`` for a header with a ``ColumnPlan``
+    /// and a row just made: the same entries, masks and hot entries, gathered in locals and stored
+    /// into the row once. No cell replaces another (no field named twice), none goes to a side
+    /// table (no `serviceIds`) and at most eight are set (they all fit inline), so the row needs
+    /// none of ``RowArena/setCell(_:_:start:end:)``'s checks.
+    @inline(__always)
+    private static func setPlannedCells(_ row: inout ArenaRow, base: Int, record: CSVLentRecord,
+                                        columns: [UInt16], width: Int) {
+        record.withSpans { bytes, ends in
+            var entries = InlineArray<8, UInt64>(repeating: 0)
+            var hot = InlineArray<6, UInt64>(repeating: 0) // ColumnPlan.Hot; the last is `none`
+            var count = 0
+            var present: UInt64 = 0
+            var marker = false
+            var lastEnd = 0
+            var cellStart = 0
+            var i = 0
+            while i < width {
+                let cellEnd = ends[i]
+                let column = columns[i]
+                let ordinal = column & 0xFF
+                if ordinal != ColumnPlan.unmapped && cellEnd != cellStart {
+                    var start = cellStart, end = cellEnd
+                    let first = bytes[start], last = bytes[end &- 1]
+                    // As in setUnquotedCells: only a cell starting or ending with a space or tab,
+                    // or starting with `'`, needs ``CellText/valueRange(_:)``.
+                    if first == 0x20 || first == 0x09 || first == 0x27 || last == 0x20 || last == 0x09 {
+                        let value = CellText.valueRange(bytes.extracting(start..<end))
+                        end = start &+ value.upperBound
+                        start &+= value.lowerBound
+                    }
+                    if end > start {
+                        // The record's bytes are the raw bytes copied at `base` (no field quoted).
+                        if end &- start == 6 && bytes[start] == 0x23 { marker = true }
+                        let at = base &+ i
+                        lastEnd = at &+ end
+                        let e = UInt64(ordinal) << 56 | UInt64(at &+ start) << 28 | UInt64(lastEnd)
+                        entries[count] = e // count < 8: at most eight columns name a field
+                        count &+= 1
+                        present |= 1 &<< UInt64(ordinal)
+                        hot[Int(column >> 8)] = e
+                    }
+                }
+                cellStart = cellEnd
+                i &+= 1
+            }
+            // Ends grow with the column: the last one is the largest.
+            precondition(lastEnd < RowArena.offsetLimit, "a batch's text is limited to 256 MiB")
+            row.inline = entries
+            row.inlineCount = Int32(count)
+            row.present = present
+            row.mayHoldClearMarker = marker
+            row.nameEntry = hot[Int(ColumnPlan.Hot.name)]
+            row.emailEntry = hot[Int(ColumnPlan.Hot.email)]
+            row.idEntry = hot[Int(ColumnPlan.Hot.id)]
+            row.googleEntry = hot[Int(ColumnPlan.Hot.google)]
+            row.outlookEntry = hot[Int(ColumnPlan.Hot.outlook)]
         }
     }
 

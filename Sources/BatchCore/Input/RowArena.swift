@@ -32,7 +32,8 @@ public struct RowArena: Sendable {
 
     /// Bytes after which a batch takes no more rows.
     package static let byteBudget = 1 << 24
-    private static let offsetLimit = 1 << 28
+    /// Offsets in a batch are below this (28 bits of an entry).
+    static let offsetLimit = 1 << 28
 
     public init() {}
 
@@ -138,6 +139,12 @@ public struct RowArena: Sendable {
     /// Appends the built row.
     package mutating func append(_ row: ArenaRow) { rows.append(row) }
 
+    /// Lets `body` change the last row where it is (a row just appended, being filled).
+    @inline(__always)
+    package mutating func withLastRow(_ body: (inout ArenaRow) -> Void) {
+        body(&rows[rows.count - 1])
+    }
+
     // MARK: Reading
 
     /// Where `field` of row `i` sits in ``bytes``, or `nil` when it holds nothing.
@@ -167,7 +174,9 @@ public struct RowArena: Sendable {
         return view
     }
 
-    /// Makes `view` (a ``view(_:)`` of this batch) show row `i`.
+    /// Makes `view` (a ``view(_:)`` of this batch) show row `i`. Inlinable up to the usual row:
+    /// the checks call it per row from another module (a call here and one into the view).
+    @inlinable @inline(__always)
     package func reload(_ view: inout ResourceInput, _ i: Int) {
         if rows[i].overflowCount == 0 && rows[i].serviceIdsSlot < 0 {
             // The usual row: entries and masks only, no array made, compared or released.
@@ -176,6 +185,12 @@ public struct RowArena: Sendable {
             view.clearMarkersRuledOut = !rows[i].mayHoldClearMarker
             return
         }
+        reloadWithSideTables(&view, i)
+    }
+
+    /// ``reload(_:_:)`` for a row with overflow entries or a `serviceIds` list.
+    @usableFromInline
+    package func reloadWithSideTables(_ view: inout ResourceInput, _ i: Int) {
         let r = rows[i]
         let start = Int(r.overflowStart)
         view.reload(present: r.present, cleared: r.cleared, inline: r.inline, inlineCount: Int(r.inlineCount),

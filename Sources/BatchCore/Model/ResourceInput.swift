@@ -28,7 +28,7 @@ public struct ResourceInput: Sendable {
 
     /// Set by a batch's reader that saw no cell a clear marker could be (none of six bytes
     /// starting with `#`): ``takeClearMarkers()`` then has nothing to look at.
-    package var clearMarkersRuledOut = false
+    @usableFromInline package var clearMarkersRuledOut = false
 
     /// Where the record's raw bytes (``SourceRecord/raw``) sit in `bytes`, when kept there.
     private var rawStart = -1
@@ -66,6 +66,8 @@ public struct ResourceInput: Sendable {
 
     /// ``reload(present:cleared:inline:inlineCount:overflow:serviceIds:)`` for a row without
     /// overflow entries or `serviceIds`: the arrays are emptied only if the previous row had any.
+    /// Inlinable: the batch checks call it per row from another module.
+    @inlinable
     package mutating func reload(present: UInt64, cleared: UInt64, inline: InlineArray<8, UInt64>, inlineCount: Int) {
         self.present = present
         self.clearedMask = cleared
@@ -270,8 +272,18 @@ public struct ResourceInput: Sendable {
 
     /// Turns every cell holding ``clearMarker`` (any case) into a cleared field. Cheap for the
     /// usual row: only a six-byte cell starting with `#` is looked at twice.
+    /// Inlined up to the flag's test (inlinable: the checks are in another module): the usual
+    /// batch row (markers ruled out) costs no call.
+    @inlinable @inline(__always)
     package mutating func takeClearMarkers() {
-        guard !clearMarkersRuledOut, mayHoldClearMarker() else { return } // the usual row: no array made or walked
+        guard !clearMarkersRuledOut else { return }
+        takeClearMarkersLookingAtCells()
+    }
+
+    /// ``takeClearMarkers()`` for a row whose cells may hold markers.
+    @usableFromInline
+    mutating func takeClearMarkersLookingAtCells() {
+        guard mayHoldClearMarker() else { return } // the usual row: no array made or walked
         for field in clearMarkerFields() { markCleared(field) }
     }
 

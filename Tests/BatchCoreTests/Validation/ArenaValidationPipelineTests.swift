@@ -87,6 +87,53 @@ import Testing
         #expect(a.contains { $0.0.status == .skipped } && a.contains { $0.0.status == .invalid } && a.contains { $0.0.status == .valid })
     }
 
+    /// A header the arena fills unquoted records for in one loop (``ColumnPlan``: no field named
+    /// twice, no `serviceIds`, at most eight mapped columns), with an unmapped column, cells to
+    /// trim or unguard, blank and whitespace-only cells, clear markers, quoted cells, extra and
+    /// missing fields, calendar ids repeating the e-mail (a bad one too) or not quite; and headers
+    /// the plan refuses (nine mapped columns, `serviceIds`).
+    static func planned(rows: Int, header: String) -> String {
+        var s = header + "\n"
+        for i in 1...rows {
+            switch i % 12 {
+            case 0: s += "Ann \(i),ann\(i % 50)@acme.example,,ann\(i % 50)@acme.example,,1,Europe/Berlin,note,x\n"
+            case 1: s += "  Bob \(i)\t, BOB\(i % 40)@Example.COM ,,,bob\(i)@contoso.example,2,W. Europe Standard Time,#clear,\n"
+            case 2: s += "'=Eve \(i),eve\(i)@x.example,\(i % 30),,,0,,,'@y\n"
+            case 3: s += "Carl \(i),#clear,   ,,,,#CLEAR,,\n"
+            case 4: s += "Dan \(i),dan\(i)@x.example,,,,9,Mars/Olympus,d,c,extra,more\n"
+            case 5: s += "\"Fay, \(i)\",fay\(i)@x.example,,fay\(i)@acme.example,,,,\"a \"\"b\"\"\",\n"
+            case 6: s += ",nobody\(i)@x.example\n"
+            case 7: s += "Gus \(i),gus\(i)@x.example,\(i % 30),gus\(i)@x.example,gus@,1,America/New_York, ,'\n"
+            case 9: s += "Ivy \(i),ivy..\(i)@x.example,,ivy..\(i)@x.example,,1,,,\n" // the same bad address twice
+            case 10: s += "Joe \(i),joe\(i)@x.example,,,joe\(i)@X.example,2,,,\n" // the same but for case
+            case 11: s += "Lou \(i),lou\(i)@x.example,,lou\(i)@x.example,lou\(i)@x.example,,,,\n"
+            default: s += "Kim \(i),KIM\(i % 20)@x.example,,kim\(i)@acme.example,,,,,\n"
+            }
+        }
+        return s
+    }
+
+    @Test(arguments: [
+        "name,email,id,googleCalendarId,outlookCalendarId,calendarAvailability,timezoneId,description,unknownColumn",
+        "name,email,id,googleCalendarId,outlookCalendarId,calendarAvailability,timezoneId,description,city",
+        "name,email,id,googleCalendarId,outlookCalendarId,calendarAvailability,timezoneId,description,serviceIds",
+    ])
+    func sameRowsWithOrWithoutAColumnPlan(header: String) async throws {
+        let mapping = try ColumnMapping(headers: header.split(separator: ",").map(String.init))
+        #expect((ColumnPlan(mapping.fields) != nil) == header.hasSuffix("description,unknownColumn"))
+        let path = try Self.write(Self.planned(rows: 300, header: header))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var o = ValidationOptions()
+        o.returnURLs.google = "https://example.com/back"
+        let a = try await Self.general(path, o, readAhead: 0)
+        let b = try await Self.arena(path, o, readAhead: 2)
+        #expect(a.count == 300 && b.count == 300)
+        for (x, y) in zip(a, b) {
+            #expect(x.0 == y.0)
+            #expect(x.1 == y.1)
+        }
+    }
+
     /// The report's bytes, CSV encoded from the arena, equal those written through `ReportRow`s.
     @Test func reportBytesFromTheArena() async throws {
         let path = try Self.write(Self.tricky(rows: 120))

@@ -148,3 +148,117 @@ import TestSupport
         #expect(DuplicateTracker.Key.id.rawValue == "id")
     }
 }
+
+/// ``DuplicateTracker/hash(_:salt:lowercasingASCII:)`` takes a key's tail (its last 1 to 7 bytes)
+/// from one load of its last eight bytes, shifted: the same word as gathering those bytes one by
+/// one, which the reference here still does, for every length around the word boundaries.
+@Suite struct DuplicateHashTests {
+    static func reference(_ bytes: [UInt8], salt: UInt8, lowercasingASCII: Bool) -> UInt64? {
+        let n = bytes.count
+        var h: UInt64 = 0x243f_6a88_85a3_08d3 ^ UInt64(salt) ^ (UInt64(truncatingIfNeeded: n) &* 0x9e37_79b9_7f4a_7c15)
+        var highs: UInt64 = 0
+        var i = 0
+        while i < n {
+            var w: UInt64 = 0
+            for j in stride(from: min(i + 8, n) - 1, through: i, by: -1) { w = w << 8 | UInt64(bytes[j]) }
+            if lowercasingASCII {
+                highs |= w
+                w |= ((w &+ 0x3f3f_3f3f_3f3f_3f3f) & ~(w &+ 0x2525_2525_2525_2525) & 0x8080_8080_8080_8080) >> 2
+            }
+            let m = (h ^ w).multipliedFullWidth(by: 0xa076_1d64_78bd_642f)
+            h = m.high ^ UInt64(m.low)
+            i += 8
+        }
+        if lowercasingASCII && highs & 0x8080_8080_8080_8080 != 0 { return nil }
+        h ^= h >> 30; h &*= 0xbf58_476d_1ce4_e5b9
+        h ^= h >> 27; h &*= 0x94d0_49bb_1331_11eb
+        h ^= h >> 31
+        return h == 0 ? 1 : h
+    }
+
+    @Test func tailsFromOneLoadMatchTheByteGather() {
+        var rng = SystemRandomNumberGenerator()
+        for length in 0...40 {
+            for round in 0..<20 {
+                let bytes = (0..<length).map { _ in
+                    round % 2 == 0 ? UInt8.random(in: 0x20...0x7E, using: &rng) : UInt8.random(in: 0...0xFF, using: &rng)
+                }
+                // In a larger buffer, so a load past the key would read other bytes.
+                let padded = [0xAA] + bytes + [0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47, 0x48]
+                let key = padded.span.extracting(1..<1 + length)
+                for lower in [false, true] {
+                    #expect(DuplicateTracker.hash(key, salt: 0x65, lowercasingASCII: lower)
+                        == Self.reference(bytes, salt: 0x65, lowercasingASCII: lower), "\(bytes)")
+                }
+            }
+        }
+    }
+}
+
+/// ``RecentDomains/lastAt(_:)`` looks for the last `@` 16 bytes at a time from the end: it must
+/// give the byte loop's answer for every length 0-48 with no `@`, one at each place, or two.
+@Suite struct RecentDomainsTests {
+    static func byteLoop(_ b: [UInt8]) -> Int {
+        var at = b.count - 1
+        while at >= 0 && b[at] != 0x40 { at -= 1 }
+        return at
+    }
+
+    @Test func lastAtMatchesTheByteLoop() {
+        for length in 0...48 {
+            var cases: [[UInt8]] = [Array(repeating: 0x61, count: length)]
+            for k in 0..<length {
+                var one = Array(repeating: UInt8(0x61), count: length)
+                one[k] = 0x40
+                cases.append(one)
+                for j in 0..<k where (k - j) % 5 == 1 {
+                    var two = one
+                    two[j] = 0x40
+                    cases.append(two)
+                }
+            }
+            for bytes in cases {
+                // Inside a larger buffer with `@` around it: nothing outside the span may count.
+                let padded = [0x40] + bytes + [0x40, 0x40]
+                #expect(RecentDomains.lastAt(padded.span.extracting(1..<1 + length)) == Self.byteLoop(bytes), "\(bytes)")
+            }
+        }
+    }
+
+    @Test func domainsNumberedOncePerDomain() {
+        var recent = RecentDomains()
+        let ids = ["a.b@Acme.Example", "x@acme.example", "first.last+tag@sub.acme-google.example", "no-at.example", "x@"]
+        let codes = ids.map { id in
+            let bytes = Array(id.utf8)
+            return recent.code(utf8: bytes.span)
+        }
+        #expect(codes == [0, 0, 1, -1, -1])
+        #expect(recent.names == ["acme.example", "sub.acme-google.example"])
+    }
+}
+
+/// ``ResourceValidator/sameCells(_:_:_:)`` compares two cells of a batch 16 or 8 bytes at a time:
+/// for every length 0-40, equal cells are the same and a difference at any byte is found, the
+/// cells placed back to back and apart in one buffer.
+@Suite struct SameCellsTests {
+    static func entry(_ start: Int, _ end: Int) -> UInt64 { UInt64(2) << 56 | UInt64(start) << 28 | UInt64(end) }
+
+    @Test func everyLengthAndEveryDifference() {
+        for n in 0...40 {
+            let a = (0..<n).map { UInt8(0x61 + $0 % 26) }
+            for gap in [0, 3] {
+                for k in -1..<n {
+                    var b = a
+                    if k >= 0 { b[k] ^= 0x20 }
+                    let text = [0x7A] + a + Array(repeating: 0x2C, count: gap) + b + [0x7A]
+                    let ea = Self.entry(1, 1 + n), eb = Self.entry(1 + n + gap, 1 + 2 * n + gap)
+                    let same = ResourceValidator.sameCells(text.span, n == 0 ? 0 : ea, n == 0 ? 0 : eb)
+                    #expect(same == (n > 0 && k < 0), "n \(n) gap \(gap) k \(k)")
+                }
+            }
+        }
+        let text = Array("abcdefghij".utf8)
+        let lengthsDiffer = ResourceValidator.sameCells(text.span, Self.entry(0, 5), Self.entry(5, 9))
+        #expect(!lengthsDiffer)
+    }
+}

@@ -46,11 +46,19 @@ struct HostingOutcomes {
 
     /// The issue the hosting rule finds with a valid calendar id of `provider` on the domain
     /// `code` (negative: none), or nil when there is none or the domain is not classified.
+    /// Inlined up to the usual answer (`.ok` already worked out): a row costs no call.
+    @inline(__always)
     mutating func issue(code: Int32, provider: CalendarProvider, policy: HostingPolicy) -> RowIssue? {
         guard code >= 0 else { return nil }
         let slot = 2 * Int(code) + (provider == .google ? 0 : 1)
+        if outcomeKinds[slot] == 1 { return nil } // .ok, the usual answer: nothing copied
+        return issue(slot: slot, code: code, provider: provider, policy: policy)
+    }
+
+    /// ``issue(code:provider:policy:)`` for a slot whose outcome is an issue or not worked out yet.
+    private mutating func issue(slot: Int, code: Int32, provider: CalendarProvider, policy: HostingPolicy) -> RowIssue? {
         switch outcomeKinds[slot] {
-        case 1: return nil // .ok, the usual answer: nothing copied
+        case 1: return nil
         case 0:
             guard classified[Int(code)], let verdict = verdicts[Int(code)] else { return nil }
             let outcome = hostingIssue(for: verdict, expected: provider == .google ? .google : .microsoft, policy: policy)
