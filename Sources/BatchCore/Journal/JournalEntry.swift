@@ -118,75 +118,39 @@ public enum JournalEntry: Sendable, Equatable, Codable {
         return w.bytes
     }
 
-    /// Written with a ``JournalLineBuffer``: each key with its punctuation one append (through a
-    /// `JSONWriter`, ~170 instructions a key), in the order and with the bytes `JSONWriter` wrote.
     private static func bytes(_ done: JournalDone) -> [UInt8] {
-        var w = JournalLineBuffer(capacity: 32 + done.rows.count * 640)
-        w.raw(#"{"t":"done""#)
+        var w = JSONWriter(capacity: 32 + done.rows.count * 640)
+        w.beginObject()
+        w.key("t")
+        w.string("done")
         if let chunk = done.chunk {
-            w.raw(#","chunk":"#)
+            w.key("chunk")
             w.string(chunk)
         }
-        w.raw(#","rows":["#)
+        w.key("rows")
+        w.beginArray()
         // Each outcome read where it lies: `for o in done.rows` copied each one (issue 17).
         done.rows.withUnsafeBufferPointer { rows in
             for o in rows.indices {
-                w.raw(o == 0 ? "{" : ",{")
-                // Whether a field is written yet: the next key comes after a comma.
-                var more = false
-                if let v = rows[o].authUrl {
-                    w.raw(#""authUrl":"#)
-                    w.string(v)
-                    more = true
-                }
-                if let v = rows[o].authorized {
-                    w.raw(more ? #","authorized":"# : #""authorized":"#)
-                    w.bool(v)
-                    more = true
-                }
-                if let v = rows[o].calendarAvailability {
-                    w.raw(more ? #","calendarAvailability":"# : #""calendarAvailability":"#)
-                    w.int(v)
-                    more = true
-                }
-                if let v = rows[o].calendarId {
-                    w.raw(more ? #","calendarId":"# : #""calendarId":"#)
-                    w.string(v)
-                    more = true
-                }
-                if let v = rows[o].email {
-                    w.raw(more ? #","email":"# : #""email":"#)
-                    w.string(v)
-                    more = true
-                }
-                if let v = rows[o].id {
-                    w.raw(more ? #","id":"# : #""id":"#)
-                    w.string(v)
-                    more = true
-                }
-                if let v = rows[o].message {
-                    w.raw(more ? #","message":"# : #""message":"#)
-                    w.string(v)
-                    more = true
-                }
-                if let v = rows[o].name {
-                    w.raw(more ? #","name":"# : #""name":"#)
-                    w.string(v)
-                    more = true
-                }
-                if let v = rows[o].provider {
-                    w.raw(more ? #","provider":"# : #""provider":"#)
-                    w.string(v)
-                    more = true
-                }
-                w.raw(more ? #","row":"# : #""row":"#)
+                w.beginObject()
+                if let v = rows[o].authUrl { w.key("authUrl"); w.string(v) }
+                if let v = rows[o].authorized { w.key("authorized"); w.bool(v) }
+                if let v = rows[o].calendarAvailability { w.key("calendarAvailability"); w.int(v) }
+                if let v = rows[o].calendarId { w.key("calendarId"); w.string(v) }
+                if let v = rows[o].email { w.key("email"); w.string(v) }
+                if let v = rows[o].id { w.key("id"); w.string(v) }
+                if let v = rows[o].message { w.key("message"); w.string(v) }
+                if let v = rows[o].name { w.key("name"); w.string(v) }
+                if let v = rows[o].provider { w.key("provider"); w.string(v) }
+                w.key("row")
                 w.int(rows[o].row)
-                w.raw(#","status":"#)
+                w.key("status")
                 w.string(rows[o].status.rawValue)
-                w.raw("}")
+                w.endObject()
             }
         }
-        w.raw("]}")
+        w.endArray()
+        w.endObject()
         return w.bytes
     }
 }
