@@ -190,7 +190,7 @@ public struct ImportJob: Sendable {
                             } else {
                                 try input.checkUnchanged()
                                 if let expected = journal?.replay.header?.input, expected.isResumable,
-                                   !expected.sameContent(as: try InputFingerprint.compute(path: input.path)) {
+                                   !expected.sameContent(as: try InputFingerprint.compute(path: input.path, hash: .of(expected.fingerprint))) {
                                     throw InputError.changedWhileRead(path: input.path, change: "its content is not what the run began with")
                                 }
                                 answer = .inputEnded

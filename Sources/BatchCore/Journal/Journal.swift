@@ -83,8 +83,13 @@ public final class Journal: Sendable {
             guard let recorded = replay.header else {
                 throw JournalError.corrupt(path: path, line: 1, reason: "no header")
             }
-            guard recorded.input.sameContent(as: header.input) else {
-                throw JournalError.differentInput(path: path, journal: recorded.input, input: header.input)
+            // A journal of version 2 or earlier recorded FNV-1a: the input is hashed that way again.
+            var input = header.input
+            if input.isResumable, InputFingerprint.Hash.of(recorded.input.fingerprint) != InputFingerprint.Hash.of(input.fingerprint) {
+                input = try InputFingerprint.compute(path: input.path, hash: .of(recorded.input.fingerprint))
+            }
+            guard recorded.input.sameContent(as: input) else {
+                throw JournalError.differentInput(path: path, journal: recorded.input, input: input)
             }
             if replay.droppedTornLine {
                 try journal.cut(fd: fd, to: replay.validByteCount)

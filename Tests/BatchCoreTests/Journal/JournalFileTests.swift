@@ -154,6 +154,32 @@ private func flockFromAnotherProcess(_ file: String) throws -> Int32 {
         #expect(error?.description.contains("journal \(path) was made from a different file (people.csv") == true)
     }
 
+    /// A journal of version 2 recorded the input's FNV-1a: resuming it hashes the input that way
+    /// again, so the same file carries on and a changed one is still refused.
+    @Test func aVersionTwoJournalResumesOnItsOwnHash() throws {
+        let dir = try S.makeDirectory()
+        defer { S.remove(dir) }
+        let input = dir + "/people.csv"
+        try Data("name,email\nAna,ana@example.com\n".utf8).write(to: URL(fileURLWithPath: input))
+        let old = try InputFingerprint.compute(path: input, hash: .fnv1a)
+        var header = S.header(old)
+        header.version = 2
+        let path = dir + "/run.journal"
+        let (journal, _) = try Journal.open(path: path, header: header, resume: false)
+        try journal.append([S.intent([1])])
+        journal.close()
+
+        let now = try InputFingerprint.compute(path: input)
+        #expect(InputFingerprint.Hash.of(now.fingerprint) == .words)
+        let (again, replay) = try Journal.open(path: path, header: S.header(now), resume: true)
+        again.close()
+        #expect(replay.header?.version == 2 && replay.uncertainCreates.count == 1)
+
+        try Data("name,email\nAna,ana@example.org\n".utf8).write(to: URL(fileURLWithPath: input))
+        let changed = try InputFingerprint.compute(path: input)
+        #expect(throws: JournalError.self) { _ = try Journal.open(path: path, header: S.header(changed), resume: true) }
+    }
+
     @Test func aJournalOfStandardInputCannotBeResumedFromAFile() throws {
         let dir = try S.makeDirectory()
         defer { S.remove(dir) }
