@@ -115,7 +115,7 @@ public enum JournalEntry: Sendable, Equatable, Codable {
         for row in intent.rows { w.int(row) }
         w.endArray()
         w.endObject()
-        return w.bytes
+        return w.bytes(reserving: JournalLineSeal.trailerRoom)
     }
 
     private static func bytes(_ done: JournalDone) -> [UInt8] {
@@ -151,6 +151,6 @@ public enum JournalEntry: Sendable, Equatable, Codable {
         }
         w.endArray()
         w.endObject()
-        return w.bytes
+        return w.bytes(reserving: JournalLineSeal.trailerRoom)
     }
 }
