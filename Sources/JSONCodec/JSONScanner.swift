@@ -150,27 +150,14 @@ public struct JSONScanner {
                 p &+= Int(guess.length) &+ 3
                 found = guess.index >= 0 ? Int(guess.index) : nil
             } else {
-                let start = p + 1
-                let (stop, high) = Self.stringStop(base, count, from: start)
-                let key: JSONKey
-                if stop < count, base[stop] == UInt8(ascii: "\""), !high {
-                    key = JSONKey(offset: start, count: stop - start, escaped: false)
-                    p = stop + 1
-                } else {
-                    position = p
-                    key = try readKey()
-                    p = position
-                }
-                let compact = p < count && base[p] == UInt8(ascii: ":")
-                while p < count, base[p] <= 0x20, Self.isWhitespace(base[p]) { p += 1 }
-                guard p < count, base[p] == UInt8(ascii: ":") else { throw JSONScanError(offset: p, reason: "a colon expected") }
-                p += 1
+                let (key, compact, next) = try keyAndColon(at: p)
+                p = next
                 // Invariant 2: an unescaped key's range lies inside the document.
                 found = key.escaped
                     ? withBytes(of: key) { table.index(of: $0) }
                     : table.index(of: UnsafeBufferPointer(start: base + key.offset, count: key.count))
-                if compact, key.count > 0, key.count <= Int(UInt16.max), start - 1 <= Int(Int32.max) {
-                    guesses[slot] = JSONKeyGuess(quote: Int32(start - 1), length: UInt16(key.count), index: Int16(found ?? -1), table: tableID)
+                if compact, key.count > 0, key.count <= Int(UInt16.max), key.offset - 1 <= Int(Int32.max) {
+                    guesses[slot] = JSONKeyGuess(quote: Int32(key.offset - 1), length: UInt16(key.count), index: Int16(found ?? -1), table: tableID)
                 }
             }
             position = p
@@ -267,7 +254,18 @@ public struct JSONScanner {
     /// checking `p < count`).
     @inline(__always)
     private mutating func memberKey(_ cursor: inout Cursor) throws -> JSONKey? {
-        guard var p = try memberStart(&cursor) else { return nil }
+        guard let p = try memberStart(&cursor) else { return nil }
+        let (key, _, next) = try keyAndColon(at: p)
+        position = next
+        return key
+    }
+
+    /// The key whose opening quote is at `quote`, and the colon after it: the key, whether the
+    /// colon came right after the key's closing quote, and the offset after the colon. A key
+    /// with escapes or bytes >= 0x80, and every error, goes through ``readKey()``.
+    @inline(__always)
+    private mutating func keyAndColon(at quote: Int) throws -> (key: JSONKey, compact: Bool, next: Int) {
+        var p = quote
         let start = p + 1
         let (stop, high) = Self.stringStop(base, count, from: start)
         let key: JSONKey
@@ -279,10 +277,10 @@ public struct JSONScanner {
             key = try readKey()
             p = position
         }
+        let compact = p < count && base[p] == UInt8(ascii: ":")
         while p < count, base[p] <= 0x20, Self.isWhitespace(base[p]) { p += 1 }
         guard p < count, base[p] == UInt8(ascii: ":") else { throw JSONScanError(offset: p, reason: "a colon expected") }
-        position = p + 1
-        return key
+        return (key, compact, p + 1)
     }
 
     /// Whether the array `cursor` walks has another element (read it next); `false` when the

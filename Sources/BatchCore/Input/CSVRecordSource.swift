@@ -274,15 +274,7 @@ public final class CSVRecordSource: RecordSource {
                         arena.setCell(&row, field, start: base, end: base)
                     }
                 } else if let field = fields[i] {
-                    var start = cellStart, end = cellEnd
-                    let first = bytes[start], last = bytes[end &- 1]
-                    // Only a cell starting or ending with a space or tab, or starting with `'`,
-                    // needs trimming or unguarding (``CellText/valueRange(_:)``): rare.
-                    if first == 0x20 || first == 0x09 || first == 0x27 || last == 0x20 || last == 0x09 {
-                        let value = CellText.valueRange(bytes.extracting(start..<end))
-                        end = start &+ value.upperBound
-                        start &+= value.lowerBound
-                    }
+                    let (start, end) = Self.valueBounds(bytes, cellStart, cellEnd)
                     let at = base &+ i
                     if field == .serviceIds {
                         let cell = bytes.extracting(cellStart..<cellEnd)
@@ -295,6 +287,17 @@ public final class CSVRecordSource: RecordSource {
                 i &+= 1
             }
         }
+    }
+
+    /// The bounds of the non-empty cell `start..<end` of `bytes` without what
+    /// ``CellText/valueRange(_:)`` takes off (spaces, tabs, a formula guard `'`): only a cell
+    /// starting or ending with a space or tab, or starting with `'`, needs it (rare).
+    @inline(__always)
+    private static func valueBounds(_ bytes: Span<UInt8>, _ start: Int, _ end: Int) -> (start: Int, end: Int) {
+        let first = bytes[start], last = bytes[end &- 1]
+        guard first == 0x20 || first == 0x09 || first == 0x27 || last == 0x20 || last == 0x09 else { return (start, end) }
+        let value = CellText.valueRange(bytes.extracting(start..<end))
+        return (start &+ value.lowerBound, start &+ value.upperBound)
     }
 
     /// ``setUnquotedCells(_:_:base:record:fields:width:)`` for a header with a ``ColumnPlan``
@@ -319,15 +322,7 @@ public final class CSVRecordSource: RecordSource {
                 let column = columns[i]
                 let ordinal = column & 0xFF
                 if ordinal != ColumnPlan.unmapped && cellEnd != cellStart {
-                    var start = cellStart, end = cellEnd
-                    let first = bytes[start], last = bytes[end &- 1]
-                    // As in setUnquotedCells: only a cell starting or ending with a space or tab,
-                    // or starting with `'`, needs ``CellText/valueRange(_:)``.
-                    if first == 0x20 || first == 0x09 || first == 0x27 || last == 0x20 || last == 0x09 {
-                        let value = CellText.valueRange(bytes.extracting(start..<end))
-                        end = start &+ value.upperBound
-                        start &+= value.lowerBound
-                    }
+                    let (start, end) = Self.valueBounds(bytes, cellStart, cellEnd)
                     if end > start {
                         // The record's bytes are the raw bytes copied at `base` (no field quoted).
                         if end &- start == 6 && bytes[start] == 0x23 { marker = true }
