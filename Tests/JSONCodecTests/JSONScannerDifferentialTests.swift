@@ -29,6 +29,22 @@ import TestSupport
         return forms[r.below(forms.count)]
     }
 
+    /// The bytes mutations put in: JSON's punctuation and letters, controls and broken UTF-8.
+    static let mutationBytes = Array("{}[]\",:\\ 0123456789-+.eEtrufalsn\t\n\"u".utf8) + [0x00, 0x1F, 0x7F, 0x80, 0xC3, 0xA9, 0xE2, 0xF0, 0xFF]
+
+    /// Changes `doc` `times` times (while it has bytes): a byte replaced, removed or inserted
+    /// at a random offset, the new bytes drawn from `alphabet`.
+    static func mutate(_ doc: inout [UInt8], times: Int, _ r: inout Rng, _ alphabet: [UInt8]) {
+        for _ in 0..<times where !doc.isEmpty {
+            let at = r.below(doc.count)
+            switch r.below(3) {
+            case 0: doc[at] = alphabet[r.below(alphabet.count)]
+            case 1: doc.remove(at: at)
+            default: doc.insert(alphabet[r.below(alphabet.count)], at: at)
+            }
+        }
+    }
+
     static func value(_ r: inout Rng, depth: Int) -> String {
         let kind = depth > 5 ? 2 + r.below(4) : r.below(6)
         switch kind {
@@ -65,18 +81,11 @@ import TestSupport
 
     @Test func sameVerdictOnMutatedDocuments() throws {
         var r = Rng(seed: 99)
-        let alphabet = Array("{}[]\",:\\ 0123456789-+.eEtrufalsn\t\n\"u".utf8) + [0x00, 0x1F, 0x7F, 0x80, 0xC3, 0xA9, 0xE2, 0xF0, 0xFF]
         var disagreements: [String] = []
         for _ in 0..<5_000 {
             var doc = Array(Self.value(&r, depth: 0).utf8)
-            for _ in 0..<(1 + r.below(3)) where !doc.isEmpty {
-                let at = r.below(doc.count)
-                switch r.below(3) {
-                case 0: doc[at] = alphabet[r.below(alphabet.count)]
-                case 1: doc.remove(at: at)
-                default: doc.insert(alphabet[r.below(alphabet.count)], at: at)
-                }
-            }
+            let times = 1 + r.below(3)
+            Self.mutate(&doc, times: times, &r, Self.mutationBytes)
             // UTF-16/32 detection looks at NUL bytes among the first four: keep those out.
             if doc.prefix(4).contains(0) { continue }
             let expected = serialization(doc)
@@ -111,19 +120,12 @@ import TestSupport
 
     @Test func skippingFailsWhereAndAsReadingFails() {
         var r = Rng(seed: 123)
-        let alphabet = Array("{}[]\",:\\ 0123456789-+.eEtrufalsn\t\n\"u".utf8) + [0x00, 0x1F, 0x7F, 0x80, 0xC3, 0xA9, 0xE2, 0xF0, 0xFF]
         var disagreements: [String] = []
         for round in 0..<8_000 {
             var doc = Array((Self.whitespace(&r) + Self.value(&r, depth: 0) + Self.whitespace(&r)).utf8)
             // A quarter stay whole: both succeed and skipping reaches the same end.
-            for _ in 0..<(round % 4 == 0 ? 0 : 1 + r.below(3)) where !doc.isEmpty {
-                let at = r.below(doc.count)
-                switch r.below(3) {
-                case 0: doc[at] = alphabet[r.below(alphabet.count)]
-                case 1: doc.remove(at: at)
-                default: doc.insert(alphabet[r.below(alphabet.count)], at: at)
-                }
-            }
+            let times = round % 4 == 0 ? 0 : 1 + r.below(3)
+            Self.mutate(&doc, times: times, &r, Self.mutationBytes)
             let (read, skipped) = verdicts(doc)
             if read != skipped { disagreements.append("\(String(decoding: doc, as: UTF8.self)): read \(String(describing: read)), skipped \(String(describing: skipped))") }
         }
@@ -218,14 +220,8 @@ import TestSupport
             var doc = Array(("{" + (0..<r.below(8)).map { _ in
                 ["\"k0\"", "\"k1\"", "\"a\"", "\"\\u00e9\"", "\"é\"", "\"\\u0061\"", "\"other\""][r.below(7)] + ":" + Self.value(&r, depth: 1)
             }.joined(separator: ",") + "}").utf8)
-            for _ in 0..<(round % 3 == 0 ? 0 : 1 + r.below(2)) where !doc.isEmpty {
-                let at = r.below(doc.count)
-                switch r.below(3) {
-                case 0: doc[at] = alphabet[r.below(alphabet.count)]
-                case 1: doc.remove(at: at)
-                default: doc.insert(alphabet[r.below(alphabet.count)], at: at)
-                }
-            }
+            let times = round % 3 == 0 ? 0 : 1 + r.below(2)
+            Self.mutate(&doc, times: times, &r, alphabet)
             let (a, b) = (Self.tableKeys(doc, byTable: true) { _ in table }, Self.tableKeys(doc, byTable: false) { _ in table })
             if a.0 != b.0 || a.1 != b.1 { disagreements.append("\(String(decoding: doc, as: UTF8.self)): \(a) vs \(b)") }
             if a.1 == nil { objects += 1 }

@@ -33,6 +33,16 @@ import Testing
         }
     }
 
+    /// Sends a create to `server` and expects it to fail as a lost connection: the request may
+    /// have been applied, so only the caller may decide what comes next.
+    func expectCreateLost(_ t: Wire, _ server: ScriptedHTTPServer, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(sourceLocation: sourceLocation) {
+            _ = try t.send(post(server.url, "bulk"))
+        } throws: { error in
+            (error as? TransportError)?.kind == .connectionLost
+        }
+    }
+
     func post(_ url: URL, _ path: String, body: String = "{\"name\":\"x\"}") -> HTTPRequest {
         HTTPRequest(method: .post, url: url.appendingPathComponent(path), headers: ["Content-Type": "application/json"], body: Data(body.utf8))
     }
@@ -79,20 +89,12 @@ import Testing
         defer { server.stop() }
         let t = try Wire()
         _ = try t.send(HTTPRequest(method: .get, url: server.url.appendingPathComponent("warm")))
-        #expect {
-            _ = try t.send(post(server.url, "bulk"))
-        } throws: { error in
-            (error as? TransportError)?.kind == .connectionLost
-        }
+        expectCreateLost(t, server)
         #expect(server.requests.filter { $0.method == "POST" }.count == 1, "sent exactly once")
         #expect(server.requests.map(\.connection) == [1, 1], "the POST went out on the reused connection")
         #expect(server.requests.last?.bodyBytes == 12)
         // The handle stays usable: the next POST goes out (once) on a new connection.
-        #expect {
-            _ = try t.send(post(server.url, "bulk"))
-        } throws: { error in
-            (error as? TransportError)?.kind == .connectionLost
-        }
+        expectCreateLost(t, server)
         #expect(server.requests.filter { $0.method == "POST" }.count == 2)
     }
 
@@ -105,11 +107,7 @@ import Testing
         defer { server.stop() }
         let t = try Wire()
         _ = try t.send(HTTPRequest(method: .get, url: server.url.appendingPathComponent("warm")))
-        #expect {
-            _ = try t.send(post(server.url, "bulk"))
-        } throws: { error in
-            (error as? TransportError)?.kind == .connectionLost
-        }
+        expectCreateLost(t, server)
         #expect(server.requests.filter { $0.method == "POST" }.count == 1)
     }
 
