@@ -185,7 +185,7 @@ public struct ImportJob: Sendable {
                                 // (see ``ImportCore/handle(rowsRead:)``).
                                 var rows: [ImportRow] = []
                                 rows.reserveCapacity(batch.count)
-                                batch.drainInOrder { rows.append(Self.importRow($0, keyField: field)) }
+                                batch.drainInOrder { Self.append($0, to: &rows, keyField: field) }
                                 actions += core.handle(rowsRead: consume rows)
                             } else {
                                 try input.checkUnchanged()
@@ -334,6 +334,29 @@ public struct ImportJob: Sendable {
         return ImportRow(report: ReportRow(consume row, status: status), raw: raw, disposition: disposition, key: key)
     }
 
+    /// ``importRow(_:keyField:)`` appended to `rows`, a valid row's report line and disposition
+    /// stored where the row lies in the list: made whole and returned, each import row and its
+    /// report line were copied on the way into the list (issue 17).
+    static func append(_ row: consuming ValidatedRow, to rows: inout [ImportRow], keyField: ResourceField? = nil) {
+        guard !row.issues.hasErrors, row.duplicateOf == nil else {
+            rows.append(importRow(row, keyField: keyField))
+            return
+        }
+        rows.append(ImportRow(report: ReportRow(row: row.row, line: row.line, status: .valid), raw: row.record.raw,
+                              disposition: .skipped, key: keyField.flatMap { row.record.input[$0] }))
+        let last = rows.count - 1
+        let texts = row.texts
+        rows[last].report.id = row.id
+        rows[last].report.name = texts.name
+        rows[last].report.email = texts.email
+        rows[last].report.provider = row.provider
+        rows[last].report.calendarId = texts.calendarId
+        rows[last].report.calendarAvailability = row.calendarAvailability
+        rows[last].report.message = row.issues.reportMessage
+        rows[last].disposition = .candidate(id: row.id, emailKey: texts.email.map(EmailAddress.key),
+                                            payload: row.payload(reusing: texts), returnURLs: row.returnURLs)
+    }
+
     /// One bulk call, and the links of the resources that came back without one.
     static func send(_ chunk: Chunk, ticket: Int, client: OnSchedClient) async -> ImportEvent {
         do {
@@ -379,11 +402,13 @@ public struct ImportJob: Sendable {
             // Each resource moved out of the answer, first to last: `for resource in answer`
             // copied each one (issue 17).
             answer.reverseByMoving()
-            while let resource = answer.popLast() {
+            while var resource = answer.popLast() {
                 // Most answers carry their link (or need none): those skip the async call and its
-                // copy of the resource (issue 17: ~6,000 instructions a row).
+                // copy of the resource (issue 17: ~6,000 instructions a row), and are swapped into
+                // place (made whole, each answered resource was copied into the list).
                 if Self.linkToFetch(resource) == nil {
-                    answered.append(AnsweredResource(consume resource))
+                    answered.append(AnsweredResource(ResourceOutcome()))
+                    swap(&answered[answered.count - 1].resource, &resource)
                 } else {
                     answered.append(await withLink(resource, returnURLs: chunk.returnURLs, client: client))
                 }

@@ -33,6 +33,14 @@ public struct JournalRowOutcome: Sendable, Equatable, Codable {
     /// 0, 1 or 2.
     public var calendarAvailability: Int?
 
+    /// An outcome of a row and status only, its other fields to be filled in place
+    /// (`ImportCore.describe`): the defaults of the full initializer made a copy.
+    @inlinable
+    public init(row: Int, status: Status) {
+        self.row = row
+        self.status = status
+    }
+
     /// An outcome; everything but the row and status is optional.
     /// Inlinable: made once per sent row in another module, and a call copied the new value.
     @inlinable

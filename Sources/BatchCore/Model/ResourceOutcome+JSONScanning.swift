@@ -24,6 +24,15 @@ extension ResourceOutcome {
     /// - Throws: `JSONScanError` when the value is not an object or the document is not JSON.
     package init(scanning s: inout JSONScanner) throws {
         self.init()
+        try scan(&s)
+    }
+
+    /// Reads the resource object at the scanner's position into this outcome, which must be
+    /// empty (`ResourceOutcome()`). A mutating method, so that a bulk answer's outcomes are read
+    /// where they lie in their array: an initializer built each one in a temporary and copied it
+    /// out (seven strings retained and released, issue 17).
+    /// - Throws: `JSONScanError` when the value is not an object or the document is not JSON.
+    package mutating func scan(_ s: inout JSONScanner) throws {
         let top = Self.topTable
         var seen: UInt16 = 0
         var optionAvailability: Int?
@@ -82,14 +91,17 @@ extension ResourceOutcome {
             }
         }
         // `options{}` first, the top level as a fallback.
-        if let optionAvailability { calendarAvailability = optionAvailability } else if var top = topAvailability {
-            calendarAvailability = try JSONLenient.int(&top)
+        if optionAvailability == nil, var top = topAvailability {
+            optionAvailability = try JSONLenient.int(&top)
         }
-        if let optionGoogle { googleCalendarId = optionGoogle } else if var top = topGoogle {
-            googleCalendarId = try JSONLenient.string(&top)
+        if optionGoogle == nil, var top = topGoogle {
+            optionGoogle = try JSONLenient.string(&top)
         }
-        if let optionOutlook { outlookCalendarId = optionOutlook } else if var top = topOutlook {
-            outlookCalendarId = try JSONLenient.string(&top)
+        if optionOutlook == nil, var top = topOutlook {
+            optionOutlook = try JSONLenient.string(&top)
         }
+        calendarAvailability = optionAvailability
+        googleCalendarId = optionGoogle
+        outlookCalendarId = optionOutlook
     }
 }

@@ -19,6 +19,10 @@ public struct ResourceOutcome: Sendable, Equatable {
     public var outlookCalendarAuthUrl: String?
     public var outlookCalendarAuthorized: Bool?
 
+    /// An outcome with no value, to be filled in place (``scan(_:)``).
+    @inlinable
+    public init() {}
+
     public init(id: String? = nil, name: String? = nil, email: String? = nil) {
         self.id = id
         self.name = name

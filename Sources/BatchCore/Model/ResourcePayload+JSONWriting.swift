@@ -39,93 +39,125 @@ extension ResourcePayload {
     /// This payload as one JSON object, with `id` and `locationId` in place of its own (the same
     /// bytes as a copy with those two set would write).
     package func write(to w: inout JSONWriter, id: String?, locationId: String?) throws {
+        try storage.write(to: &w, id: id, locationId: locationId)
+    }
+}
+
+// The writers of the storage and of each nested object read the fields where they lie: reading
+// them through the payload's getters (`if let o = options`) copied each nested object, every
+// string in it retained and released, a dozen times a row (issue 17).
+extension ResourcePayload.Storage {
+    func write(to w: inout JSONWriter, id: String?, locationId: String?) throws {
         w.beginObject()
-        text("id", id, &w)
-        text("locationId", locationId, &w)
-        text("name", name, &w)
-        text("email", email, &w)
-        text("description", description, &w)
-        text("timezoneId", timezoneId, &w)
-        text("groupId", groupId, &w)
-        if let address {
-            w.key("address")
-            w.beginObject()
-            text("addressLine1", address.addressLine1, &w)
-            text("addressLine2", address.addressLine2, &w)
-            text("city", address.city, &w)
-            text("state", address.state, &w)
-            text("postalCode", address.postalCode, &w)
-            text("country", address.country, &w)
-            w.endObject()
-        }
-        if let contact {
-            w.key("contact")
-            w.beginObject()
-            text("businessPhone", contact.businessPhone, &w)
-            text("businessPhoneExt", contact.businessPhoneExt, &w)
-            text("mobilePhone", contact.mobilePhone, &w)
-            text("homePhone", contact.homePhone, &w)
-            text("preferredPhoneType", contact.phoneType, &w)
-            text("skypeUsername", contact.skypeUsername, &w)
-            text("conferenceInfo", contact.conferenceInfo, &w)
-            w.endObject()
-        }
-        if let customFields {
-            w.key("customFields")
-            w.beginObject()
-            text("field1", customFields.field1, &w)
-            text("field2", customFields.field2, &w)
-            text("field3", customFields.field3, &w)
-            text("field4", customFields.field4, &w)
-            text("field5", customFields.field5, &w)
-            text("field6", customFields.field6, &w)
-            text("field7", customFields.field7, &w)
-            text("field8", customFields.field8, &w)
-            text("field9", customFields.field9, &w)
-            text("field10", customFields.field10, &w)
-            w.endObject()
-        }
+        w.text("id", id)
+        w.text("locationId", locationId)
+        w.text("name", name)
+        w.text("email", email)
+        w.text("description", description)
+        w.text("timezoneId", timezoneId)
+        w.text("groupId", groupId)
+        address?.write(to: &w)
+        contact?.write(to: &w)
+        customFields?.write(to: &w)
         if let serviceIds {
             w.key("serviceIds")
             w.beginArray()
             for id in serviceIds { w.string(String(id)) }
             w.endArray()
         }
-        if let o = options {
-            w.key("options")
-            w.beginObject()
-            text("googleCalendarId", o.googleCalendarId, &w)
-            text("outlookCalendarId", o.outlookCalendarId, &w)
-            number("calendarAvailability", o.calendarAvailability, &w)
-            number("notificationType", o.notificationType, &w)
-            number("bookingNotification", o.bookingNotification, &w)
-            number("sortKey", o.sortKey, &w)
-            if let flag = o.ignoreBusinessHours {
-                w.key("ignoreBusinessHours")
-                w.bool(flag)
-            }
-            text("displayColor", o.displayColor, &w)
-            text("bioLink", o.bioLink, &w)
-            text("gender", o.gender, &w)
-            if let hourly = o.hourly {
-                w.key("hourly")
-                try w.double(hourly)
-            }
-            text("effectiveDate", o.effectiveDate, &w)
-            w.endObject()
-        }
+        try options?.write(to: &w)
         w.endObject()
     }
+}
 
-    private func text(_ key: StaticString, _ value: String?, _ w: inout JSONWriter) {
+extension ResourceAddress {
+    func write(to w: inout JSONWriter) {
+        w.key("address")
+        w.beginObject()
+        w.text("addressLine1", addressLine1)
+        w.text("addressLine2", addressLine2)
+        w.text("city", city)
+        w.text("state", state)
+        w.text("postalCode", postalCode)
+        w.text("country", country)
+        w.endObject()
+    }
+}
+
+extension ResourceContact {
+    func write(to w: inout JSONWriter) {
+        w.key("contact")
+        w.beginObject()
+        w.text("businessPhone", businessPhone)
+        w.text("businessPhoneExt", businessPhoneExt)
+        w.text("mobilePhone", mobilePhone)
+        w.text("homePhone", homePhone)
+        w.text("preferredPhoneType", phoneType)
+        w.text("skypeUsername", skypeUsername)
+        w.text("conferenceInfo", conferenceInfo)
+        w.endObject()
+    }
+}
+
+extension ResourceCustomFields {
+    func write(to w: inout JSONWriter) {
+        w.key("customFields")
+        w.beginObject()
+        w.text("field1", field1)
+        w.text("field2", field2)
+        w.text("field3", field3)
+        w.text("field4", field4)
+        w.text("field5", field5)
+        w.text("field6", field6)
+        w.text("field7", field7)
+        w.text("field8", field8)
+        w.text("field9", field9)
+        w.text("field10", field10)
+        w.endObject()
+    }
+}
+
+extension ResourceOptions {
+    /// - Throws: `JSONWriter.Failure` for an `hourly` that is infinite or NaN.
+    func write(to w: inout JSONWriter) throws {
+        w.key("options")
+        w.beginObject()
+        w.text("googleCalendarId", googleCalendarId)
+        w.text("outlookCalendarId", outlookCalendarId)
+        w.number("calendarAvailability", calendarAvailability)
+        w.number("notificationType", notificationType)
+        w.number("bookingNotification", bookingNotification)
+        w.number("sortKey", sortKey)
+        if let ignoreBusinessHours {
+            w.key("ignoreBusinessHours")
+            w.bool(ignoreBusinessHours)
+        }
+        w.text("displayColor", displayColor)
+        w.text("bioLink", bioLink)
+        w.text("gender", gender)
+        if let hourly {
+            w.key("hourly")
+            try w.double(hourly)
+        }
+        w.text("effectiveDate", effectiveDate)
+        w.endObject()
+    }
+}
+
+extension JSONWriter {
+    /// `"key":"value"`, or nothing for a `nil`.
+    @inline(__always)
+    mutating func text(_ key: StaticString, _ value: String?) {
         guard let value else { return }
-        w.key(key)
-        w.string(value)
+        self.key(key)
+        string(value)
     }
 
-    private func number(_ key: StaticString, _ value: Int?, _ w: inout JSONWriter) {
+    /// `"key":number`, or nothing for a `nil`.
+    @inline(__always)
+    mutating func number(_ key: StaticString, _ value: Int?) {
         guard let value else { return }
-        w.key(key)
-        w.int(value)
+        self.key(key)
+        int(value)
     }
 }

@@ -503,7 +503,9 @@ public struct ImportCore: Sendable {
         // By index, not `enumerated()`: a planned row (its payload) is read in place, not copied.
         for i in chunk.rows.indices {
             if let a = Self.matchIndex(chunk.rows[i].operation, email: chunk.rows[i].email, at: i, in: resources, chunkSize: chunk.rows.count) {
-                outcomes.append(Self.outcome(chunk.rows[i].row, resources, at: a, status: chunk.kind == .create ? .created : .updated))
+                // Made where it lies in the list: a made outcome was copied into it (issue 17).
+                outcomes.append(JournalRowOutcome(row: chunk.rows[i].row, status: chunk.kind == .create ? .created : .updated))
+                Self.describe(&outcomes[outcomes.count - 1], resources, at: a)
             } else if chunk.kind == .create {
                 // Answered, but not about this row (or without an id): find out rather than guess.
                 unanswered.append(chunk.rows[i])
@@ -924,23 +926,31 @@ public struct ImportCore: Sendable {
     /// A sent row's outcome from the API's resource `answers[a]`, its fields read in place: passing
     /// `answers[a]` as an argument copied the answered resource for every row (issue 17).
     static func outcome(_ row: Int, _ answers: [AnsweredResource], at a: Int, status: JournalRowOutcome.Status) -> JournalRowOutcome {
-        // Made once, from locals: filling a made outcome field by field copied it twice a row.
-        var provider: String?, calendarId: String?, authorized: Bool?, authUrl: String?
+        var outcome = JournalRowOutcome(row: row, status: status)
+        describe(&outcome, answers, at: a)
+        return outcome
+    }
+
+    /// Fills a new outcome (row and status only) from the API's resource `answers[a]`, its
+    /// fields read in place and stored one by one (issue 17: passing `answers[a]` copied the
+    /// answered resource, and an outcome made whole was copied into its list, for every row).
+    static func describe(_ outcome: inout JournalRowOutcome, _ answers: [AnsweredResource], at a: Int) {
         if let google = answers[a].resource.googleCalendarId, !google.isEmpty {
-            provider = CalendarProvider.google.rawValue
-            calendarId = google
-            authorized = answers[a].resource.googleCalendarAuthorized ?? false
-            authUrl = answers[a].resource.googleCalendarAuthUrl.flatMap { $0.isEmpty ? nil : $0 }
+            outcome.provider = CalendarProvider.google.rawValue
+            outcome.calendarId = google
+            outcome.authorized = answers[a].resource.googleCalendarAuthorized ?? false
+            outcome.authUrl = answers[a].resource.googleCalendarAuthUrl.flatMap { $0.isEmpty ? nil : $0 }
         } else if let outlook = answers[a].resource.outlookCalendarId, !outlook.isEmpty {
-            provider = CalendarProvider.outlook.rawValue
-            calendarId = outlook
-            authorized = answers[a].resource.outlookCalendarAuthorized ?? false
-            authUrl = answers[a].resource.outlookCalendarAuthUrl.flatMap { $0.isEmpty ? nil : $0 }
+            outcome.provider = CalendarProvider.outlook.rawValue
+            outcome.calendarId = outlook
+            outcome.authorized = answers[a].resource.outlookCalendarAuthorized ?? false
+            outcome.authUrl = answers[a].resource.outlookCalendarAuthUrl.flatMap { $0.isEmpty ? nil : $0 }
         }
-        return JournalRowOutcome(row: row, status: status, id: answers[a].resource.id, authUrl: authUrl, authorized: authorized,
-                                 message: answers[a].linkWarning, provider: provider, calendarId: calendarId,
-                                 name: answers[a].resource.name, email: answers[a].resource.email,
-                                 calendarAvailability: answers[a].resource.calendarAvailability)
+        outcome.id = answers[a].resource.id
+        outcome.message = answers[a].linkWarning
+        outcome.name = answers[a].resource.name
+        outcome.email = answers[a].resource.email
+        outcome.calendarAvailability = answers[a].resource.calendarAvailability
     }
 
     /// The API's complaint about the single resource of a bulk call, without the position prefix

@@ -17,9 +17,23 @@ enum ResourceAnswer {
     /// `list(_:fields:)` reads, narrowed to `ResourceOutcome`, without building whole resources.
     static func outcomes(_ body: Data) throws -> [ResourceOutcome] {
         try scan(body) { s in
-            if try s.peek() == .array { return try elements(&s, ResourceOutcome.init(scanning:)) }
+            if try s.peek() == .array { return try outcomeElements(&s) }
             return try envelope(&s, ResourceOutcome.init(scanning:)).data
         }
+    }
+
+    /// The array of resource objects at the position, each read where it lies in the result
+    /// (``ResourceOutcome/scan(_:)``): through `elements(_:_:)`, each outcome was made in a
+    /// temporary and copied into the array (issue 17).
+    private static func outcomeElements(_ s: inout JSONScanner) throws -> [ResourceOutcome] {
+        var list: [ResourceOutcome] = []
+        list.reserveCapacity(OnSchedClient.maxBulkSize)
+        var cursor = try s.beginArray()
+        while try s.nextElement(&cursor) {
+            list.append(ResourceOutcome())
+            try list[list.count - 1].scan(&s)
+        }
+        return list
     }
 
     /// A page of `GET /setup/v1/resources`.
