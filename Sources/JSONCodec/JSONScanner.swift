@@ -29,7 +29,8 @@ import _Builtin_intrinsics.intel
 /// 3. Recursion (`skipValue`) is bounded by `depth <= maxDepth`, checked when a container opens.
 /// 4. `guesses` points at ``JSONKeyGuess/slots`` initialized guesses for the scanner's whole
 ///    life: ``scan(_:_:)`` allocates them for the closure it lends the buffer to. A guess's
-///    `"key":` span lies inside the document (it was read there).
+///    `"key":` span and its value's span (at least 4 bytes when compared) lie inside the
+///    document (each was read there).
 public struct JSONScanner {
     /// The deepest nesting of objects and arrays accepted, as `JSONSerialization` and `JSONDecoder`.
     public static let maxDepth = 512
@@ -146,9 +147,12 @@ public struct JSONScanner {
             cursor.members &+= 1
             let guess = guesses[slot]
             let found: Int?
+            // Whether `guesses[slot]` describes this member's key (and so may describe its value).
+            var guessed = false
             if guess.length > 0, guess.table == tableID, Self.sameBytes(base, Int(guess.quote), p, Int(guess.length) &+ 3, count) {
                 p &+= Int(guess.length) &+ 3
                 found = guess.index >= 0 ? Int(guess.index) : nil
+                guessed = true
             } else {
                 let (key, compact, next) = try keyAndColon(at: p)
                 p = next
@@ -158,6 +162,7 @@ public struct JSONScanner {
                     : table.index(of: UnsafeBufferPointer(start: base + key.offset, count: key.count))
                 if compact, key.count > 0, key.count <= Int(UInt16.max), key.offset - 1 <= Int(Int32.max) {
                     guesses[slot] = JSONKeyGuess(quote: Int32(key.offset - 1), length: UInt16(key.count), index: Int16(found ?? -1), table: tableID)
+                    guessed = true
                 }
             }
             position = p
@@ -194,6 +199,25 @@ public struct JSONScanner {
                         position = stop + 1
                         continue
                     }
+                }
+                if guessed, b == UInt8(ascii: "{") || b == UInt8(ascii: "[") {
+                    // An object or array: the same bytes as the value the previous object had
+                    // here (checked then) are passed whole; otherwise it is checked and kept.
+                    // At least 4 bytes (`sameBytes` compares words), the same key's value, at the same depth.
+                    let length = Int(guess.valueLength)
+                    if length >= 4, guess.quote == guesses[slot].quote, Int(guess.valueDepth) == depth,
+                       Self.sameBytes(base, Int(guess.valueStart), position, length, count) {
+                        position &+= length
+                        continue
+                    }
+                    let start = position
+                    try skipValue()
+                    if position <= Int(Int32.max), depth <= Int(Int32.max) {
+                        guesses[slot].valueStart = Int32(start)
+                        guesses[slot].valueLength = Int32(position - start)
+                        guesses[slot].valueDepth = Int32(depth)
+                    }
+                    continue
                 }
             }
             try skipValue()

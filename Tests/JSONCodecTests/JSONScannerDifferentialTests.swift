@@ -258,4 +258,74 @@ import TestSupport
         #expect(disagreements.isEmpty, "\(disagreements.prefix(2))")
         #expect(clean > 500)
     }
+
+    /// Unwanted objects and arrays that repeat byte for byte from one object to the next are
+    /// passed by comparing them with the one checked before (``JSONKeyGuess``): arrays of objects
+    /// whose containers come from a small pool, some changed by a byte (still JSON or not), give
+    /// the same indices and errors as key-by-key reading, which checks every byte.
+    @Test func repeatedContainersAreCheckedAsTheyAreRead() {
+        var r = Rng(seed: 43)
+        let table = JSONKeyTable(["id", "email"])
+        let alphabet = Array("{}[]\",:\\ 0123456789-+.eEtrufalsn\t\n".utf8) + [0x00, 0x1F, 0x80, 0xC3, 0xFF]
+        var disagreements: [String] = []
+        var clean = 0, passed = 0
+        for _ in 0..<3_000 {
+            let pool = (0..<(1 + r.below(3))).map { _ -> [UInt8] in
+                Array((r.below(2) == 0 ? "{\"a\":" + Self.value(&r, depth: 3) + "}" : "[" + Self.value(&r, depth: 3) + ",null]").utf8)
+            }
+            let keys = ["\"id\"", "\"email\"", "\"address\"", "\"contact\""]
+            let shape = (0..<(2 + r.below(4))).map { _ in keys[r.below(keys.count)] }
+            var doc = Array("[".utf8)
+            for o in 0..<(2 + r.below(6)) {
+                if o > 0 { doc += Array(",".utf8) }
+                doc += Array("{".utf8)
+                for (m, key) in shape.enumerated() {
+                    if m > 0 { doc += Array(",".utf8) }
+                    var value = key == "\"id\"" || key == "\"email\"" ? Array("\"v\"".utf8) : pool[r.below(pool.count)]
+                    if r.below(10) == 0 { Self.mutate(&value, times: 1, &r, alphabet) }
+                    doc += Array(key.utf8) + Array(":".utf8) + value
+                }
+                doc += Array("}".utf8)
+            }
+            doc += Array("]".utf8)
+            let (a, b) = (Self.tableKeys(doc, byTable: true) { _ in table }, Self.tableKeys(doc, byTable: false) { _ in table })
+            if a.1 == nil { clean += 1 }
+            if a.1 != nil, b.1 != nil { passed += 1 }
+            if a.0 != b.0 || a.1 != b.1 { disagreements.append("\(String(decoding: doc, as: UTF8.self)): \(a) vs \(b)") }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.prefix(2))")
+        #expect(clean > 1_000)
+        #expect(passed > 100)
+    }
+
+    /// A container passed by comparison is one checked at the same depth: the same bytes in an
+    /// object four levels deeper (the same place in the scanner's guesses) are checked again, and
+    /// refused where they nest past ``JSONScanner/maxDepth``.
+    @Test func aRepeatedContainerDeeperIsCheckedAgainstTheNestingLimit() throws {
+        let table = JSONKeyTable(["id"])
+        func walk(_ text: String) throws {
+            try JSONScanner.scan(Array(text.utf8)) { s in
+                var outer = try s.beginArray()
+                while try s.nextElement(&outer) {
+                    var cursors: [JSONScanner.Cursor] = []
+                    while try s.peek() == .array {
+                        var c = try s.beginArray()
+                        _ = try s.nextElement(&c)
+                        cursors.append(c)
+                    }
+                    var cursor = try s.beginObject()
+                    while try s.nextKey(&cursor, in: table) != nil { try s.skipValue() }
+                    for i in cursors.indices.reversed() { _ = try s.nextElement(&cursors[i]) }
+                }
+            }
+        }
+        func deep(_ levels: Int) -> String { String(repeating: "[", count: levels) + String(repeating: "]", count: levels) }
+        // The most levels a value may nest in an object in an array (opened at depth 2).
+        let most = try #require((400...520).last { (try? walk("[{\"x\":\(deep($0))}]")) != nil })
+        #expect(most > 400 && most < 520)
+        #expect(throws: Never.self) { try walk("[{\"x\":\(deep(most))},{\"x\":\(deep(most))}]") }
+        // Four levels deeper: the same slot of the guesses, the same bytes, refused.
+        #expect(throws: (any Error).self) { try walk("[{\"x\":\(deep(most))},[[[[{\"x\":\(deep(most))}]]]]]") }
+        #expect(throws: (any Error).self) { try walk("[[[[[{\"x\":\(deep(most))}]]]]]") }
+    }
 }
