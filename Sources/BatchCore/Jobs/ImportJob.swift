@@ -96,6 +96,13 @@ public struct ImportJob: Sendable {
             let files = RunFiles(report: report, errors: errors, journal: journal?.journal)
             outcome = await drive(&core, pipeline: pipeline, input: input, journal: journal, files: files, progress: progress,
                                   started: started)
+            // A journal of an older format (resumed from version 3 or earlier) gets no line its
+            // readers would not know.
+            if let journal = files.journal, !outcome.withdrawnRows.isEmpty, (replay?.header?.version ?? 0) >= 4 {
+                // Not synced, and a failure is let go: a withdrawal lost only leaves these rows
+                // uncertain, looked up by e-mail on resume as before.
+                try? journal.append(.withdrawn(JournalWithdrawn(rows: outcome.withdrawnRows)), sync: false)
+            }
             for (path, close) in [(report.path, { try report.close() }), (errors.path, { try errors.close() })] {
                 do { try close() } catch {
                     if outcome.stop == nil { outcome.stop = .output(path: path, reason: Self.describe(error)) }
@@ -443,6 +450,7 @@ public struct ImportJob: Sendable {
     /// for a new token, a create whose answer was lost is looked up, another 4xx is the rows'
     /// refusal, and anything else stops the run.
     static func writeFailure(_ error: any Error, createMayHaveBeenApplied: Bool = false) -> SendFailure {
+        if let stopped = error as? StoppedWhileWaiting { return .notSent(stopped.description) }
         guard let error = error as? OnSchedError else { return .fatal("a worker failed: \(describe(error))") }
         if error.kind == .unauthorized && error.status == 401 { return .unauthorized(error.message) }
         if error.mayHaveBeenApplied && createMayHaveBeenApplied { return .mayHaveBeenApplied(error.message) }

@@ -2,13 +2,14 @@ import BatchModel
 import Foundation
 import JSONCodec
 
-/// One line of the journal, tagged by `"t"`: `header`, `intent` or `done`.
+/// One line of the journal, tagged by `"t"`: `header`, `intent`, `done` or `withdrawn`.
 ///
 /// Encoded as one flat JSON object: `{"t":"intent","chunk":"3","emails":[…],"op":"create","rows":[…]}`.
 public enum JournalEntry: Sendable, Equatable, Codable {
     case header(JournalHeader)
     case intent(JournalIntent)
     case done(JournalDone)
+    case withdrawn(JournalWithdrawn)
 
     private enum TagKey: String, CodingKey { case t }
 
@@ -19,6 +20,7 @@ public enum JournalEntry: Sendable, Equatable, Codable {
         case "header": self = .header(try JournalHeader(from: decoder))
         case "intent": self = .intent(try JournalIntent(from: decoder))
         case "done": self = .done(try JournalDone(from: decoder))
+        case "withdrawn": self = .withdrawn(try JournalWithdrawn(from: decoder))
         default:
             throw DecodingError.dataCorrupted(
                 .init(codingPath: [TagKey.t], debugDescription: "unknown line type \"\(tag)\""))
@@ -38,15 +40,19 @@ public enum JournalEntry: Sendable, Equatable, Codable {
         case .done(let done):
             try tag.encode("done", forKey: .t)
             try done.encode(to: encoder)
+        case .withdrawn(let withdrawn):
+            try tag.encode("withdrawn", forKey: .t)
+            try withdrawn.encode(to: encoder)
         }
     }
 
-    /// The entry's tag: `header`, `intent` or `done`.
+    /// The entry's tag: `header`, `intent`, `done` or `withdrawn`.
     public var tag: String {
         switch self {
         case .header: "header"
         case .intent: "intent"
         case .done: "done"
+        case .withdrawn: "withdrawn"
         }
     }
 
@@ -55,7 +61,7 @@ public enum JournalEntry: Sendable, Equatable, Codable {
     /// then its checksum (``JournalLineSeal``).
     public func line() throws -> Data {
         switch self {
-        case .intent, .done: return Data(try lineBytes())
+        case .intent, .done, .withdrawn: return Data(try lineBytes())
         case .header: break
         }
         let encoder = JSONEncoder()
@@ -65,6 +71,7 @@ public enum JournalEntry: Sendable, Equatable, Codable {
         case .header(let header): body = try encoder.encode(header)
         case .intent(let intent): body = try encoder.encode(intent)
         case .done(let done): body = try encoder.encode(done)
+        case .withdrawn(let withdrawn): body = try encoder.encode(withdrawn)
         }
         var line = Data(#"{"t":""#.utf8) + Data(tag.utf8) + Data("\"".utf8)
         let fields = body.dropFirst()  // the body's fields and its closing brace
@@ -89,6 +96,19 @@ public enum JournalEntry: Sendable, Equatable, Codable {
             return line
         case .done(let done):
             var line = Self.bytes(done)
+            JournalLineSeal.seal(&line)
+            return line
+        case .withdrawn(let withdrawn):
+            var w = JSONWriter(capacity: 32 + withdrawn.rows.count * 8)
+            w.beginObject()
+            w.key("t")
+            w.string("withdrawn")
+            w.key("rows")
+            w.beginArray()
+            for row in withdrawn.rows { w.int(row) }
+            w.endArray()
+            w.endObject()
+            var line = w.bytes(reserving: JournalLineSeal.trailerRoom)
             JournalLineSeal.seal(&line)
             return line
         case .header: return [UInt8](try line())

@@ -6,7 +6,9 @@ public struct JournalHeader: Sendable, Equatable, Codable {
     /// Version 2: every line carries a checksum (``JournalLineSeal``); version 1 lines are read as before.
     /// Version 3: the checksum is ``JournalLineHash`` under `seal` (version 2's FNV-1a `sum` is
     /// still read); an older resource-batch refuses a version 3 journal instead of misreading it.
-    public static let currentVersion = 3
+    /// Version 4: a stopped run may end with a `withdrawn` line (``JournalWithdrawn``), which an
+    /// older resource-batch would not know; it refuses the journal as newer instead.
+    public static let currentVersion = 4
 
     /// Format version of the file (`currentVersion` when written by this code).
     public var version: Int

@@ -5,7 +5,9 @@ import Foundation
 /// - `header`: the first line.
 /// - `finished`: row → its last outcome. These rows are not sent again.
 /// - `uncertainCreates`: rows of a create chunk whose intent was written but whose outcome was
-///   not. The request may have created them: look their e-mails up before creating again.
+///   not. The request may have created them: look their e-mails up before creating again. A
+///   `withdrawn` line takes back one intent of each of its rows (never sent); a row another create
+///   intent left open stays uncertain.
 ///
 /// Torn last line: a line without its final newline was being written when the run died. Its
 /// fsync never returned, so nothing was sent on its strength; it is dropped even when it parses
@@ -42,6 +44,9 @@ public struct JournalReplay: Sendable {
 
     /// Row → e-mail of creates with an intent and no outcome yet.
     private var openIntents: [Int: String?] = [:]
+    /// Row → create intents written for it since its last outcome, when more than one: a
+    /// withdrawal takes back one of them, and the row stays uncertain while another is open.
+    private var extraIntents: [Int: Int] = [:]
 
     /// An empty replay; feed it with `apply(line:)` or use `replay(_:path:)`.
     public init(path: String) {
@@ -126,9 +131,10 @@ public struct JournalReplay: Sendable {
                 // Sent again: whatever was recorded before no longer describes the row.
                 finished.removeValue(forKey: row)
                 if intent.op == .create {
-                    openIntents[row] = email
+                    if openIntents.updateValue(email, forKey: row) != nil { extraIntents[row, default: 0] += 1 }
                 } else {
                     openIntents.removeValue(forKey: row)
+                    extraIntents.removeValue(forKey: row)
                 }
             }
         case .done(let done):
@@ -136,6 +142,16 @@ public struct JournalReplay: Sendable {
             for outcome in done.rows {
                 finished[outcome.row] = outcome
                 openIntents.removeValue(forKey: outcome.row)
+                extraIntents.removeValue(forKey: outcome.row)
+            }
+        case .withdrawn(let withdrawn):
+            guard header != nil else { throw .corrupt(path: path, line: line, reason: "an entry before the header") }
+            for row in withdrawn.rows {
+                if let extra = extraIntents[row] {
+                    extraIntents[row] = extra > 1 ? extra - 1 : nil
+                } else {
+                    openIntents.removeValue(forKey: row)
+                }
             }
         }
     }

@@ -537,16 +537,28 @@ public struct ImportCore: Sendable {
             return
         }
         writeCredentials.removeValue(forKey: ticket)
+        // A delete or recovery that never went out stops the run as before (its row stays unfinished).
+        let stopping: SendFailure = if case .notSent(let message) = failure { .fatal(message) } else { failure }
         if deleting[ticket] != nil {
-            deleteAnswered(ticket, failure: failure)
+            deleteAnswered(ticket, failure: stopping)
             return
         }
         if recovering[ticket] != nil {
-            recoverAnswered(ticket, nil, failure: failure, &actions)
+            recoverAnswered(ticket, nil, failure: stopping, &actions)
             return
         }
         guard var flight = flights[ticket] else { return }
         let work = flight.work
+        if case .notSent(let message) = failure, flight.phase == .sending {
+            // Back in the queue, never sent, as work a stop leaves waiting: a create's rows are in a
+            // durable intent, so the finish withdraws them (``ImportOutcome/withdrawnRows``).
+            flights.removeValue(forKey: ticket)
+            var unsent = work
+            unsent.intentDurable = work.chunk.kind == .create
+            queue.insert(unsent, at: 0)
+            stopRun(.api(message))
+            return
+        }
         if flight.phase == .lookingUp {
             // A look-up that fails leaves it unknown whether the rows exist: never guess.
             flights.removeValue(forKey: ticket)
@@ -577,7 +589,7 @@ public struct ImportCore: Sendable {
                 return
             }
             queue.insert(Work(chunk: work.chunk, verifyFirst: true, rounds: work.rounds + 1), at: 0)
-        case .fatal(let message), .unauthorized(let message):
+        case .fatal(let message), .unauthorized(let message), .notSent(let message):
             flights.removeValue(forKey: ticket)
             stopRun(.api(message))
         }
@@ -744,7 +756,11 @@ public struct ImportCore: Sendable {
             let rest = order.drain()
             if !reportBroken && !rest.isEmpty { actions.append(.writeReport(rest)) }
             finished = true
-            actions.append(.finish(ImportOutcome(counts: counts, sentWrites: sentWrites, stop: stop, deletesRefused: deletesRefused)))
+            // Create chunks whose rows an intent made durable ahead of their turn, never handed to a
+            // worker (only a stop leaves work queued): journaled as withdrawn by the driver.
+            let withdrawn = queue.filter { $0.intentDurable && $0.chunk.kind == .create }.flatMap { $0.chunk.rows.map(\.row) }
+            actions.append(.finish(ImportOutcome(counts: counts, sentWrites: sentWrites, stop: stop, deletesRefused: deletesRefused,
+                                                 withdrawnRows: withdrawn)))
         }
     }
 
@@ -895,7 +911,7 @@ public struct ImportCore: Sendable {
 
     private static func message(of failure: SendFailure) -> String {
         switch failure {
-        case .refused(let m), .mayHaveBeenApplied(let m), .unauthorized(let m), .fatal(let m): m
+        case .refused(let m), .mayHaveBeenApplied(let m), .unauthorized(let m), .fatal(let m), .notSent(let m): m
         }
     }
 

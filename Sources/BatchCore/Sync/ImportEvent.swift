@@ -53,4 +53,8 @@ public enum SendFailure: Sendable, Equatable {
     case unauthorized(String)
     /// Going on is pointless: credentials rejected, API unreachable after retries, a worker died.
     case fatal(String)
+    /// The run is stopping and the request never went out: it was waiting for the rate limit or
+    /// for a retry after a failure that applied nothing (a create is never retried after one that
+    /// may have). The work is left unsent, as if it had never been dispatched.
+    case notSent(String)
 }

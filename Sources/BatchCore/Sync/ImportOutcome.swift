@@ -14,12 +14,18 @@ public struct ImportOutcome: Sendable, Equatable {
     /// Resources that would have been deleted but were not, because there were more than the
     /// delete limit allows (the input may be cut short): the run did not do its job.
     public var deletesRefused: Int
+    /// Rows of create chunks whose intent line was written ahead (group commit) but which were
+    /// never sent because the run stopped: the driver journals them as withdrawn
+    /// (``JournalWithdrawn``), so a resumed run does not look them up one by one.
+    public var withdrawnRows: [Int]
 
-    public init(counts: [RowStatus: Int] = [:], sentWrites: Bool = false, stop: ImportStop? = nil, deletesRefused: Int = 0) {
+    public init(counts: [RowStatus: Int] = [:], sentWrites: Bool = false, stop: ImportStop? = nil, deletesRefused: Int = 0,
+                withdrawnRows: [Int] = []) {
         self.counts = counts
         self.sentWrites = sentWrites
         self.stop = stop
         self.deletesRefused = deletesRefused
+        self.withdrawnRows = withdrawnRows
     }
 
     public func count(of status: RowStatus) -> Int { counts[status] ?? 0 }

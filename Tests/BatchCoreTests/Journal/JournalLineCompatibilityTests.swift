@@ -132,6 +132,7 @@ import Testing
         case .intent(let i): JournalLineSeal.seal(Data(oldBytes(i)))
         case .done(let d): JournalLineSeal.seal(Data(oldBytes(d)))
         case .header: try entry.line()  // unchanged: still JSONEncoder
+        case .withdrawn: try entry.line()  // new in version 4: no old writer
         }
     }
 

@@ -12,7 +12,7 @@ private typealias S = JournalTestSupport
         let lines = text.split(separator: "\n")
         #expect(lines.count == 3)
         #expect(lines[0].contains(#""t":"header""#) && lines[0].contains(#""fingerprint":"00112233445566aa""#))
-        #expect(lines[0].contains(#""version":3"#) && lines[0].contains(#""chunkSize":100"#))
+        #expect(lines[0].contains(#""version":4"#) && lines[0].contains(#""chunkSize":100"#))
         #expect(lines[1].contains(#""t":"intent""#) && lines[1].contains(#""rows":[1,2]"#))
         #expect(lines[2].contains(#""t":"done""#) && lines[2].contains(#""status":"created""#))
         #expect(lines.allSatisfy { $0.hasPrefix(#"{"t":""#) })
@@ -20,7 +20,7 @@ private typealias S = JournalTestSupport
     }
 
     @Test func codableAndLineAgree() throws {
-        for entry in [JournalEntry.header(S.header()), S.intent([3]), S.done([4, 5])] {
+        for entry in [JournalEntry.header(S.header()), S.intent([3]), S.done([4, 5]), .withdrawn(JournalWithdrawn(rows: [6, 7]))] {
             #expect(try JSONDecoder().decode(JournalEntry.self, from: entry.line()) == entry)
             #expect(try JSONDecoder().decode(JournalEntry.self, from: JSONEncoder().encode(entry)) == entry)
         }
@@ -59,6 +59,37 @@ private typealias S = JournalTestSupport
         #expect(replay.uncertainCreates.map(\.email) == ["p4@example.com", "p5@example.com"])
         #expect(replay.validByteCount == data.count)
         #expect(replay.lineCount == 5)
+    }
+
+    /// A withdrawal takes back one create intent of each of its rows (never sent): a row with only
+    /// that intent is no longer uncertain; one an earlier create intent left open (an answer lost,
+    /// an earlier run's) still is, until as many withdrawals or an outcome close it.
+    @Test func aWithdrawalTakesBackOneIntentOfEachRow() throws {
+        let line = String(decoding: try JournalEntry.withdrawn(JournalWithdrawn(rows: [3, 4])).line(), as: UTF8.self)
+        #expect(line.hasPrefix(#"{"t":"withdrawn","rows":[3,4],"seal":""#))
+        let entries: [JournalEntry] = [
+            .header(S.header()), S.intent([1, 2]), S.done([1, 2]),
+            S.intent([3, 4, 5, 6], chunk: "2+3"),  // rows 5, 6 sent, 3, 4 folded ahead
+            S.done([5]),                            // 6's answer lost
+            S.intent([6], chunk: "4"),              // 6 sent again after its look-up
+            .withdrawn(JournalWithdrawn(rows: [3, 4, 6])),
+            S.intent([7], chunk: "5"), S.intent([7], chunk: "6"), .withdrawn(JournalWithdrawn(rows: [7])),
+            .withdrawn(JournalWithdrawn(rows: [7])), .withdrawn(JournalWithdrawn(rows: [8])),
+        ]
+        let replay = try JournalReplay.replay(try S.lines(entries), path: "j")
+        #expect(replay.uncertainCreates.map(\.row) == [6])
+        #expect(replay.finished.keys.sorted() == [1, 2, 5])
+        // An outcome closes every intent of its row: a refused row tried again and withdrawn is
+        // neither finished nor uncertain (it was never created).
+        let closed = try JournalReplay.replay(try S.lines([.header(S.header()), S.intent([1]), S.intent([1]),
+                                                           S.done([1], status: .failed), S.intent([1]),
+                                                           .withdrawn(JournalWithdrawn(rows: [1]))]), path: "j")
+        #expect(closed.uncertainCreates.isEmpty)
+        #expect(closed.finished.isEmpty)
+        // Before the header it is an error like any entry.
+        #expect(throws: JournalError.self) {
+            try JournalReplay.replay(try S.lines([.withdrawn(JournalWithdrawn(rows: [1]))]), path: "j")
+        }
     }
 
     @Test func anUpdateIntentIsNotAnUncertainCreate() throws {
@@ -126,6 +157,8 @@ private typealias S = JournalTestSupport
             .intent(JournalIntent(chunk: awkward[3], op: .update, rows: [], emails: [])),
             .done(JournalDone(chunk: nil, rows: outcomes)),
             .done(JournalDone(chunk: "9", rows: [])),
+            .withdrawn(JournalWithdrawn(rows: [5, 2, 9])),
+            .withdrawn(JournalWithdrawn(rows: [])),
         ]
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -137,6 +170,7 @@ private typealias S = JournalTestSupport
             case .intent(let i): try encoder.encode(i)
             case .done(let d): try encoder.encode(d)
             case .header(let h): try encoder.encode(h)
+            case .withdrawn(let w): try encoder.encode(w)
             }
             var ours = try #require(try JSONSerialization.jsonObject(with: line) as? [String: Any])
             ours.removeValue(forKey: "t")

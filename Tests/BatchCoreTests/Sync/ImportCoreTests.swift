@@ -87,6 +87,46 @@ private func started(_ count: Int, chunkSize: Int = 100, concurrency: Int = 4, c
         #expect(h.outcome == ImportOutcome(counts: [.created: 6], sentWrites: true))
     }
 
+    /// A stop leaves the chunks folded into a written intent unsent: the outcome names their rows
+    /// (journaled as withdrawn, so a resume does not look each up), and no row that was sent.
+    @Test func aStopNamesTheRowsWhoseIntentWentAheadButWhichWereNeverSent() {
+        // Concurrency 1, chunks of 2, three ahead: intent [1–8]; chunk 1–2 is sent, then the stop.
+        var h = started(12, chunkSize: 2, concurrency: 1) { $0.intentsAhead = 3 }
+        let first = h.nextSend()!
+        #expect(first.chunk.rows.map(\.row) == [1, 2])
+        h.send(.stopRequested(.interrupted))
+        #expect(h.nextSend() == nil, "nothing more goes out once stopped")
+        h.answerAll(first)
+        if h.takeRead() { h.send(.inputEnded) }
+        #expect(h.outcome?.stop == .interrupted)
+        #expect(h.outcome?.withdrawnRows == [3, 4, 5, 6, 7, 8])
+        #expect((3...12).allSatisfy { h.creates(of: $0) == 0 })
+        // A run that ends without a stop withdraws nothing.
+        var whole = started(12, chunkSize: 2, concurrency: 1) { $0.intentsAhead = 3 }
+        while true {
+            if whole.takeRead() { whole.send(.inputEnded) }
+            guard let s = whole.nextSend() else { break }
+            whole.answerAll(s)
+        }
+        #expect(whole.outcome == ImportOutcome(counts: [.created: 12], sentWrites: true))
+    }
+
+    /// A create the stop caught waiting for the rate limit never went out: it goes back to the
+    /// queue unsent, so its rows are withdrawn with the ones folded ahead of it, not left uncertain.
+    @Test func aCreateStoppedBeforeItWentOutIsWithdrawnToo() {
+        var h = started(8, chunkSize: 2, concurrency: 2) { $0.intentsAhead = 1 }
+        let a = h.nextSend()!, b = h.nextSend()!
+        h.send(.stopRequested(.interrupted))
+        h.answerAll(a)
+        h.send(.sendFailed(ticket: b.ticket, .notSent("the run is stopping: a request waiting for the rate limit was not sent")))
+        if h.takeRead() { h.send(.inputEnded) }
+        #expect(h.outcome?.stop == .interrupted)
+        let withdrawn = Set(h.outcome?.withdrawnRows ?? [])
+        #expect(withdrawn.isSuperset(of: b.chunk.rows.map(\.row)))
+        #expect(withdrawn.isDisjoint(with: a.chunk.rows.map(\.row)), "answered: done, not withdrawn")
+        #expect(h.reported.filter { $0.status == .created }.map(\.row) == a.chunk.rows.map(\.row))
+    }
+
     @Test func aFailedGroupIntentSendsNoneOfItsChunks() {
         // Chunks of 2, concurrency 1, one chunk ahead: intents [1–4] and [5–8]. The second one
         // fails: rows 5–8 are never sent (chunk 7–8 was folded into it), the run stops.
