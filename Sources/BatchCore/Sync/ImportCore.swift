@@ -148,7 +148,7 @@ public struct ImportCore: Sendable {
     private var nextTicket = 1
     private var readingRows = false
     private var inputEnded = false
-    private var waiting: [Int: ImportRow] = [:]
+    private var waiting = RowRing<ImportRow>()
     private var order = ReorderBuffer<ImportRow>()
     /// Rows by status, at the status's position in ``statuses``: a dictionary keyed by status
     /// hashed the status's name for every row (issue 17).
@@ -416,7 +416,7 @@ public struct ImportCore: Sendable {
                     finish(consume row, &actions)
                     return
                 }
-                waiting[number] = consume row
+                waiting.insert(consume row, at: number)
                 let planned = PlannedRow(row: number, line: line, operation: .update(id: id),
                                          returnURLs: updateURLs(returnURLs), payload: send, email: emailKey)
                 recoverQueue.append(Recovery(planned: planned, resource: old, changed: !diff.isEmpty || configuration.sendUnchanged))
@@ -443,7 +443,7 @@ public struct ImportCore: Sendable {
             finish(consume row, &actions)
             return
         }
-        waiting[number] = consume row
+        waiting.insert(consume row, at: number)
         if uncertain {
             // An earlier run may have created it (the tenant may already show it): look it up first.
             operation = .create
@@ -483,7 +483,7 @@ public struct ImportCore: Sendable {
 
     private mutating func complete(_ outcome: JournalRowOutcome, _ actions: inout [ImportAction]) {
         if let id = outcome.id { markMatched(id) }
-        guard var row = waiting.removeValue(forKey: outcome.row) else { return }
+        guard var row = waiting.remove(outcome.row) else { return }
         row.report.apply(outcome)
         if recoveredRows.contains(outcome.row) {
             if row.report.status == .updated { row.report.status = .recovered }
@@ -824,7 +824,7 @@ public struct ImportCore: Sendable {
                 stopRun(.api(message))
                 return
             }
-            guard var row = waiting.removeValue(forKey: number) else { return }
+            guard var row = waiting.remove(number) else { return }
             row.report.status = .failed
             row.report.appendMessage("cannot recover the deleted resource: " + Self.message(of: failure))
             finish(row, &actions)
@@ -836,7 +836,7 @@ public struct ImportCore: Sendable {
             for chunk in planner.add(recovery.planned) { queue.append(Work(chunk: chunk, verifyFirst: false, rounds: 0)) }
             return
         }
-        guard var row = waiting.removeValue(forKey: number) else { return }
+        guard var row = waiting.remove(number) else { return }
         row.report.status = .recovered
         row.report.describe(answer ?? recovery.resource)
         finish(row, &actions)

@@ -11,7 +11,7 @@
 public struct ReorderBuffer<Value> {
     /// The next row to be emitted.
     public private(set) var nextRow: Int
-    private var waiting: [Int: Value] = [:]
+    private var waiting = RowRing<Value>()
 
     /// - Parameter firstRow: the number of the first row (1 unless the caller skips a prefix).
     public init(firstRow: Int = 1) {
@@ -25,10 +25,9 @@ public struct ReorderBuffer<Value> {
     /// - Throws: `ReorderBufferError.duplicate` for a row already received or emitted (a bug in
     ///   the caller: a row reported twice would appear twice in the report).
     public mutating func insert(row: Int, value: consuming Value) throws(ReorderBufferError) -> [Value] {
-        // No look-up while nothing waits (rows mostly finish in order): it hashed every row.
-        guard row >= nextRow, waiting.isEmpty || waiting[row] == nil else { throw .duplicate(row: row) }
+        guard row >= nextRow, !waiting.contains(row) else { throw .duplicate(row: row) }
         if row != nextRow {
-            waiting[row] = consume value
+            waiting.insert(consume value, at: row)
             return []
         }
         // Appended, not an array literal: `[consume value]` copied the value into the array and
@@ -36,7 +35,7 @@ public struct ReorderBuffer<Value> {
         var ready: [Value] = []
         ready.append(consume value)
         nextRow += 1
-        while !waiting.isEmpty, let next = waiting.removeValue(forKey: nextRow) {
+        while !waiting.isEmpty, let next = waiting.remove(nextRow) {
             ready.append(next)
             nextRow += 1
         }
@@ -46,9 +45,7 @@ public struct ReorderBuffer<Value> {
     /// Takes every value still waiting behind a gap, in row order: what a stopped run can still
     /// report after the rows it never finished.
     public mutating func drain() -> [Value] {
-        let rows = waiting.keys.sorted()
-        defer { waiting.removeAll() }
-        return rows.map { waiting[$0]! }
+        waiting.drain()
     }
 }
 
