@@ -286,21 +286,23 @@ public struct ImportJob: Sendable {
         }
     }
 
-    /// Moves each row out of `rows` (the action's, taken out of the action list): read in place,
-    /// `rows[i].report` was copied for the writer's call (issue 17), and `for row in rows` copied
+    /// Moves each row out of `rows` (the action's, taken out of the action list), and each report
+    /// line out of its row (``ImportRow/takeReport()``): read through the row, the line was copied
+    /// out of the row's storage for the writer's call (issue 17), and `for row in rows` copied
     /// each row.
     private func write(_ rows: consuming [ImportRow], _ files: RunFiles) -> ImportEvent? {
         rows.reverseByMoving()
-        while let row = rows.popLast() {
+        while var row = rows.popLast() {
+            let report = row.takeReport()
             do {
-                try files.report.write(row.report)
+                try files.report.write(report)
             } catch {
                 return .reportFailed(path: files.report.path, reason: Self.describe(error))
             }
             // Rows for missing resources (row 0) were never in the input: not for the errors file.
-            guard row.report.status.isFailure, row.row > 0 else { continue }
+            guard report.status.isFailure, report.row > 0 else { continue }
             do {
-                try files.errors.write(raw: row.raw, message: row.report.message)
+                try files.errors.write(raw: row.raw, message: report.message)
             } catch {
                 return .reportFailed(path: files.errors.path, reason: Self.describe(error))
             }

@@ -91,6 +91,16 @@ public struct ImportRow: Sendable, Equatable {
     @inlinable
     public var row: Int { storage.report.row }
 
+    /// The report line, moved out of the row (which is left with an empty line of the same
+    /// number): a value read through ``report`` is copied out of the storage, every string
+    /// retained, which the report writer's call did for every row (issue 17).
+    @inlinable
+    public mutating func takeReport() -> ReportRow {
+        var line = ReportRow(row: storage.report.row, line: 0, status: .valid)
+        swap(&line, &uniqueStorage.report)
+        return line
+    }
+
     public init(report: ReportRow, raw: [UInt8]?, disposition: Disposition, key: String? = nil) {
         storage = Storage(report: report, raw: raw, disposition: disposition, key: key)
     }
