@@ -23,6 +23,33 @@ import TestSupport
         }
     }
 
+    /// Outcomes read reusing what each resource was sent (``ResourceOutcome/Expected``) equal the
+    /// outcomes read without: expectations equal to the answer's strings, one byte off, swapped
+    /// between rows, or missing, on the generated answers and on broken ones.
+    @Test func reusingTheSentStringsReadsTheSameOutcomes() throws {
+        var r = Rng(seed: 5_003)
+        for round in 0..<3_000 {
+            var bytes = Array(("[" + ResourceScanningTests.resource(&r) + "," + ResourceScanningTests.resource(&r) + "]").utf8)
+            if round % 4 == 3 { bytes[r.below(bytes.count)] = r.pick(Array(#"{}[]",:\ nu1"#.utf8)) }
+            let data = Data(bytes)
+            let plain = try? ResourceAnswer.outcomes(data)
+            let sent = plain ?? []
+            let variant = r.below(4)
+            let expected: (Int) -> ResourceOutcome.Expected? = { i in
+                guard i < sent.count else { return nil }
+                let o = sent[variant == 2 ? sent.count - 1 - i : i]
+                let calendar = o.googleCalendarId ?? o.outlookCalendarId
+                switch variant {
+                case 0, 2: return .init(name: o.name, email: o.email, calendarId: calendar)
+                case 1: return .init(name: o.name.map { $0 + "x" }, email: o.email.map { String($0.dropLast()) }, calendarId: calendar.map { "é" + $0 })
+                default: return nil
+                }
+            }
+            let reused = try? ResourceAnswer.outcomes(data, expecting: expected)
+            #expect(reused == plain, "\(String(decoding: bytes, as: UTF8.self))")
+        }
+    }
+
     @Test func anEnvelopeOrAnArrayAndTheSameRefusals() throws {
         var r = Rng(seed: 12)
         let array = "[" + (0..<5).map { _ in ResourceScanningTests.resource(&r) }.joined(separator: ",") + "]"

@@ -328,4 +328,49 @@ import TestSupport
         #expect(throws: (any Error).self) { try walk("[{\"x\":\(deep(most))},[[[[{\"x\":\(deep(most))}]]]]]") }
         #expect(throws: (any Error).self) { try walk("[[[[[{\"x\":\(deep(most))}]]]]]") }
     }
+
+    /// `readString(reusing:)` answers what `readString()` answers, and throws where and as it
+    /// throws, leaving the position where it leaves it: on generated strings (escapes, UTF-8,
+    /// controls), mutated ones, and non-strings, each with an expectation that is its own text,
+    /// a text one byte off, a prefix, or anything else.
+    @Test func readingAStringReusingAnExpectedOneAgreesWithReadingIt() {
+        var r = Rng(seed: 47)
+        let alphabet = Array("\"\\ azé\t".utf8) + [0x00, 0x1F, 0x80, 0xC3, 0xFF]
+        var disagreements: [String] = []
+        var reused = 0
+        for _ in 0..<6_000 {
+            var doc = Array((r.below(10) == 0 ? Self.value(&r, depth: 4) : " " + Self.string(&r) + " ").utf8)
+            if r.below(4) == 0 { Self.mutate(&doc, times: 1, &r, alphabet) }
+            func read(_ expected: String?) -> (String?, Int, String?) {
+                var position = -1
+                do {
+                    let text = try JSONScanner.scan(doc) { s -> String in
+                        let t = try expected.map { try s.readString(reusing: $0) } ?? s.readString()
+                        position = s.position
+                        return t
+                    }
+                    return (text, position, nil)
+                } catch {
+                    return (nil, position, "\(error)")
+                }
+            }
+            let plain = read(nil)
+            let own = plain.0 ?? ""
+            // The raw run after the opening quote, up to the first quote or backslash: what a
+            // comparison that forgot to look at the byte it stopped on would take for the string.
+            let quote = doc.firstIndex(of: UInt8(ascii: "\"")) ?? doc.count
+            let run = doc[min(quote + 1, doc.count)...].prefix { $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
+            let candidates = [own, own + "x", String(own.dropLast()), String(own.dropFirst()), "", "é", own.uppercased(),
+                              String(decoding: run, as: UTF8.self)]
+            for expected in candidates {
+                let got = read(expected)
+                if got.0 != plain.0 || got.1 != plain.1 || got.2 != plain.2 {
+                    disagreements.append("\(String(decoding: doc, as: UTF8.self)) expecting \(expected): \(got) vs \(plain)")
+                }
+            }
+            if plain.0 != nil { reused += 1 }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.prefix(3))")
+        #expect(reused > 2_000)
+    }
 }

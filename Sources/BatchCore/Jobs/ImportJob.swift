@@ -378,7 +378,7 @@ public struct ImportJob: Sendable {
                 // copy would get below (issue 17: a copy per row, ~4,500 instructions with its release).
                 // Read through the rows' buffer: `chunk.rows[i].payload` copied the payload (~1,000
                 // instructions a row with its release).
-                answer = try await writer.bulkCreateOutcomes(count: chunk.rows.count, returnURLs: chunk.returnURLs) { i, w in
+                answer = try await writer.bulkCreateOutcomes(count: chunk.rows.count, returnURLs: chunk.returnURLs, writing: { i, w in
                     try chunk.rows.withUnsafeBufferPointer { rows in
                         if case let .update(id) = rows[i].operation {
                             try rows[i].payload.write(to: &w, id: id, locationId: nil)
@@ -386,7 +386,10 @@ public struct ImportJob: Sendable {
                             try rows[i].payload.write(to: &w, id: nil, locationId: rows[i].payload.locationId)
                         }
                     }
-                }
+                }, expecting: { i in
+                    // The answer's i-th resource is usually the i-th sent: its strings are reused.
+                    i < chunk.rows.count ? chunk.rows.withUnsafeBufferPointer { $0[i].payload.expectedAnswer } : nil
+                })
             } else {
                 var payloads = chunk.rows.map { row -> ResourcePayload in
                     var p = row.payload

@@ -7,6 +7,13 @@ import JSONCodec
 /// Kept beside the `Decodable` types, which stay the reference: a differential test runs both on
 /// generated answers (`ResourceScanningTests`).
 package enum JSONLenient {
+    /// ``string(_:)``, answering `expected` itself for a JSON string of exactly its bytes
+    /// (``JSONScanner/readString(reusing:)``); any other value is read as ``string(_:)`` reads it.
+    package static func string(_ s: inout JSONScanner, reusing expected: String?) throws -> String? {
+        if let expected, try s.peek() == .string { return try s.readString(reusing: expected) }
+        return try string(&s)
+    }
+
     /// `LenientString`: a string as it is; an integer number as its digits, another number as
     /// `String(Double)`; `true`/`false`; `nil` for null, objects, arrays and numbers beyond `Double`.
     package static func string(_ s: inout JSONScanner) throws -> String? {

@@ -33,6 +33,27 @@ extension ResourceOutcome {
     /// out (seven strings retained and released, issue 17).
     /// - Throws: `JSONScanError` when the value is not an object or the document is not JSON.
     package mutating func scan(_ s: inout JSONScanner) throws {
+        try scan(&s, expecting: nil)
+    }
+
+    /// What the request sent for a resource, which its answer usually repeats: a string of the
+    /// answer equal to one of these is answered with it instead of being made again
+    /// (``JSONScanner/readString(reusing:)``). Only a saving: any other value is read as it is.
+    package struct Expected: Sendable {
+        package var name: String?
+        package var email: String?
+        /// The calendar id sent (Google's or Outlook's).
+        package var calendarId: String?
+
+        package init(name: String?, email: String?, calendarId: String?) {
+            self.name = name
+            self.email = email
+            self.calendarId = calendarId
+        }
+    }
+
+    /// ``scan(_:)``, reusing the strings of `expected` that the answer repeats.
+    package mutating func scan(_ s: inout JSONScanner, expecting expected: Expected?) throws {
         let top = Self.topTable
         var seen: UInt16 = 0
         var optionAvailability: Int?
@@ -53,8 +74,8 @@ extension ResourceOutcome {
             seen |= 1 << index
             switch field {
             case .id: id = try JSONLenient.string(&s)
-            case .name: name = try JSONLenient.string(&s)
-            case .email: email = try JSONLenient.string(&s)
+            case .name: name = try JSONLenient.string(&s, reusing: expected?.name)
+            case .email: email = try JSONLenient.string(&s, reusing: expected?.email)
             case .calendarAvailability:
                 topAvailability = s
                 try s.skipValue()
@@ -84,8 +105,8 @@ extension ResourceOutcome {
                     seenOption |= 1 << o
                     switch o {
                     case 0: optionAvailability = try JSONLenient.int(&s)
-                    case 1: optionGoogle = try JSONLenient.string(&s)
-                    default: optionOutlook = try JSONLenient.string(&s)
+                    case 1: optionGoogle = try JSONLenient.string(&s, reusing: expected?.calendarId)
+                    default: optionOutlook = try JSONLenient.string(&s, reusing: expected?.calendarId)
                     }
                 }
             }
@@ -95,10 +116,10 @@ extension ResourceOutcome {
             optionAvailability = try JSONLenient.int(&top)
         }
         if optionGoogle == nil, var top = topGoogle {
-            optionGoogle = try JSONLenient.string(&top)
+            optionGoogle = try JSONLenient.string(&top, reusing: expected?.calendarId)
         }
         if optionOutlook == nil, var top = topOutlook {
-            optionOutlook = try JSONLenient.string(&top)
+            optionOutlook = try JSONLenient.string(&top, reusing: expected?.calendarId)
         }
         calendarAvailability = optionAvailability
         googleCalendarId = optionGoogle

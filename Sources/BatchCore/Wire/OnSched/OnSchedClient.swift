@@ -242,9 +242,12 @@ public struct OnSchedClient: Sendable {
     /// objects `write(i, &writer)` writes (``ResourcePayload/write(to:id:locationId:)``) where
     /// they lie: the import writes its planned rows' payloads without copying each into an array
     /// first (issue 17: the copies and their release were ~4,500 instructions a row).
+    /// `expecting(i)`: what the `i`-th resource sent, whose strings the answer's `i`-th resource
+    /// usually repeats and then reuses (``ResourceOutcome/Expected``).
     package func bulkCreateOutcomes(
         count: Int, returnURLs: ReturnURLs = .none, retryAmbiguous: Bool = false,
-        writing write: (Int, inout JSONWriter) throws -> Void
+        writing write: (Int, inout JSONWriter) throws -> Void,
+        expecting: ((Int) -> ResourceOutcome.Expected?)? = nil
     ) async throws -> [ResourceOutcome] {
         guard count > 0 else { return [] }
         try Self.checkBulkSize(count)
@@ -257,7 +260,7 @@ public struct OnSchedClient: Sendable {
         let response = try await perform(
             .post, url: try url(["setup", "v1", "resources", "bulk"], query: returnURLs.queryItems), body: body,
             retryAmbiguous: retryAmbiguous)
-        return try decodeBulk(response, what: "bulk create", applied: true, ResourceAnswer.outcomes)
+        return try decodeBulk(response, what: "bulk create", applied: true) { try ResourceAnswer.outcomes($0, expecting: expecting) }
     }
 
     private func bulkCreate<T>(

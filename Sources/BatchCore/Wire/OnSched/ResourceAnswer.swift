@@ -16,8 +16,14 @@ enum ResourceAnswer {
     /// The outcomes of a bulk answer's resources (a bare array, or the list envelope): what
     /// `list(_:fields:)` reads, narrowed to `ResourceOutcome`, without building whole resources.
     static func outcomes(_ body: Data) throws -> [ResourceOutcome] {
+        try outcomes(body, expecting: nil)
+    }
+
+    /// ``outcomes(_:)``, the `i`-th resource of a bare array read reusing the strings of
+    /// `expected(i)` it repeats (what the `i`-th resource of the request sent).
+    static func outcomes(_ body: Data, expecting expected: ((Int) -> ResourceOutcome.Expected?)?) throws -> [ResourceOutcome] {
         try scan(body) { s in
-            if try s.peek() == .array { return try outcomeElements(&s) }
+            if try s.peek() == .array { return try outcomeElements(&s, expected) }
             return try envelope(&s, ResourceOutcome.init(scanning:)).data
         }
     }
@@ -25,13 +31,16 @@ enum ResourceAnswer {
     /// The array of resource objects at the position, each read where it lies in the result
     /// (``ResourceOutcome/scan(_:)``): through `elements(_:_:)`, each outcome was made in a
     /// temporary and copied into the array (issue 17).
-    private static func outcomeElements(_ s: inout JSONScanner) throws -> [ResourceOutcome] {
+    private static func outcomeElements(
+        _ s: inout JSONScanner, _ expected: ((Int) -> ResourceOutcome.Expected?)?
+    ) throws -> [ResourceOutcome] {
         var list: [ResourceOutcome] = []
         list.reserveCapacity(OnSchedClient.maxBulkSize)
         var cursor = try s.beginArray()
         while try s.nextElement(&cursor) {
+            let i = list.count
             list.append(ResourceOutcome())
-            try list[list.count - 1].scan(&s)
+            try list[i].scan(&s, expecting: expected?(i))
         }
         return list
     }
