@@ -68,7 +68,15 @@ func read(_ s: inout JSONScanner, strings: inout [String]) throws -> FuzzTree {
         while try s.nextElement(&cursor) { elements.append(try read(&s, strings: &strings)) }
         return .array(elements)
     case .string:
+        // The reusing read, from the same place, with the string itself and with the previous
+        // string read: the same string, or the same error at the same offset, and the same end.
+        var again = s, other = s
         let text = try s.readString()
+        let reused = try again.readString(reusing: text)
+        precondition(reused == text && again.position == s.position, "reading with the string itself disagrees")
+        let previous = strings.last ?? ""
+        let otherText = try other.readString(reusing: previous)
+        precondition(otherText == text && other.position == s.position, "reading with another string disagrees")
         strings.append(text)
         return .string(text)
     case .number:

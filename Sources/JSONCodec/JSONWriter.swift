@@ -40,6 +40,16 @@ public struct JSONWriter: ~Copyable {
         }
     }
 
+    /// The document, in the writer's own memory, handed over with it: the caller owns the
+    /// buffer and deallocates it (`deallocate()` on its base address). For a body wrapped without
+    /// a copy (`Data(bytesNoCopy:count:deallocator:)`): copying a bulk body into an array and
+    /// then into `Data` moved every byte twice (issue 17).
+    public consuming func takeBuffer() -> UnsafeMutableBufferPointer<UInt8> {
+        let buffer = UnsafeMutableBufferPointer(start: base, count: count)
+        discard self
+        return buffer
+    }
+
     /// Empties the buffer, keeping its storage, to write the next document.
     public mutating func reset() {
         count = 0

@@ -81,6 +81,10 @@ import Testing
         w.reset()
         w.string("again")
         #expect(w.bytes == Array("\"again\"".utf8))
+        // Handed over: the same bytes, in memory the caller now owns and frees.
+        let buffer = w.takeBuffer()
+        #expect(Array(buffer) == Array("\"again\"".utf8))
+        buffer.baseAddress!.deallocate()
     }
 }
 

@@ -21,6 +21,12 @@ extension ResourcePayload {
     /// `{"resources":[…]}` of `count` payloads, each written by `write(i, &writer)` (with
     /// ``write(to:id:locationId:)``) where it lies: no array of payload copies to hand over.
     package static func bulkBody(count: Int, _ write: (Int, inout JSONWriter) throws -> Void) throws -> [UInt8] {
+        try bulkBodyWriter(count: count, write).bytes
+    }
+
+    /// ``bulkBody(count:_:)`` left in its writer, to be handed over without a copy
+    /// (`JSONWriter.takeBuffer()`).
+    package static func bulkBodyWriter(count: Int, _ write: (Int, inout JSONWriter) throws -> Void) throws -> JSONWriter {
         var w = JSONWriter(capacity: 64 + count * 384)
         w.beginObject()
         w.key("resources")
@@ -28,7 +34,7 @@ extension ResourcePayload {
         for i in 0..<count { try write(i, &w) }
         w.endArray()
         w.endObject()
-        return w.bytes
+        return w
     }
 
     /// This payload as one JSON object.

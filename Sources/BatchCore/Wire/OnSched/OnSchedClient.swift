@@ -253,7 +253,12 @@ public struct OnSchedClient: Sendable {
         try Self.checkBulkSize(count)
         let body: Data
         do {
-            body = Data(try ResourcePayload.bulkBody(count: count, write))
+            // The writer's memory becomes the body's, freed with it: no copy into an array and
+            // another into `Data` (issue 17).
+            let buffer = try ResourcePayload.bulkBodyWriter(count: count, write).takeBuffer()
+            body = Data(bytesNoCopy: buffer.baseAddress!, count: buffer.count, deallocator: .custom { pointer, _ in
+                pointer.deallocate()
+            })
         } catch {
             throw OnSchedError.invalidConfiguration("the bulk body could not be encoded: \(Self.brief(error))")
         }
