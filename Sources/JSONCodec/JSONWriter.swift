@@ -50,6 +50,27 @@ public struct JSONWriter: ~Copyable {
         return buffer
     }
 
+    /// The document so far, lent to `body` in place.
+    public func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(start: base, count: count))
+    }
+
+    /// Appends `bytes` as they are, with no comma and no escaping: a trailer the caller knows to
+    /// keep the document what it should be (a journal line's seal and newline).
+    public mutating func appendRaw(_ bytes: UnsafeRawBufferPointer) {
+        reserve(bytes.count)
+        if let source = bytes.baseAddress, bytes.count > 0 {
+            UnsafeMutableRawPointer(base + count).copyMemory(from: source, byteCount: bytes.count)
+        }
+        count += bytes.count
+    }
+
+    /// Removes the last byte written (a closing brace a trailer takes the place of).
+    public mutating func removeLastByte() {
+        precondition(count > 0, "nothing to remove")
+        count -= 1
+    }
+
     /// Empties the buffer, keeping its storage, to write the next document.
     public mutating func reset() {
         count = 0

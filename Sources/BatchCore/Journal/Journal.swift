@@ -114,12 +114,25 @@ public final class Journal: Sendable {
     /// system time.
     public func append(_ entries: [JournalEntry], sync: Bool = true) throws {
         guard !entries.isEmpty else { return }
-        // The first line's own bytes are the buffer (one entry is the usual case: nothing copied).
+        if entries.count == 1, entries[0].isWrittenLine {
+            // The usual case, one intent or done line: written from the writer that made it.
+            var line = entries[0].sealedLine()
+            withUnsafeBytes(of: UInt8(ascii: "\n")) { line.appendRaw($0) }
+            let failure = line.withBytes { bytes in Result { () throws(JournalError) in try write(bytes, sync: sync) } }
+            try failure.get()
+            return
+        }
         var bytes: [UInt8] = []
         for entry in entries {
-            if bytes.isEmpty { bytes = try entry.lineBytes() } else { bytes.append(contentsOf: try entry.lineBytes()) }
+            bytes.append(contentsOf: try entry.lineBytes())
             bytes.append(UInt8(ascii: "\n"))
         }
+        let failure = bytes.withUnsafeBytes { raw in Result { () throws(JournalError) in try write(raw, sync: sync) } }
+        try failure.get()
+    }
+
+    /// Writes `bytes` (whole lines) at the end, and syncs them when `sync`.
+    private func write(_ bytes: UnsafeRawBufferPointer, sync: Bool) throws(JournalError) {
         try state.withLock { state throws(JournalError) in
             guard state.usable else { throw .unusable(path: path) }
             state.usable = false
@@ -191,20 +204,16 @@ public final class Journal: Sendable {
         }
     }
 
-    private static func writeAll(_ bytes: [UInt8], fd: Int32, path: String) throws(JournalError) {
-        let result: JournalError? = bytes.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let n = write(fd, raw.baseAddress! + done, raw.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return .io(path: path, operation: "cannot write journal", errno: errno)
-                }
-                done += n
+    private static func writeAll(_ raw: UnsafeRawBufferPointer, fd: Int32, path: String) throws(JournalError) {
+        var done = 0
+        while done < raw.count {
+            let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .io(path: path, operation: "cannot write journal", errno: errno)
             }
-            return nil
+            done += n
         }
-        if let result { throw result }
     }
 
     /// Makes a new journal's directory entry durable too (best effort).

@@ -90,14 +90,8 @@ public enum JournalEntry: Sendable, Equatable, Codable {
     /// an intent's or done line into `Data` and copying it again into the write buffer (issue 17).
     func lineBytes() throws -> [UInt8] {
         switch self {
-        case .intent(let intent):
-            var line = Self.bytes(intent)
-            JournalLineSeal.seal(&line)
-            return line
-        case .done(let done):
-            var line = Self.bytes(done)
-            JournalLineSeal.seal(&line)
-            return line
+        case .intent, .done:
+            return sealedLine().bytes
         case .withdrawn(let withdrawn):
             var w = JSONWriter(capacity: 32 + withdrawn.rows.count * 8)
             w.beginObject()
@@ -115,7 +109,28 @@ public enum JournalEntry: Sendable, Equatable, Codable {
         }
     }
 
-    private static func bytes(_ intent: JournalIntent) -> [UInt8] {
+    /// Whether the line is made by a `JSONWriter` (``sealedLine()``): intents and done lines.
+    var isWrittenLine: Bool {
+        switch self {
+        case .intent, .done: true
+        case .header, .withdrawn: false
+        }
+    }
+
+    /// An intent's or done line, sealed, in the writer that made it: `Journal.append` writes it
+    /// from there, with no copy of the line (issue 17). Any other entry gives an empty writer.
+    func sealedLine() -> JSONWriter {
+        var w: JSONWriter
+        switch self {
+        case .intent(let intent): w = Self.writer(intent)
+        case .done(let done): w = Self.writer(done)
+        case .header, .withdrawn: return JSONWriter()
+        }
+        JournalLineSeal.seal(&w)
+        return w
+    }
+
+    private static func writer(_ intent: JournalIntent) -> JSONWriter {
         var w = JSONWriter(capacity: 64 + intent.rows.count * 40)
         w.beginObject()
         w.key("t")
@@ -135,10 +150,10 @@ public enum JournalEntry: Sendable, Equatable, Codable {
         for row in intent.rows { w.int(row) }
         w.endArray()
         w.endObject()
-        return w.bytes(reserving: JournalLineSeal.trailerRoom)
+        return w
     }
 
-    private static func bytes(_ done: JournalDone) -> [UInt8] {
+    private static func writer(_ done: JournalDone) -> JSONWriter {
         var w = JSONWriter(capacity: 32 + done.rows.count * 640)
         w.beginObject()
         w.key("t")
@@ -171,6 +186,6 @@ public enum JournalEntry: Sendable, Equatable, Codable {
         }
         w.endArray()
         w.endObject()
-        return w.bytes(reserving: JournalLineSeal.trailerRoom)
+        return w
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import JSONCodec
 
 /// The checksum each journal line carries, so that a line changed after it was written (a row
 /// number edited, a status flipped) is found, never trusted.
@@ -25,6 +26,17 @@ enum JournalLineSeal {
         line.append(contentsOf: JournalLineHash.hex(value))
         line.append(0x22)
         line.append(0x7D)
+    }
+
+    /// Seals the JSON object a writer holds, in the writer's own memory (``seal(_:)-([UInt8])``
+    /// without the copy of the line into an array: issue 17).
+    static func seal(_ w: inout JSONWriter) {
+        let value = w.withBytes { JournalLineHash.hash($0) }
+        var trailer = key
+        trailer += JournalLineHash.hex(value)
+        trailer += [0x22, 0x7D]
+        w.removeLastByte()
+        trailer.withUnsafeBytes { w.appendRaw($0) }
     }
 
     /// `body` (a JSON object, `{…}`) with its checksum.
