@@ -312,47 +312,32 @@ public struct ImportJob: Sendable {
 
     // MARK: - Workers
 
-    /// A validated row as the core takes it.
-    /// `keyField`: the match field (`customFieldN`), whose value every row carries as its key.
-    /// Consumed, and handed to its report line last: an initializer takes its arguments owned,
-    /// so a row still needed afterwards was copied for it (issue 17).
+    /// A validated row as the core takes it (``append(_:to:keyField:)``'s row, for callers that
+    /// want one).
     static func importRow(_ row: consuming ValidatedRow, keyField: ResourceField? = nil) -> ImportRow {
-        var key: String?
-        if let keyField { key = row.record.input[keyField] }
-        let raw = row.record.raw
-        let status: RowStatus
-        let disposition: ImportRow.Disposition
-        if row.issues.hasErrors {
-            status = .invalid
-            disposition = .invalid
-        } else if row.duplicateOf != nil {
-            status = .skipped
-            disposition = .skipped
-        } else {
-            // The name, e-mail and calendar id made once for the report line, the payload and the
-            // e-mail key (issue 17: each was made two or three times a row). The report line as
-            // ``ReportRow/init(_:status:message:)`` makes it.
-            let texts = row.texts
-            let report = ReportRow(row: row.row, line: row.line, status: .valid, id: row.id, name: texts.name,
-                                   email: texts.email, provider: row.provider, calendarId: texts.calendarId,
-                                   calendarAvailability: row.calendarAvailability, message: row.issues.reportMessage)
-            disposition = .candidate(id: row.id, emailKey: texts.email.map(EmailAddress.key), payload: row.payload(reusing: texts),
-                                     returnURLs: row.returnURLs)
-            return ImportRow(report: report, raw: raw, disposition: disposition, key: key)
-        }
-        return ImportRow(report: ReportRow(consume row, status: status), raw: raw, disposition: disposition, key: key)
+        var rows: [ImportRow] = []
+        append(row, to: &rows, keyField: keyField)
+        return rows.removeLast()
     }
 
-    /// ``importRow(_:keyField:)`` appended to `rows`, a valid row's report line and disposition
-    /// stored where the row lies in the list: made whole and returned, each import row and its
-    /// report line were copied on the way into the list (issue 17).
+    /// A validated row as the core takes it, appended to `rows`.
+    /// `keyField`: the match field (`customFieldN`), whose value every row carries as its key.
+    ///
+    /// A valid row's report line and disposition are stored where the row lies in the list: made
+    /// whole and returned, each import row and its report line were copied on the way into the
+    /// list (issue 17). The name, e-mail and calendar id are made once for the report line, the
+    /// payload and the e-mail key (each was made two or three times a row). A row with errors or
+    /// a duplicate is consumed into its report line last: an initializer takes its arguments
+    /// owned, so a row still needed afterwards was copied for it.
     static func append(_ row: consuming ValidatedRow, to rows: inout [ImportRow], keyField: ResourceField? = nil) {
+        let key = keyField.flatMap { row.record.input[$0] }
+        let raw = row.record.raw
         guard !row.issues.hasErrors, row.duplicateOf == nil else {
-            rows.append(importRow(row, keyField: keyField))
+            let (status, disposition): (RowStatus, ImportRow.Disposition) = row.issues.hasErrors ? (.invalid, .invalid) : (.skipped, .skipped)
+            rows.append(ImportRow(report: ReportRow(consume row, status: status), raw: raw, disposition: disposition, key: key))
             return
         }
-        rows.append(ImportRow(report: ReportRow(row: row.row, line: row.line, status: .valid), raw: row.record.raw,
-                              disposition: .skipped, key: keyField.flatMap { row.record.input[$0] }))
+        rows.append(ImportRow(report: ReportRow(row: row.row, line: row.line, status: .valid), raw: raw, disposition: .skipped, key: key))
         let last = rows.count - 1
         let texts = row.texts
         rows[last].report.id = row.id
