@@ -28,16 +28,7 @@ public struct JSONWriter: ~Copyable {
 
     /// The document so far.
     public var bytes: [UInt8] {
-        bytes(reserving: 0)
-    }
-
-    /// The document so far, in an array with room for `extra` more bytes: a trailer added to it
-    /// (a journal line's seal) does not copy the whole line into a larger array.
-    public func bytes(reserving extra: Int) -> [UInt8] {
-        Array(unsafeUninitializedCapacity: count + max(extra, 0)) { buffer, initialized in
-            if count > 0 { buffer.baseAddress!.initialize(from: base, count: count) }
-            initialized = count
-        }
+        Array(UnsafeBufferPointer(start: base, count: count))
     }
 
     /// The document, in the writer's own memory, handed over with it: the caller owns the

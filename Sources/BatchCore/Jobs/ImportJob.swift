@@ -98,7 +98,7 @@ public struct ImportJob: Sendable {
                                   started: started)
             // A journal of an older format (resumed from version 3 or earlier) gets no line its
             // readers would not know.
-            if let journal = files.journal, !outcome.withdrawnRows.isEmpty, (replay?.header?.version ?? 0) >= 4 {
+            if let journal = files.journal, !outcome.withdrawnRows.isEmpty, (replay?.header?.version ?? 0) >= JournalHeader.withdrawalsSince {
                 // Not synced, and a failure is let go: a withdrawal lost only leaves these rows
                 // uncertain, looked up by e-mail on resume as before.
                 try? journal.append(.withdrawn(JournalWithdrawn(rows: outcome.withdrawnRows)), sync: false)

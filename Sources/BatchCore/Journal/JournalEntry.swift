@@ -90,43 +90,41 @@ public enum JournalEntry: Sendable, Equatable, Codable {
     /// an intent's or done line into `Data` and copying it again into the write buffer (issue 17).
     func lineBytes() throws -> [UInt8] {
         switch self {
-        case .intent, .done:
+        case .intent, .done, .withdrawn:
             return sealedLine().bytes
-        case .withdrawn(let withdrawn):
-            var w = JSONWriter(capacity: 32 + withdrawn.rows.count * 8)
-            w.beginObject()
-            w.key("t")
-            w.string("withdrawn")
-            w.key("rows")
-            w.beginArray()
-            for row in withdrawn.rows { w.int(row) }
-            w.endArray()
-            w.endObject()
-            var line = w.bytes(reserving: JournalLineSeal.trailerRoom)
-            JournalLineSeal.seal(&line)
-            return line
         case .header: return [UInt8](try line())
         }
     }
 
-    /// Whether the line is made by a `JSONWriter` (``sealedLine()``): intents and done lines.
+    /// Whether the line is made by a `JSONWriter` (``sealedLine()``): every line but the header.
     var isWrittenLine: Bool {
-        switch self {
-        case .intent, .done: true
-        case .header, .withdrawn: false
-        }
+        if case .header = self { false } else { true }
     }
 
-    /// An intent's or done line, sealed, in the writer that made it: `Journal.append` writes it
-    /// from there, with no copy of the line (issue 17). Any other entry gives an empty writer.
+    /// An intent's, done or withdrawn line, sealed, in the writer that made it: `Journal.append`
+    /// writes it from there, with no copy of the line (issue 17). The header gives an empty writer.
     func sealedLine() -> JSONWriter {
         var w: JSONWriter
         switch self {
         case .intent(let intent): w = Self.writer(intent)
         case .done(let done): w = Self.writer(done)
-        case .header, .withdrawn: return JSONWriter()
+        case .withdrawn(let withdrawn): w = Self.writer(withdrawn)
+        case .header: return JSONWriter()
         }
         JournalLineSeal.seal(&w)
+        return w
+    }
+
+    private static func writer(_ withdrawn: JournalWithdrawn) -> JSONWriter {
+        var w = JSONWriter(capacity: 32 + withdrawn.rows.count * 8)
+        w.beginObject()
+        w.key("t")
+        w.string("withdrawn")
+        w.key("rows")
+        w.beginArray()
+        for row in withdrawn.rows { w.int(row) }
+        w.endArray()
+        w.endObject()
         return w
     }
 

@@ -9,6 +9,8 @@ public struct JournalHeader: Sendable, Equatable, Codable {
     /// Version 4: a stopped run may end with a `withdrawn` line (``JournalWithdrawn``), which an
     /// older resource-batch would not know; it refuses the journal as newer instead.
     public static let currentVersion = 4
+    /// The first version whose readers know `withdrawn` lines.
+    public static let withdrawalsSince = 4
 
     /// Format version of the file (`currentVersion` when written by this code).
     public var version: Int

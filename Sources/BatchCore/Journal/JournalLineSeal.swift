@@ -13,8 +13,6 @@ enum JournalLineSeal {
     private static let key = Array(#","seal":""#.utf8)
     /// The key of version 2's FNV-1a seal.
     private static let fnvKey = Array(#","sum":""#.utf8)
-    /// Bytes a seal adds to a line at most (its key, 16 hex digits, `"}` for the `}` it replaces).
-    static let trailerRoom = 32
 
     /// Seals `line` (a JSON object, `{…}`) in place: its closing brace becomes the checksum's
     /// key and value and the brace again, with no copy of the line.

@@ -126,3 +126,12 @@ extension ResourceOutcome {
         outlookCalendarId = optionOutlook
     }
 }
+
+extension ResourcePayload {
+    /// What an answer about this payload's resource usually repeats (``ResourceOutcome/Expected``),
+    /// read from the storage field by field.
+    package var expectedAnswer: ResourceOutcome.Expected {
+        ResourceOutcome.Expected(name: storage.name, email: storage.email,
+                                 calendarId: storage.options?.googleCalendarId ?? storage.options?.outlookCalendarId)
+    }
+}

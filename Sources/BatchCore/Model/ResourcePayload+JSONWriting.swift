@@ -49,15 +49,6 @@ extension ResourcePayload {
     }
 }
 
-extension ResourcePayload {
-    /// What an answer about this payload's resource usually repeats (``ResourceOutcome/Expected``),
-    /// read from the storage field by field.
-    package var expectedAnswer: ResourceOutcome.Expected {
-        ResourceOutcome.Expected(name: storage.name, email: storage.email,
-                                 calendarId: storage.options?.googleCalendarId ?? storage.options?.outlookCalendarId)
-    }
-}
-
 // The writers of the storage and of each nested object read the fields where they lie: reading
 // them through the payload's getters (`if let o = options`) copied each nested object, every
 // string in it retained and released, a dozen times a row (issue 17).

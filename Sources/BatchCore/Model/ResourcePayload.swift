@@ -264,8 +264,6 @@ public struct ResourceOptions: Sendable, Equatable, Codable {
     public var hourly: Double?
     public var effectiveDate: String?
 
-    /// Inlinable: made once per row in another module (validation), and a call copied the new value.
-    @inlinable
     public init(
         googleCalendarId: String? = nil, outlookCalendarId: String? = nil, calendarAvailability: Int? = nil,
         notificationType: Int? = nil, bookingNotification: Int? = nil, sortKey: Int? = nil,

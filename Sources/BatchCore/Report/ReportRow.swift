@@ -20,8 +20,6 @@ public struct ReportRow: Sendable, Equatable, Codable {
     /// `changes` column after `message`).
     public var changes: String?
 
-    /// Inlinable: made once per row in other modules, and a call copied the new row (issue 17).
-    @inlinable
     public init(
         row: Int, line: Int, status: RowStatus, id: String? = nil, name: String? = nil, email: String? = nil,
         provider: CalendarProvider? = nil, calendarId: String? = nil, calendarAvailability: Int? = nil,

@@ -934,16 +934,10 @@ public struct ImportCore: Sendable {
         return answer.indices.first { same($0) }
     }
 
-    /// A sent row's outcome from the API's resource.
+    /// A sent row's outcome from the API's resource (a look-up's answer).
     static func outcome(_ row: Int, _ answer: AnsweredResource, status: JournalRowOutcome.Status) -> JournalRowOutcome {
-        outcome(row, [answer], at: 0, status: status)
-    }
-
-    /// A sent row's outcome from the API's resource `answers[a]`, its fields read in place: passing
-    /// `answers[a]` as an argument copied the answered resource for every row (issue 17).
-    static func outcome(_ row: Int, _ answers: [AnsweredResource], at a: Int, status: JournalRowOutcome.Status) -> JournalRowOutcome {
         var outcome = JournalRowOutcome(row: row, status: status)
-        describe(&outcome, answers, at: a)
+        describe(&outcome, [answer], at: 0)
         return outcome
     }
 
